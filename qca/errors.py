@@ -1,0 +1,61 @@
+"""The one error hierarchy of qca.
+
+Every error a user can cause is a ``QcaError``; the CLI prints its message as one line
+and exits non-zero, the TUI shows it as a notification. Anything else is a bug.
+
+    QcaError
+    ├── ProjectError      the project file is missing, not a qca project, too new, locked
+    ├── InputError        a file to import is unreadable, malformed or inconsistent
+    ├── CodebookError     a codebook is invalid or an edit to it is impossible
+    ├── CodingError       a coding refers to an unknown segment, category or coder
+    └── ExportError       an export cannot be written
+
+Messages say what went wrong, where (file, row, column, key), and how to fix it, in one line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CodebookError",
+    "CodingError",
+    "ExportError",
+    "InputError",
+    "ProjectError",
+    "QcaError",
+]
+
+
+class QcaError(Exception):
+    """Base of every error caused by the user's input or environment."""
+
+    exit_code = 1
+
+
+class ProjectError(QcaError):
+    """The project file cannot be used."""
+
+    exit_code = 2
+
+
+class InputError(QcaError):
+    """A file to import cannot be read or makes no sense."""
+
+    exit_code = 3
+
+
+class CodebookError(QcaError):
+    """A codebook is invalid, or a change to it cannot be made."""
+
+    exit_code = 4
+
+
+class CodingError(QcaError):
+    """A coding names a segment, category or coder that does not exist."""
+
+    exit_code = 5
+
+
+class ExportError(QcaError):
+    """An export cannot be written."""
+
+    exit_code = 6
