@@ -1,0 +1,368 @@
+"""The codebook: a hierarchy of categories in the style of Mayring's content analysis.
+
+Each category has a key (stable, used as a column name in exports), a German name, a
+definition, anchor examples, a coding rule, and optionally a shortcut key and a colour.
+Top-level groups can be bound to survey questions by name: a segment is offered its
+question's groups plus the groups bound to no question.
+
+The YAML format is documented in ``codebooks/README.md``; :func:`load_yaml` and
+:func:`dump_yaml` read and write it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qca.errors import CodebookError
+
+__all__ = [
+    "Category",
+    "Codebook",
+    "KEY_PATTERN",
+    "codebook_from_dict",
+    "codebook_to_dict",
+    "dump_yaml",
+    "load_yaml",
+    "merge_codebooks",
+    "slug_key",
+]
+
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
+_COLOR_PATTERN = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_SHORTCUT_PATTERN = re.compile(r"^[0-9a-z]$")
+
+
+@dataclass
+class Category:
+    """One category of the codebook, possibly with subcategories.
+
+    ``codable`` is ``None`` unless set explicitly; :attr:`is_codable` then says that
+    leaves are codable and groups with children are not.
+    """
+
+    key: str
+    name: str
+    definition: str = ""
+    anchors: list[str] = field(default_factory=list)
+    rule: str = ""
+    shortcut: str | None = None
+    color: str | None = None
+    questions: list[str] = field(default_factory=list)
+    children: list[Category] = field(default_factory=list)
+    codable: bool | None = None
+    parent: str | None = None
+
+    @property
+    def is_codable(self) -> bool:
+        return self.codable if self.codable is not None else not self.children
+
+
+@dataclass
+class Codebook:
+    """A named list of top-level categories, in codebook order."""
+
+    name: str = "Codebook"
+    description: str = ""
+    categories: list[Category] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Category]:
+        """Every category, depth first, in codebook order."""
+
+        def _walk(cats: list[Category]) -> Iterator[Category]:
+            for cat in cats:
+                yield cat
+                yield from _walk(cat.children)
+
+        return _walk(self.categories)
+
+    def keys(self) -> list[str]:
+        return [c.key for c in self.walk()]
+
+    def get(self, key: str) -> Category | None:
+        for cat in self.walk():
+            if cat.key == key:
+                return cat
+        return None
+
+    def lookup(self) -> dict[str, Category]:
+        """Categories by key, and by name folded to lower case where the name is unique."""
+        table: dict[str, Category] = {}
+        names: dict[str, list[Category]] = {}
+        for cat in self.walk():
+            table[cat.key] = cat
+            names.setdefault(cat.name.casefold(), []).append(cat)
+        for name, cats in names.items():
+            if len(cats) == 1 and name not in table:
+                table[name] = cats[0]
+        return table
+
+    def top_level_of(self, key: str) -> Category | None:
+        for top in self.categories:
+            if top.key == key or any(c.key == key for c in _descendants(top)):
+                return top
+        return None
+
+    def questions(self) -> list[str]:
+        """Question names that some group is bound to, in codebook order."""
+        seen: dict[str, None] = {}
+        for top in self.categories:
+            for q in top.questions:
+                seen.setdefault(q, None)
+        return list(seen)
+
+    def for_question(self, question: str | None) -> list[Category]:
+        """Categories offered for a segment of ``question``, depth first.
+
+        Those are the groups bound to that question and the groups bound to no question.
+        """
+        out: list[Category] = []
+        for top in self.categories:
+            if not top.questions or (question is not None and question in top.questions):
+                out.append(top)
+                out.extend(_descendants(top))
+        return out
+
+    def codable_for_question(self, question: str | None) -> list[Category]:
+        return [c for c in self.for_question(question) if c.is_codable]
+
+    def depth(self, key: str) -> int:
+        depth = 0
+        cat = self.get(key)
+        while cat is not None and cat.parent is not None:
+            depth += 1
+            cat = self.get(cat.parent)
+        return depth
+
+    def descendants(self, key: str) -> list[Category]:
+        cat = self.get(key)
+        return _descendants(cat) if cat else []
+
+    def validate(self, where: str = "codebook") -> None:
+        """Check keys, shortcuts, colours and question bindings; raise on the first problem."""
+        seen: dict[str, str] = {}
+        for cat in self.walk():
+            if not KEY_PATTERN.match(cat.key):
+                raise CodebookError(
+                    f"{where}: category key {cat.key!r} is not valid; use a letter followed by "
+                    "up to 31 letters, digits or underscores (it becomes a column name)"
+                )
+            folded = cat.key.casefold()
+            if folded in seen:
+                raise CodebookError(
+                    f"{where}: category key {cat.key!r} is used twice ({seen[folded]!r} and "
+                    f"{cat.name!r}); give each category its own key"
+                )
+            seen[folded] = cat.name
+            if not cat.name.strip():
+                raise CodebookError(f"{where}: category {cat.key!r} has no name; add one")
+            if cat.color is not None and not _COLOR_PATTERN.match(cat.color):
+                raise CodebookError(
+                    f"{where}: category {cat.key!r} has colour {cat.color!r}; write it as #RRGGBB"
+                )
+            if cat.shortcut is not None and not _SHORTCUT_PATTERN.match(cat.shortcut):
+                raise CodebookError(
+                    f"{where}: category {cat.key!r} has shortcut {cat.shortcut!r}; use one "
+                    "digit or lower-case letter"
+                )
+            if cat.questions and cat.parent is not None:
+                raise CodebookError(
+                    f"{where}: category {cat.key!r} binds questions but is not a top-level "
+                    "group; move 'questions' to its top-level group"
+                )
+        # A shortcut must be unambiguous wherever the category is offered.
+        for question in [None, *self.questions()]:
+            shortcuts: dict[str, str] = {}
+            for cat in self.codable_for_question(question):
+                if cat.shortcut is None:
+                    continue
+                if cat.shortcut in shortcuts:
+                    scope = f"question {question!r}" if question else "unbound categories"
+                    raise CodebookError(
+                        f"{where}: shortcut {cat.shortcut!r} is given to both "
+                        f"{shortcuts[cat.shortcut]!r} and {cat.key!r} in {scope}; "
+                        "give one of them another shortcut"
+                    )
+                shortcuts[cat.shortcut] = cat.key
+
+
+def _descendants(cat: Category) -> list[Category]:
+    out: list[Category] = []
+    for child in cat.children:
+        out.append(child)
+        out.extend(_descendants(child))
+    return out
+
+
+def slug_key(name: str, taken: Iterable[str] = ()) -> str:
+    """Make a valid, unused category key from a name (for codes imported from other tools)."""
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+    base = re.sub(r"[^A-Za-z0-9]+", "_", name.translate(table)).strip("_") or "code"
+    if not base[0].isalpha():
+        base = "c_" + base
+    base = base[:28]
+    used = {t.casefold() for t in taken}
+    key, n = base, 2
+    while key.casefold() in used:
+        key = f"{base}_{n}"
+        n += 1
+    return key
+
+
+# --- dict / YAML conversion -------------------------------------------------------------
+
+_ALLOWED = {
+    "key", "name", "definition", "anchors", "rule", "shortcut", "color", "questions",
+    "children", "codable",
+}
+
+
+def _text(value: Any, what: str, where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    raise CodebookError(f"{where}: {what} must be text, not {type(value).__name__}")
+
+
+def _category_from_dict(data: Any, parent: str | None, where: str) -> Category:
+    if not isinstance(data, dict):
+        raise CodebookError(f"{where}: each category must be a mapping with key and name")
+    unknown = set(data) - _ALLOWED
+    label = data.get("key", data.get("name", "?"))
+    if unknown:
+        raise CodebookError(
+            f"{where}: category {label!r} has unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"allowed are {', '.join(sorted(_ALLOWED))}"
+        )
+    if "key" not in data or data["key"] in (None, ""):
+        raise CodebookError(f"{where}: category {label!r} has no key; add 'key: ...'")
+    anchors = data.get("anchors") or []
+    if isinstance(anchors, str):
+        anchors = [anchors]
+    if not isinstance(anchors, list):
+        raise CodebookError(f"{where}: anchors of {label!r} must be a list of texts")
+    questions = data.get("questions") or []
+    if isinstance(questions, str):
+        questions = [questions]
+    if not isinstance(questions, list):
+        raise CodebookError(f"{where}: questions of {label!r} must be a list of question names")
+    children = data.get("children") or []
+    if not isinstance(children, list):
+        raise CodebookError(f"{where}: children of {label!r} must be a list of categories")
+    shortcut = data.get("shortcut")
+    codable = data.get("codable")
+    if codable is not None and not isinstance(codable, bool):
+        raise CodebookError(f"{where}: codable of {label!r} must be true or false")
+    key = _text(data["key"], "key", where)
+    cat = Category(
+        key=key,
+        name=_text(data.get("name"), "name", where) or key,
+        definition=_text(data.get("definition"), "definition", where),
+        anchors=[_text(a, "an anchor example", where) for a in anchors if a is not None],
+        rule=_text(data.get("rule"), "rule", where),
+        shortcut=None if shortcut in (None, "") else str(shortcut),
+        color=None if data.get("color") in (None, "") else str(data["color"]),
+        questions=[_text(q, "a question name", where) for q in questions],
+        codable=codable,
+        parent=parent,
+    )
+    cat.children = [_category_from_dict(c, key, where) for c in children]
+    return cat
+
+
+def codebook_from_dict(data: Any, where: str = "codebook") -> Codebook:
+    """Build and validate a codebook from parsed YAML or JSON."""
+    if isinstance(data, list):
+        data = {"categories": data}
+    if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
+        raise CodebookError(
+            f"{where}: expected a mapping with a 'categories' list; see codebooks/README.md"
+        )
+    book = Codebook(
+        name=_text(data.get("name"), "name", where) or "Codebook",
+        description=_text(data.get("description"), "description", where),
+        categories=[_category_from_dict(c, None, where) for c in data["categories"]],
+    )
+    book.validate(where)
+    return book
+
+
+def _category_to_dict(cat: Category) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": cat.key, "name": cat.name}
+    if cat.questions:
+        out["questions"] = list(cat.questions)
+    if cat.definition:
+        out["definition"] = cat.definition
+    if cat.anchors:
+        out["anchors"] = list(cat.anchors)
+    if cat.rule:
+        out["rule"] = cat.rule
+    if cat.shortcut:
+        out["shortcut"] = cat.shortcut
+    if cat.color:
+        out["color"] = cat.color
+    if cat.codable is not None:
+        out["codable"] = cat.codable
+    if cat.children:
+        out["children"] = [_category_to_dict(c) for c in cat.children]
+    return out
+
+
+def codebook_to_dict(book: Codebook) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": book.name}
+    if book.description:
+        out["description"] = book.description
+    out["categories"] = [_category_to_dict(c) for c in book.categories]
+    return out
+
+
+def load_yaml(path: Path | str) -> Codebook:
+    """Read a codebook from a YAML file (format: ``codebooks/README.md``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: file not found; check the path") from None
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            f"{path}: byte {exc.start} is not UTF-8; save the codebook as UTF-8"
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CodebookError(f"{path}{line}: {problem}; fix the YAML syntax") from None
+    if data is None:
+        raise CodebookError(f"{path}: the file is empty; add a 'categories' list")
+    return codebook_from_dict(data, where=str(path.name))
+
+
+def dump_yaml(book: Codebook) -> str:
+    return yaml.safe_dump(
+        codebook_to_dict(book), allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def merge_codebooks(books: list[Codebook]) -> Codebook:
+    """Join several codebook files into one: their groups side by side, keys unique."""
+    if len(books) == 1:
+        return books[0]
+    merged = Codebook(
+        name=" + ".join(b.name for b in books),
+        description="\n\n".join(b.description for b in books if b.description),
+        categories=[replace(c) for b in books for c in b.categories],
+    )
+    merged.validate("merged codebooks")
+    return merged

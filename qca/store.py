@@ -1,0 +1,621 @@
+"""The project file: one SQLite database, wrapped by :class:`Project`.
+
+A project holds sources (a survey row or a protocol document), segments (the unit of
+coding), the codebook and its versions, codings, per-coder notes (memo, flag), and an
+append-only event log. The schema grows only through the numbered migrations below.
+
+Durability and concurrency: the database runs in WAL mode with ``synchronous=FULL``, so a
+change is on disk when its transaction commits. Every write runs in ``BEGIN IMMEDIATE``,
+so concurrent writers (several coders on one server) queue behind SQLite's lock instead of
+failing half-way; a writer waits up to :data:`BUSY_TIMEOUT` seconds for the lock.
+
+Nothing here connects at import time; open a project with :meth:`Project.open` or
+:meth:`Project.create`. A :class:`Project` belongs to one thread at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from qca.codebook import Category, Codebook, codebook_from_dict, codebook_to_dict
+from qca.errors import CodebookError, ProjectError, QcaError
+
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT",
+    "Coding",
+    "Event",
+    "Project",
+    "SCHEMA_VERSION",
+    "Segment",
+    "Source",
+    "now",
+]
+
+APPLICATION_ID = 0x51434131  # "QCA1": marks the SQLite file as a qca project
+BUSY_TIMEOUT = 15.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+migrations = Migrations("qca")
+
+
+@migrations(name="0001_initial")
+def _m0001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('survey', 'protocol')),
+            name TEXT NOT NULL,
+            variables TEXT NOT NULL DEFAULT '{}',
+            import_id INTEGER
+        );
+        CREATE TABLE segments (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            question TEXT,
+            position INTEGER NOT NULL,
+            heading TEXT,
+            text TEXT NOT NULL,
+            substantive INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX segments_question ON segments(question, seq);
+        CREATE INDEX segments_source ON segments(source_id, position);
+        CREATE TABLE codebook_versions (
+            version INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            note TEXT NOT NULL,
+            codebook TEXT NOT NULL
+        );
+        CREATE TABLE categories (
+            key TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            parent TEXT,
+            name TEXT NOT NULL,
+            definition TEXT NOT NULL DEFAULT '',
+            anchors TEXT NOT NULL DEFAULT '[]',
+            rule TEXT NOT NULL DEFAULT '',
+            shortcut TEXT,
+            color TEXT,
+            questions TEXT NOT NULL DEFAULT '[]',
+            codable INTEGER
+        );
+        CREATE TABLE codings (
+            segment_id TEXT NOT NULL REFERENCES segments(id),
+            category TEXT NOT NULL REFERENCES categories(key) DEFERRABLE INITIALLY DEFERRED,
+            coder TEXT NOT NULL,
+            origin TEXT NOT NULL
+                CHECK (origin IN ('manual', 'suggestion', 'imported', 'consensus')),
+            codebook_version INTEGER,
+            created_at TEXT NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (segment_id, category, coder)
+        ) WITHOUT ROWID;
+        CREATE INDEX codings_coder ON codings(coder, segment_id);
+        CREATE INDEX codings_category ON codings(category);
+        CREATE TABLE notes (
+            segment_id TEXT NOT NULL REFERENCES segments(id),
+            coder TEXT NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            flagged INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (segment_id, coder)
+        ) WITHOUT ROWID;
+        CREATE TABLE coders (
+            name TEXT PRIMARY KEY,
+            last_segment TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            n_sources INTEGER NOT NULL,
+            n_segments INTEGER NOT NULL
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            before TEXT,
+            after TEXT,
+            ref INTEGER
+        );
+        CREATE INDEX events_actor ON events(actor, id);
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        """
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+
+
+def now() -> str:
+    """The current time as ISO 8601 in UTC with milliseconds (sorts as text)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    name: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    seq: int
+    source_id: str
+    question: str | None
+    position: int
+    heading: str | None
+    text: str
+    substantive: bool = True
+
+
+@dataclass(frozen=True)
+class Coding:
+    segment_id: str
+    category: str
+    coder: str
+    origin: str
+    codebook_version: int | None
+    created_at: str
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    before: Any
+    after: Any
+    ref: int | None
+
+
+def segment_from_row(row: dict[str, Any]) -> Segment:
+    return Segment(
+        id=row["id"],
+        seq=row["seq"],
+        source_id=row["source_id"],
+        question=row["question"],
+        position=row["position"],
+        heading=row["heading"],
+        text=row["text"],
+        substantive=bool(row["substantive"]),
+    )
+
+
+def source_from_row(row: dict[str, Any]) -> Source:
+    return Source(
+        id=row["id"], kind=row["kind"], name=row["name"], variables=json.loads(row["variables"])
+    )
+
+
+def coding_from_row(row: dict[str, Any]) -> Coding:
+    return Coding(
+        segment_id=row["segment_id"],
+        category=row["category"],
+        coder=row["coder"],
+        origin=row["origin"],
+        codebook_version=row["codebook_version"],
+        created_at=row["created_at"],
+        memo=row["memo"],
+    )
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(
+        id=row["id"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        target=row["target"],
+        before=json.loads(row["before"]) if row["before"] is not None else None,
+        after=json.loads(row["after"]) if row["after"] is not None else None,
+        ref=row["ref"],
+    )
+
+
+def _category_rows(book: Codebook) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": cat.key,
+            "position": pos,
+            "parent": cat.parent,
+            "name": cat.name,
+            "definition": cat.definition,
+            "anchors": json.dumps(cat.anchors, ensure_ascii=False),
+            "rule": cat.rule,
+            "shortcut": cat.shortcut,
+            "color": cat.color,
+            "questions": json.dumps(cat.questions, ensure_ascii=False),
+            "codable": None if cat.codable is None else int(cat.codable),
+        }
+        for pos, cat in enumerate(book.walk())
+    ]
+
+
+def _is_disk_full(exc: sqlite3.Error) -> bool:
+    return "full" in str(exc).lower()
+
+
+class Project:
+    """An open project file. Use :meth:`create` or :meth:`open`, and close it when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._codebook: Codebook | None = None
+        self._codebook_version: int | None = None
+
+    # --- opening -----------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise ProjectError(
+                f"{path}: cannot switch the project to WAL mode (got {mode}); "
+                "put the project on a local disk"
+            )
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @classmethod
+    def create(cls, path: Path | str, *, name: str | None = None) -> Project:
+        """Create a new, empty project file; refuse to overwrite anything."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: file exists already; choose another name or delete it")
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: folder {path.parent} does not exist; create it first")
+        try:
+            conn = cls._connect(path)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{path}: cannot create the project ({exc})") from None
+        project = cls(path, conn)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrations.apply(project.db)
+            with project.transaction():
+                project.db["meta"].insert_all(
+                    [
+                        {"key": "name", "value": name or path.stem},
+                        {"key": "created_at", "value": now()},
+                        {"key": "variables", "value": "[]"},
+                    ]
+                )
+                project.log("system", "init", path.name)
+        except BaseException:
+            conn.close()
+            with contextlib.suppress(OSError):
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+            raise
+        return project
+
+    @classmethod
+    def open(cls, path: Path | str) -> Project:
+        """Open an existing project, applying pending migrations."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"{path}: no such project; create it with 'qca init {path}'")
+        if path.is_dir():
+            raise ProjectError(f"{path}: is a folder, not a qca project file")
+        try:
+            with path.open("rb") as fh:
+                magic = fh.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+        if magic != _SQLITE_MAGIC:
+            raise ProjectError(
+                f"{path}: not a qca project (not an SQLite file); create one with 'qca init'"
+            )
+        try:
+            conn = cls._connect(path)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{path}: cannot open the project ({exc})") from None
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise ProjectError(
+                f"{path}: an SQLite file but not a qca project; create one with 'qca init'"
+            )
+        project = cls(path, conn)
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(project.db)}
+        if applied - known:
+            conn.close()
+            raise ProjectError(
+                f"{path}: made by a newer qca (schema {', '.join(sorted(applied - known))}); "
+                "upgrade qca to open it"
+            )
+        if migrations.pending(project.db):
+            try:
+                migrations.apply(project.db)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise ProjectError(f"{path}: cannot upgrade the project ({exc})") from None
+        return project
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions and the event log ------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Project]:
+        """One atomic write: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+        Nested use joins the outer transaction. SQLite errors become :class:`ProjectError`
+        with a message a user can act on (busy, disk full, read-only).
+        """
+        if self.conn.in_transaction:
+            yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._friendly(exc) from None
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._friendly(exc) from None
+            raise
+
+    def _friendly(self, exc: sqlite3.Error) -> QcaError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return ProjectError(
+                f"{self.path}: the project stayed busy for {BUSY_TIMEOUT:.0f} s (another "
+                "process is writing); nothing was changed, try again"
+            )
+        if _is_disk_full(exc):
+            return ProjectError(
+                f"{self.path}: the disk is full; nothing was changed, free some space and retry"
+            )
+        if "readonly" in text or "read-only" in text:
+            return ProjectError(
+                f"{self.path}: the project is read-only; nothing was changed, check permissions"
+            )
+        return ProjectError(f"{self.path}: database error ({text}); nothing was changed")
+
+    def log(
+        self,
+        actor: str,
+        action: str,
+        target: str = "",
+        before: Any = None,
+        after: Any = None,
+        ref: int | None = None,
+    ) -> int:
+        """Append one event; call inside :meth:`transaction`. Returns the event id."""
+        cur = self.conn.execute(
+            "INSERT INTO events (at, actor, action, target, before, after, ref) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                now(),
+                actor,
+                action,
+                target,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+                ref,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def events(self, actor: str | None = None, since: int = 0) -> list[Event]:
+        sql = "SELECT * FROM events WHERE id > ?"
+        params: list[Any] = [since]
+        if actor is not None:
+            sql += " AND actor = ?"
+            params.append(actor)
+        return [event_from_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
+
+    # --- meta ---------------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def name(self) -> str:
+        return self.meta("name") or self.path.stem
+
+    def variable_names(self) -> list[str]:
+        """Names of the sources' variables in the order they were first imported."""
+        return list(json.loads(self.meta("variables") or "[]"))
+
+    def add_variable_names(self, names: list[str]) -> None:
+        known = self.variable_names()
+        new = [n for n in names if n not in known]
+        if new:
+            self.set_meta("variables", json.dumps(known + new, ensure_ascii=False))
+
+    # --- codebook ----------------------------------------------------------------------
+
+    def codebook_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM codebook_versions").fetchone()
+        return int(row[0] or 0)
+
+    def codebook(self) -> Codebook:
+        """The current codebook (cached until the next codebook change on this handle)."""
+        version = self.codebook_version()
+        if self._codebook is None or self._codebook_version != version:
+            if version == 0:
+                self._codebook = Codebook(name="(no codebook)")
+            else:
+                row = self.conn.execute(
+                    "SELECT codebook FROM codebook_versions WHERE version = ?", (version,)
+                ).fetchone()
+                self._codebook = codebook_from_dict(json.loads(row[0]), where="project codebook")
+            self._codebook_version = version
+        return self._codebook
+
+    def codebook_at(self, version: int) -> Codebook:
+        row = self.conn.execute(
+            "SELECT codebook FROM codebook_versions WHERE version = ?", (version,)
+        ).fetchone()
+        if row is None:
+            raise CodebookError(f"{self.path}: there is no codebook version {version}")
+        return codebook_from_dict(json.loads(row[0]), where=f"codebook version {version}")
+
+    def codebook_versions(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT version, created_at, author, note FROM codebook_versions ORDER BY version"
+            )
+        )
+
+    def save_codebook(self, book: Codebook, *, author: str, note: str) -> int:
+        """Store ``book`` as a new codebook version; call inside :meth:`transaction`.
+
+        Refuses a codebook that would leave codings on categories it no longer has.
+        """
+        book.validate("codebook")
+        keys = set(book.keys())
+        orphans = [
+            (row[0], row[1])
+            for row in self.conn.execute(
+                "SELECT category, COUNT(*) FROM codings GROUP BY category"
+            )
+            if row[0] not in keys
+        ]
+        if orphans:
+            listed = ", ".join(f"{k} ({n} codings)" for k, n in orphans[:5])
+            raise CodebookError(
+                f"the new codebook lacks categories that have codings: {listed}; keep them, "
+                "or use 'qca codebook merge' to move their codings first"
+            )
+        version = self.codebook_version() + 1
+        self.conn.execute(
+            "INSERT INTO codebook_versions (version, created_at, author, note, codebook) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (version, now(), author, note,
+             json.dumps(codebook_to_dict(book), ensure_ascii=False)),
+        )
+        self.conn.execute("DELETE FROM categories")
+        self.db["categories"].insert_all(_category_rows(book))
+        self.log(author, "codebook", f"v{version}", after={"version": version, "note": note})
+        self._codebook = None
+        return version
+
+    def category_usage(self, coder: str | None = None) -> dict[str, int]:
+        """How many segments carry each category (for one coder, or over all coders)."""
+        if coder is None:
+            rows = self.conn.execute(
+                "SELECT category, COUNT(DISTINCT segment_id) FROM codings GROUP BY category"
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT category, COUNT(*) FROM codings WHERE coder = ? GROUP BY category",
+                (coder,),
+            )
+        return {k: n for k, n in rows}
+
+    # --- sources and segments ----------------------------------------------------------
+
+    def source(self, source_id: str) -> Source | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        return source_from_row(rows[0]) if rows else None
+
+    def sources(self) -> list[Source]:
+        return [source_from_row(r) for r in self.db.query("SELECT * FROM sources ORDER BY rowid")]
+
+    def segment(self, segment_id: str) -> Segment | None:
+        rows = list(self.db.query("SELECT * FROM segments WHERE id = ?", [segment_id]))
+        return segment_from_row(rows[0]) if rows else None
+
+    def segments(self, question: str | None = None) -> list[Segment]:
+        if question is None:
+            rows = self.db.query("SELECT * FROM segments ORDER BY seq")
+        else:
+            rows = self.db.query("SELECT * FROM segments WHERE question = ? ORDER BY seq", [question])
+        return [segment_from_row(r) for r in rows]
+
+    def questions(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT question FROM segments WHERE question IS NOT NULL "
+            "GROUP BY question ORDER BY MIN(seq)"
+        )
+        return [r[0] for r in rows]
+
+    def next_seq(self) -> int:
+        row = self.conn.execute("SELECT MAX(seq) FROM segments").fetchone()
+        return int(row[0] or 0) + 1
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+    # --- codings -----------------------------------------------------------------------
+
+    def codings(self, coder: str | None = None, segment_id: str | None = None) -> list[Coding]:
+        sql = "SELECT * FROM codings WHERE 1=1"
+        params: list[Any] = []
+        if coder is not None:
+            sql += " AND coder = ?"
+            params.append(coder)
+        if segment_id is not None:
+            sql += " AND segment_id = ?"
+            params.append(segment_id)
+        return [coding_from_row(r) for r in self.db.query(sql, params)]
+
+    def coders(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT coder FROM codings UNION SELECT name FROM coders ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+    def category(self, key: str) -> Category | None:
+        return self.codebook().get(key)
