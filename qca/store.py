@@ -551,6 +551,26 @@ class Project:
         self._codebook = None
         return version
 
+    def save_codebook_repointed(
+        self, book: Codebook, moves: dict[str, str], *, author: str, note: str
+    ) -> int:
+        """Save ``book`` after moving codings from old keys to new ones (inside a transaction).
+
+        Where a coder already has the target category on a segment, the moved coding
+        collapses into it.
+        """
+        for old, new in moves.items():
+            if old == new:
+                continue
+            self.conn.execute(
+                "DELETE FROM codings WHERE category = ? AND EXISTS (SELECT 1 FROM codings c2 "
+                "WHERE c2.segment_id = codings.segment_id AND c2.coder = codings.coder "
+                "AND c2.category = ?)",
+                (old, new),
+            )
+            self.conn.execute("UPDATE codings SET category = ? WHERE category = ?", (new, old))
+        return self.save_codebook(book, author=author, note=note)
+
     def category_usage(self, coder: str | None = None) -> dict[str, int]:
         """How many segments carry each category (for one coder, or over all coders)."""
         if coder is None:

@@ -1,0 +1,489 @@
+"""The ``qca`` command line: thin wrappers around the domain modules.
+
+Every command takes the project path first. A :class:`~qca.errors.QcaError` becomes one
+line on stderr (``qca: error: ...``) and a non-zero exit code; no traceback reaches a user
+for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, TypeVar
+
+import click
+
+from qca import __version__
+from qca.errors import InputError, QcaError
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"qca: error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _project(path: str) -> Iterator[Any]:
+    from qca.store import Project
+
+    project = Project.open(path)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _project_arg(func: F) -> F:
+    return click.argument("project", type=click.Path(dir_okay=False))(func)
+
+
+def _parse_assignments(values: tuple[str, ...], option: str) -> dict[str, str]:
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"{option} {item!r}: write it as name=value, e.g. {option} amt=Jugend")
+        out[name.strip()] = value.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="qca")
+def cli() -> None:
+    """qca: qualitative content analysis of open survey answers and dialogue protocols.
+
+    A project is one file. Typical work: init a project with a codebook, import survey
+    answers and protocols, code them ('qca code'), compare coders ('qca agreement'),
+    and export for R, SPSS, Stata or pandas ('qca export').
+    """
+
+
+# --- project -------------------------------------------------------------------------------
+
+
+@cli.command()
+@_project_arg
+@click.option("--codebook", "codebooks", multiple=True, type=click.Path(dir_okay=False),
+              help="Codebook (.yaml or .qdc) to start with; repeat to join several files.")
+@click.option("--name", help="Project name (default: the file name).")
+def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
+    """Create a new project file PROJECT (for example study.qca)."""
+    from qca.revise import replace_codebook
+    from qca.store import Project
+
+    book = _read_codebooks(codebooks) if codebooks else None
+    proj = Project.create(project, name=name)
+    try:
+        if book is not None:
+            replace_codebook(proj, book, author="init", note="initial codebook")
+    except BaseException:
+        proj.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(project + suffix).unlink(missing_ok=True)
+        raise
+    proj.close()
+    extra = f" with codebook '{book.name}'" if book else ""
+    click.echo(f"created {project}{extra}")
+
+
+def _read_codebooks(paths: tuple[str, ...]) -> Any:
+    from qca.codebook import load_yaml, merge_codebooks
+
+    books = []
+    for p in paths:
+        if p.lower().endswith(".qdc"):
+            from qca.refi import read_qdc
+
+            books.append(read_qdc(p))
+        else:
+            books.append(load_yaml(p))
+    return merge_codebooks(books)
+
+
+@cli.command()
+@_project_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def status(project: str, fmt: str) -> None:
+    """Show sources, segments, codebook version and each coder's progress."""
+    from qca.status import project_status
+
+    with _project(project) as proj:
+        st = project_status(proj)
+        try:
+            from qca.nlp import pipeline_description
+
+            st.pipeline = pipeline_description()
+        except ImportError:
+            pass
+    if fmt == "json":
+        from dataclasses import asdict
+
+        click.echo(json.dumps(asdict(st), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(st.lines()))
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@cli.command(name="import")
+@_project_arg
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(["survey", "protocol"]),
+              help="What FILE holds (default: protocol for .txt/.md/.docx, else survey).")
+@click.option("--text-column", "text_columns", multiple=True,
+              help="Survey: column with open answers; repeat for several questions.")
+@click.option("--id-column", help="Survey: column with the respondent id.")
+@click.option("--var", "variables", multiple=True,
+              help="Survey: a column to keep as variable (default: all). "
+                   "Protocol: name=value, e.g. --var treffen=1.")
+@click.option("--question", help="Question name (default: the text column's name).")
+@click.option("--question-column", help="Survey: column naming each row's question.")
+@click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
+@click.option("--id-prefix", default="", help="Survey: put before every id (keeps waves apart).")
+@click.option("--source-id", help="Protocol: the source id (default: the file name stem).")
+def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, ...],
+            id_column: str | None, variables: tuple[str, ...], question: str | None,
+            question_column: str | None, sheet: str | None, id_prefix: str,
+            source_id: str | None) -> None:
+    """Import survey answers (CSV/TSV/XLSX) or a protocol (.txt/.md/.docx) into PROJECT.
+
+    \b
+    Examples:
+      qca import study.qca answers.csv --text-column chancen --id-column lfd_nr
+      qca import study.qca protokoll.txt --kind protocol --var treffen=1
+    """
+    from qca.importing import import_protocol, import_survey
+
+    suffix = Path(file).suffix.lower()
+    if suffix == ".qdpx":
+        from qca.refi import import_qdpx
+
+        with _project(project) as proj:
+            click.echo(import_qdpx(proj, file).summary())
+        return
+    kind = kind or ("protocol" if suffix in {".txt", ".md", ".docx"} and not text_columns
+                    else "survey")
+    with _project(project) as proj:
+        if kind == "protocol":
+            if text_columns or id_column or question_column or sheet or id_prefix:
+                raise InputError(
+                    "--text-column, --id-column, --question-column, --sheet and --id-prefix "
+                    "are for surveys; a protocol takes --var name=value, --question, --source-id"
+                )
+            result = import_protocol(proj, file, variables=_parse_assignments(variables, "--var"),
+                                     question=question, source_id=source_id)
+        else:
+            if source_id:
+                raise InputError("--source-id is for protocols; surveys take --id-column")
+            result = import_survey(
+                proj, file, text_columns=list(text_columns), id_column=id_column,
+                variables=list(variables) or None, question=question,
+                question_column=question_column, sheet=sheet, id_prefix=id_prefix,
+            )
+    click.echo(result.summary())
+
+
+@cli.command(name="import-codings")
+@_project_arg
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--id-column", help="Column with segment ids [default: segment_id].")
+@click.option("--coder-column", help="Column with coder names [default: coder].")
+@click.option("--code-column", help="Column with codes (keys or names, ';'-separated) "
+                                    "[default: code or codes].")
+@click.option("--coder", help="One coder for the whole file, instead of a coder column.")
+def import_codings_cmd(project: str, file: str, id_column: str | None, coder_column: str | None,
+                       code_column: str | None, coder: str | None) -> None:
+    """Bring in codings made elsewhere; unknown ids or codes abort with nothing written."""
+    from qca.codings_io import import_codings
+
+    with _project(project) as proj:
+        result = import_codings(proj, file, id_column=id_column, coder_column=coder_column,
+                                code_column=code_column, coder=coder)
+    click.echo(result.summary(Path(file).name))
+
+
+# --- codebook ------------------------------------------------------------------------------
+
+
+@cli.group()
+def codebook() -> None:
+    """Show, import, export and revise the project's codebook (each change is a new version)."""
+
+
+@codebook.command(name="show")
+@_project_arg
+@click.option("--question", help="Only the categories offered for this question.")
+@click.option("--full", is_flag=True, help="With definitions, anchor examples and rules.")
+def codebook_show(project: str, question: str | None, full: bool) -> None:
+    """Print the category tree with keys, shortcuts and usage."""
+    with _project(project) as proj:
+        book = proj.codebook()
+        usage = proj.category_usage()
+        version = proj.codebook_version()
+    click.echo(f"{book.name} (version {version})")
+    cats = book.for_question(question) if question else list(book.walk())
+    for cat in cats:
+        indent = "  " * book.depth(cat.key)
+        short = f"[{cat.shortcut}] " if cat.shortcut else ""
+        bound = f"  (questions: {', '.join(cat.questions)})" if cat.questions else ""
+        used = f"  {usage[cat.key]}x" if cat.key in usage else ""
+        click.echo(f"{indent}{short}{cat.key}  {cat.name}{bound}{used}")
+        if full:
+            for label, text in (("definition", cat.definition), ("rule", cat.rule)):
+                if text:
+                    click.echo(f"{indent}    {label}: {text}")
+            for anchor in cat.anchors:
+                click.echo(f"{indent}    anchor: {anchor}")
+
+
+@codebook.command(name="import")
+@_project_arg
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--author", default="lead", show_default=True, help="Who makes this version.")
+def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
+    """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
+    from qca.revise import replace_codebook
+
+    book = _read_codebooks(files)
+    with _project(project) as proj:
+        version = replace_codebook(proj, book, author=author,
+                                   note=f"import {', '.join(Path(f).name for f in files)}")
+    click.echo(f"codebook version {version}: {book.name}")
+
+
+@codebook.command(name="export")
+@_project_arg
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Target file: .yaml or .qdc (REFI-QDA).")
+@click.option("--version", "version", type=int, help="An earlier codebook version.")
+def codebook_export(project: str, output: str, version: int | None) -> None:
+    """Write the codebook as YAML or REFI-QDA .qdc."""
+    from qca.codebook import dump_yaml
+
+    with _project(project) as proj:
+        book = proj.codebook_at(version) if version else proj.codebook()
+    if output.lower().endswith(".qdc"):
+        from qca.refi import write_qdc
+
+        write_qdc(book, output)
+    elif output.lower().endswith((".yaml", ".yml")):
+        _write_text(output, dump_yaml(book))
+    else:
+        raise InputError(f"{output}: unknown codebook format; end the name in .yaml or .qdc")
+    click.echo(f"wrote {output}")
+
+
+def _write_text(path: str, text: str) -> None:
+    from qca.errors import ExportError
+
+    target = Path(path)
+    if not target.parent.exists():
+        raise ExportError(f"{path}: folder {target.parent} does not exist; create it first")
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+@codebook.command(name="rename")
+@_project_arg
+@click.argument("key")
+@click.argument("new_key", required=False)
+@click.option("--name", help="New category name.")
+@click.option("--author", default="lead", show_default=True)
+def codebook_rename(project: str, key: str, new_key: str | None, name: str | None,
+                    author: str) -> None:
+    """Rename category KEY to NEW_KEY and/or give it a new --name; codings follow."""
+    from qca.revise import rename
+
+    with _project(project) as proj:
+        version = rename(proj, key, new_key, name, author=author)
+    click.echo(f"codebook version {version}: renamed {key}")
+
+
+@codebook.command(name="merge")
+@_project_arg
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--into", required=True, help="The category that absorbs KEYS.")
+@click.option("--author", default="lead", show_default=True)
+def codebook_merge(project: str, keys: tuple[str, ...], into: str, author: str) -> None:
+    """Merge categories KEYS into --into; their codings move there."""
+    from qca.revise import merge
+
+    with _project(project) as proj:
+        version = merge(proj, list(keys), into, author=author)
+    click.echo(f"codebook version {version}: merged {', '.join(keys)} into {into}")
+
+
+@codebook.command(name="split")
+@_project_arg
+@click.argument("key")
+@click.option("--into", required=True, help="New keys, comma-separated: A,B[,C].")
+@click.option("--names", help="Their names, ';'-separated, in the same order.")
+@click.option("--author", default="lead", show_default=True)
+def codebook_split(project: str, key: str, into: str, names: str | None, author: str) -> None:
+    """Split KEY into new categories; codings go to the first, and are flagged for review."""
+    from qca.revise import split
+
+    keys = [k.strip() for k in into.split(",") if k.strip()]
+    labels = [n.strip() for n in names.split(";")] if names else []
+    if labels and len(labels) != len(keys):
+        raise InputError(f"--names gives {len(labels)} names for {len(keys)} keys; give one each")
+    pairs = list(zip(keys, labels or [""] * len(keys)))
+    with _project(project) as proj:
+        version = split(proj, key, pairs, author=author)
+    click.echo(f"codebook version {version}: split {key} into {', '.join(keys)}")
+
+
+@codebook.command(name="versions")
+@_project_arg
+def codebook_versions(project: str) -> None:
+    """List the codebook versions with who made them and why."""
+    with _project(project) as proj:
+        for row in proj.codebook_versions():
+            click.echo(f"v{row['version']:<4} {row['created_at']}  {row['author']:<10} {row['note']}")
+
+
+# --- codings -------------------------------------------------------------------------------
+
+
+@cli.command()
+@_project_arg
+@click.option("--coder", required=True, help="Whose change to undo.")
+def undo(project: str, coder: str) -> None:
+    """Undo CODER's latest coding, memo or flag change (works across sessions)."""
+    from qca.coding import undo as undo_change
+
+    with _project(project) as proj:
+        change = undo_change(proj, coder)
+    click.echo(f"undone: {change.description} on {change.segment_id}" if change
+               else f"nothing to undo for {coder}")
+
+
+@cli.command()
+@_project_arg
+@click.option("--coder", required=True, help="Whose undone change to redo.")
+def redo(project: str, coder: str) -> None:
+    """Redo CODER's latest undone change."""
+    from qca.coding import redo as redo_change
+
+    with _project(project) as proj:
+        change = redo_change(proj, coder)
+    click.echo(f"redone: {change.description} on {change.segment_id}" if change
+               else f"nothing to redo for {coder}")
+
+
+@cli.command()
+@_project_arg
+@click.option("--coder", required=True, help="Your coder name (codings are blind per coder).")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
+              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+def code(project: str, coder: str, question: str | None, where: tuple[str, ...]) -> None:
+    """Open the coding screen for CODER (keys: press ? on the screen)."""
+    from qca.coding import validate_coder
+    from qca.store import Project
+
+    _parse_assignments(where, "--where")
+    Project.open(project).close()
+    _open_coding_screen(project, validate_coder(coder), question, where)
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@cli.command()
+@_project_arg
+@click.option("--format", "fmt", type=click.Choice(["long", "wide"]), default="long",
+              show_default=True, help="long: a row per coding; wide: a row per segment, "
+                                      "a 0/1 column per category.")
+@click.option("--coder", help="Only this coder (wide: required when several coded).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Target file (default: standard output).")
+def export(project: str, fmt: str, coder: str | None, output: str | None) -> None:
+    """Export codings as UTF-8 CSV for R, SPSS, Stata or pandas (columns: README)."""
+    from qca.export import choose_coder, long_rows, wide_rows, write_csv
+
+    with _project(project) as proj:
+        if fmt == "long":
+            rows = list(long_rows(proj, coder))
+        else:
+            rows = list(wide_rows(proj, choose_coder(proj, coder)))
+    text = write_csv(iter(rows), output)
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {len(rows) - 1} rows to {output}", err=True)
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="Where to build the demo project (default: a 'qca-demo' folder in the "
+                   "user's data directory).")
+@click.option("--fresh", is_flag=True, help="Rebuild the demo project from scratch.")
+@click.option("--no-open", is_flag=True, help="Only build and summarise; do not open the screen.")
+@click.option("--coder", default="demo", show_default=True, help="Coder name on the screen.")
+def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
+    """Build the demo project from the bundled corpora and codebooks, and open it."""
+    from qca.demo import build_demo
+    from qca.status import project_status
+    from qca.store import Project
+
+    path = build_demo(Path(directory) if directory else None, fresh=fresh)
+    with Project.open(path) as proj:
+        click.echo("\n".join(project_status(proj).lines()))
+    if no_open or not sys.stdout.isatty():
+        click.echo(f"\nopen it with: qca code {path} --coder {coder}")
+        return
+    _open_coding_screen(path, coder, None, ())
+
+
+def _open_coding_screen(path: Path | str, coder: str, question: str | None,
+                        where: tuple[str, ...]) -> None:
+    try:
+        from qca.tui.app import run_coding_app
+    except ImportError:
+        click.echo(f"the coding screen is not available; project at {path}")
+        return
+    run_coding_app(path, coder=coder, question=question, where=where)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``qca`` console script."""
+    try:
+        cli.main(args=argv, prog_name="qca", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("qca: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except QcaError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("qca: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        os._exit(0)
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".strip(": "), 1)
+
+
+if __name__ == "__main__":
+    main()

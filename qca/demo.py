@@ -1,0 +1,94 @@
+"""The demo project: the bundled survey, two protocols, their codebooks and two coders' codings.
+
+The files live in the repository's ``corpora/`` and ``codebooks/`` folders (an editable
+install or a checkout finds them beside the package; ``QCA_DEMO_DATA`` can point elsewhere).
+The project is built in a temporary file and moved into place, so a half-built demo
+never exists.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qca.codebook import load_yaml, merge_codebooks
+from qca.codings_io import import_codings
+from qca.errors import ProjectError
+from qca.importing import import_protocol, import_survey
+from qca.revise import replace_codebook
+from qca.store import Project
+
+__all__ = ["DEMO_QUESTIONS", "build_demo", "data_root", "default_demo_dir", "populate_demo"]
+
+DEMO_QUESTIONS = [
+    "chancen_vielfalt",
+    "herausforderungen_vielfalt",
+    "gruende_nichtnutzung",
+    "beteiligungsformate",
+]
+DEMO_SURVEY = "corpora/kommunalbefragung.csv"
+DEMO_PROTOCOLS = {
+    "corpora/protokoll_dialogtreffen_1.txt": {"treffen": "1"},
+    "corpora/protokoll_dialogtreffen_2.md": {"treffen": "2"},
+}
+DEMO_CODEBOOKS = ["codebooks/kommunalbefragung.yaml", "codebooks/dialogtreffen.yaml"]
+DEMO_CODINGS = "corpora/codings_demo.csv"
+PROTOCOL_QUESTION = "dialogprotokoll"
+
+
+def data_root() -> Path:
+    """The folder holding ``corpora/`` and ``codebooks/``."""
+    env = os.environ.get("QCA_DEMO_DATA")
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parent.parent)
+    for root in candidates:
+        if (root / DEMO_SURVEY).exists():
+            return root
+    raise ProjectError(
+        "the demo data (corpora/, codebooks/) was not found; run qca from a checkout "
+        "installed with 'pip install -e .', or set QCA_DEMO_DATA to the checkout"
+    )
+
+
+def default_demo_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "qca"
+
+
+def populate_demo(project: Project, root: Path, *, with_codings: bool = True) -> None:
+    """Load the demo codebooks, survey, protocols and (optionally) codings into ``project``."""
+    book = merge_codebooks([load_yaml(root / p) for p in DEMO_CODEBOOKS])
+    replace_codebook(project, book, author="demo", note="demo codebooks")
+    import_survey(project, root / DEMO_SURVEY, text_columns=DEMO_QUESTIONS, id_column="lfd_nr")
+    for rel, variables in DEMO_PROTOCOLS.items():
+        import_protocol(project, root / rel, variables=variables, question=PROTOCOL_QUESTION)
+    if with_codings:
+        import_codings(project, root / DEMO_CODINGS)
+
+
+def build_demo(directory: Path | None = None, *, fresh: bool = False) -> Path:
+    """Build (or reuse) the demo project and return its path."""
+    root = data_root()
+    directory = directory or default_demo_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"{directory}: cannot create the demo folder ({exc.strerror})") from None
+    path = directory / "demo.qca"
+    if path.exists() and not fresh:
+        return path
+    tmp = directory / ".demo.qca.building"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    project = Project.create(tmp, name="qca demo")
+    try:
+        populate_demo(project, root)
+        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        project.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    tmp.replace(path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    return path

@@ -1,0 +1,163 @@
+"""CSV exports for the statistics pipeline (R, SPSS, Stata, pandas).
+
+``long``: one row per coding::
+
+    source_id, segment_id, question, position, <variables...>, coder, code, code_name,
+    codebook_version, origin, time, memo
+
+``wide``: one row per segment for one coder::
+
+    source_id, segment_id, question, position, <variables...>, substantive, coded,
+    <one 0/1 column per codable category, in codebook order, named by key>
+
+In the wide file a category column is empty (missing) where the category is not offered
+for the segment's question, and every category column is empty where the coder has not
+coded the segment: not coded is missing, not "absent". Files are UTF-8 with a header,
+comma separated, quoted where needed, with ``\\n`` line ends, which R's ``read.csv``,
+pandas and SPSS read as they are. Variables whose name clashes with a fixed column get
+the prefix ``var_``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from qca.errors import ExportError
+from qca.store import Project
+
+__all__ = [
+    "LONG_FIXED",
+    "WIDE_FIXED",
+    "choose_coder",
+    "long_rows",
+    "wide_rows",
+    "write_csv",
+]
+
+LONG_FIXED = ["source_id", "segment_id", "question", "position"]
+LONG_TAIL = ["coder", "code", "code_name", "codebook_version", "origin", "time", "memo"]
+WIDE_FIXED = ["source_id", "segment_id", "question", "position"]
+WIDE_TAIL = ["substantive", "coded"]
+
+
+def _variable_columns(project: Project, reserved: set[str]) -> list[tuple[str, str]]:
+    """(variable name, column name) pairs, clashing names prefixed."""
+    out = []
+    for name in project.variable_names():
+        column = name
+        while column in reserved:
+            column = f"var_{column}"
+        reserved.add(column)
+        out.append((name, column))
+    return out
+
+
+def _sources(project: Project) -> dict[str, dict[str, str]]:
+    return {s.id: s.variables for s in project.sources()}
+
+
+def long_rows(project: Project, coder: str | None = None) -> Iterator[list[object]]:
+    """The header, then one row per coding, ordered by segment then codebook order."""
+    book = project.codebook()
+    order = {k: i for i, k in enumerate(book.keys())}
+    names = {c.key: c.name for c in book.walk()}
+    reserved = set(LONG_FIXED) | set(LONG_TAIL)
+    variables = _variable_columns(project, reserved)
+    yield LONG_FIXED + [col for _, col in variables] + LONG_TAIL
+    sources = _sources(project)
+    sql = (
+        "SELECT s.source_id, s.id, s.question, s.position, c.coder, c.category, "
+        "c.codebook_version, c.origin, c.created_at, c.memo FROM codings c "
+        "JOIN segments s ON s.id = c.segment_id"
+    )
+    params: list[object] = []
+    if coder is not None:
+        sql += " WHERE c.coder = ?"
+        params.append(coder)
+    rows = project.conn.execute(sql + " ORDER BY s.seq, c.coder", params).fetchall()
+    by_segment: dict[tuple, list] = defaultdict(list)
+    for r in rows:
+        by_segment[(r[1], r[4])].append(r)
+    for group in by_segment.values():
+        group.sort(key=lambda r: order.get(r[5], len(order)))
+        for src, seg, question, position, cdr, cat, version, origin, at, memo in group:
+            values = sources.get(src, {})
+            yield [src, seg, question or "", position,
+                   *(values.get(name, "") for name, _ in variables),
+                   cdr, cat, names.get(cat, ""), version, origin, at, memo]
+
+
+def choose_coder(project: Project, coder: str | None) -> str:
+    coders = project.coders()
+    if coder is not None:
+        if coder not in coders:
+            listed = ", ".join(coders) or "none yet"
+            raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
+        return coder
+    coded = [c for c in coders if project.conn.execute(
+        "SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (c,)).fetchone()]
+    if len(coded) == 1:
+        return coded[0]
+    if "consensus" in coded:
+        return "consensus"
+    listed = ", ".join(coded) or "none yet"
+    raise ExportError(f"the wide export is per coder; add --coder NAME (coders: {listed})")
+
+
+def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
+    """The header, then one row per segment, 0/1 per codable category."""
+    book = project.codebook()
+    cats = [c for c in book.walk() if c.is_codable]
+    reserved = set(WIDE_FIXED) | set(WIDE_TAIL) | {c.key for c in cats}
+    variables = _variable_columns(project, reserved)
+    yield WIDE_FIXED + [col for _, col in variables] + WIDE_TAIL + [c.key for c in cats]
+    sources = _sources(project)
+    offered_cache: dict[str | None, set[str]] = {}
+    assigned: dict[str, set[str]] = defaultdict(set)
+    for seg, cat in project.conn.execute(
+        "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)
+    ):
+        assigned[seg].add(cat)
+    for seg_id, src, question, position, substantive in project.conn.execute(
+        "SELECT id, source_id, question, position, substantive FROM segments ORDER BY seq"
+    ):
+        if question not in offered_cache:
+            offered_cache[question] = {c.key for c in book.for_question(question)}
+        offered = offered_cache[question]
+        codes = assigned.get(seg_id)
+        values = sources.get(src, {})
+        cells: list[object] = []
+        for cat in cats:
+            if cat.key not in offered or codes is None:
+                cells.append("")
+            else:
+                cells.append(1 if cat.key in codes else 0)
+        yield [src, seg_id, question or "", position,
+               *(values.get(name, "") for name, _ in variables),
+               substantive, 1 if codes else 0, *cells]
+
+
+def write_csv(rows: Iterator[list[object]], path: Path | str | None) -> str | None:
+    """Write rows as UTF-8 CSV to ``path`` (atomically), or return the text when None."""
+    if path is None:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name such as {path}/codings.csv")
+    if not path.parent.exists():
+        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write ({exc.strerror}); check space and permissions") from None
+    return None

@@ -1,0 +1,143 @@
+"""Revising a project's codebook: replace, rename, merge and split categories.
+
+Each revision is one transaction that stores a new codebook version, re-points the codings
+it affects and logs what it did, so a revision never strands a coding.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+from qca.codebook import KEY_PATTERN, Category, Codebook
+from qca.errors import CodebookError
+from qca.store import Project, now
+
+__all__ = ["merge", "rename", "replace_codebook", "split"]
+
+
+def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:
+    """Store ``book`` as the new codebook version (codings must keep their categories)."""
+    with project.transaction():
+        return project.save_codebook(book, author=author, note=note)
+
+
+def _require(book: Codebook, key: str) -> Category:
+    cat = book.get(key)
+    if cat is None:
+        raise CodebookError(f"category {key!r} is not in the codebook; see 'qca codebook show'")
+    return cat
+
+
+def _check_new_key(book: Codebook, key: str) -> None:
+    if not KEY_PATTERN.match(key):
+        raise CodebookError(
+            f"{key!r} is not a valid key; use a letter then up to 31 letters, digits or _"
+        )
+    if any(c.key.casefold() == key.casefold() for c in book.walk()):
+        raise CodebookError(f"key {key!r} is taken already; choose another")
+
+
+def rename(
+    project: Project, old: str, new_key: str | None = None, new_name: str | None = None,
+    *, author: str,
+) -> int:
+    """Give a category a new key and/or name; codings follow the key."""
+    book = copy.deepcopy(project.codebook())
+    cat = _require(book, old)
+    if new_key is None and new_name is None:
+        raise CodebookError("give a new key, a new name (--name), or both")
+    if new_key is not None and new_key != old:
+        _check_new_key(book, new_key)
+        cat.key = new_key
+        for child in cat.children:
+            child.parent = new_key
+    if new_name is not None:
+        cat.name = new_name.strip()
+    with project.transaction():
+        version = project.save_codebook_repointed(book, {old: cat.key}, author=author,
+                                                  note=f"rename {old} -> {cat.key} ({cat.name})")
+        project.log(author, "codebook.rename", old,
+                    before={"key": old}, after={"key": cat.key, "name": cat.name})
+    return version
+
+
+def merge(project: Project, sources: list[str], into: str, *, author: str) -> int:
+    """Merge categories into another; their codings move there (duplicates collapse)."""
+    book = copy.deepcopy(project.codebook())
+    target = _require(book, into)
+    if not target.is_codable:
+        raise CodebookError(f"{into!r} is a group; merge into a codable category")
+    for key in sources:
+        cat = _require(book, key)
+        if key == into:
+            raise CodebookError(f"cannot merge {key!r} into itself")
+        if cat.children:
+            raise CodebookError(f"{key!r} has subcategories; merge or move them first")
+        if book.top_level_of(key) is not book.top_level_of(into):
+            raise CodebookError(
+                f"{key!r} and {into!r} belong to different groups (questions); merge within a group"
+            )
+    for key in sources:
+        cat = _require(book, key)
+        siblings = book.get(cat.parent).children if cat.parent else book.categories  # type: ignore[union-attr]
+        siblings.remove(cat)
+        if cat.anchors:
+            target.anchors = list(dict.fromkeys(target.anchors + cat.anchors))
+    with project.transaction():
+        version = project.save_codebook_repointed(
+            book, {k: into for k in sources}, author=author,
+            note=f"merge {', '.join(sources)} -> {into}",
+        )
+        project.log(author, "codebook.merge", into, before={"keys": sources}, after={"key": into})
+    return version
+
+
+def split(
+    project: Project, key: str, into: list[tuple[str, str]], *, author: str
+) -> int:
+    """Replace a category by new ones (key, name); its codings move to the first of them.
+
+    The segments that carried the old category are flagged for each coder who had coded
+    them, with a memo naming the split, so coders re-decide which new category applies.
+    """
+    if len(into) < 2:
+        raise CodebookError("a split needs at least two new categories (--into A,B)")
+    book = copy.deepcopy(project.codebook())
+    cat = _require(book, key)
+    if cat.children:
+        raise CodebookError(f"{key!r} has subcategories; split a category without them")
+    new_cats = []
+    for i, (new_key, name) in enumerate(into):
+        if new_key != key:
+            _check_new_key(book, new_key)
+        new_cats.append(replace(
+            cat, key=new_key, name=name or f"{cat.name} ({i + 1})", shortcut=cat.shortcut if i == 0 else None,
+            children=[], anchors=list(cat.anchors) if i == 0 else [],
+        ))
+    keys = [k for k, _ in into]
+    if len(set(keys)) != len(keys):
+        raise CodebookError("the new keys of a split must differ from each other")
+    siblings = book.get(cat.parent).children if cat.parent else book.categories  # type: ignore[union-attr]
+    at = siblings.index(cat)
+    siblings[at : at + 1] = new_cats
+    first = keys[0]
+    with project.transaction():
+        affected = project.conn.execute(
+            "SELECT segment_id, coder FROM codings WHERE category = ?", (key,)
+        ).fetchall()
+        version = project.save_codebook_repointed(
+            book, {key: first}, author=author, note=f"split {key} -> {', '.join(keys)}"
+        )
+        stamp = now()
+        for seg, coder in affected:
+            project.conn.execute(
+                "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) "
+                "VALUES (?, ?, ?, 1, ?) ON CONFLICT(segment_id, coder) DO UPDATE SET "
+                "flagged = 1, memo = TRIM(notes.memo || ' ' || excluded.memo), "
+                "updated_at = excluded.updated_at",
+                (seg, coder, f"[{key} split into {', '.join(keys)}: check]", stamp),
+            )
+        project.log(author, "codebook.split", key, before={"key": key},
+                    after={"keys": keys, "flagged_segments": len(affected)})
+    return version

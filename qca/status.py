@@ -1,0 +1,115 @@
+"""A project's summary: what it holds and how far each coder has come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qca.store import Project
+
+__all__ = ["Progress", "Status", "project_status"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    coder: str
+    question: str
+    coded: int
+    total: int
+    flagged: int
+
+
+@dataclass
+class Status:
+    name: str
+    path: str
+    survey_sources: int
+    protocol_sources: int
+    segments: int
+    non_substantive: int
+    questions: dict[str, int]
+    codebook_version: int
+    codebook_name: str
+    categories: int
+    codable: int
+    codings: int
+    progress: list[Progress] = field(default_factory=list)
+    pipeline: str | None = None
+
+    def lines(self) -> list[str]:
+        out = [
+            f"project    {self.name} ({self.path})",
+            f"sources    {self.survey_sources} survey rows, {self.protocol_sources} protocols",
+            f"segments   {self.segments} ({self.non_substantive} non-substantive)",
+            f"codebook   v{self.codebook_version} {self.codebook_name}: {self.categories} "
+            f"categories, {self.codable} codable",
+            f"codings    {self.codings}",
+        ]
+        if self.pipeline:
+            out.append(f"pipeline   {self.pipeline}")
+        if self.questions:
+            out.append("questions")
+            for q, n in self.questions.items():
+                out.append(f"  {q:<34} {n:>6} segments")
+        if self.progress:
+            out.append("progress (coded / substantive segments, flagged)")
+            for p in self.progress:
+                share = 100 * p.coded / p.total if p.total else 0.0
+                out.append(
+                    f"  {p.coder:<14} {p.question:<28} {p.coded:>5} / {p.total:<5} "
+                    f"{share:5.1f}%  {p.flagged} flagged"
+                )
+        return out
+
+
+def project_status(project: Project) -> Status:
+    conn = project.conn
+    kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM sources GROUP BY kind"))
+    segments, non_substantive = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(1 - substantive), 0) FROM segments"
+    ).fetchone()
+    questions: dict[str, int] = {}
+    totals: dict[str, int] = {}
+    for q, n, subst in conn.execute(
+        "SELECT COALESCE(question, '(none)'), COUNT(*), SUM(substantive) FROM segments "
+        "GROUP BY question ORDER BY MIN(seq)"
+    ):
+        questions[q] = n
+        totals[q] = subst
+    book = project.codebook()
+    cats = list(book.walk())
+    progress = []
+    coded = {
+        (coder, q): n
+        for coder, q, n in conn.execute(
+            "SELECT c.coder, COALESCE(s.question, '(none)'), COUNT(DISTINCT c.segment_id) "
+            "FROM codings c JOIN segments s ON s.id = c.segment_id GROUP BY c.coder, s.question"
+        )
+    }
+    flagged = {
+        (coder, q): n
+        for coder, q, n in conn.execute(
+            "SELECT n.coder, COALESCE(s.question, '(none)'), COUNT(*) FROM notes n "
+            "JOIN segments s ON s.id = n.segment_id WHERE n.flagged GROUP BY n.coder, s.question"
+        )
+    }
+    for coder in sorted({c for c, _ in coded} | {c for c, _ in flagged}):
+        for q in questions:
+            if (coder, q) in coded or (coder, q) in flagged:
+                progress.append(
+                    Progress(coder, q, coded.get((coder, q), 0), totals[q], flagged.get((coder, q), 0))
+                )
+    return Status(
+        name=project.name,
+        path=str(project.path),
+        survey_sources=kinds.get("survey", 0),
+        protocol_sources=kinds.get("protocol", 0),
+        segments=segments,
+        non_substantive=non_substantive,
+        questions=questions,
+        codebook_version=project.codebook_version(),
+        codebook_name=book.name,
+        categories=len(cats),
+        codable=sum(c.is_codable for c in cats),
+        codings=project.count("codings"),
+        progress=progress,
+    )
