@@ -407,17 +407,39 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...])
 
 @cli.command()
 @_project_arg
-@click.option("--format", "fmt", type=click.Choice(["long", "wide"]), default="long",
-              show_default=True, help="long: a row per coding; wide: a row per segment, "
-                                      "a 0/1 column per category.")
-@click.option("--coder", help="Only this coder (wide: required when several coded).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Target file (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["long", "wide", "xlsx", "spss", "qdpx"]),
+              default="long", show_default=True,
+              help="long: a CSV row per coding; wide: a CSV row per segment with a 0/1 column "
+                   "per category; xlsx: codebook, codings and per-coder sheets; spss: wide CSV "
+                   "plus SPSS syntax (-o is a folder); qdpx: REFI-QDA project.")
+@click.option("--coder", help="Only this coder (wide, spss: required when several coded).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Target file (long/wide default: standard output).")
 def export(project: str, fmt: str, coder: str | None, output: str | None) -> None:
-    """Export codings as UTF-8 CSV for R, SPSS, Stata or pandas (columns: README)."""
+    """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
     from qca.export import choose_coder, long_rows, wide_rows, write_csv
 
+    if fmt in ("xlsx", "spss", "qdpx") and not output:
+        raise InputError(f"--format {fmt} writes files; name the target with -o")
     with _project(project) as proj:
+        if fmt == "xlsx":
+            from qca.xlsx import write_xlsx
+
+            write_xlsx(proj, output)
+            click.echo(f"wrote {output}", err=True)
+            return
+        if fmt == "spss":
+            from qca.spss import write_spss
+
+            written = write_spss(proj, output, choose_coder(proj, coder))
+            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+            return
+        if fmt == "qdpx":
+            from qca.refi import export_qdpx
+
+            export_qdpx(proj, output)
+            click.echo(f"wrote {output}", err=True)
+            return
         if fmt == "long":
             rows = list(long_rows(proj, coder))
         else:
