@@ -55,7 +55,7 @@ from pathlib import Path
 
 from qca.errors import InputError
 
-__all__ = ["Table", "read_table", "TEXT_EXTENSIONS", "XLSX_EXTENSIONS"]
+__all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "decode_text", "read_table"]
 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -158,12 +158,13 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
+def decode_text(data: bytes, name: str, advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, str]:
     """Decode a text file's bytes as UTF-16 (with BOM), UTF-8 or cp1252, strictly.
 
     Args:
         data: The raw file content.
         name: The file name, for error messages.
+        advice: How to fix an undecodable file, ending error messages.
 
     Returns:
         ``(text, encoding)`` with ``encoding`` one of ``'utf-16'``, ``'utf-8-sig'``,
@@ -179,7 +180,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{name}: starts like a UTF-16 text file but byte offset {exc.start} is not "
-                "valid UTF-16; save the file as CSV UTF-8 and import it again"
+                f"valid UTF-16; {advice} and import it again"
             ) from None
     try:
         if data.startswith(b"\xef\xbb\xbf"):
@@ -191,20 +192,19 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"{name}, line {_line_of(data, exc.start)}: byte 0x{data[exc.start]:02X} at byte "
-                f"offset {exc.start} is neither UTF-8 nor Windows-1252; save the file as "
-                "'CSV UTF-8' and import it again"
+                f"offset {exc.start} is neither UTF-8 nor Windows-1252; {advice} and import it again"
             ) from None
         if _UTF8_UMLAUTS.search(data):
             raise InputError(
                 f"{name}, line {_line_of(data, utf8_error.start)}: the file mixes encodings "
                 f"(UTF-8 umlauts elsewhere, but byte 0x{data[utf8_error.start]:02X} at byte offset "
-                f"{utf8_error.start} is not UTF-8); save the file as 'CSV UTF-8' and check this line"
+                f"{utf8_error.start} is not UTF-8); {advice} and check this line"
             ) from None
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError(
             f"{name}, line {text.count(chr(10), 0, nul) + 1}: contains NUL bytes, so it is not a "
-            "text table; export the data as CSV UTF-8 or .xlsx"
+            f"text file; {advice}"
         )
     return text, encoding
 
