@@ -1,0 +1,100 @@
+"""Shared fixtures: a small codebook and project in tmp_path; no test downloads anything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qca.codebook import Codebook, codebook_from_dict
+from qca.revise import replace_codebook
+from qca.store import Project
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+SMALL_CODEBOOK = {
+    "name": "Test codebook",
+    "categories": [
+        {
+            "key": "CH",
+            "name": "Chancen",
+            "questions": ["chancen"],
+            "children": [
+                {"key": "CH_REFL", "name": "Reflexionsressource",
+                 "definition": "Vielfalt regt an, die eigene Arbeit zu überdenken.",
+                 "anchors": ["Wir hinterfragen unsere Routinen."], "rule": "Nur Reflexion.",
+                 "shortcut": "1"},
+                {"key": "CH_ZUS", "name": "Zusammenhalt",
+                 "definition": "Vielfalt stärkt den sozialen Zusammenhalt.",
+                 "anchors": ["Das Miteinander im Quartier wird besser."], "rule": "",
+                 "shortcut": "2"},
+                {"key": "CH_SONST", "name": "Sonstiges", "definition": "Andere Chancen.",
+                 "shortcut": "9"},
+            ],
+        },
+        {
+            "key": "HE",
+            "name": "Herausforderungen",
+            "questions": ["herausforderungen"],
+            "children": [
+                {"key": "HE_SPR", "name": "Sprachbarrieren", "definition": "Verständigung.",
+                 "shortcut": "1"},
+                {"key": "HE_KONF", "name": "Konflikte", "definition": "Konflikte zwischen Gruppen.",
+                 "shortcut": "2"},
+            ],
+        },
+        {"key": "MEMO", "name": "Bemerkenswert", "definition": "Für alle Fragen.", "shortcut": "0"},
+    ],
+}
+
+SMALL_SURVEY = (
+    "lfd_nr;amt;chancen;herausforderungen\r\n"
+    "1;Ordnung;Wir überdenken unsere Abläufe.;Sprachprobleme im Alltag\r\n"
+    "2;Jugend;Mehr Miteinander im Stadtteil;\r\n"
+    "3;Integration;k.A.;Konflikte zwischen Gruppen\r\n"
+    '4;Soziales;"- Zusammenhalt\r\n- neue Ideen";-\r\n'
+)
+
+
+@pytest.fixture
+def small_codebook() -> Codebook:
+    return codebook_from_dict(json.loads(json.dumps(SMALL_CODEBOOK)))
+
+
+@pytest.fixture
+def survey_file(tmp_path: Path) -> Path:
+    path = tmp_path / "survey.csv"
+    path.write_bytes(SMALL_SURVEY.encode("cp1252"))
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, small_codebook: Codebook):
+    proj = Project.create(tmp_path / "test.qca")
+    replace_codebook(proj, small_codebook, author="test", note="test codebook")
+    yield proj
+    proj.close()
+
+
+@pytest.fixture
+def survey_project(project: Project, survey_file: Path) -> Project:
+    from qca.importing import import_survey
+
+    import_survey(project, survey_file, text_columns=["chancen", "herausforderungen"],
+                  id_column="lfd_nr")
+    return project
+
+
+def snapshot_db(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, to assert that a failed command changed nothing."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+    finally:
+        conn.close()
