@@ -1,0 +1,405 @@
+"""One coder's coding session: which segments, in which order, where the coder is, how far.
+
+A :class:`Session` loads the ordered segment ids of its filter once (one query), keeps the
+coder's coded and flagged segments as in-memory sets and updates them after every change,
+and fetches one segment's text only when it is shown. That keeps every keypress on the
+coding screen independent of the project's size.
+
+Coding is blind: a session reads and writes only its own coder's codings, memos and flags.
+Every change goes through :mod:`qca.coding`, which commits it in its own transaction and
+logs it, so undo and redo work across restarts and a killed process loses nothing.
+
+No ``textual`` here; the coding screen (``qca.tui``) is a thin view over this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from qca import coding
+from qca.codebook import Category
+from qca.errors import CodingError, InputError, ProjectError
+from qca.store import Project, Segment, Source, segment_from_row
+
+__all__ = [
+    "STATUSES",
+    "Progress",
+    "SegmentFilter",
+    "SegmentView",
+    "Session",
+    "parse_where",
+]
+
+STATUSES = ("all", "uncoded", "coded", "flagged")
+"""Status filters: every segment, those this coder has not coded / has coded / flagged."""
+
+
+def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Turn ``VAR=VALUE`` strings into pairs; raise :class:`InputError` on a malformed one."""
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"filter {item!r} is not VAR=VALUE; write e.g. amt=Ordnungsamt")
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """Which segments a session shows.
+
+    ``question`` and ``where`` (source variables) select the segments; ``status`` then keeps
+    those that this coder has not coded, has coded, or flagged *when the filter is applied*,
+    so a segment does not vanish from under the coder the moment it is coded.
+    Non-substantive segments ("k.A.") stay in the list but count as neither coded nor
+    uncoded unless ``include_nonsubstantive`` is set.
+    """
+
+    question: str | None = None
+    where: tuple[tuple[str, str], ...] = ()
+    status: str = "all"
+    include_nonsubstantive: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise InputError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
+
+    def describe(self) -> str:
+        parts = [self.question or "all questions"]
+        parts += [f"{k}={v}" for k, v in self.where]
+        if self.status != "all":
+            parts.append(self.status)
+        if self.include_nonsubstantive:
+            parts.append("incl. k.A.")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """What the screen shows of one segment, for this coder only."""
+
+    segment: Segment
+    source: Source
+    categories: frozenset[str]
+    memo: str
+    flagged: bool
+    index: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far this coder has come within the session's filter."""
+
+    coded: int
+    total: int
+    flagged: int
+    non_substantive: int
+    segments: int
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.coded
+
+
+def _read_error(project: Project, exc: sqlite3.Error) -> ProjectError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return ProjectError(
+            f"{project.path.name}: the project is busy (another process is writing); try again"
+        )
+    return ProjectError(f"{project.path.name}: cannot read the project ({text})")
+
+
+class Session:
+    """A coder working through the segments of a filter.
+
+    Args:
+        project: The open project; the session uses it from one thread only.
+        coder: The coder's name (checked with :func:`qca.coding.validate_coder`).
+        segment_filter: Which segments to show; resumes at the coder's last segment.
+    """
+
+    def __init__(
+        self, project: Project, coder: str, segment_filter: SegmentFilter | None = None
+    ) -> None:
+        self.project = project
+        self.coder = coding.validate_coder(coder)
+        self.filter = segment_filter or SegmentFilter()
+        self.ids: list[str] = []
+        self.position = 0
+        self._index: dict[str, int] = {}
+        self._non_substantive: set[str] = set()
+        self._coded: set[str] = set()
+        self._flagged: set[str] = set()
+        self._coded_in_list = 0
+        self._flagged_in_list = 0
+        self._load_coder_state()
+        self.apply_filter(self.filter, resume=True)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        try:
+            return self.project.conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise _read_error(self.project, exc) from None
+
+    def _load_coder_state(self) -> None:
+        self._coded = {
+            r[0] for r in self._query(
+                "SELECT DISTINCT segment_id FROM codings WHERE coder = ?", [self.coder])
+        }
+        self._flagged = {
+            r[0] for r in self._query(
+                "SELECT segment_id FROM notes WHERE coder = ? AND flagged = 1", [self.coder])
+        }
+
+    def _select(self, segment_filter: SegmentFilter) -> list[tuple[str, int]]:
+        sql = "SELECT s.id, s.substantive FROM segments s"
+        params: list[Any] = []
+        clauses: list[str] = []
+        if segment_filter.where:
+            sql += " JOIN sources src ON src.id = s.source_id"
+            for name, value in segment_filter.where:
+                clauses.append("CAST(json_extract(src.variables, ?) AS TEXT) = ?")
+                params += ['$."' + name.replace('"', '\\"') + '"', value]
+        if segment_filter.question is not None:
+            clauses.append("s.question = ?")
+            params.append(segment_filter.question)
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        return self._query(sql + " ORDER BY s.seq", params)  # type: ignore[return-value]
+
+    def apply_filter(self, segment_filter: SegmentFilter, *, resume: bool = False) -> None:
+        """Load the segment list of ``segment_filter``.
+
+        The session stays on the current segment if it is still listed; with ``resume`` it
+        goes to the coder's last segment; otherwise to the first uncoded one.
+        """
+        rows = self._select(segment_filter)
+        keep = segment_filter.include_nonsubstantive
+        if segment_filter.status != "all":
+            wanted = segment_filter.status
+            rows = [
+                (sid, sub) for sid, sub in rows
+                if (wanted == "flagged" and sid in self._flagged)
+                or (wanted == "coded" and sid in self._coded)
+                or (wanted == "uncoded" and sid not in self._coded and (sub or keep))
+            ]
+        previous = self.current_id
+        self.filter = segment_filter
+        self.ids = [sid for sid, _ in rows]
+        self._index = {sid: i for i, sid in enumerate(self.ids)}
+        self._non_substantive = {sid for sid, sub in rows if not sub}
+        self._recount()
+        target: str | None = previous
+        if resume:
+            row = self._query("SELECT last_segment FROM coders WHERE name = ?", [self.coder])
+            target = row[0][0] if row else None
+        if target in self._index:
+            self.position = self._index[target]  # type: ignore[index]
+        else:
+            self.position = 0
+            if self.ids and not self._counts(self.ids[0]):
+                self.next_uncoded()
+
+    def _counts(self, segment_id: str) -> bool:
+        """Whether a segment is one that still needs coding (substantive or included)."""
+        return (
+            segment_id not in self._coded
+            and (self.filter.include_nonsubstantive or segment_id not in self._non_substantive)
+        )
+
+    def _recount(self) -> None:
+        keep = self.filter.include_nonsubstantive
+        self._coded_in_list = sum(
+            1 for sid in self._coded
+            if sid in self._index and (keep or sid not in self._non_substantive)
+        )
+        self._flagged_in_list = sum(1 for sid in self._flagged if sid in self._index)
+
+    # --- where the coder is ----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.ids[self.position] if self.ids else None
+
+    def go(self, index: int) -> bool:
+        """Move to list position ``index`` (clamped); True if the position changed."""
+        if not self.ids:
+            return False
+        index = max(0, min(index, len(self.ids) - 1))
+        moved = index != self.position
+        self.position = index
+        return moved
+
+    def next(self) -> bool:
+        return self.go(self.position + 1)
+
+    def previous(self) -> bool:
+        return self.go(self.position - 1)
+
+    def next_uncoded(self) -> bool:
+        """Move to the next segment this coder has not coded (wrapping); False if none is left."""
+        n = len(self.ids)
+        for step in range(1, n + 1):
+            i = (self.position + step) % n
+            if self._counts(self.ids[i]):
+                self.position = i
+                return True
+        return False
+
+    def jump(self, ref: str) -> None:
+        """Go to a segment by id, by id prefix (``K0012``) or by list number (``120``).
+
+        Raises :class:`CodingError` when no listed segment matches.
+        """
+        ref = ref.strip()
+        if not ref:
+            raise CodingError("type a segment id or a number")
+        if ref in self._index:
+            self.position = self._index[ref]
+            return
+        if ref.isdigit() and 1 <= int(ref) <= len(self.ids):
+            self.position = int(ref) - 1
+            return
+        for i, sid in enumerate(self.ids):
+            if sid.startswith(ref):
+                self.position = i
+                return
+        exists = self._query("SELECT 1 FROM segments WHERE id = ?", [ref])
+        if exists:
+            raise CodingError(f"segment {ref!r} is not in the current filter; widen it with W")
+        raise CodingError(f"no segment {ref!r}; ids look like {self.current_id or 'S1#frage'}")
+
+    def remember_position(self) -> None:
+        """Store the current segment as this coder's resume point (one small write)."""
+        if self.current_id is not None:
+            coding.touch_position(self.project, self.coder, self.current_id)
+
+    # --- reading one segment ---------------------------------------------------------------
+
+    def view(self) -> SegmentView | None:
+        """The current segment with this coder's codings, memo and flag; None if none listed."""
+        sid = self.current_id
+        if sid is None:
+            return None
+        rows = self._query(
+            "SELECT s.id, s.seq, s.source_id, s.question, s.position, s.heading, s.text, "
+            "s.substantive, src.kind, src.name, src.variables "
+            "FROM segments s JOIN sources src ON src.id = s.source_id WHERE s.id = ?", [sid])
+        if not rows:  # deleted by another process since the list was loaded
+            raise ProjectError(f"segment {sid!r} is no longer in the project; reopen it")
+        r = rows[0]
+        segment = segment_from_row(dict(zip(
+            ("id", "seq", "source_id", "question", "position", "heading", "text",
+             "substantive"), r[:8])))
+        source = Source(id=r[2], kind=r[8], name=r[9], variables=json.loads(r[10] or "{}"))
+        cats = frozenset(c for (c,) in self._query(
+            "SELECT category FROM codings WHERE coder = ? AND segment_id = ?", [self.coder, sid]))
+        note = self._query(
+            "SELECT memo, flagged FROM notes WHERE coder = ? AND segment_id = ?", [self.coder, sid])
+        memo, flagged = (note[0][0], bool(note[0][1])) if note else ("", False)
+        return SegmentView(segment, source, cats, memo, flagged, self.position, len(self.ids))
+
+    def neighbours(self, segment: Segment, n: int = 1) -> tuple[list[Segment], list[Segment]]:
+        """Up to ``n`` passages before and after ``segment`` in its source (protocol context)."""
+        cols = "id, seq, source_id, question, position, heading, text, substantive"
+        names = cols.split(", ")
+        before = self._query(
+            f"SELECT {cols} FROM segments WHERE source_id = ? AND position < ? "
+            "ORDER BY position DESC LIMIT ?", [segment.source_id, segment.position, n])
+        after = self._query(
+            f"SELECT {cols} FROM segments WHERE source_id = ? AND position > ? "
+            "ORDER BY position LIMIT ?", [segment.source_id, segment.position, n])
+        to_seg = lambda row: segment_from_row(dict(zip(names, row)))  # noqa: E731
+        return [to_seg(r) for r in reversed(before)], [to_seg(r) for r in after]
+
+    def categories(self, question: str | None) -> list[Category]:
+        """The categories offered for ``question``, groups included, in codebook order."""
+        return self.project.codebook().for_question(question)
+
+    def is_coded(self, segment_id: str) -> bool:
+        return segment_id in self._coded
+
+    def is_flagged(self, segment_id: str) -> bool:
+        return segment_id in self._flagged
+
+    def is_substantive(self, segment_id: str) -> bool:
+        return segment_id not in self._non_substantive
+
+    def progress(self) -> Progress:
+        non_sub = len(self._non_substantive)
+        total = len(self.ids) if self.filter.include_nonsubstantive else len(self.ids) - non_sub
+        return Progress(self._coded_in_list, total, self._flagged_in_list, non_sub, len(self.ids))
+
+    # --- changing (each call commits before it returns) ----------------------------------
+
+    def toggle(self, category: str) -> coding.Change:
+        """Assign or remove ``category`` on the current segment for this coder."""
+        sid = self._require_current()
+        change = coding.toggle_coding(self.project, sid, category, self.coder)
+        self._refresh(sid)
+        return change
+
+    def set_memo(self, memo: str) -> coding.Change | None:
+        sid = self._require_current()
+        return coding.set_memo(self.project, sid, self.coder, memo)
+
+    def toggle_flag(self) -> coding.Change | None:
+        sid = self._require_current()
+        change = coding.set_flag(self.project, sid, self.coder, sid not in self._flagged)
+        self._refresh(sid)
+        return change
+
+    def undo(self) -> coding.Change | None:
+        """Undo this coder's latest change and go to its segment if it is listed."""
+        return self._after(coding.undo(self.project, self.coder))
+
+    def redo(self) -> coding.Change | None:
+        return self._after(coding.redo(self.project, self.coder))
+
+    def _after(self, change: coding.Change | None) -> coding.Change | None:
+        if change is not None:
+            self._refresh(change.segment_id)
+            if change.segment_id in self._index:
+                self.position = self._index[change.segment_id]
+        return change
+
+    def _require_current(self) -> str:
+        if self.current_id is None:
+            raise CodingError("no segment is shown; change the filter with W")
+        return self.current_id
+
+    def _refresh(self, segment_id: str) -> None:
+        """Re-read one segment's coded / flagged state after a change and fix the counts."""
+        coded = bool(self._query(
+            "SELECT 1 FROM codings WHERE coder = ? AND segment_id = ? LIMIT 1",
+            [self.coder, segment_id]))
+        flagged = bool(self._query(
+            "SELECT 1 FROM notes WHERE coder = ? AND segment_id = ? AND flagged = 1",
+            [self.coder, segment_id]))
+        listed = segment_id in self._index
+        counted = listed and (
+            self.filter.include_nonsubstantive or segment_id not in self._non_substantive)
+        if coded != (segment_id in self._coded):
+            (self._coded.add if coded else self._coded.discard)(segment_id)
+            if counted:
+                self._coded_in_list += 1 if coded else -1
+        if flagged != (segment_id in self._flagged):
+            (self._flagged.add if flagged else self._flagged.discard)(segment_id)
+            if listed:
+                self._flagged_in_list += 1 if flagged else -1
+
+    def with_filter(self, **changes: Any) -> SegmentFilter:
+        """A copy of the current filter with some fields changed."""
+        return replace(self.filter, **changes)

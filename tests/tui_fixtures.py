@@ -1,0 +1,137 @@
+"""A small, fixed project for the session and coding-screen tests (no demo files needed).
+
+Import the fixtures into a test module with ``from tests.tui_fixtures import *``-style
+explicit imports; ``build_project`` is usable from subprocesses and the benchmark too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qca.codebook import codebook_from_dict
+from qca.revise import replace_codebook
+from qca.store import Project
+
+CODEBOOK = {
+    "name": "Testbuch",
+    "categories": [
+        {
+            "key": "CHANCEN", "name": "Chancen von Vielfalt", "questions": ["chancen"],
+            "definition": "Nutzen, den die Stelle in Vielfalt sieht.",
+            "children": [
+                {"key": "CH_LERNEN", "name": "Vielfalt als Lernanlass", "shortcut": "1",
+                 "definition": "Vorurteile werden abgebaut, Sichtweisen hinterfragt.",
+                 "anchors": ["Begegnung hilft, eigene Vorurteile zu hinterfragen."],
+                 "rule": "Kodieren, wenn Lernen im Vordergrund steht."},
+                {"key": "CH_KONFLIKT", "name": "Konflikte gemeinsam lösen", "shortcut": "2",
+                 "definition": "Konflikte werden mit vielen Perspektiven bearbeitet.",
+                 "anchors": ["Mehr Perspektiven führen zu tragfähigen Lösungen."]},
+                {"key": "CH_ZUSAMMEN", "name": "Sozialer Zusammenhalt", "shortcut": "3",
+                 "definition": "Toleranz und Vertrauen in der Nachbarschaft wachsen."},
+                {"key": "CH_WIRTSCHAFT", "name": "Wirtschaftliche Impulse",
+                 "definition": "Fachkräfte, Gründungen, Kaufkraft.",
+                 "anchors": ["Migrantische Betriebe beleben die Innenstadt."]},
+            ],
+        },
+        {
+            "key": "HERAUS", "name": "Herausforderungen", "questions": ["herausforderungen"],
+            "children": [
+                {"key": "HE_SPRACHE", "name": "Sprachbarrieren", "shortcut": "1",
+                 "definition": "Verständigung scheitert an der Sprache."},
+                {"key": "HE_KONKURRENZ", "name": "Nutzungskonkurrenz", "shortcut": "2",
+                 "definition": "Gruppen konkurrieren um öffentliche Räume."},
+            ],
+        },
+        {
+            "key": "PROTO", "name": "Dialogprotokoll", "questions": ["protokoll"],
+            "children": [
+                {"key": "PR_VORSCHLAG", "name": "Vorschlag", "shortcut": "1",
+                 "definition": "Ein konkreter Vorschlag für eine Maßnahme."},
+                {"key": "PR_KRITIK", "name": "Kritik", "shortcut": "2",
+                 "definition": "Kritik an bestehenden Angeboten."},
+            ],
+        },
+        {
+            "key": "SONST", "name": "Allgemein",
+            "children": [
+                {"key": "UNKLAR", "name": "Unklar / nicht zuordenbar", "shortcut": "0",
+                 "definition": "Die Antwort lässt sich keiner Kategorie zuordnen."},
+            ],
+        },
+    ],
+}
+
+OFFICES = ["Ordnungsamt", "Stadtplanung", "Sozialamt", "Jugendamt"]
+CHANCEN = [
+    "Begegnung mit anderen Kulturen hilft, eigene Vorurteile zu hinterfragen.",
+    "Mehr Perspektiven am Tisch führen zu besseren Lösungen bei Konflikten im Quartier.",
+    "k.A.",
+    "Wo sich Nachbarn kennen, entsteht Vertrauen – das ist die beste Prävention. Außerdem "
+    "beleben migrantische Betriebe die Innenstadt und schaffen Arbeitsplätze.",
+    "Vielfalt bringt neue Ideen in die Verwaltung.",
+    "Die Sicherheit im öffentlichen Raum steigt, wenn alle Gruppen sich beteiligen.",
+]
+HERAUS = [
+    "Sprachbarrieren erschweren die Arbeit des Ordnungsdienstes.",
+    "Konkurrenz um Plätze und Parks zwischen Jugendlichen und Älteren.",
+    "-",
+    "Fehlende Übersetzungen bei Bürgerversammlungen.",
+    "Zu wenig Personal für aufsuchende Arbeit.",
+    "Vorurteile in der Nachbarschaft.",
+]
+PASSAGES = [
+    ("Begrüßung", "Die Moderatorin begrüßt die Teilnehmenden und stellt die Tagesordnung vor."),
+    ("Runde 1", "Herr K. schlägt vor, im Park einen Treffpunkt für Jugendliche einzurichten."),
+    ("Runde 1", "Frau M. kritisiert, dass die Sprechstunden des Ordnungsamts zu kurz sind."),
+    ("Runde 2", "Die Gruppe einigt sich, im Herbst ein Nachbarschaftsfest zu planen."),
+]
+
+
+def build_project(path: Path, *, answers: int = 6) -> Path:
+    """Create the test project at ``path``: survey rows with two questions, one protocol."""
+    project = Project.create(path)
+    try:
+        replace_codebook(project, codebook_from_dict(CODEBOOK), author="t", note="t")
+        with project.transaction():
+            seq = 0
+            for i in range(answers):
+                sid = f"R{i + 1:03d}"
+                variables = {"amt": OFFICES[i % len(OFFICES)], "lfd_nr": str(i + 1)}
+                project.conn.execute(
+                    "INSERT INTO sources (id, kind, name, variables) VALUES (?, 'survey', ?, ?)",
+                    (sid, f"befragung.csv row {i + 2}", json.dumps(variables)))
+                for q, texts in (("chancen", CHANCEN), ("herausforderungen", HERAUS)):
+                    text = texts[i % len(texts)]
+                    seq += 1
+                    project.conn.execute(
+                        "INSERT INTO segments (id, seq, source_id, question, position, heading, "
+                        "text, substantive) VALUES (?, ?, ?, ?, 0, NULL, ?, ?)",
+                        (f"{sid}#{q}", seq, sid, q, text, int(text not in ("k.A.", "-"))))
+            project.conn.execute(
+                "INSERT INTO sources (id, kind, name, variables) VALUES "
+                "('P1', 'protocol', 'protokoll_1.txt', ?)", (json.dumps({"treffen": "1"}),))
+            for pos, (heading, text) in enumerate(PASSAGES, start=1):
+                seq += 1
+                project.conn.execute(
+                    "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
+                    "substantive) VALUES (?, ?, 'P1', 'protokoll', ?, ?, ?, 1)",
+                    (f"P1#{pos}", seq, pos, heading, text))
+            project.add_variable_names(["amt", "lfd_nr", "treffen"])
+    finally:
+        project.close()
+    return path
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return build_project(tmp_path / "t.qca")
+
+
+@pytest.fixture
+def project(project_path: Path):
+    proj = Project.open(project_path)
+    yield proj
+    proj.close()
