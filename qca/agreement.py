@@ -170,24 +170,32 @@ def _sorted_domain(domain: list) -> list:
 def _encode_float(arr: np.ndarray) -> _Encoded:
     arr = np.asarray(arr, dtype=np.float64)
     present = ~np.isnan(arr)
-    vals = arr[present]
-    codes = np.full(arr.shape, -1, dtype=np.int64)
-    if vals.size == 0:
-        return _Encoded(codes, [], np.zeros(0))
-    lo, hi = vals.min(), vals.max()
-    if np.isinf(lo) or np.isinf(hi):
+    count = int(np.count_nonzero(present))
+    if count == 0:
+        return _Encoded(np.full(arr.shape, -1, dtype=np.int64), [], np.zeros(0))
+    lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+    if math.isinf(lo) or math.isinf(hi):
         raise InputError("reliability data contains an infinite value; use finite numbers or leave the cell empty")
-    if hi - lo <= 4 * vals.size + 1024 and np.array_equal(vals, np.floor(vals)):
-        # small integer range: O(n) encoding via a lookup table instead of sorting
-        offset = (vals - lo).astype(np.int64)
-        seen = np.bincount(offset)
+    span = hi - lo
+    small = False
+    if span <= 4 * count + 1024:
+        # small integer range: O(n) encoding via a lookup table instead of sorting;
+        # missing cells go to the sentinel bin span + 1
+        shifted = arr - lo
+        shifted[~present] = span + 1
+        off = shifted.astype(np.int64)
+        small = bool(np.array_equal(off, shifted))
+    if small:
+        seen = np.bincount(off.ravel(), minlength=int(span) + 2)
+        seen[-1] = 0
         used = np.flatnonzero(seen)
         lut = np.full(seen.size, -1, dtype=np.int64)
         lut[used] = np.arange(used.size)
-        codes[present] = lut[offset]
+        codes = lut[off]
         numeric = used.astype(np.float64) + lo
     else:
-        numeric, inverse = np.unique(vals, return_inverse=True)
+        numeric, inverse = np.unique(arr[present], return_inverse=True)
+        codes = np.full(arr.shape, -1, dtype=np.int64)
         codes[present] = inverse.reshape(-1)
     domain = [int(v) if float(v).is_integer() else float(v) for v in numeric]
     return _Encoded(codes, domain, numeric)
@@ -455,33 +463,33 @@ def _coincidences(enc: _Encoded) -> _Coincidences:
     n, c = codes.shape
     v = enc.n_values
     present, m = _unit_counts(enc)
-    n_c = np.bincount(codes[(m >= 2)[:, None] & present], minlength=v).astype(np.float64)
+    # missing cells and cells of units with a single value go to the extra code v
+    ext = np.where(present & (m >= 2)[:, None], codes, v).T.copy()  # (coders, units), rows contiguous
+    n_c = np.bincount(ext.ravel(), minlength=v + 1)[:v].astype(np.float64)
     if v == 0 or c < 2:
         z = np.zeros(0, dtype=np.int64)
         return _Coincidences(z, z, np.zeros(0), n_c)
     groups = c - 1  # m_u - 2 ranges over 0 .. c-2
     vv = v * v
-    dense = groups * vv <= _DENSE_BINS
-    base = (np.maximum(m, 2) - 2).astype(np.int64) * vv
-    counts = np.zeros(groups * vv + 1, dtype=np.int64) if dense else None
-    chunks: list[np.ndarray] = []
-    dump = groups * vv
-    for i in range(c):
-        ci = codes[:, i]
-        pi = present[:, i]
-        for j in range(i + 1, c):
-            cj = codes[:, j]
-            both = pi & present[:, j]
-            if dense:
-                key = base + ci * v + cj
-                key[~both] = dump
-                counts += np.bincount(key, minlength=dump + 1)
-            else:
-                chunks.append((base + ci * v + cj)[both])
-    if dense:
-        per_m = counts[:dump].reshape(groups, vv).astype(np.float64)
+    w = v + 1
+    if groups * w * w <= _DENSE_BINS:
+        # one integer bincount per coder pair; pairs involving code v (missing) land in unused bins
+        size = groups * w * w
+        base = (np.maximum(m, 2) - 2) * (w * w)
+        counts = np.zeros(size, dtype=np.int64)
+        for i in range(c - 1):
+            pre = base + ext[i] * w
+            for j in range(i + 1, c):
+                counts += np.bincount(pre + ext[j], minlength=size)
+        per_m = counts.reshape(groups, w, w)[:, :v, :v].reshape(groups, vv).astype(np.float64)
         flat_keys = np.arange(vv)
     else:
+        base = (np.maximum(m, 2) - 2) * vv
+        chunks: list[np.ndarray] = []
+        for i in range(c - 1):
+            for j in range(i + 1, c):
+                both = (ext[i] < v) & (ext[j] < v)
+                chunks.append((base + ext[i] * v + ext[j])[both])
         allk = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
         uniq, cnt = np.unique(allk, return_counts=True)
         g, flat = np.divmod(uniq, vv)
