@@ -941,13 +941,11 @@ def read_matrix_csv(path: str | Path) -> ReliabilityData:
         raise InputError(f"{name}, row {reader.line_num}: {e}; check the quoting of that row") from None
     header_line, header = rows[0]
     header = [h.strip() for h in header]
+    width = len(header)
+    if width > 1 and not header[-1] and all(len(r) < width or not r[width - 1].strip() for _, r in rows[1:]):
+        header = header[:-1]  # trailing delimiter after the last coder name; the column is unused
     has_ids = _UNIT_HEADER.fullmatch(header[0].lower()) is not None
     coders = header[1:] if has_ids else header
-    while coders and not coders[-1] and len(coders) > 0 and all(
-        len(r) < len(header) or not r[len(header) - 1].strip() for _, r in rows[1:]
-    ):
-        coders = coders[:-1]  # trailing delimiter after the last coder name, column unused
-        header = header[:-1]
     if not coders:
         raise InputError(
             f"{name}, row {header_line}: no coder columns in the header; "
