@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qca.codebook import codebook_from_dict, dump_yaml, load_yaml, merge_codebooks, slug_key
+from qca.errors import CodebookError
+
+from conftest import REPO, SMALL_CODEBOOK
+
+
+def book_dict() -> dict:
+    return json.loads(json.dumps(SMALL_CODEBOOK))
+
+
+def test_walk_order_and_question_binding(small_codebook) -> None:
+    assert small_codebook.keys()[:4] == ["CH", "CH_REFL", "CH_ZUS", "CH_SONST"]
+    offered = [c.key for c in small_codebook.codable_for_question("chancen")]
+    assert offered == ["CH_REFL", "CH_ZUS", "CH_SONST", "MEMO"]
+    assert [c.key for c in small_codebook.codable_for_question(None)] == ["MEMO"]
+    assert small_codebook.questions() == ["chancen", "herausforderungen"]
+    assert not small_codebook.get("CH").is_codable
+
+
+def test_yaml_round_trip(small_codebook, tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(dump_yaml(small_codebook), encoding="utf-8")
+    again = load_yaml(path)
+    assert again == small_codebook
+
+
+def mutate(change):
+    data = book_dict()
+    change(data)
+    return data
+
+
+BAD_BOOKS = [
+    (mutate(lambda d: d["categories"][0]["children"][0].update(key="1bad")), "not valid"),
+    (mutate(lambda d: d["categories"][0]["children"][1].update(key="CH_REFL")), "used twice"),
+    (mutate(lambda d: d["categories"][0]["children"][1].update(shortcut="1")), "shortcut '1'"),
+    (mutate(lambda d: d["categories"][2].update(shortcut="1")), "shortcut '1'"),
+    (mutate(lambda d: d["categories"][0].update(color="red")), "#RRGGBB"),
+    (mutate(lambda d: d["categories"][0].update(colour="#ffffff")), "unknown field"),
+    (mutate(lambda d: d["categories"][0]["children"][0].update(questions=["x"])), "top-level"),
+    (mutate(lambda d: d["categories"][0]["children"][0].pop("key")), "has no key"),
+    (mutate(lambda d: d["categories"][0]["children"][0].update(shortcut="F1")), "one digit"),
+    ({"name": "x"}, "'categories' list"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_BOOKS)
+def test_invalid_codebooks(data, message) -> None:
+    with pytest.raises(CodebookError, match=message):
+        codebook_from_dict(data)
+
+
+def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text("categories:\n  - key: A\n    name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"cb.yaml, line \d+"):
+        load_yaml(path)
+
+
+def test_merge_refuses_clashing_keys(small_codebook) -> None:
+    with pytest.raises(CodebookError, match="used twice"):
+        merge_codebooks([small_codebook, codebook_from_dict(book_dict())])
+
+
+def test_slug_key() -> None:
+    assert slug_key("Stärkung des Zusammenhalts") == "Staerkung_des_Zusammenhalts"
+    assert slug_key("1. Chance", ["c_1_Chance"]) == "c_1_Chance_2"
+    assert slug_key("!!!") == "code"
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "codebooks").glob("*.yaml")))
+def test_bundled_codebooks_load(path: Path) -> None:
+    book = load_yaml(path)
+    for cat in book.walk():
+        if cat.is_codable:
+            assert cat.definition and cat.anchors and cat.rule, cat.key
+    assert book.questions()

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+
+from qca.coding import redo, set_coding, set_flag, set_memo, toggle_coding, undo, validate_coder
+from qca.errors import CodingError
+from qca.store import Project
+
+
+def codes(project: Project, coder: str, segment: str) -> set[str]:
+    return {c.category for c in project.codings(coder=coder, segment_id=segment)}
+
+
+def test_toggle_assigns_and_removes_with_events(survey_project: Project) -> None:
+    seg = "1#chancen"
+    toggle_coding(survey_project, seg, "CH_REFL", "anna")
+    toggle_coding(survey_project, seg, "CH_ZUS", "anna")
+    assert codes(survey_project, "anna", seg) == {"CH_REFL", "CH_ZUS"}
+    toggle_coding(survey_project, seg, "CH_REFL", "anna")
+    assert codes(survey_project, "anna", seg) == {"CH_ZUS"}
+    actions = [e.action for e in survey_project.events(actor="anna")]
+    assert actions == ["coding", "coding", "coding"]
+    last = survey_project.events(actor="anna")[-1]
+    assert last.before["origin"] == "manual" and last.after is None
+
+
+def test_set_coding_is_idempotent(survey_project: Project) -> None:
+    assert set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True) is not None
+    assert set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True) is None
+
+
+@pytest.mark.parametrize(
+    ("segment", "category", "message"),
+    [
+        ("99#chancen", "CH_REFL", "does not exist"),
+        ("1#chancen", "NOPE", "not in the codebook"),
+        ("1#chancen", "CH", "is a group"),
+        ("1#chancen", "HE_SPR", "does not belong to question"),
+    ],
+)
+def test_bad_codings_are_refused(survey_project: Project, segment, category, message) -> None:
+    before = survey_project.count("events")
+    with pytest.raises(CodingError, match=message):
+        set_coding(survey_project, segment, category, "anna", True)
+    assert survey_project.count("events") == before
+
+
+def test_unbound_categories_are_offered_everywhere(survey_project: Project) -> None:
+    set_coding(survey_project, "1#herausforderungen", "MEMO", "anna", True)
+    assert codes(survey_project, "anna", "1#herausforderungen") == {"MEMO"}
+
+
+def test_undo_redo_across_reopen(survey_project: Project) -> None:
+    path = survey_project.path
+    toggle_coding(survey_project, "1#chancen", "CH_REFL", "anna")
+    toggle_coding(survey_project, "2#chancen", "CH_ZUS", "anna")
+    set_memo(survey_project, "2#chancen", "anna", "unsicher")
+    survey_project.close()
+    proj = Project.open(path)
+    assert undo(proj, "anna").action == "undo"  # memo
+    assert proj.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
+    undo(proj, "anna")
+    assert codes(proj, "anna", "2#chancen") == set()
+    assert codes(proj, "anna", "1#chancen") == {"CH_REFL"}
+    redo(proj, "anna")
+    assert codes(proj, "anna", "2#chancen") == {"CH_ZUS"}
+    # a new change clears the redo stack
+    toggle_coding(proj, "4#chancen", "CH_ZUS", "anna")
+    redo_result = redo(proj, "anna")
+    assert redo_result is None
+    proj.close()
+
+
+def test_undo_is_per_coder(survey_project: Project) -> None:
+    toggle_coding(survey_project, "1#chancen", "CH_REFL", "anna")
+    toggle_coding(survey_project, "1#chancen", "CH_ZUS", "ben")
+    undo(survey_project, "anna")
+    assert codes(survey_project, "anna", "1#chancen") == set()
+    assert codes(survey_project, "ben", "1#chancen") == {"CH_ZUS"}
+    assert undo(survey_project, "anna") is None
+
+
+def test_undo_everything_restores_empty_state(survey_project: Project) -> None:
+    for seg, cat in [("1#chancen", "CH_REFL"), ("1#chancen", "CH_ZUS"), ("1#chancen", "CH_REFL")]:
+        toggle_coding(survey_project, seg, cat, "anna")
+    set_flag(survey_project, "1#chancen", "anna", True)
+    while undo(survey_project, "anna"):
+        pass
+    assert survey_project.count("codings") == 0
+    assert survey_project.count("notes") == 0
+    while redo(survey_project, "anna"):
+        pass
+    assert codes(survey_project, "anna", "1#chancen") == {"CH_ZUS"}
+
+
+@pytest.mark.parametrize("name", ["", "  ", "a,b", "x;y", "a\nb", "x" * 65])
+def test_bad_coder_names(name: str) -> None:
+    with pytest.raises(CodingError):
+        validate_coder(name)

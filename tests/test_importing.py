@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qca.errors import InputError
+from qca.importing import import_protocol, import_survey, is_substantive
+from qca.store import Project
+
+from conftest import snapshot_db
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("k.A.", False), ("-", False), ("weiß nicht", False), ("Weiss nicht.", False),
+     ("keine Angabe", False), ("s.o.", False), ("n/a", False), ("...", False),
+     ("Keine Zeit für Anträge", True), ("Sprache", True), ("k.A. weil neu im Amt", True)],
+)
+def test_is_substantive(text: str, expected: bool) -> None:
+    assert is_substantive(text) is expected
+
+
+def test_survey_import(survey_project: Project) -> None:
+    segs = survey_project.segments()
+    # question-major: all answers to 'chancen' first
+    assert [s.id for s in segs] == [
+        "1#chancen", "2#chancen", "3#chancen", "4#chancen",
+        "1#herausforderungen", "3#herausforderungen", "4#herausforderungen",
+    ]
+    assert segs[3].text == "- Zusammenhalt\n- neue Ideen"
+    assert not survey_project.segment("3#chancen").substantive
+    assert not survey_project.segment("4#herausforderungen").substantive
+    assert survey_project.source("1").variables == {"amt": "Ordnung"}
+    assert survey_project.variable_names() == ["amt"]
+    assert survey_project.questions() == ["chancen", "herausforderungen"]
+
+
+def test_reimport_adds_nothing(survey_project: Project, survey_file: Path) -> None:
+    before = snapshot_db(survey_project.path)
+    result = import_survey(survey_project, survey_file, text_columns=["chancen", "herausforderungen"],
+                           id_column="lfd_nr")
+    assert result.segments_added == 0 and result.segments_unchanged == 7
+    assert snapshot_db(survey_project.path) == before
+
+
+def test_second_question_joins_existing_sources(project: Project, survey_file: Path) -> None:
+    import_survey(project, survey_file, text_columns=["chancen"], id_column="lfd_nr")
+    result = import_survey(project, survey_file, text_columns=["herausforderungen"],
+                           id_column="lfd_nr")
+    assert result.sources_added == 0 and result.segments_added == 3
+    assert project.count("sources") == 4
+
+
+def test_rows_are_numbered_without_id_column(project: Project, survey_file: Path) -> None:
+    import_survey(project, survey_file, text_columns=["chancen"], question="q1")
+    assert project.segments()[0].id == "survey-2#q1"
+
+
+def test_long_format_with_question_column(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("id,frage,antwort,amt\n1,chancen,Text eins,Jugend\n1,herausforderungen,"
+                    "Text zwei,Jugend\n2,chancen,Text drei,Ordnung\n", encoding="utf-8")
+    import_survey(project, path, text_columns=["antwort"], id_column="id",
+                  question_column="frage")
+    assert {s.id for s in project.segments()} == {"1#chancen", "1#herausforderungen", "2#chancen"}
+    assert project.source("1").variables == {"amt": "Jugend"}
+
+
+def write(tmp_path: Path, text: str, name: str = "s.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "kwargs", "message"),
+    [
+        ("id,a\n1,x\n1,y\n", {"id_column": "id"}, r"row 3: duplicate id '1'"),
+        ("id,a\n1,x\n,y\n", {"id_column": "id"}, r"row 3: empty id"),
+        ("id,a\n1,x\n", {"id_column": "nr"}, r"no column 'nr' \(given by --id-column\)"),
+        ("id,a\n1,x\n", {"text_columns": ["b"]}, r"no column 'b'"),
+        ("id,a\n1,x\n", {"text_columns": []}, r"--text-column"),
+        ("id,a,b\n1,x,y\n", {"text_columns": ["a", "b"], "question": "q"}, "one question"),
+        ("id,a\n1,x\n", {"var": ["amt"]}, r"no column 'amt' \(given by --var\)"),
+    ],
+)
+def test_bad_survey_input_changes_nothing(project: Project, tmp_path: Path, content, kwargs,
+                                          message) -> None:
+    path = write(tmp_path, content)
+    before = snapshot_db(project.path)
+    kwargs = dict(kwargs)
+    variables = kwargs.pop("var", None)
+    kwargs.setdefault("text_columns", ["a"])
+    with pytest.raises(InputError, match=message):
+        import_survey(project, path, variables=variables, **kwargs)
+    assert snapshot_db(project.path) == before
+
+
+def test_changed_file_is_refused(survey_project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "lfd_nr;amt;chancen\n1;Ordnung;Ganz anderer Text\n")
+    before = snapshot_db(survey_project.path)
+    with pytest.raises(InputError, match="other text"):
+        import_survey(survey_project, path, text_columns=["chancen"], id_column="lfd_nr")
+    assert snapshot_db(survey_project.path) == before
+
+
+def test_conflicting_variables_are_refused(survey_project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, "lfd_nr;amt;neu\n1;Jugend;Text\n")
+    with pytest.raises(InputError, match="amt='Ordnung'"):
+        import_survey(survey_project, path, text_columns=["neu"], id_column="lfd_nr")
+
+
+def test_protocol_import(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "protokoll.txt"
+    path.write_text(
+        "1. Begrüßung\n\nDie Teilnehmenden aus den Verwal-\ntungen stellten sich vor.\n\n"
+        "2. Barrieren\n\nEs fehlt an Personal für den Klima-\nCheck.\n",
+        encoding="utf-8",
+    )
+    result = import_protocol(project, path, variables={"treffen": "1"}, question="dialog")
+    assert result.segments_added == 2
+    segs = project.segments()
+    assert [s.id for s in segs] == ["protokoll#1", "protokoll#2"]
+    assert segs[0].text == "Die Teilnehmenden aus den Verwaltungen stellten sich vor."
+    assert segs[1].text == "Es fehlt an Personal für den Klima-Check."
+    assert segs[1].heading and "Barrieren" in segs[1].heading
+    assert project.source("protokoll").kind == "protocol"
+    assert import_protocol(project, path, variables={"treffen": "1"}).segments_added == 0

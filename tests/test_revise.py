@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from qca.coding import set_coding
+from qca.errors import CodebookError
+from qca.revise import merge, rename, replace_codebook, split
+from qca.store import Project
+
+
+def codings(project: Project) -> set[tuple[str, str, str]]:
+    return {(c.segment_id, c.category, c.coder) for c in project.codings()}
+
+
+def test_rename_repoints_codings(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    version = rename(survey_project, "CH_REFL", "CH_REFLEXION", "Reflexion", author="lead")
+    assert version == 2
+    assert codings(survey_project) == {("1#chancen", "CH_REFLEXION", "anna")}
+    assert survey_project.codebook().get("CH_REFLEXION").name == "Reflexion"
+    assert survey_project.codebook().get("CH_REFL") is None
+    assert survey_project.events()[-1].action == "codebook.rename"
+
+
+def test_merge_collapses_duplicates(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(survey_project, "1#chancen", "CH_ZUS", "anna", True)
+    set_coding(survey_project, "2#chancen", "CH_REFL", "ben", True)
+    merge(survey_project, ["CH_REFL"], "CH_ZUS", author="lead")
+    assert codings(survey_project) == {("1#chancen", "CH_ZUS", "anna"),
+                                       ("2#chancen", "CH_ZUS", "ben")}
+    assert "Wir hinterfragen unsere Routinen." in survey_project.codebook().get("CH_ZUS").anchors
+
+
+def test_merge_across_groups_is_refused(survey_project: Project) -> None:
+    with pytest.raises(CodebookError, match="different groups"):
+        merge(survey_project, ["HE_SPR"], "CH_ZUS", author="lead")
+
+
+def test_split_moves_and_flags(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    split(survey_project, "CH_REFL", [("CH_REFL_A", "Selbstreflexion"), ("CH_REFL_B", "Lernen")],
+          author="lead")
+    assert codings(survey_project) == {("1#chancen", "CH_REFL_A", "anna")}
+    flagged = survey_project.conn.execute("SELECT segment_id, flagged, memo FROM notes").fetchall()
+    assert flagged[0][:2] == ("1#chancen", 1) and "split" in flagged[0][2]
+    keys = [c.key for c in survey_project.codebook().codable_for_question("chancen")]
+    assert keys[:2] == ["CH_REFL_A", "CH_REFL_B"]
+
+
+def test_replace_codebook_refuses_orphans(survey_project: Project, small_codebook) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    small_codebook.categories[0].children.pop(0)
+    with pytest.raises(CodebookError, match=r"CH_REFL \(1 codings\)"):
+        replace_codebook(survey_project, small_codebook, author="lead", note="drop")
+    assert survey_project.codebook_version() == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: rename(p, "NOPE", "X", author="l"), "not in the codebook"),
+        (lambda p: rename(p, "CH_REFL", "CH_ZUS", author="l"), "taken already"),
+        (lambda p: rename(p, "CH_REFL", "9x", author="l"), "not a valid key"),
+        (lambda p: merge(p, ["CH_REFL"], "CH_REFL", author="l"), "into itself"),
+        (lambda p: merge(p, ["CH_REFL"], "CH", author="l"), "is a group"),
+        (lambda p: split(p, "CH_REFL", [("A", "")], author="l"), "at least two"),
+        (lambda p: split(p, "CH_REFL", [("A", ""), ("A", "")], author="l"), "differ"),
+    ],
+)
+def test_bad_revisions(survey_project: Project, call, message) -> None:
+    with pytest.raises(CodebookError, match=message):
+        call(survey_project)
+    assert survey_project.codebook_version() == 1
