@@ -368,11 +368,6 @@ def _docx_blocks(path: Path) -> list[_Block]:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table as DocxTable
 
-    try:
-        from lxml.etree import XMLSyntaxError
-    except ImportError:  # pragma: no cover - python-docx depends on lxml
-        XMLSyntaxError = ValueError  # type: ignore[assignment,misc]  # noqa: N806
-
     name = path.name
     try:
         document = docx.Document(str(path))
@@ -406,7 +401,18 @@ def _docx_blocks(path: Path) -> list[_Block]:
                 flush()
                 blocks.append((None, text))
         flush()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        EOFError,
+        SyntaxError,  # lxml's XMLSyntaxError
+    ) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
             f"{name}: not a readable Word document ({detail}); open it in Word or LibreOffice "

@@ -350,10 +350,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # What openpyxl raises for damaged files (SyntaxError covers both XML parsers' errors).
+    damaged = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
+               AttributeError, IndexError, OSError, EOFError, SyntaxError)  # fmt: skip
     name = path.name
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
+    except damaged as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
             f"{name}: not a readable .xlsx workbook ({detail}); open it in Excel or LibreOffice "
@@ -387,7 +390,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
                     continue
                 records.append([v.replace("\r\n", "\n") if "\r" in v else v for v in record])
                 numbers.append(number)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        except damaged as exc:
             raise InputError(
                 f"{name}: sheet '{sheet_name}' cannot be read ({exc}); open the file in Excel or "
                 "LibreOffice and save it again as .xlsx"

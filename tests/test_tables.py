@@ -227,3 +227,16 @@ def test_xlsx_duplicate_header_uses_letters(tmp_path: Path) -> None:
 def test_corrupt_xlsx(tmp_path: Path) -> None:
     message = error(write(tmp_path / "kaputt.xlsx", b"PK\x03\x04 not really"))
     assert "save it again as .xlsx" in message
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/styles.xml"])
+def test_damaged_xlsx_part(tmp_path: Path, part: str) -> None:
+    import zipfile
+
+    source = make_xlsx(tmp_path / "gut.xlsx")
+    damaged = tmp_path / "beschaedigt.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(damaged, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, data[: len(data) // 2] if item.filename == part else data)
+    assert "save it again as .xlsx" in error(damaged)
