@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from qca.cli import cli, main
+
+from conftest import SMALL_CODEBOOK, snapshot_db
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path: Path, survey_file: Path) -> dict[str, Path]:
+    import yaml
+
+    cb = tmp_path / "cb.yaml"
+    cb.write_text(yaml.safe_dump(SMALL_CODEBOOK, allow_unicode=True), encoding="utf-8")
+    codings = tmp_path / "codings.csv"
+    codings.write_text("segment_id,coder,codes\n1#chancen,anna,CH_REFL;CH_ZUS\n"
+                       "1#chancen,ben,CH_REFL\n", encoding="utf-8")
+    return {"cb": cb, "survey": survey_file, "codings": codings, "dir": tmp_path}
+
+
+@pytest.fixture
+def proj(capsys, files) -> Path:
+    path = files["dir"] / "p.qca"
+    assert run(capsys, "init", str(path), "--codebook", str(files["cb"]))[0] == 0
+    code, out, err = run(capsys, "import", str(path), str(files["survey"]), "--text-column",
+                         "chancen", "--text-column", "herausforderungen", "--id-column", "lfd_nr")
+    assert code == 0, err
+    assert "7 segments added" in out
+    return path
+
+
+def test_full_workflow(capsys, proj: Path, files) -> None:
+    code, out, _ = run(capsys, "import-codings", str(proj), str(files["codings"]))
+    assert code == 0 and "3 codings added" in out
+    code, out, _ = run(capsys, "status", str(proj))
+    assert code == 0 and "7 (2 non-substantive)" in out and "anna" in out
+    code, out, _ = run(capsys, "status", str(proj), "--format", "json")
+    assert json.loads(out)["codings"] == 3
+    code, out, _ = run(capsys, "export", str(proj), "--format", "long")
+    assert code == 0 and out.count("\n") == 4
+    target = files["dir"] / "wide.csv"
+    code, _, err = run(capsys, "export", str(proj), "--format", "wide", "--coder", "anna",
+                       "-o", str(target))
+    assert code == 0 and "wrote 7 rows" in err
+    assert target.read_text(encoding="utf-8").splitlines()[1].startswith("1,1#chancen,chancen,1,")
+    code, out, _ = run(capsys, "codebook", "show", str(proj), "--full")
+    assert "[1] CH_REFL  Reflexionsressource  1x" in out and "anchor:" in out
+    code, out, _ = run(capsys, "codebook", "rename", str(proj), "CH_REFL", "CH_R", "--name", "R")
+    assert code == 0 and "version 2" in out
+    code, out, _ = run(capsys, "codebook", "versions", str(proj))
+    assert "rename CH_REFL -> CH_R" in out
+    yaml_out = files["dir"] / "out.yaml"
+    assert run(capsys, "codebook", "export", str(proj), "-o", str(yaml_out))[0] == 0
+    assert "CH_R" in yaml_out.read_text(encoding="utf-8")
+
+
+def test_undo_redo_commands(capsys, proj: Path) -> None:
+    from qca.coding import toggle_coding
+    from qca.store import Project
+
+    with Project.open(proj) as p:
+        toggle_coding(p, "1#chancen", "CH_REFL", "anna")
+    code, out, _ = run(capsys, "undo", str(proj), "--coder", "anna")
+    assert code == 0 and "undone: removed CH_REFL on 1#chancen" in out
+    assert "nothing to undo" in run(capsys, "undo", str(proj), "--coder", "anna")[1]
+    assert "redone: assigned CH_REFL" in run(capsys, "redo", str(proj), "--coder", "anna")[1]
+
+
+def _bad_cases():
+    # (name, args with {p}=project {d}=tmp dir {s}=survey {cb}=codebook, expected message)
+    return [
+        ("not a project", ["status", "{d}/cb.yaml"], "not a qca project"),
+        ("missing project", ["status", "{d}/none.qca"], "no such project"),
+        ("project is a folder", ["status", "{d}"], "Error"),
+        ("missing text column", ["import", "{p}", "{s}", "--text-column", "nope"],
+         "no column 'nope'"),
+        ("missing id column", ["import", "{p}", "{s}", "--text-column", "chancen", "--id-column",
+                               "nr"], "no column 'nr'"),
+        ("no text column", ["import", "{p}", "{s}"], "--text-column"),
+        ("missing input file", ["import", "{p}", "{d}/nope.csv", "--text-column", "a"],
+         "nope.csv"),
+        ("empty file", ["import", "{p}", "{d}/empty.csv", "--text-column", "a"], "empty.csv"),
+        ("undecodable bytes", ["import", "{p}", "{d}/binary.csv", "--text-column", "a"],
+         "binary.csv"),
+        ("duplicate ids", ["import", "{p}", "{d}/dup.csv", "--text-column", "a",
+                           "--id-column", "id"], "duplicate id"),
+        ("unsupported format", ["import", "{p}", "{d}/old.xls", "--text-column", "a"], "old.xls"),
+        ("protocol with survey option", ["import", "{p}", "{d}/prot.txt", "--kind", "protocol",
+                                         "--id-column", "x"], "are for surveys"),
+        ("bad protocol var", ["import", "{p}", "{d}/prot.txt", "--var", "treffen"],
+         "name=value"),
+        ("unknown code", ["import-codings", "{p}", "{d}/badcodes.csv"], "unknown code 'XX'"),
+        ("unknown segment", ["import-codings", "{p}", "{d}/badseg.csv"], "unknown segment id"),
+        ("invalid codebook", ["codebook", "import", "{p}", "{d}/badcb.yaml"], "not valid"),
+        ("codebook not found", ["codebook", "import", "{p}", "{d}/none.yaml"], "file not found"),
+        ("rename unknown", ["codebook", "rename", "{p}", "NOPE", "X"], "not in the codebook"),
+        ("merge across groups", ["codebook", "merge", "{p}", "HE_SPR", "--into", "CH_ZUS"],
+         "different groups"),
+        ("split names mismatch", ["codebook", "split", "{p}", "CH_REFL", "--into", "A,B",
+                                  "--names", "x"], "one each"),
+        ("wide without coder", ["export", "{p}", "--format", "wide"], "--coder"),
+        ("export to missing folder", ["export", "{p}", "-o", "{d}/no/x.csv"], "does not exist"),
+        ("unknown codebook format", ["codebook", "export", "{p}", "-o", "{d}/cb.txt"],
+         "unknown codebook format"),
+        ("bad coder name", ["undo", "{p}", "--coder", "a;b"], "nothing to undo"),
+        ("init over existing file", ["init", "{s}"], "exists already"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "args", "message"), _bad_cases(), ids=[c[0] for c in _bad_cases()])
+def test_bad_input_one_line_and_project_unchanged(capsys, proj: Path, files, name, args,
+                                                  message) -> None:
+    d = files["dir"]
+    (d / "empty.csv").write_bytes(b"")
+    (d / "binary.csv").write_bytes(b"a,b\n\x81\x8d\x00\xff,x\n")
+    (d / "dup.csv").write_text("id,a\n1,x\n1,y\n", encoding="utf-8")
+    (d / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (d / "prot.txt").write_text("Absatz eins.\n\nAbsatz zwei.\n", encoding="utf-8")
+    (d / "badcodes.csv").write_text("segment_id,coder,code\n1#chancen,anna,XX\n", encoding="utf-8")
+    (d / "badseg.csv").write_text("segment_id,coder,code\n7#x,anna,CH_REFL\n", encoding="utf-8")
+    (d / "badcb.yaml").write_text("categories:\n  - key: 1x\n    name: a\n", encoding="utf-8")
+    run(capsys, "import-codings", str(proj), str(files["codings"]))
+    before = snapshot_db(proj)
+    argv = [a.format(p=proj, d=d, s=files["survey"], cb=files["cb"]) for a in args]
+    code, out, err = run(capsys, *argv)
+    if name == "bad coder name":  # a coder name that can never exist has nothing to undo
+        assert code == 0 and message in out
+    else:
+        assert code != 0, (out, err)
+        assert message in err
+        assert "Traceback" not in err
+        lines = [line for line in err.splitlines() if line.strip()]
+        if lines[0].startswith("qca: error:"):
+            assert len(lines) == 1, err
+    assert snapshot_db(proj) == before
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in sorted(group.commands.items()):
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(cli)], ids=" ".join)
+def test_every_command_has_help(capsys, path) -> None:
+    code, out, _ = run(capsys, *path, "--help")
+    assert code == 0
+    command = dict(_commands(cli))[path]
+    assert command.help and command.help.strip(), f"qca {' '.join(path)} has no help text"
+    assert "Usage: qca" in out
+
+
+def test_console_script_entry_point(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "qca.cli", "status", str(tmp_path / "x.qca")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("qca: error:")
