@@ -149,6 +149,21 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_features")
+def _m0002_features(db: sqlite_utils.Database) -> None:
+    # Linguistic features per segment (qca.nlp): recomputed when pipeline or digest change.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS features (
+            segment_id TEXT PRIMARY KEY,
+            pipeline TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            lemmas TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
