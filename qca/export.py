@@ -91,7 +91,11 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
                    cdr, cat, names.get(cat, ""), version, origin, at, memo]
 
 
-def choose_coder(project: Project, coder: str | None) -> str:
+def choose_coder(project: Project, coder: str | None, *, what: str = "the wide export is") -> str:
+    """The coder given, else the only coder with codings, else ``consensus``; or an error.
+
+    ``what`` names the caller in the error message (counts and figures reuse this).
+    """
     coders = project.coders()
     if coder is not None:
         if coder not in coders:
@@ -105,7 +109,7 @@ def choose_coder(project: Project, coder: str | None) -> str:
     if "consensus" in coded:
         return "consensus"
     listed = ", ".join(coded) or "none yet"
-    raise ExportError(f"the wide export is per coder; add --coder NAME (coders: {listed})")
+    raise ExportError(f"{what} per coder; add --coder NAME (coders: {listed})")
 
 
 def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:

@@ -1,0 +1,383 @@
+"""Category counts per group: the typology tables of a report (categories x offices).
+
+For one coder, :func:`counts_table` counts, for every category and every value of a source
+variable (the *group*, e.g. ``amt``), how many segments carry the category. Definitions:
+
+``n_group`` (the base)
+    The group's segments that are *substantive* and that *this coder has coded* (the coder
+    gave them at least one category), restricted to the questions for which the category is
+    offered. With ``question`` set that is one number per group; without it, each category
+    has the base of its own question(s). Segments the coder has not coded are missing, not
+    "no"; non-substantive segments ("k.A.", "-") are never in the base, and codings on them
+    are ignored.
+``n_segments``
+    Base segments that carry the category. A parent category is *rolled up*: it counts a
+    segment once if the parent itself or any of its descendants was coded there.
+``share_segments``
+    ``n_segments / n_group``. Answers may carry several categories (multiple response), so
+    the shares of a question's categories may sum to more than 100 %.
+``share_mentions``
+    The category's share of all codings (mentions) the coder made on the group's base
+    segments. For a leaf that is ``n_segments / mentions``; for a parent it is the number of
+    codings under it divided by the mentions, so that shares of mentions sum to 100 % at every
+    level of the tree (a segment with two subcategories of one parent is two mentions).
+
+A share whose base is zero is ``None`` (empty in CSV, ``null`` in JSON). Next to the groups
+every category has the group ``total`` (all groups together); next to the categories every
+group has the row ``total``, whose ``n_segments`` equals ``n_group`` (every coded segment has
+at least one category) and which carries the base of the group. Segments whose source has no
+value for the variable form the group ``(missing)``. Groups appear in the order in which
+their values first occur among the sources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from qca.codebook import Category, Codebook
+from qca.errors import InputError
+from qca.export import choose_coder
+from qca.store import Project
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CountRow",
+    "CountTable",
+    "MISSING_GROUP",
+    "TOTAL",
+    "counts_table",
+    "csv_rows",
+    "format_table",
+    "resolve_coder",
+    "text_bars",
+    "to_json",
+]
+
+TOTAL = "total"
+MISSING_GROUP = "(missing)"
+CSV_COLUMNS = [
+    "category", "name", "group", "n_segments", "n_group", "share_segments", "share_mentions",
+]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One cell of the category x group table.
+
+    ``category`` is a category key or :data:`TOTAL`; ``group`` a group value or :data:`TOTAL`.
+    ``n_mentions`` is the number of codings under the category (itself and descendants) and
+    ``mentions_group`` the number of all codings on the base segments.
+    """
+
+    category: str
+    name: str
+    group: str
+    n_segments: int
+    n_group: int
+    n_mentions: int
+    mentions_group: int
+    depth: int = 0
+
+    @property
+    def share_segments(self) -> float | None:
+        return _share(self.n_segments, self.n_group)
+
+    @property
+    def share_mentions(self) -> float | None:
+        return _share(self.n_mentions, self.mentions_group)
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as the CSV/JSON record (shares as floats 0..1, or None)."""
+        return {
+            "category": self.category,
+            "name": self.name,
+            "group": self.group,
+            "n_segments": self.n_segments,
+            "n_group": self.n_group,
+            "share_segments": self.share_segments,
+            "share_mentions": self.share_mentions,
+        }
+
+
+@dataclass
+class CountTable:
+    """The counts of one coder, by one variable, for one question (or all)."""
+
+    coder: str
+    by: str | None
+    question: str | None
+    groups: list[str]
+    categories: list[Category]
+    rows: list[CountRow]
+    _index: dict[tuple[str, str], CountRow] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {(r.category, r.group): r for r in self.rows}
+
+    def row(self, category: str, group: str = TOTAL) -> CountRow:
+        return self._index[(category, group)]
+
+    def n_group(self, group: str) -> int:
+        """The group's base over the questions counted (the ``total`` row's ``n_group``)."""
+        return self._index[(TOTAL, group)].n_group
+
+    def category_rows(self, group: str | None = None) -> list[CountRow]:
+        """Rows of real categories (not the ``total`` rows), optionally of one group."""
+        return [r for r in self.rows
+                if r.category != TOTAL and (group is None or r.group == group)]
+
+
+def resolve_coder(project: Project, coder: str | None) -> str:
+    """The coder whose codings are counted: as given, else ``consensus``, else the only one.
+
+    Delegates to :func:`qca.export.choose_coder`, so counts, figures and the wide export
+    pick the same coder.
+    """
+    return choose_coder(project, coder, what="counts are")
+
+
+def _check_question(project: Project, question: str | None) -> None:
+    if question is None:
+        return
+    questions = project.questions()
+    if question not in questions:
+        listed = ", ".join(questions) or "none yet"
+        raise InputError(f"question {question!r} is not in {project.path.name}; "
+                         f"questions are: {listed}")
+
+
+def _check_variable(project: Project, by: str | None) -> None:
+    if by is None:
+        return
+    names = project.variable_names()
+    if by not in names:
+        listed = ", ".join(names) or "none (import a survey with variables first)"
+        raise InputError(f"variable {by!r} is not in {project.path.name}; "
+                         f"variables are: {listed}")
+
+
+def _scope(book: Codebook, question: str | None) -> list[Category]:
+    return book.for_question(question) if question is not None else list(book.walk())
+
+
+def counts_table(
+    project: Project,
+    by: str | None = None,
+    question: str | None = None,
+    coder: str | None = None,
+) -> CountTable:
+    """Count categories per group for one coder (definitions: module docstring).
+
+    Args:
+        project: The open project.
+        by: A source variable to group by (e.g. ``"amt"``); None gives only ``total``.
+        question: Count only this question's segments and categories; None counts all.
+        coder: The coder; None picks ``consensus`` or the only coder (:func:`resolve_coder`).
+
+    Returns:
+        The table; rows are ordered by category (codebook order, then the ``total`` row)
+        and, within a category, by group (then ``total``).
+    """
+    _check_variable(project, by)
+    _check_question(project, question)
+    coder = resolve_coder(project, coder)
+    book = project.codebook()
+    cats = _scope(book, question)
+    if not cats:
+        raise InputError(f"no categories of the codebook are offered for question {question!r}; "
+                         "bind a group to it with 'questions:' in the codebook")
+    known = set(book.keys())
+    subtree = {c.key: {c.key} | {d.key for d in book.descendants(c.key)} for c in cats}
+    depth = {c.key: book.depth(c.key) for c in cats}
+
+    values: dict[str, str] = {}
+    group_order: dict[str, None] = {}
+    for source in project.sources():
+        value = (source.variables.get(by) or "").strip() if by is not None else TOTAL
+        values[source.id] = value or MISSING_GROUP
+        if value:
+            group_order.setdefault(value, None)
+
+    assigned: dict[str, set[str]] = defaultdict(set)
+    for seg_id, cat in project.conn.execute(
+        "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)
+    ):
+        if cat in known:
+            assigned[seg_id].add(cat)
+
+    sql = "SELECT id, source_id, question, substantive FROM segments"
+    params: list[object] = []
+    if question is not None:
+        sql += " WHERE question = ?"
+        params.append(question)
+    offered_cache: dict[str | None, set[str]] = {}
+    seen_groups: set[str] = set()
+    base: dict[tuple[str, str], int] = defaultdict(int)
+    mentions: dict[tuple[str, str], int] = defaultdict(int)
+    hits: dict[tuple[str, str], int] = defaultdict(int)
+    hit_mentions: dict[tuple[str, str], int] = defaultdict(int)
+    for seg_id, source_id, seg_question, substantive in project.conn.execute(sql, params):
+        group = values.get(source_id, MISSING_GROUP)
+        seen_groups.add(group)
+        codes = assigned.get(seg_id)
+        if not substantive or not codes:
+            continue
+        if seg_question not in offered_cache:
+            offered_cache[seg_question] = {c.key for c in book.for_question(seg_question)}
+        offered = offered_cache[seg_question]
+        base[(TOTAL, group)] += 1
+        mentions[(TOTAL, group)] += len(codes)
+        for cat in cats:
+            if cat.key not in offered:
+                continue
+            key = (cat.key, group)
+            base[key] += 1
+            mentions[key] += len(codes)
+            found = codes & subtree[cat.key]
+            if found:
+                hits[key] += 1
+                hit_mentions[key] += len(found)
+    hits.update({(TOTAL, g): n for (k, g), n in base.items() if k == TOTAL})
+    hit_mentions.update({(TOTAL, g): n for (k, g), n in mentions.items() if k == TOTAL})
+
+    if by is None:
+        groups: list[str] = []
+    else:
+        groups = [g for g in group_order if g in seen_groups]
+        if MISSING_GROUP in seen_groups:
+            groups.append(MISSING_GROUP)
+
+    rows: list[CountRow] = []
+    lines = [(c.key, c.name, depth[c.key]) for c in cats] + [(TOTAL, TOTAL, 0)]
+    for key, name, level in lines:
+        totals = [0, 0, 0, 0]
+        for group in groups:
+            cell = (key, group)
+            counts = (hits[cell], base[cell], hit_mentions[cell], mentions[cell])
+            totals = [a + b for a, b in zip(totals, counts)]
+            rows.append(CountRow(key, name, group, *counts, depth=level))
+        if by is None:
+            cell = (key, TOTAL)
+            totals = [hits[cell], base[cell], hit_mentions[cell], mentions[cell]]
+        rows.append(CountRow(key, name, TOTAL, *totals, depth=level))
+    return CountTable(coder=coder, by=by, question=question, groups=groups, categories=cats,
+                      rows=rows)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _decimal(value: float | None) -> object:
+    return "" if value is None else round(value, 6)
+
+
+def csv_rows(table: CountTable) -> Iterator[list[object]]:
+    """The header :data:`CSV_COLUMNS`, then one row per category x group (for ``write_csv``)."""
+    yield list(CSV_COLUMNS)
+    for row in table.rows:
+        record = row.as_dict()
+        record["share_segments"] = _decimal(row.share_segments)
+        record["share_mentions"] = _decimal(row.share_mentions)
+        yield [record[c] for c in CSV_COLUMNS]
+
+
+def to_json(table: CountTable) -> str:
+    """A JSON list of row objects with the CSV's fields (shares as numbers or null)."""
+    records = []
+    for row in table.rows:
+        record = row.as_dict()
+        for share in ("share_segments", "share_mentions"):
+            value = record[share]
+            record[share] = None if value is None else round(float(value), 6)  # type: ignore[arg-type]
+        records.append(record)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def format_table(table: CountTable, *, name_width: int = 44) -> list[str]:
+    """A readable text table: per group ``n (share of segments)``, then N and mentions."""
+    columns = [*table.groups, TOTAL]
+    cells: dict[tuple[str, str], str] = {}
+    for row in table.rows:
+        if row.category != TOTAL:
+            cells[(row.category, row.group)] = f"{row.n_segments} ({_percent(row.share_segments)})"
+    labels = ["  " * c_depth + name for c_depth, name in
+              ((table.row(c.key, TOTAL).depth, c.name) for c in table.categories)]
+    width_name = min(max([len(s) for s in labels] + [12]), name_width)
+    n_line = {g: f"N = {table.n_group(g)}" for g in columns}
+    m_line = {g: str(table.row(TOTAL, g).mentions_group) for g in columns}
+    width = {g: max(len(g), len(n_line[g]), *(len(cells[(c.key, g)]) for c in table.categories))
+             for g in columns}
+    scope = f"question {table.question}" if table.question else "all questions"
+    by = f", by {table.by}" if table.by else ""
+    out = [f"Counts for {scope}{by}, coder {table.coder} "
+           "(n and share of coded substantive segments; multiple responses)"]
+    out.append(" " * width_name + "".join(f"  {g:>{width[g]}}" for g in columns))
+    out.append(" " * width_name + "".join(f"  {n_line[g]:>{width[g]}}" for g in columns))
+    for cat, label in zip(table.categories, labels):
+        line = f"{_clip(label, width_name):<{width_name}}"
+        out.append(line + "".join(f"  {cells[(cat.key, g)]:>{width[g]}}" for g in columns))
+    out.append(f"{'mentions (codings)':<{width_name}}"
+               + "".join(f"  {m_line[g]:>{width[g]}}" for g in columns))
+    return out
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(share: float, cells: int) -> str:
+    eighths = round(max(0.0, min(share, 1.0)) * cells * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+def text_bars(rows: Iterable[CountRow], width: int = 60) -> list[str]:
+    """A plain-text bar chart of ``share_segments`` for a terminal (the TUI's counts view).
+
+    One line per row with the category name, a bar scaled so that the full bar is 100 %,
+    the percentage and ``n/N``. Rows of several groups are drawn as one block per category
+    with a line per group. ``total`` category rows are left out.
+
+    Args:
+        rows: Rows of :class:`CountTable` (e.g. ``table.category_rows("Ordnung")``).
+        width: Characters per line (at least 30 is useful).
+
+    Returns:
+        The lines, each at most ``width`` characters long.
+    """
+    rows = [r for r in rows if r.category != TOTAL]
+    if not rows:
+        return []
+    grouped = len({r.group for r in rows}) > 1
+    suffixes = [f" {_percent(r.share_segments):>6} {r.n_segments}/{r.n_group}" for r in rows]
+    suffix_width = max(len(s) for s in suffixes)
+    if grouped:
+        label_of = {id(r): "  " * (r.depth + 1) + r.group for r in rows}
+    else:
+        label_of = {id(r): "  " * r.depth + r.name for r in rows}
+    label_width = min(max(len(s) for s in label_of.values()), max(int(width * 0.45), 8))
+    bar_width = max(width - label_width - suffix_width - 1, 1)
+    out: list[str] = []
+    current = None
+    for row, suffix in zip(rows, suffixes):
+        if grouped and row.category != current:
+            current = row.category
+            out.append(_clip("  " * row.depth + row.name, width))
+        bar = _bar(row.share_segments or 0.0, bar_width)
+        label = _clip(label_of[id(row)], label_width)
+        out.append(f"{label:<{label_width}} {bar:<{bar_width}}{suffix:>{suffix_width}}")
+    return out
