@@ -1,0 +1,111 @@
+"""The coding app: one factory for the CLI and the tests, and the CLI's entry point.
+
+``qca code PROJECT --coder NAME`` calls :func:`run_coding_app`; tests and the benchmark
+build the same app with :func:`make_app` and drive it with Textual's Pilot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+
+from qca.errors import InputError, QcaError
+from qca.session import SegmentFilter, Session, parse_where
+from qca.store import Project
+from qca.tui.screens.coding import CodingScreen
+
+__all__ = ["CodingApp", "make_app", "run_coding_app"]
+
+
+def _pipeline_description() -> str | None:
+    """The active NLP pipeline in a few words, if the NLP part of qca is there."""
+    try:
+        from qca.nlp import pipeline_description  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return str(pipeline_description())
+    except Exception:  # an optional note must never stop coding
+        return None
+
+
+class CodingApp(App[None]):
+    """Owns the open project and the session; closes the project when it ends."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "qca"
+
+    def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True) -> None:
+        super().__init__()
+        self.project = project
+        self.session = session
+        self.show_pipeline = show_pipeline
+        self.sub_title = project.name
+
+    def on_mount(self) -> None:
+        self.push_screen(CodingScreen(self.session))
+        if self.show_pipeline:
+            self._describe_pipeline()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _describe_pipeline(self) -> None:
+        note = _pipeline_description()
+        if note:
+            self.call_from_thread(self._set_note, f"NLP: {note}")
+
+    def _set_note(self, note: str) -> None:
+        if isinstance(self.screen, CodingScreen):
+            self.screen.set_note(note)
+        else:
+            for screen in self.screen_stack:
+                if isinstance(screen, CodingScreen):
+                    screen.set_note(note)
+
+    def on_unmount(self) -> None:
+        try:
+            self.session.remember_position()
+        except QcaError:
+            pass  # the last coding already stored a resume point
+        self.project.close()
+
+
+def make_app(
+    path: Path | str,
+    coder: str,
+    question: str | None = None,
+    where: Iterable[str] = (),
+    *,
+    status: str = "all",
+    show_pipeline: bool = True,
+) -> CodingApp:
+    """Open the project and build the coding app for ``coder``.
+
+    Raises :class:`QcaError` (before any screen appears) for an unusable project, coder
+    name, question or ``VAR=VALUE`` filter.
+    """
+    segment_filter = SegmentFilter(question=question, where=parse_where(where), status=status)
+    project = Project.open(path)
+    try:
+        if question is not None and question not in project.questions():
+            known = ", ".join(project.questions()) or "none"
+            raise InputError(f"question {question!r} is not in the project; questions: {known}")
+        unknown = [k for k, _ in segment_filter.where if k not in project.variable_names()]
+        if unknown:
+            known = ", ".join(project.variable_names()) or "none"
+            raise InputError(f"variable {unknown[0]!r} is not in the project; variables: {known}")
+        session = Session(project, coder, segment_filter)
+    except BaseException:
+        project.close()
+        raise
+    return CodingApp(project, session, show_pipeline=show_pipeline)
+
+
+def run_coding_app(
+    path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = ()
+) -> None:
+    """Open the coding screen in this terminal until the coder quits."""
+    make_app(path, coder, question, where).run()

@@ -1,0 +1,324 @@
+"""The coding screen: one segment, its question's categories, and every key a coder needs.
+
+Keys never collide with category shortcuts: codebooks use digits and lower-case letters
+(``[0-9a-z]``), so commands use arrows, Enter, Tab, Space, punctuation, ctrl-keys and
+UPPER-case letters. No widget takes focus, so each key means the same thing everywhere on
+this screen. Each change is written (and committed) inside the key handler, before the
+screen updates.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from qca.codebook import Category
+from qca.errors import QcaError
+from qca.session import SegmentFilter, SegmentView, Session
+from qca.tui.screens.codebook import CodebookScreen
+from qca.tui.screens.filter import FilterScreen
+from qca.tui.screens.help import HelpScreen
+from qca.tui.screens.jump import JumpScreen
+from qca.tui.screens.memo import MemoScreen
+from qca.tui.screens.picker import PickerScreen
+from qca.tui.widgets.categories import CategoryList
+from qca.tui.widgets.definition import DefinitionPanel
+from qca.tui.widgets.segment import SegmentPanel
+from qca.tui.widgets.status import StatusLine
+
+__all__ = ["CodingScreen"]
+
+
+class CodingScreen(Screen[None]):
+    """Code the segments of a :class:`Session`, one keypress per decision."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [
+        Binding("enter,right", "next", "Next", key_display="⏎",
+                tooltip="Next segment (Enter or →)."),
+        Binding("left", "previous", "Back", key_display="←", tooltip="Previous segment."),
+        Binding("tab,N", "next_uncoded", "Uncoded", key_display="Tab",
+                tooltip="Next segment you have not coded (Tab or N); k.A. answers are skipped."),
+        Binding("slash", "pick", "Find", key_display="/",
+                tooltip="Find a category by name, key, definition or anchor; Enter toggles it."),
+        Binding("M", "memo", "Memo", tooltip="Write a memo on this segment."),
+        Binding("F", "flag", "Flag", tooltip="Flag / unflag this segment as uncertain."),
+        Binding("ctrl+z,U", "undo", "Undo", key_display="^z",
+                tooltip="Undo your last change (ctrl+z or U), also after a restart."),
+        Binding("ctrl+y,R", "redo", "Redo", key_display="^y", show=False,
+                tooltip="Redo what you undid (ctrl+y or R)."),
+        Binding("W", "filter", "Filter",
+                tooltip="Filter by question, variable (VAR=VALUE), coded/uncoded/flagged."),
+        Binding("D", "definition", "Def", show=False,
+                tooltip="Show / hide the highlighted category's definition, anchors and rule."),
+        Binding("C", "context", "Context", show=False,
+                tooltip="Show / hide the neighbouring passages (same protocol or respondent)."),
+        Binding("G,ctrl+g", "jump", "Go to", show=False,
+                tooltip="Go to a segment by id, id prefix or list number (G or ctrl+g)."),
+        Binding("B", "browse", "Codebook", show=False,
+                tooltip="Browse the codebook tree with definitions and usage counts."),
+        Binding("A", "auto_advance", "Auto", show=False,
+                tooltip="Auto-advance on/off: move on after assigning a category by shortcut."),
+        Binding("up", "cursor_up", "Highlight ↑", show=False,
+                tooltip="Move the highlight in the category list (↑ / ↓)."),
+        Binding("down", "cursor_down", "Highlight ↓", show=False),
+        Binding("space", "toggle_highlighted", "Toggle", show=False, key_display="Space",
+                tooltip="Toggle the highlighted category."),
+        Binding("pageup", "scroll_text(-1)", "Text ↑", show=False,
+                tooltip="Scroll a long segment text (PageUp / PageDown)."),
+        Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
+        Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.auto_advance = False
+        self.show_context = False
+        self._rows_key: tuple[int, str | None] | None = None
+        self._shortcuts: dict[str, str] = {}
+        self._depths: dict[str, int] = {}
+        self._view: SegmentView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Container(id="main"):
+            yield SegmentPanel(id="segment")
+            with Vertical(id="side"):
+                yield CategoryList(id="categories")
+                yield DefinitionPanel(id="definition")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#categories").border_title = "Categories"
+        self.query_one("#definition").border_title = "Definition"
+        self.show_segment()
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def show_segment(self) -> None:
+        """Show the session's current segment, its categories and the progress."""
+        try:
+            view = self.session.view()
+            version = self.session.project.codebook_version()
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._view = view
+        categories = self.query_one(CategoryList)
+        assigned = view.categories if view else frozenset()
+        question = view.segment.question if view else None
+        if self._rows_key != (version, question):
+            self._rows_key = (version, question)
+            rows = self._category_rows(question) if view else []
+            self._shortcuts = {c.shortcut: c.key for c, _ in rows if c.shortcut and c.is_codable}
+            categories.show_categories(rows, assigned)
+            categories.border_title = f"Categories · {question}" if question else "Categories"
+        else:
+            categories.mark(assigned)
+        context = None
+        if view is not None and self.show_context:
+            context = self.session.neighbours(view.segment)
+        self.query_one(SegmentPanel).show(view, context)
+        self._show_status()
+
+    def _category_rows(self, question: str | None) -> list[tuple[Category, int]]:
+        cats = self.session.categories(question)
+        parents = {c.key: c.parent for c in self.session.project.codebook().walk()}
+
+        def depth(key: str) -> int:
+            d, parent = 0, parents.get(key)
+            while parent is not None:
+                d, parent = d + 1, parents.get(parent)
+            return d
+
+        return [(c, depth(c.key)) for c in cats]
+
+    def _show_status(self) -> None:
+        self.query_one(StatusLine).show(
+            self.session.coder, self.session.filter.describe(), self.session.progress(),
+            auto_advance=self.auto_advance)
+
+    def set_note(self, note: str) -> None:
+        """Put a short text (e.g. the NLP pipeline) at the right of the status line."""
+        self.query_one(StatusLine).set_note(note)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one(DefinitionPanel).show(self.query_one(CategoryList).highlighted_category)
+
+    # --- coding ----------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        key = self._shortcuts.get(event.character or "") if event.key == event.character else None
+        if key is not None:
+            event.stop()
+            event.prevent_default()
+            self.toggle(key, advance=self.auto_advance)
+
+    def toggle(self, key: str, *, advance: bool = False) -> None:
+        """Assign or remove category ``key`` on the current segment (committed at once)."""
+        try:
+            change = self.session.toggle(key)
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if advance and change.description.startswith("assigned"):
+            self.session.next()
+        self.show_segment()
+
+    def action_toggle_highlighted(self) -> None:
+        cat = self.query_one(CategoryList).highlighted_category
+        if cat is not None and self._view is not None:
+            self.toggle(cat.key)
+
+    def action_cursor_up(self) -> None:
+        self.query_one(CategoryList).action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(CategoryList).action_cursor_down()
+
+    def action_flag(self) -> None:
+        self._change(self.session.toggle_flag)
+
+    def action_undo(self) -> None:
+        change = self._change(self.session.undo)
+        self.notify(f"undone: {change.description} on {change.segment_id}" if change
+                    else "nothing to undo", timeout=3)
+
+    def action_redo(self) -> None:
+        change = self._change(self.session.redo)
+        self.notify(f"redone: {change.description} on {change.segment_id}" if change
+                    else "nothing to redo", timeout=3)
+
+    def _change(self, do):  # type: ignore[no-untyped-def]
+        if self._view is None:
+            self.notify("no segment is shown; change the filter with W", severity="warning")
+            return None
+        try:
+            result = do()
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+        self.show_segment()
+        return result
+
+    # --- moving ----------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        if self.session.next():
+            self.show_segment()
+        elif self._view is not None:
+            self.notify("last segment of this filter; Tab goes to the next uncoded one",
+                        timeout=3)
+
+    def action_previous(self) -> None:
+        if self.session.previous():
+            self.show_segment()
+
+    def action_next_uncoded(self) -> None:
+        if self.session.next_uncoded():
+            self.show_segment()
+        else:
+            self.notify(f"all {self.session.progress().total} segments of this filter are coded",
+                        timeout=4)
+
+    def action_scroll_text(self, direction: int) -> None:
+        panel = self.query_one(SegmentPanel)
+        (panel.scroll_page_down if direction > 0 else panel.scroll_page_up)(animate=False)
+
+    def action_definition(self) -> None:
+        wide = self.has_class("-wide")
+        self.toggle_class("-hide-definition" if wide else "-show-definition")
+
+    def action_context(self) -> None:
+        self.show_context = not self.show_context
+        self.show_segment()
+
+    def action_auto_advance(self) -> None:
+        self.auto_advance = not self.auto_advance
+        self.notify("auto-advance on: a shortcut that assigns moves to the next segment"
+                    if self.auto_advance else "auto-advance off: Enter moves on", timeout=3)
+        self._show_status()
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.active_bindings_help()))
+
+    def active_bindings_help(self) -> list[tuple[str, str]]:
+        rows = [("0-9 a-z", "Toggle the category with that shortcut (shown in [ ]).")]
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.tooltip:
+                keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in
+                                 binding.key.split(","))
+                rows.append((keys, binding.tooltip))
+        return rows
+
+    def action_pick(self) -> None:
+        if self._view is None:
+            return
+        cats = self.session.project.codebook().codable_for_question(self._view.segment.question)
+
+        def picked(key: str | None) -> None:
+            if key:
+                self.toggle(key)
+
+        self.app.push_screen(PickerScreen(cats, self._view.categories), picked)
+
+    def action_memo(self) -> None:
+        if self._view is None:
+            return
+
+        def written(memo: str | None) -> None:
+            if memo is not None:
+                self._change(lambda: self.session.set_memo(memo))
+
+        self.app.push_screen(MemoScreen(self._view.segment.id, self._view.memo), written)
+
+    def action_jump(self) -> None:
+        def chosen(ref: str | None) -> None:
+            if not ref:
+                return
+            try:
+                self.session.jump(ref)
+            except QcaError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.show_segment()
+
+        self.app.push_screen(JumpScreen(), chosen)
+
+    def action_filter(self) -> None:
+        def chosen(segment_filter: SegmentFilter | None) -> None:
+            if segment_filter is None:
+                return
+            try:
+                self.session.apply_filter(segment_filter)
+            except QcaError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.show_segment()
+            self.notify(f"{len(self.session)} segments: {segment_filter.describe()}", timeout=3)
+
+        project = self.session.project
+        self.app.push_screen(
+            FilterScreen(self.session.filter, project.questions(), project.variable_names()),
+            chosen)
+
+    def action_browse(self) -> None:
+        project = self.session.project
+        try:
+            usage_all = project.category_usage()
+            usage_mine = project.category_usage(self.session.coder)
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.push_screen(CodebookScreen(project.codebook(), project.codebook_version(),
+                                            usage_mine, usage_all))

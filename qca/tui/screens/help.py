@@ -1,0 +1,39 @@
+"""The help screen: every key of the coding screen, built from its bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+__all__ = ["HelpScreen"]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys; Esc, ? or Q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,Q,q", "dismiss", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for keys, text in self.rows:
+            table.add_row(keys, text)
+        table.add_row("", "")
+        table.add_row("", "Changes are saved the moment you press the key. Toggling a category "
+                          "keeps you on the segment (several categories per segment are normal); "
+                          "Enter moves on. Esc closes this help.")
+        with VerticalScroll(id="help-body", classes="dialog") as body:
+            body.border_title = "Keys"
+            yield Static(table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,28 @@
+"""The go-to dialog: a segment id, an id prefix or a list number."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+__all__ = ["JumpScreen"]
+
+
+class JumpScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="jump", classes="dialog") as box:
+            box.border_title = "Go to segment (Enter goes, Esc cancels)"
+            yield Input(placeholder="id (R0012#chancen), id prefix (R0012) or number (120)")
+
+    @on(Input.Submitted)
+    def _go(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

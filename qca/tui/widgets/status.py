@@ -1,0 +1,38 @@
+"""The status line at the top: coder, filter, progress, auto-advance and NLP pipeline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from qca.session import Progress
+
+__all__ = ["StatusLine"]
+
+
+class StatusLine(Horizontal):
+    """One row; the right part is free for short notes such as the active NLP pipeline."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-left")
+        yield Static(id="status-right")
+
+    def show(self, coder: str, where: str, progress: Progress, *, auto_advance: bool) -> None:
+        share = 100 * progress.coded // progress.total if progress.total else 100
+        left = Text()
+        left.append(f" {coder} ", "reverse bold")
+        left.append(f" {where} ", "")
+        left.append("│ ", "dim")
+        left.append(f"coded {progress.coded}/{progress.total} ({share}%)", "bold")
+        if progress.flagged:
+            left.append(f" · ⚑ {progress.flagged}")
+        if progress.non_substantive:
+            left.append(f" · {progress.non_substantive} k.A.", "dim")
+        if auto_advance:
+            left.append(" · auto-advance", "italic")
+        self.query_one("#status-left", Static).update(left)
+
+    def set_note(self, note: str) -> None:
+        self.query_one("#status-right", Static).update(Text(note, "dim"))
