@@ -68,6 +68,7 @@ __all__ = [
     "pipeline_description",
     "pipeline_id",
     "stop_words",
+    "text_features",
 ]
 
 GENUINE_MODELS = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
@@ -390,20 +391,34 @@ def ensure_features(
     still gets its features, just not stored.
     """
     segments = project.segments() if segments is None else segments
+    return _ensure(project, [(seg.id, seg.text) for seg in segments], progress)
+
+
+def text_features(project: Project, texts: dict[str, str]) -> dict[str, SegmentFeatures]:
+    """Like :func:`ensure_features` for other texts (category descriptions), by key.
+
+    Keys must not collide with segment ids; qca uses ``@category:<key>``.
+    """
+    return _ensure(project, list(texts.items()), None)
+
+
+def _ensure(
+    project: Project, items: list[tuple[str, str]], progress: Progress | None
+) -> dict[str, SegmentFeatures]:
     pid = pipeline_id()
     stored: dict[str, tuple[str, str, str]] = {
         row[0]: (row[1], row[2], row[3])
         for row in project.conn.execute("SELECT segment_id, pipeline, digest, lemmas FROM features")
     }
     out: dict[str, SegmentFeatures] = {}
-    missing: list[tuple[Segment, str]] = []
-    for seg in segments:
-        digest = _digest(seg.text)
-        row = stored.get(seg.id)
+    missing: list[tuple[str, str, str]] = []
+    for key, text in items:
+        digest = _digest(text)
+        row = stored.get(key)
         if row is not None and row[0] == pid and row[1] == digest:
-            out[seg.id] = SegmentFeatures.from_json(row[2])
+            out[key] = SegmentFeatures.from_json(row[2])
         else:
-            missing.append((seg, digest))
+            missing.append((key, text, digest))
     if not missing:
         return out
     nlp = load_pipeline()
@@ -413,8 +428,8 @@ def ensure_features(
         progress(0, total)
     for start in range(0, total, _CHUNK):
         chunk = missing[start:start + _CHUNK]
-        feats = analyse([seg.text for seg, _ in chunk], nlp=nlp)
-        rows = [(seg.id, pid, digest, f.to_json()) for (seg, digest), f in zip(chunk, feats)]
+        feats = analyse([text for _, text, _ in chunk], nlp=nlp)
+        rows = [(key, pid, digest, f.to_json()) for (key, _, digest), f in zip(chunk, feats)]
         try:
             with project.transaction():
                 project.conn.executemany(
@@ -424,8 +439,8 @@ def ensure_features(
                 )
         except QcaError:
             pass  # read-only or busy: the features are still returned, only not kept
-        for (seg, _), f in zip(chunk, feats):
-            out[seg.id] = f
+        for (key, _, _), f in zip(chunk, feats):
+            out[key] = f
         if progress is not None:
             progress(min(start + _CHUNK, total), total)
     return out
