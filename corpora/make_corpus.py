@@ -1498,18 +1498,18 @@ def main() -> None:
     p2.write_text(render_md(PROTOKOLL_2), encoding="utf-8", newline="\n")
 
     rng_b = random.Random(SEED + 1)
-    out = [["source_id", "question", "passage", "coder", "codes"]]
+    out = [["segment_id", "source_id", "question", "passage", "coder", "codes"]]
     for (lfd, q) in sorted(gold, key=lambda k: (k[0], QUESTIONS.index(k[1]))):
         codes = gold[(lfd, q)]
-        out.append([str(lfd), q, "", "anna", ";".join(codes)])
-        out.append([str(lfd), q, "", "ben", ";".join(second_coder(codes, rng_b))])
+        out.append([f"{lfd}#{q}", str(lfd), q, "", "anna", ";".join(codes)])
+        out.append([f"{lfd}#{q}", str(lfd), q, "", "ben", ";".join(second_coder(codes, rng_b))])
     for path, blocks in ((p1, PROTOKOLL_1), (p2, PROTOKOLL_2)):
         n_pass = len(passages(path))
         n_src = sum(1 for b in blocks if b[0] in ("pre", "p"))
         assert n_pass == n_src, (path.name, n_pass, n_src)
         for idx, codes in protocol_units(blocks):
-            out.append([path.stem, "dialogprotokoll", str(idx), "anna", ";".join(codes)])
-            out.append([path.stem, "dialogprotokoll", str(idx), "ben", ";".join(second_coder(codes, rng_b))])
+            out.append([f"{path.stem}#{idx}", path.stem, "dialogprotokoll", str(idx), "anna", ";".join(codes)])
+            out.append([f"{path.stem}#{idx}", path.stem, "dialogprotokoll", str(idx), "ben", ";".join(second_coder(codes, rng_b))])
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\n").writerows(out)
     (HERE / "codings_demo.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
