@@ -1,0 +1,213 @@
+"""Suggestions: rank only the question's categories, learn, stay blind, never code."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qca import nlp
+from qca.codebook import codebook_from_dict
+from qca.coding import set_coding
+from qca.revise import replace_codebook
+from qca.store import Project
+from qca.suggest import (
+    RETRAIN_EVERY,
+    SuggestionService,
+    build_indexes,
+    evaluate,
+    suggest_for_coder,
+    train_model,
+)
+
+BOOK = {
+    "name": "Stadt",
+    "categories": [
+        {"key": "STADT", "name": "Stadtleben", "questions": ["wunsch"], "children": [
+            {"key": "VERKEHR", "name": "Verkehr und Mobilität",
+             "definition": "Radwege, Busse, Bahnen, Straßen und Parkplätze.",
+             "anchors": ["Mehr sichere Radwege in der Innenstadt."],
+             "rule": "Kodieren bei Verkehrsmitteln. Geht es um Parks, NATUR."},
+            {"key": "NATUR", "name": "Natur und Grünflächen",
+             "definition": "Parks, Bäume, Grünflächen und Spielplätze im Grünen.",
+             "anchors": ["Mehr Bäume und Grünflächen im Viertel."]},
+            {"key": "SICHER", "name": "Sicherheit",
+             "definition": "Beleuchtung, Polizei, Angst im Dunkeln.",
+             "anchors": ["Bessere Beleuchtung am Bahnhof, nachts habe ich Angst."]},
+        ]},
+        {"key": "AMT", "name": "Verwaltung", "questions": ["amt"], "children": [
+            {"key": "AMT_ZEIT", "name": "Wartezeiten", "definition": "Lange Wartezeiten."},
+            {"key": "AMT_DIGI", "name": "Digitalisierung", "definition": "Online-Anträge."},
+        ]},
+    ],
+}
+
+# A separable set whose category descriptions say nothing: only learning can rank it.
+BLIND_BOOK = {
+    "name": "Blind",
+    "categories": [{"key": "G", "name": "Gruppe", "questions": ["x"], "children": [
+        {"key": "K1", "name": "Eins"}, {"key": "K2", "name": "Zwei"},
+        {"key": "K3", "name": "Drei"}, {"key": "K4", "name": "Vier"},
+    ]}],
+}
+WORDS = {
+    "K1": ["Zebra", "Giraffe", "Löwe", "Elefant", "Nashorn"],
+    "K2": ["Tulpe", "Rose", "Nelke", "Lilie", "Veilchen"],
+    "K3": ["Hammer", "Zange", "Säge", "Bohrer", "Schraube"],
+    "K4": ["Geige", "Flöte", "Trommel", "Harfe", "Cello"],
+}
+FILLER = ["heute", "Antwort", "wichtig", "Thema", "vielleicht", "gestern", "Stadt"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_nlp() -> Iterator[object]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("QCA_PIPELINE", "offline")
+        nlp._reset_for_tests()
+        yield nlp.load_pipeline()
+    nlp._reset_for_tests()
+
+
+def _project(path: Path, book: dict, texts: list[tuple[str, str]]) -> Project:
+    proj = Project.create(path)
+    replace_codebook(proj, codebook_from_dict(book), author="t", note="t")
+    with proj.transaction():
+        proj.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('s', 'survey', 's')")
+        for i, (question, text) in enumerate(texts):
+            proj.conn.execute(
+                "INSERT INTO segments (id, seq, source_id, question, position, text, substantive)"
+                " VALUES (?, ?, 's', ?, ?, ?, ?)",
+                (f"s#{i}", i + 1, question, i, text, int(text != "-")))
+    return proj
+
+
+TEXTS = [
+    ("wunsch", "Die Radwege sind gefährlich, mehr Busse bitte."),
+    ("wunsch", "Mehr Baeume und Gruenflaechen im Quartier"),
+    ("wunsch", "Nachts ist die Beleuchtung am Bahnhof schlecht, ich habe Angst."),
+    ("wunsch", "Parkplätze fehlen und die Straßen sind kaputt."),
+    ("wunsch", "-"),
+    ("amt", "Die Wartezeiten im Bürgeramt sind zu lang."),
+]
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[Project]:
+    proj = _project(tmp_path / "city.qca", BOOK, TEXTS)
+    yield proj
+    proj.close()
+
+
+@pytest.fixture
+def separable(tmp_path: Path) -> Iterator[Project]:
+    rng = random.Random(7)
+    texts, truth = [], []
+    for i in range(160):
+        key = f"K{i % 4 + 1}"
+        words = rng.sample(WORDS[key], 2) + rng.sample(FILLER, 3)
+        rng.shuffle(words)
+        texts.append(("x", " ".join(words)))
+        truth.append(key)
+    proj = _project(tmp_path / "sep.qca", BLIND_BOOK, texts)
+    proj.truth = truth  # type: ignore[attr-defined]
+    yield proj
+    proj.close()
+
+
+def _code(proj: Project, coder: str, items: list[tuple[int, str]]) -> None:
+    for i, key in items:
+        set_coding(proj, f"s#{i}", key, coder, True)
+
+
+def test_cold_start_ranks_by_the_codebook(city: Project) -> None:
+    model = train_model(city, "anna")
+    segs = {s.id: s for s in city.segments()}
+    assert model.suggest(segs["s#0"])[0].code == "VERKEHR"
+    assert model.suggest(segs["s#1"])[0].code == "NATUR"  # lost umlauts still match
+    assert model.suggest(segs["s#2"])[0].code == "SICHER"
+    top = model.suggest(segs["s#1"])[0]
+    assert {"Baeume", "Gruenflaechen"} & set(top.why)
+
+
+def test_only_the_questions_categories_scores_in_range_nothing_written(city: Project) -> None:
+    before = (city.count("codings"), city.count("events"))
+    model = train_model(city, "anna")
+    book = city.codebook()
+    for seg in city.segments():
+        got = model.suggest(seg, top=10)
+        if not seg.substantive:
+            assert got == []
+            continue
+        offered = {c.key for c in book.codable_for_question(seg.question)}
+        assert {s.code for s in got} == offered
+        assert all(0.0 <= s.score <= 1.0 for s in got)
+        assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
+        assert all(isinstance(w, str) and w in seg.text for s in got for w in s.why)
+    list(suggest_for_coder(city, "anna"))
+    evaluate(city, "anna")
+    assert (city.count("codings"), city.count("events")) == before
+
+
+def test_learning_improves_on_a_separable_set(separable: Project) -> None:
+    truth = separable.truth  # type: ignore[attr-defined]
+    _code(separable, "anna", list(enumerate(truth)))
+    (curve, *_) = evaluate(separable, "anna", steps=(0, 40))
+    cold, learned = curve.points
+    assert cold.trained == 0 and learned.trained == 40
+    assert learned.top1 >= 0.9
+    assert learned.top1 > cold.top1 + 0.3
+
+
+def test_evaluate_pools_by_kind(separable: Project) -> None:
+    _code(separable, "anna", list(enumerate(separable.truth))[:60])  # type: ignore[attr-defined]
+    curves = evaluate(separable, "anna", steps=(0, 25, 50, 100))
+    scopes = [c.scope for c in curves]
+    assert scopes == ["x", "all survey"]
+    assert [p.trained for p in curves[0].points] == [0, 25, 50]
+    assert curves[0].points[1].tested == 35
+
+
+def test_blind_by_default_widen_on_request(separable: Project) -> None:
+    truth = separable.truth  # type: ignore[attr-defined]
+    _code(separable, "anna", [(i, truth[i]) for i in range(8)])
+    seg = separable.segments()[100]
+    mine = train_model(separable, "anna").suggest(seg, top=4)
+    # ben codes a lot, and all wrong: anna must not notice
+    _code(separable, "ben", [(i, "K1") for i in range(8, 100)])
+    assert train_model(separable, "anna").suggest(seg, top=4) == mine
+    assert train_model(separable, "anna", widen=True).suggest(seg, top=4) != mine
+    # consensus codings do count
+    _code(separable, "consensus", [(i, "K1") for i in range(8, 100)])
+    assert train_model(separable, "anna").suggest(seg, top=4) != mine
+
+
+def test_service_retrains_in_a_thread(separable: Project) -> None:
+    service = SuggestionService(separable.path, "anna")
+    assert not service.ready
+    seg = separable.segments()[150]
+    first = service.suggest(seg)
+    assert service.ready and len(first) == 3
+    truth = separable.truth  # type: ignore[attr-defined]
+    due = []
+    for i in range(RETRAIN_EVERY):
+        set_coding(separable, f"s#{i}", truth[i], "anna", True, origin="suggestion")
+        due.append(service.note_coding())
+    assert due == [False] * (RETRAIN_EVERY - 1) + [True]
+    old = service.model
+    result: list[object] = []
+    worker = threading.Thread(target=lambda: result.append(service.retrain()))
+    worker.start()
+    worker.join(60)
+    assert result and result[0] is service.model and service.model is not old
+    assert service.model.n_codings == RETRAIN_EVERY  # type: ignore[union-attr]
+    assert service.model.indexes is old.indexes  # type: ignore[union-attr]
+    assert service.note_coding() is False
+
+
+def test_indexes_need_no_codings(city: Project) -> None:
+    indexes = build_indexes(city)
+    assert set(indexes) == {"wunsch", "amt"}
+    assert indexes["wunsch"].keys == ("VERKEHR", "NATUR", "SICHER")
