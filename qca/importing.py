@@ -38,9 +38,12 @@ _NON_SUBSTANTIVE = {
     "weiss nicht", "weiß nicht", "weis nicht", "wn", "w n", "keine ahnung", "unbekannt",
     "keine", "keiner", "keins", "nichts", "nein", "entfällt", "entfaellt", "entfallt",
     "siehe oben", "s o", "so", "siehe vorherige antwort", "trifft nicht zu", "nicht zutreffend",
-    "kein kommentar", "keine antwort", "no answer", "none", "n/a",
+    "kein kommentar", "keine antwort", "no answer", "none", "n/a", "nicht bekannt",
+    "ist nicht bekannt", "mir nicht bekannt", "dito", "wie oben", "s oben", "vgl oben",
 }
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+# A pointer to another answer ("vgl. Frage 1", "siehe Antwort oben") says nothing itself.
+_REFERENCE = re.compile(r"^(siehe|vgl|s)( (frage|antwort|nr|oben|unten|vorherige\w*))+( \d+)?$")
 
 
 def is_substantive(text: str) -> bool:
@@ -49,7 +52,7 @@ def is_substantive(text: str) -> bool:
     if folded in _NON_SUBSTANTIVE:
         return False
     squashed = _PUNCT.sub(" ", folded).strip()
-    return squashed not in _NON_SUBSTANTIVE
+    return squashed not in _NON_SUBSTANTIVE and not _REFERENCE.match(squashed)
 
 
 @dataclass(frozen=True)

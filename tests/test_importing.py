@@ -14,7 +14,8 @@ from conftest import snapshot_db
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("k.A.", False), ("-", False), ("weiß nicht", False), ("Weiss nicht.", False),
-     ("keine Angabe", False), ("s.o.", False), ("n/a", False), ("...", False),
+     ("keine Angabe", False), ("s.o.", False), ("vgl. Frage 1", False),
+     ("siehe Antwort oben", False), ("nicht bekannt", False), ("Siehe oben!", False), ("n/a", False), ("...", False),
      ("Keine Zeit für Anträge", True), ("Sprache", True), ("k.A. weil neu im Amt", True)],
 )
 def test_is_substantive(text: str, expected: bool) -> None:
