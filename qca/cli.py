@@ -451,6 +451,82 @@ def export(project: str, fmt: str, coder: str | None, output: str | None) -> Non
         click.echo(f"wrote {len(rows) - 1} rows to {output}", err=True)
 
 
+# --- suggestions ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _progressbar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar on stderr once there is work to show."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if total == 0:
+                return
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+            state["done"] = 0
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@cli.command()
+@_project_arg
+@click.option("--coder", required=True, help="Whose suggestions: they learn from this coder's "
+                                             "codings and consensus codings only.")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--top", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="How many categories to rank per segment.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: one object per line.")
+@click.option("--all-coders", "widen", is_flag=True,
+              help="Learn from every coder's codings (ends blind coding).")
+@click.option("--evaluate", "evaluate_", is_flag=True,
+              help="Instead: replay CODER's codings and print learning curves (top-1/top-3).")
+def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, widen: bool,
+            evaluate_: bool) -> None:
+    """Rank categories for every segment CODER has not coded yet (nothing is coded)."""
+    from qca.suggest import evaluate, suggest_for_coder
+
+    with _project(project) as proj, _progressbar("analysing segments") as progress:
+        if question is not None and question not in proj.questions():
+            raise InputError(f"no segments of question {question!r}; questions are: "
+                             f"{', '.join(proj.questions()) or 'none yet'}")
+        if evaluate_:
+            curves = evaluate(proj, coder, progress=progress)
+            if question is not None:
+                curves = [c for c in curves if c.scope == question]
+            if fmt == "json":
+                for curve in curves:
+                    click.echo(json.dumps(curve.to_dict(), ensure_ascii=False))
+                return
+            if not curves:
+                click.echo(f"no codings by {coder} to evaluate")
+            for curve in curves:
+                click.echo(f"{curve.scope} ({curve.kind})")
+                click.echo(f"  {'trained':>7} {'tested':>6} {'top-1':>6} {'top-3':>6}")
+                for p in curve.points:
+                    click.echo(f"  {p.trained:>7} {p.tested:>6} {p.top1:>6.2f} {p.top3:>6.2f}")
+            return
+        for seg, ranked in suggest_for_coder(proj, coder, question=question, top=top,
+                                             widen=widen, progress=progress):
+            if fmt == "json":
+                click.echo(json.dumps({"id": seg.source_id, "segment": seg.id,
+                                       "suggestions": [s.to_dict() for s in ranked]},
+                                      ensure_ascii=False))
+                continue
+            click.echo(f"{seg.id}: {' '.join(seg.text.split())[:70]}")
+            for s in ranked:
+                why = f"  ({', '.join(s.why)})" if s.why else ""
+                click.echo(f"  {s.score:4.2f}  {s.code:<16} {s.name}{why}")
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
