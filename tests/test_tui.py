@@ -299,7 +299,7 @@ async def test_auto_advance(project_path):
     async with app.run_test() as pilot:
         await pilot.press("A", "1")
         assert app.session.current_id == "R001#herausforderungen"
-        assert "auto-advance" in str(app.screen.query_one("#status-left").render())
+        assert "auto" in str(app.screen.query_one("#status-left").render())
         await pilot.press("A", "1")
         assert app.session.current_id == "R001#herausforderungen"
 

@@ -23,15 +23,15 @@ class StatusLine(Horizontal):
         share = 100 * progress.coded // progress.total if progress.total else 100
         left = Text()
         left.append(f" {coder} ", "reverse bold")
-        left.append(f" {where} ", "")
+        left.append(f" {where} ")
         left.append("│ ", "dim")
-        left.append(f"coded {progress.coded}/{progress.total} ({share}%)", "bold")
+        left.append(f"{progress.coded}/{progress.total} coded {share}%", "bold")
         if progress.flagged:
-            left.append(f" · ⚑ {progress.flagged}")
+            left.append(f" │ ⚑ {progress.flagged}")
         if progress.non_substantive:
-            left.append(f" · {progress.non_substantive} k.A.", "dim")
+            left.append(f" │ {progress.non_substantive} k.A.", "dim")
         if auto_advance:
-            left.append(" · auto-advance", "italic")
+            left.append(" │ auto", "italic")
         self.query_one("#status-left", Static).update(left)
 
     def set_note(self, note: str) -> None:
