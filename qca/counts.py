@@ -27,14 +27,14 @@ every category has the group ``total`` (all groups together); next to the catego
 group has the row ``total``, whose ``n_segments`` equals ``n_group`` (every coded segment has
 at least one category) and which carries the base of the group. Segments whose source has no
 value for the variable form the group ``(missing)``. Groups appear in the order in which
-their values first occur among the sources.
+their values first occur among the sources, unless an ``order`` is given.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qca.codebook import Category, Codebook
@@ -172,6 +172,7 @@ def counts_table(
     by: str | None = None,
     question: str | None = None,
     coder: str | None = None,
+    order: Sequence[str] | None = None,
 ) -> CountTable:
     """Count categories per group for one coder (definitions: module docstring).
 
@@ -180,6 +181,8 @@ def counts_table(
         by: A source variable to group by (e.g. ``"amt"``); None gives only ``total``.
         question: Count only this question's segments and categories; None counts all.
         coder: The coder; None picks ``consensus`` or the only coder (:func:`resolve_coder`).
+        order: Group values to put first, in this order (e.g. the offices as a report lists
+            them); groups not named follow in their usual order, so totals stay complete.
 
     Returns:
         The table; rows are ordered by category (codebook order, then the ``total`` row)
@@ -253,6 +256,12 @@ def counts_table(
         groups = [g for g in group_order if g in seen_groups]
         if MISSING_GROUP in seen_groups:
             groups.append(MISSING_GROUP)
+        if order:
+            unknown = [g for g in order if g not in groups]
+            if unknown:
+                raise InputError(f"{by} has no value {unknown[0]!r} among the segments counted; "
+                                 f"values are: {', '.join(groups)}")
+            groups = [*order, *(g for g in groups if g not in order)]
 
     rows: list[CountRow] = []
     lines = [(c.key, c.name, depth[c.key]) for c in cats] + [(TOTAL, TOTAL, 0)]

@@ -8,13 +8,13 @@ bars of a group may add up to more than 100 %). The legend names each group with
 "Ordnung (N = 27)".
 
 Colours: groups need distinct colours, so each group takes a colour of the Okabe-Ito
-palette (colour-blind safe, distinct in greyscale print), by its position: the first group
-(in the order of :mod:`qca.counts`) is always blue, the second orange, and so on, in every
-figure of a report. The codebook's colour of the question's top-level category (the
-typology) draws the bars that stand for all answers: the single series when there are no
-groups, and the ``total`` series (hatched, so it is never mistaken for a group) when it is
-asked for. Without a colour in the codebook that series is dark grey. Subcategories' own
-colours are not used, because in a grouped chart the colour encodes the group.
+palette (colour-blind safe), by its position: the first group (in the order of
+:mod:`qca.counts`) is always blue, the second orange, and so on, so a group keeps its colour
+in every figure of a report. The ``total`` series, when asked for, is dark grey and hatched,
+so it never looks like a group. A chart without groups draws its one series in the colour
+the codebook gives the question's top-level category (the typology), dark grey if it has
+none. Subcategories' own colours are not used, because in a grouped chart the colour
+encodes the group.
 
 The figure is built on matplotlib's object API with the Agg canvas (no pyplot, no display),
 so :func:`bar_figure` can be tested through its artists; :func:`write_figure` saves PNG at
@@ -24,6 +24,7 @@ so :func:`bar_figure` can be tested through its artists; :func:`write_figure` sa
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -42,7 +43,7 @@ __all__ = [
 
 FORMATS = (".png", ".svg", ".pdf")
 DPI = 300
-_FALLBACK_COLOR = "#4D4D4D"
+_TOTAL_COLOR = "#595959"
 _WIDTH_IN = 16 / 2.54  # a text column of an A4 report
 _WRAP = 30
 
@@ -67,7 +68,7 @@ def _question_color(book: Codebook, table: CountTable) -> str:
         top = book.top_level_of(cat.key)
         if top is not None and top.color:
             return top.color
-    return _FALLBACK_COLOR
+    return _TOTAL_COLOR
 
 
 def _default_title(book: Codebook, table: CountTable) -> str:
@@ -99,8 +100,11 @@ def bar_figure(
     groups = list(table.groups) or [TOTAL]
     if include_total and table.groups:
         groups.append(TOTAL)
-    question_color = _question_color(book, table)
-    colors = group_colors(len(table.groups)) + [question_color]
+    colors = group_colors(len(table.groups))
+    if table.groups:
+        colors.append(_TOTAL_COLOR)
+    else:
+        colors = [_question_color(book, table)]
 
     n_groups = len(groups)
     slot = 0.8 / n_groups
@@ -115,7 +119,7 @@ def bar_figure(
         shares = [table.row(c.key, group).share_segments or 0.0 for c in cats]
         ys = [i - 0.4 + slot * (j + 0.5) for i in range(len(cats))]
         is_total = group == TOTAL
-        ax.barh(ys, shares, height=slot * 0.9, color=colors[-1] if is_total else colors[j],
+        ax.barh(ys, shares, height=slot * 0.9, color=colors[j],
                 edgecolor="white" if is_total and table.groups else "none",
                 hatch="////" if is_total and table.groups else None, linewidth=0,
                 label=f"{group} (N = {table.n_group(group)})")
@@ -152,6 +156,7 @@ def write_figure(
     coder: str | None = None,
     title: str | None = None,
     include_total: bool = False,
+    order: Sequence[str] | None = None,
 ) -> Path:
     """Count, draw and save the figure atomically; the format follows the file's extension.
 
@@ -167,7 +172,7 @@ def write_figure(
         raise ExportError(f"{path}: is a folder; give a file name such as {path}/figure.png")
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
-    table = counts_table(project, by=by, question=question, coder=coder)
+    table = counts_table(project, by=by, question=question, coder=coder, order=order)
     fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)
     fmt = suffix[1:]
     metadata = {"png": {"Software": "qca"}, "svg": {"Date": None, "Creator": "qca"},

@@ -280,3 +280,11 @@ def test_text_bars_grouped(proj):
     assert lines[1].startswith("  Ordnung") and lines[1].endswith("100.0% 2/2")
     assert all(len(line) <= 60 for line in lines)
     assert text_bars([], 40) == []
+
+
+def test_group_order(proj):
+    table = counts_table(proj, by="amt", question="chancen", coder="anna", order=["Jugend"])
+    assert table.groups == ["Jugend", "Ordnung"]
+    assert [r.group for r in table.rows[:3]] == ["Jugend", "Ordnung", TOTAL]
+    with pytest.raises(InputError, match=r"amt has no value 'Soziales'.*Ordnung, Jugend"):
+        counts_table(proj, by="amt", question="chancen", coder="anna", order=["Soziales"])

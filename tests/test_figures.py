@@ -62,10 +62,10 @@ def test_legend_names_groups_with_n(proj, table):
     assert texts == ["Ordnung (N = 2)", "Jugend (N = 2)", "total (N = 4)"]
 
 
-def test_colours_palette_for_groups_codebook_colour_for_total(proj, table):
+def test_colours_palette_for_groups_grey_total_codebook_colour_alone(proj, table):
     ax = bar_figure(table, proj.codebook(), include_total=True).axes[0]
     colours = [to_hex(c.patches[0].get_facecolor()) for c in ax.containers]
-    assert colours == [PALETTE[0].lower(), PALETTE[1].lower(), "#4c72b0"]
+    assert colours == [PALETTE[0].lower(), PALETTE[1].lower(), "#595959"]
     assert ax.containers[2].patches[0].get_hatch() == "////"
     single = counts_table(proj, question="chancen", coder="anna")
     ax = bar_figure(single, proj.codebook()).axes[0]
