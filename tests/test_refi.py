@@ -379,3 +379,299 @@ def test_write_refuses_control_characters_and_empty_books(tmp_path):
     with pytest.raises(ExportError, match="does not exist; create it first"):
         write_qdc(Codebook(categories=[Category(key="A", name="A")]),
                   tmp_path / "missing" / "x.qdc")
+
+
+# === projects (.qdpx) =====================================================================
+
+import json  # noqa: E402
+import zipfile  # noqa: E402
+
+from qca.coding import set_coding  # noqa: E402
+from qca.errors import InputError  # noqa: E402
+from qca.refi import export_qdpx, import_qdpx  # noqa: E402
+from qca.refi._xml import local, parse  # noqa: E402
+from qca.revise import replace_codebook  # noqa: E402
+from qca.store import Project  # noqa: E402
+
+_PROJECT_BOOK = {
+    "name": "Teststudie",
+    "categories": [
+        {"key": "CHANCEN", "name": "Chancen", "questions": ["chancen"], "color": "#4C72B0",
+         "children": [
+             {"key": "CH_A", "name": "Reflexion", "definition": "Lernen.",
+              "anchors": ["Vorurteile abbauen."], "rule": "Nur Lernen.", "shortcut": "1"},
+             {"key": "CH_B", "name": "Zusammenhalt", "shortcut": "2"},
+         ]},
+        {"key": "HERAUS", "name": "Herausforderungen", "questions": ["heraus"],
+         "children": [{"key": "HE_A", "name": "Sprache", "shortcut": "1"}]},
+        {"key": "SONST", "name": "Sonstiges"},
+    ],
+}
+_SEGMENTS = [
+    # id, source, question, position, heading, text
+    ("R1#chancen", "R1", "chancen", 1, None, "Begegnung baut Vorurteile ab – schön! 😀"),
+    ("R2#chancen", "R2", "chancen", 1, None, "Mehr Zusammenhalt\nim Viertel."),
+    ("R1#heraus", "R1", "heraus", 1, None, "Sprachbarrieren."),
+    ("P1#1", "P1", None, 1, "TOP 1", "Frau K. eröffnet die Sitzung."),
+    ("P1#2", "P1", None, 2, "TOP 1", "Herr L. berichtet über Konflikte 🙂 im Park."),
+    ("P1#3", "P1", None, 3, "TOP 2", "Verschiedenes."),
+]
+_CODINGS = [
+    ("R1#chancen", "CH_A", "anna"), ("R1#chancen", "CH_B", "anna"), ("R1#heraus", "HE_A", "anna"),
+    ("P1#1", "SONST", "anna"), ("R1#chancen", "CH_A", "ben"), ("R2#chancen", "CH_B", "ben"),
+    ("P1#2", "SONST", "ben"),
+]
+
+
+def _build_project(path: Path) -> Project:
+    proj = Project.create(path)
+    replace_codebook(proj, codebook_from_dict(_PROJECT_BOOK), author="lead", note="start")
+    with proj.transaction():
+        proj.conn.executemany(
+            "INSERT INTO sources (id, kind, name, variables) VALUES (?, ?, ?, ?)",
+            [("R1", "survey", "umfrage.csv", json.dumps({"amt": "Jugend", "jahr": "2023"})),
+             ("R2", "survey", "umfrage.csv", json.dumps({"amt": "Ordnung", "jahr": "2024"})),
+             ("P1", "protocol", "sitzung.docx", json.dumps({"treffen": "1"}))],
+        )
+        proj.conn.executemany(
+            "INSERT INTO segments (id, seq, source_id, question, position, heading, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(sid, n, src, q, pos, head, text)
+             for n, (sid, src, q, pos, head, text) in enumerate(_SEGMENTS, 1)],
+        )
+        proj.add_variable_names(["amt", "jahr", "treffen"])
+    for seg, cat, coder in _CODINGS:
+        set_coding(proj, seg, cat, coder, True)
+    return proj
+
+
+def _coding_triples(proj: Project) -> set[tuple[str, str, str]]:
+    texts = {s.id: s.text for s in proj.segments()}
+    return {(texts[c.segment_id], c.category, c.coder) for c in proj.codings()}
+
+
+@pytest.fixture
+def exported(tmp_path):
+    proj = _build_project(tmp_path / "study.qca")
+    target = tmp_path / "study.qdpx"
+    result = export_qdpx(proj, target)
+    yield proj, target, result
+    proj.close()
+
+
+def _qde(path: Path):
+    with zipfile.ZipFile(path) as archive:
+        return parse(archive.read("project.qde")), {
+            n: archive.read(n).decode("utf-8") for n in archive.namelist() if n != "project.qde"}
+
+
+def test_export_validates_against_the_project_schema(exported, tmp_path):
+    schema = _schema("Project.xsd")
+    _, target, _ = exported
+    with zipfile.ZipFile(target) as archive:
+        (tmp_path / "project.qde").write_bytes(archive.read("project.qde"))
+    schema.validate(str(tmp_path / "project.qde"))
+
+
+def test_export_structure_and_offsets(exported):
+    proj, target, result = exported
+    assert (result.sources, result.selections, result.codings, result.users) == (3, 6, 7, 2)
+    root, files = _qde(target)
+    assert root.tag == "{urn:QDA-XML:project:1.0}Project"
+    assert root.get("origin").startswith("qca ")
+    users = {u.get("guid"): u.get("name") for u in root.iter() if local(u.tag) == "User"}
+    assert sorted(users.values()) == ["anna", "ben"]
+    codes = {c.get("guid"): c.get("name") for c in root.iter() if local(c.tag) == "Code"}
+    assert codes[code_guid("CH_A")] == "Reflexion"
+    texts = {s.id: s.text for s in proj.segments()}
+    seen = set()
+    for source in (e for e in root.iter() if local(e.tag) == "TextSource"):
+        path = source.get("plainTextPath")
+        assert path.startswith("internal://")
+        text = files["sources/" + path[len("internal://"):]]
+        for sel in (e for e in source if local(e.tag) == "PlainTextSelection"):
+            start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            assert text[start:end] == texts[sel.get("name")]  # code-point offsets
+            seen.add(sel.get("name"))
+            for coding in (e for e in sel if local(e.tag) == "Coding"):
+                assert users[coding.get("creatingUser")] in {"anna", "ben"}
+    assert seen == set(texts)
+    survey = next(t for n, t in files.items() if "chancen:\nBegegnung" in t)
+    assert survey.startswith("chancen:\nBegegnung baut Vorurteile ab")
+    assert "heraus:\nSprachbarrieren." in survey
+    protocol = next(t for t in files.values() if t.startswith("TOP 1"))
+    assert protocol == ("TOP 1\n\nFrau K. eröffnet die Sitzung.\n\nHerr L. berichtet über "
+                        "Konflikte 🙂 im Park.\n\nTOP 2\n\nVerschiedenes.")
+
+
+def test_export_is_deterministic(exported, tmp_path):
+    proj, target, _ = exported
+    export_qdpx(proj, tmp_path / "again.qdpx")
+    assert target.read_bytes() == (tmp_path / "again.qdpx").read_bytes()
+
+
+def test_round_trip_through_qdpx(exported, tmp_path):
+    proj, target, _ = exported
+    fresh = Project.create(tmp_path / "fresh.qca")
+    try:
+        result = import_qdpx(fresh, target)
+        assert _coding_triples(fresh) == _coding_triples(proj)
+        assert fresh.codebook().categories == _normalised(proj.codebook()).categories
+        assert {s.id: s.variables for s in fresh.sources()} == {
+            s.id: s.variables for s in proj.sources()}
+        assert {c.origin for c in fresh.codings()} == {"imported"}
+        # Coded survey answers get their question back from the codes' groups.
+        questions = {s.text: s.question for s in fresh.segments()}
+        assert questions["Sprachbarrieren."] == "heraus"
+        assert questions["Verschiedenes."] is None
+        assert (result.sources_added, result.segments_added, result.codings_added) == (3, 6, 7)
+        assert result.coders == ["anna", "ben"]
+        event = fresh.events()[-1]
+        assert (event.action, event.target) == ("import", "study.qdpx")
+        assert event.after["codings"] == 7
+        # Importing the same file again adds nothing.
+        events, version = len(fresh.events()), fresh.codebook_version()
+        again = import_qdpx(fresh, target)
+        assert (again.sources_added, again.segments_added, again.codings_added) == (0, 0, 0)
+        assert (again.segments_present, again.codings_present) == (6, 7)
+        assert again.codes_added == []
+        assert len(fresh.events()) == events and fresh.codebook_version() == version
+        assert "0 codings added" in again.summary()
+    finally:
+        fresh.close()
+
+
+def test_import_into_the_original_project_is_refused(exported):
+    proj, target, _ = exported
+    with pytest.raises(InputError) as info:
+        import_qdpx(proj, target)
+    message = str(info.value)
+    assert message.startswith("study.qdpx: 3 problem(s), nothing imported: source 'R1' is "
+                              "already in the project as a survey source")
+    assert "source 'P1' is already in the project as a protocol source" in message
+    assert message.endswith("import into a new project or with an id prefix")
+    assert "\n" not in message
+    # With a prefix the sources are kept apart.
+    result = import_qdpx(proj, target, id_prefix="copy:")
+    assert result.sources_added == 3 and result.codes_added == []
+
+
+def _zip_dir(folder: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w") as archive:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                archive.write(file, file.relative_to(folder).as_posix())
+    return target
+
+
+def test_import_foreign_project(tmp_path):
+    archive = _zip_dir(DATA / "atlas_project", tmp_path / "atlas.qdpx")
+    proj = Project.create(tmp_path / "p.qca")
+    try:
+        replace_codebook(proj, codebook_from_dict(
+            {"categories": [{"key": "WIRT", "name": "wirtschaft", "definition": "ours"}]}),
+            author="lead", note="start")
+        result = import_qdpx(proj, archive)
+        book = proj.codebook()
+        # "Wirtschaft" matched the existing category by name; the rest was added.
+        assert book.get("WIRT").definition == "ours"
+        assert result.codes_added == ["Gesundheit", "Stimmung", "froh"]
+        assert book.get("froh").parent == "Stimmung" and result.codebook_version == 2
+        assert book.get("Gesundheit").anchors == ["Die Wartezeiten beim Arzt sind zu lang."]
+        sources = {s.id: s for s in proj.sources()}
+        assert set(sources) == {"Interview M.docx", "Notiz"}
+        assert sources["Interview M.docx"].variables == {"Alter": "67", "Geschlecht": "weiblich"}
+        assert sources["Interview M.docx"].kind == "protocol"
+        segments = {s.id: s for s in proj.segments()}
+        assert segments["Interview M.docx#23-62"].text == "Die Wartezeiten beim Arzt sind zu lang."
+        # Offsets count code points of the file, "\r" included, not UTF-16 units.
+        assert segments["Interview M.docx#109-114"].text == "Ende."
+        assert segments["Notiz#17-24"].text == "Steuern"
+        assert segments["Interview M.docx#23-62"].position == 23
+        triples = {(c.segment_id, c.category, c.coder) for c in proj.codings()}
+        assert triples == {
+            ("Interview M.docx#23-62", "Gesundheit", "Friedrich Markgraf"),
+            ("Interview M.docx#23-62", "Gesundheit", "Petrausch Sebastian"),
+            ("Interview M.docx#23-62", "froh", "Petrausch Sebastian"),
+            ("Interview M.docx#63-91", "WIRT", "Friedrich Markgraf"),
+            ("Interview M.docx#109-114", "froh", "Petrausch Sebastian"),
+            ("Notiz#17-24", "WIRT", "Friedrich Markgraf"),
+        }
+        assert {c.created_at for c in proj.codings()} >= {"2018-03-27T19:29:27Z"}
+        assert result.skipped == {"picture sources": 1, "empty selections": 1}
+        assert "1 picture sources skipped" in result.summary()
+        assert import_qdpx(proj, archive).codings_added == 0
+    finally:
+        proj.close()
+
+
+def _qdpx(tmp_path: Path, qde: str | None, files: dict[str, str] | None = None) -> Path:
+    target = tmp_path / "bad.qdpx"
+    with zipfile.ZipFile(target, "w") as archive:
+        if qde is not None:
+            archive.writestr("project.qde", qde)
+        for name, text in (files or {}).items():
+            archive.writestr(name, text)
+    return target
+
+
+_CODE = ('<CodeBook><Codes><Code guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f01" name="A" '
+         'isCodable="true"/></Codes></CodeBook>')
+
+
+def _src(body: str, attrs: str = "") -> str:
+    return (f'<Project xmlns="urn:QDA-XML:project:1.0" name="x">{_CODE}<Sources>'
+            f'<TextSource guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f02" name="S" {attrs}>'
+            f"{body}</TextSource></Sources></Project>")
+
+
+_SEL = ('<PlainTextSelection guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f03" startPosition="{0}" '
+        'endPosition="{1}"><Coding guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f04"><CodeRef '
+        'targetGUID="{2}"/></Coding></PlainTextSelection>')
+_A = "0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f01"
+
+BAD_PROJECTS = [
+    ("not a zip", "NOT A ZIP", None, "bad.qdpx: not a zip archive"),
+    ("no project.qde", None, {"sources/x.txt": "x"}, "bad.qdpx: the archive holds no project.qde"),
+    ("not XML", "<Project", None, "bad.qdpx (project.qde): not well-formed XML"),
+    ("XXE", _XXE, None, "bad.qdpx (project.qde): it declares a DTD or entities"),
+    ("wrong root", _CODE, None, "bad.qdpx: project.qde has root <CodeBook>, not a REFI-QDA"),
+    ("selection outside the text",
+     _src("<PlainTextContent>kurz</PlainTextContent>" + _SEL.format(2, 40, _A)), None,
+     "bad.qdpx: 1 problem(s), nothing imported: source 'S': selection 2-40 lies outside its "
+     "text of 4 characters"),
+    ("unknown code", _src("<PlainTextContent>kurz</PlainTextContent>" + _SEL.format(
+        0, 4, "0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2fff")), None,
+     "bad.qdpx: 1 problem(s), nothing imported: source 'S': a coding refers to unknown code"),
+    ("missing source file", _src("", 'plainTextPath="internal://gone.txt"'), None,
+     "bad.qdpx: 1 problem(s), nothing imported: source 'S': internal://gone.txt is not in"),
+    ("duplicate code GUIDs", _src("").replace(
+        "</Codes>", f'<Code guid="{_A}" name="B" isCodable="true"/></Codes>'), None,
+     f"bad.qdpx: GUID {_A} is used by both 'A' and 'B'"),
+]
+
+
+@pytest.mark.parametrize("label, qde, files, message", BAD_PROJECTS,
+                         ids=[b[0] for b in BAD_PROJECTS])
+def test_bad_project_files(tmp_path, label, qde, files, message):
+    if qde == "NOT A ZIP":
+        path = tmp_path / "bad.qdpx"
+        path.write_text("plain text", "utf-8")
+    else:
+        path = _qdpx(tmp_path, qde, files)
+    proj = Project.create(tmp_path / "p.qca")
+    try:
+        with pytest.raises(InputError) as info:
+            import_qdpx(proj, path)
+        text = str(info.value)
+        assert text.startswith(message), text
+        assert "\n" not in text
+        assert proj.count("sources") == 0 and proj.codebook_version() == 0
+    finally:
+        proj.close()
+
+
+def test_export_to_a_missing_folder(exported, tmp_path):
+    proj, _, _ = exported
+    with pytest.raises(ExportError, match="does not exist; create it first"):
+        export_qdpx(proj, tmp_path / "nope" / "x.qdpx")

@@ -18,17 +18,23 @@ from qca.refi.codebook import (
     read_qdc,
     write_qdc,
 )
+from qca.refi.project import QdpxExport, QdpxImport, export_qdpx, import_qdpx, source_text
 
 __all__ = [
     "CODEBOOK_NS",
     "CodeSet",
     "PROJECT_NS",
     "QdcResult",
+    "QdpxExport",
+    "QdpxImport",
     "code_guid",
+    "export_qdpx",
     "format_description",
+    "import_qdpx",
     "load_qdc",
     "parse_description",
     "qdc_bytes",
     "read_qdc",
+    "source_text",
     "write_qdc",
 ]

@@ -239,6 +239,7 @@ class QdcResult:
     sets: list[CodeSet] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     origin: str | None = None
+    explicit_keys: set[str] = field(default_factory=set)  # keys given by "qca key" lines
 
     def summary(self) -> str:
         n = len(list(self.codebook.walk()))
@@ -442,7 +443,8 @@ def codebook_from_element(
         paragraph = f"Code sets in {Path(where).name} (qca does not use sets): {listed}"
         book.description = f"{description}\n\n{paragraph}" if description else paragraph
     book.validate(where)
-    return QdcResult(book, guid_map, sets, notes, origin)
+    explicit = {keys[id(raw)] for raw in walk(raws) if raw.parts.key == keys[id(raw)]}
+    return QdcResult(book, guid_map, sets, notes, origin, explicit)
 
 
 def _read_meta(book_elem: ET.Element) -> dict | None:

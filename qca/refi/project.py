@@ -1,0 +1,684 @@
+"""REFI-QDA projects (``.qdpx``): exporting a qca project and importing one from any tool.
+
+A ``.qdpx`` is a zip holding ``project.qde`` (XML, namespace ``urn:QDA-XML:project:1.0``)
+and a ``sources/`` folder with each text source as UTF-8 plain text.
+
+Export (:func:`export_qdpx`)
+    * Each coder becomes a ``<User>`` (GUID derived from the name).
+    * The current codebook becomes ``<CodeBook>``, written as for ``.qdc`` files (labelled
+      descriptions, GUIDs derived from keys; see :mod:`qca.refi.codebook`).
+    * Each qca source becomes one ``<TextSource name="<source id>">`` whose text is
+      ``sources/<guid>.txt``. A survey source's text is its answers in question order,
+      each as a line ``<question>:`` followed by the answer, answers separated by a blank
+      line; a protocol's text is its passages separated by blank lines, a heading line
+      put before the first passage under it.
+    * Each segment becomes a ``<PlainTextSelection name="<segment id>">`` covering exactly
+      the segment's text: ``startPosition`` is the offset of its first character and
+      ``endPosition`` the offset after its last, in Unicode code points from 0 (as in the
+      spec's examples, ``text[start:end]``). Uncoded segments are exported too: they are
+      qca's units of coding.
+    * Each coding becomes a ``<Coding creatingUser="<coder's GUID>">`` with a ``<CodeRef>``
+      inside its selection.
+    * Variables become ``<Variables>`` (all of type Text). Each source carries its values as
+      ``<VariableValue>`` (document variables, as MAXQDA and QualCoder read them) and is one
+      ``<Case>`` with the same values and a ``<SourceRef>`` (as NVivo reads them).
+    * Not exported: memos and flags, codebook versions, the event log.
+
+Import (:func:`import_qdpx`)
+    * Every ``<TextSource>`` (text from ``plainTextPath`` inside the archive or from
+      ``<PlainTextContent>``) and the plain-text ``<Representation>`` of a ``<PDFSource>``
+      becomes a qca source of kind ``protocol``, id = the source's name (an optional
+      prefix before it; a repeated name gets its GUID's first 8 digits added). Pictures,
+      audio, video and sources without embedded plain text are skipped and counted.
+    * Each distinct selection ``(start, end)`` of a source becomes a segment
+      ``<source id>#<start>-<end>`` with the selected text (line ends normalised,
+      surrounding blanks removed), ``position`` = start offset. A coding of a whole
+      source is a selection of its whole text. Empty selections are skipped and counted.
+      A new segment gets the question its codes' groups are bound to when they agree on
+      one, else none.
+    * Codes are merged into the project's codebook as a new version (only when there is
+      something new): a code whose ``qca key`` line names an existing key, or whose name
+      equals (ignoring case) an existing category's name at the same place in the tree,
+      is that category, kept as it is; every other code is added with its subtree,
+      under its matched parent. An existing leaf that receives subcategories stays
+      codable.
+    * Each ``<Coding>`` becomes a coding with origin ``imported``, the coder being the
+      ``<User>`` named by the coding's ``creatingUser`` (else the selection's, else the
+      source's, else the project's creator; else ``imported``), time from
+      ``creationDateTime`` where given.
+    * Variable values of the source (``<VariableValue>``) and of cases that refer to it
+      become the source's variables.
+    Everything is checked first and written in one transaction with one logged ``import``
+    event; ids derive from the file, so importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qca import __version__
+from qca.codebook import Category, Codebook, slug_key
+from qca.coding import validate_coder
+from qca.errors import CodebookError, CodingError, ExportError, InputError
+from qca.refi._xml import (
+    PROJECT_NS,
+    XmlProblem,
+    child,
+    child_text,
+    children,
+    code_guid,
+    local,
+    make_guid,
+    norm_guid,
+    parse,
+    serialize,
+    xml_safe,
+)
+from qca.refi.codebook import QdcResult, codebook_from_element, codes_element, write_atomically
+from qca.store import Project, Segment, now
+
+__all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_MAX_MEMBER = 2**31 - 1  # the spec's limit for one file inside the archive
+_MAX_LISTED = 5
+
+
+def _ns(tag: str) -> str:
+    return f"{{{PROJECT_NS}}}{tag}"
+
+
+def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, _ns(tag), {k: v for k, v in attrs.items() if v is not None})
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QdpxExport:
+    path: Path
+    sources: int
+    selections: int
+    codings: int
+    users: int
+
+    def summary(self) -> str:
+        return (f"wrote {self.path.name}: {self.sources} sources, {self.selections} "
+                f"selections, {self.codings} codings by {self.users} coders")
+
+
+def source_text(kind: str, segments: list[Segment]) -> tuple[str, list[tuple[int, int]]]:
+    """The plain text of a source and each segment's ``(start, end)`` in it.
+
+    ``segments`` are the source's segments in reading order.
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    heading: str | None = None
+
+    def put(text: str) -> int:
+        nonlocal length
+        start = length
+        parts.append(text)
+        length += len(text)
+        return start
+
+    for seg in segments:
+        if parts:
+            put("\n\n")
+        if kind == "survey" and seg.question:
+            put(f"{seg.question}:\n")
+        elif kind != "survey" and seg.heading and seg.heading != heading:
+            put(f"{seg.heading}\n\n")
+        heading = seg.heading
+        start = put(seg.text)
+        spans.append((start, start + len(seg.text)))
+    return "".join(parts), spans
+
+
+def _stamp(value: str | None) -> str | None:
+    return value if value and _DATETIME.match(value) else None
+
+
+def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
+    """Write ``project`` as a REFI-QDA project archive (valid against Project.xsd)."""
+    path = Path(path)
+    book = project.codebook()
+    sources = project.sources()
+    by_source: dict[str, list[Segment]] = defaultdict(list)
+    for seg in project.segments():
+        by_source[seg.source_id].append(seg)
+    codings = defaultdict(list)
+    for coding in sorted(project.codings(), key=lambda c: (c.segment_id, c.coder, c.category)):
+        codings[coding.segment_id].append(coding)
+    coders = sorted({c.coder for cs in codings.values() for c in cs})
+    variables = list(project.variable_names())
+    for source in sources:
+        variables += [v for v in source.variables if v not in variables]
+
+    root = ET.Element(_ns("Project"), {"name": xml_safe(project.name),
+                                        "origin": f"qca {__version__}"})
+    created = _stamp(project.meta("created_at"))
+    if created:
+        root.set("creationDateTime", created)
+    if coders:
+        users = _sub(root, "Users")
+        for coder in coders:
+            _sub(users, "User", guid=make_guid("user", coder), name=xml_safe(coder))
+    if book.categories:
+        codebook = _sub(root, "CodeBook")
+        codebook.append(codes_element(book, PROJECT_NS))
+    var_guid = {name: make_guid("variable", name) for name in variables}
+    if variables:
+        var_elem = _sub(root, "Variables")
+        for name in variables:
+            _sub(var_elem, "Variable", guid=var_guid[name], name=xml_safe(name),
+                 typeOfVariable="Text")
+
+    def add_values(parent: ET.Element, values: dict[str, str]) -> None:
+        for name in variables:
+            if name in values:
+                vv = _sub(parent, "VariableValue")
+                _sub(vv, "VariableRef", targetGUID=var_guid[name])
+                _sub(vv, "TextValue").text = xml_safe(str(values[name]))
+
+    if variables and sources:
+        cases = _sub(root, "Cases")
+        for source in sources:
+            case = _sub(cases, "Case", guid=make_guid("case", source.id), name=xml_safe(source.id))
+            add_values(case, source.variables)
+            _sub(case, "SourceRef", targetGUID=make_guid("source", source.id))
+
+    files: dict[str, bytes] = {}
+    n_selections = n_codings = 0
+    if sources:
+        src_elem = _sub(root, "Sources")
+        for source in sources:
+            segs = by_source.get(source.id, [])
+            if source.kind == "survey":
+                segs = sorted(segs, key=lambda s: s.seq)
+            else:
+                segs = sorted(segs, key=lambda s: (s.position, s.seq))
+            text, spans = source_text(source.kind, segs)
+            guid = make_guid("source", source.id)
+            files[f"sources/{guid}.txt"] = text.encode("utf-8", errors="replace")
+            ts = _sub(src_elem, "TextSource", guid=guid, name=xml_safe(source.id),
+                      plainTextPath=f"internal://{guid}.txt")
+            _sub(ts, "Description").text = xml_safe(
+                f"qca {source.kind} source {source.id} from {source.name}")
+            for seg, (start, end) in zip(segs, spans):
+                sel = _sub(ts, "PlainTextSelection", guid=make_guid("segment", seg.id),
+                           name=xml_safe(seg.id), startPosition=str(start),
+                           endPosition=str(end))
+                n_selections += 1
+                for coding in codings.get(seg.id, []):
+                    c_elem = _sub(sel, "Coding",
+                                  guid=make_guid("coding", seg.id, coding.category, coding.coder),
+                                  creatingUser=make_guid("user", coding.coder),
+                                  creationDateTime=_stamp(coding.created_at))
+                    _sub(c_elem, "CodeRef", targetGUID=code_guid(coding.category))
+                    n_codings += 1
+            add_values(ts, source.variables)
+
+    qde = serialize(root, PROJECT_NS)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [("project.qde", qde), *sorted(files.items())]:
+            if len(data) > _MAX_MEMBER:
+                raise ExportError(
+                    f"{path.name}: {name} would be larger than 2 GB, the REFI-QDA limit; "
+                    "export fewer sources"
+                )
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    write_atomically(path, buffer.getvalue())
+    return QdpxExport(path, len(sources), n_selections, n_codings, len(coders))
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QdpxImport:
+    path: Path
+    sources_added: int
+    segments_added: int
+    segments_present: int
+    codings_added: int
+    codings_present: int
+    codes_added: list[str]
+    codebook_version: int | None
+    coders: list[str]
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{self.sources_added} sources added", f"{self.segments_added} segments added",
+                 f"{self.codings_added} codings added"]
+        if self.coders:
+            parts[-1] += f" (coders: {', '.join(self.coders)})"
+        if self.codes_added:
+            parts.append(f"{len(self.codes_added)} codes added to the codebook "
+                         f"(version {self.codebook_version})")
+        present = self.segments_present + self.codings_present
+        if present:
+            parts.append(f"{self.segments_present} segments and {self.codings_present} "
+                         "codings already present")
+        for what, n in sorted(self.skipped.items()):
+            parts.append(f"{n} {what} skipped")
+        return f"{self.path.name}: " + ", ".join(parts)
+
+
+@dataclass
+class _Source:
+    guid: str
+    id: str
+    variables: dict[str, str]
+    segments: dict[tuple[int, int], dict]  # (start, end) -> {"text", "codings": [...]}
+
+
+def _coder_name(raw: str) -> str:
+    name = " ".join(re.sub(r"[,;\t\r\n]", " ", raw).split())[:64].strip()
+    return validate_coder(name)
+
+
+def _open(path: Path) -> tuple[zipfile.ZipFile, ET.Element, bytes]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; check the path") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError(
+            f"{path.name}: not a zip archive; a .qdpx is a REFI-QDA project exported as a zip"
+        ) from None
+    names = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n]
+    if not names:
+        raise InputError(
+            f"{path.name}: the archive holds no project.qde; export the project again as .qdpx"
+        )
+    qde = _member(archive, names[0], path)
+    try:
+        root = parse(qde)
+    except XmlProblem as exc:
+        raise InputError(f"{path.name} ({names[0]}): {exc}") from None
+    if local(root.tag) != "Project":
+        raise InputError(
+            f"{path.name}: {names[0]} has root <{local(root.tag)}>, not a REFI-QDA <Project>; "
+            "export the project again as .qdpx"
+        )
+    return archive, root, data
+
+
+def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > _MAX_MEMBER:
+        raise InputError(f"{path.name}: {name} is larger than 2 GB, the REFI-QDA limit")
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        raise InputError(f"{path.name}: cannot unpack {name} ({exc}); export it again") from None
+
+
+def _merge_codes(
+    current: Codebook, incoming: QdcResult
+) -> tuple[Codebook, dict[str, str], list[str]]:
+    """The project codebook with the incoming codes merged in (see the module docstring).
+
+    Returns the merged codebook, incoming key -> project key, and the keys added.
+    """
+    merged = copy.deepcopy(current)
+    if not merged.categories:
+        merged.name = incoming.codebook.name
+        merged.description = incoming.codebook.description
+    taken = {k.casefold() for k in merged.keys()}
+    mapping: dict[str, str] = {}
+    added: list[str] = []
+
+    def place(cat: Category, parent: Category | None, parent_is_new: bool,
+              siblings: list[Category]) -> None:
+        match = merged.get(cat.key) if cat.key in incoming.explicit_keys else None
+        if match is None:
+            folded = cat.name.strip().casefold()
+            match = next((c for c in siblings if c.name.strip().casefold() == folded), None)
+        if match is not None:
+            mapping[cat.key] = match.key
+            for kid in cat.children:
+                place(kid, match, False, match.children)
+            return
+        key = cat.key if cat.key.casefold() not in taken else slug_key(cat.name, taken)
+        taken.add(key.casefold())
+        new = Category(
+            key=key, name=cat.name, definition=cat.definition, anchors=list(cat.anchors),
+            rule=cat.rule, shortcut=cat.shortcut, color=cat.color,
+            questions=list(cat.questions) if parent is None else [],
+            codable=cat.codable, parent=parent.key if parent else None,
+        )
+        if parent is not None and not parent_is_new and not parent.children \
+                and parent.codable is None:
+            parent.codable = True  # an existing leaf keeps being codable
+        siblings.append(new)
+        mapping[cat.key] = key
+        added.append(key)
+        for kid in cat.children:
+            place(kid, new, True, new.children)
+
+    for cat in incoming.codebook.categories:
+        place(cat, None, False, merged.categories)
+    _drop_clashing_shortcuts(merged, added)
+    return merged, mapping, added
+
+
+def _drop_clashing_shortcuts(book: Codebook, added: list[str]) -> None:
+    """Remove the shortcuts of added categories that clash where they are offered
+    (existing categories keep theirs; among added ones, the earlier keeps it)."""
+    scopes = [None, *book.questions()]
+    for key in reversed(added):
+        cat = book.get(key)
+        if cat is None or not cat.shortcut:
+            continue
+        for question in scopes:
+            offered = book.codable_for_question(question)
+            if any(c.key == key for c in offered) and any(
+                    c.key != key and c.shortcut == cat.shortcut for c in offered):
+                cat.shortcut = None
+                break
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def import_qdpx(
+    project: Project, path: Path | str, *, id_prefix: str = "", actor: str = "import"
+) -> QdpxImport:
+    """Import sources, codes and codings from a REFI-QDA project archive (``.qdpx``)."""
+    path = Path(path)
+    archive, root, raw = _open(path)
+    where = path.name
+    problems: list[str] = []
+    skipped: dict[str, int] = defaultdict(int)
+    members = {n.rsplit("/", 1)[-1].lower(): n for n in archive.namelist()}
+
+    users: dict[str, str] = {}
+    users_elem = child(root, "Users")
+    for user in children(users_elem, "User") if users_elem is not None else []:
+        guid = norm_guid(user.get("guid"))
+        if guid is None:
+            continue
+        label = user.get("name") or user.get("id") or f"user-{guid[:8]}"
+        try:
+            users[guid] = _coder_name(label)
+        except CodingError:
+            users[guid] = f"user-{guid[:8]}"
+    default_user = norm_guid(root.get("creatingUserGUID"))
+
+    incoming = None
+    book_elem = child(root, "CodeBook")
+    if book_elem is not None and any(local(e.tag) == "Code" for e in book_elem.iter()):
+        try:
+            incoming = codebook_from_element(
+                root, where, questions=project.questions() + project.codebook().questions(),
+                default_name=(root.get("name") or path.stem).strip() or path.stem,
+            )
+        except CodebookError as exc:
+            raise InputError(str(exc)) from None
+
+    var_names: dict[str, str] = {}
+    vars_elem = child(root, "Variables")
+    for var in children(vars_elem, "Variable") if vars_elem is not None else []:
+        guid = norm_guid(var.get("guid"))
+        if guid and (var.get("name") or "").strip():
+            var_names[guid] = var.get("name").strip()
+
+    def read_values(elem: ET.Element) -> dict[str, str]:
+        out = {}
+        for vv in children(elem, "VariableValue"):
+            ref = child(vv, "VariableRef")
+            name = var_names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
+            value_elem = next((c for c in vv if local(c.tag).endswith("Value")), None)
+            if name is not None and value_elem is not None:
+                out[name] = (value_elem.text or "").strip()
+        return out
+
+    case_values: dict[str, dict[str, str]] = defaultdict(dict)
+    cases_elem = child(root, "Cases")
+    for case in children(cases_elem, "Case") if cases_elem is not None else []:
+        vals = read_values(case)
+        for ref in children(case, "SourceRef"):
+            guid = norm_guid(ref.get("targetGUID"))
+            if guid:
+                case_values[guid].update(vals)
+
+    # --- sources, selections and codings, as the file has them ---------------------------
+    guid_to_key = incoming.guids if incoming else {}
+    sources: list[_Source] = []
+    used_ids: set[str] = set()
+    sources_elem = child(root, "Sources")
+    for elem in list(sources_elem) if sources_elem is not None else []:
+        kind = local(elem.tag)
+        text_elem = elem
+        if kind == "PDFSource":
+            text_elem = child(elem, "Representation")
+            if text_elem is None:
+                skipped["PDF sources without text"] += 1
+                continue
+        elif kind != "TextSource":
+            if kind:
+                skipped[f"{kind.removesuffix('Source').lower()} sources"] += 1
+            continue
+        guid = norm_guid(elem.get("guid")) or make_guid("anonymous", str(len(sources)))
+        name = (elem.get("name") or "").strip() or guid
+        label = f"source {name!r}"
+        content = child(text_elem, "PlainTextContent")
+        text_path = (text_elem.get("plainTextPath") or "").strip()
+        if content is not None:
+            text = content.text or ""
+        elif text_path.lower().startswith("internal://"):
+            member = members.get(text_path[len("internal://"):].lower())
+            if member is None:
+                problems.append(f"{label}: {text_path} is not in the archive")
+                continue
+            try:
+                text = _member(archive, member, path).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                problems.append(f"{label}: {member} is not UTF-8 text")
+                continue
+        else:
+            skipped["sources without embedded plain text"] += 1
+            continue
+        sid = f"{id_prefix}{name}"
+        if sid in used_ids:
+            sid = f"{sid} ({guid[:8]})"
+        used_ids.add(sid)
+        values = {**case_values.get(guid, {}), **read_values(elem)}
+        source = _Source(guid, sid, values, {})
+        sources.append(source)
+
+        fallback_user = norm_guid(elem.get("creatingUser")) or default_user
+        selections = [(s, _int(s.get("startPosition")), _int(s.get("endPosition")))
+                      for s in children(text_elem, "PlainTextSelection")]
+        if any(True for _ in children(text_elem, "Coding")):
+            selections.append((text_elem, 0, len(text)))
+        for sel, start, end in selections:
+            if start is None or end is None or not 0 <= start <= end <= len(text):
+                problems.append(
+                    f"{label}: selection {sel.get('startPosition')}-{sel.get('endPosition')} "
+                    f"lies outside its text of {len(text)} characters"
+                )
+                continue
+            selected = text[start:end].replace("\r\n", "\n").replace("\r", "\n").strip()
+            if not selected:
+                skipped["empty selections"] += 1
+                continue
+            entry = source.segments.setdefault((start, end), {"text": selected, "codings": []})
+            sel_user = norm_guid(sel.get("creatingUser")) if sel is not text_elem else None
+            for coding in children(sel, "Coding"):
+                ref = child(coding, "CodeRef")
+                code = norm_guid(ref.get("targetGUID")) if ref is not None else None
+                if code not in guid_to_key:
+                    problems.append(f"{label}: a coding refers to unknown code "
+                                    f"{ref.get('targetGUID') if ref is not None else '(none)'}")
+                    continue
+                who = norm_guid(coding.get("creatingUser")) or sel_user or fallback_user
+                coder = users.get(who or "", "imported")
+                stamp = _stamp(coding.get("creationDateTime"))
+                entry["codings"].append((guid_to_key[code], coder, stamp))
+
+    if problems:
+        more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
+        raise InputError(f"{where}: {len(problems)} problem(s), nothing imported: "
+                         + "; ".join(problems[:_MAX_LISTED]) + more)
+
+    sha = hashlib.sha256(raw).hexdigest()
+    with project.transaction():
+        current = project.codebook()
+        if incoming is not None:
+            merged, mapping, added = _merge_codes(current, incoming)
+        else:
+            merged, mapping, added = current, {}, []
+        merged.validate(where)
+
+        # Check against the project.
+        old_sources = {r[0]: (r[1], json.loads(r[2]), r[3]) for r in project.conn.execute(
+            "SELECT s.id, s.kind, s.variables, i.kind FROM sources s "
+            "LEFT JOIN imports i ON i.id = s.import_id")}
+        old_segments = {r[0]: (r[1], r[2]) for r in project.conn.execute(
+            "SELECT id, text, question FROM segments")}
+        existing = set(project.conn.execute("SELECT segment_id, category, coder FROM codings"))
+        new_sources, updated, new_segments, new_codings = [], [], [], []
+        present_segments = present_codings = 0
+        conflict = False
+        for source in sources:
+            if source.id in old_sources:
+                old_kind, old_values, how = old_sources[source.id]
+                if how != "qdpx":  # only sources from an earlier .qdpx import are the same
+                    problems.append(f"source {source.id!r} is already in the project as a "
+                                    f"{old_kind} source")
+                    conflict = True
+                    continue
+                clash = [k for k in source.variables
+                         if k in old_values and old_values[k] != source.variables[k]]
+                if clash:
+                    k = clash[0]
+                    problems.append(f"source {source.id!r} has {k}={old_values[k]!r} in the "
+                                    f"project but {source.variables[k]!r} in the file")
+                    conflict = True
+                elif set(source.variables) - set(old_values):
+                    updated.append((source.id, {**old_values, **source.variables}))
+            else:
+                new_sources.append(source)
+            for (start, end), entry in sorted(source.segments.items()):
+                seg_id = f"{source.id}#{start}-{end}"
+                keys = [mapping.get(k, k) for k, _, _ in entry["codings"]]
+                if seg_id in old_segments:
+                    old_text, question = old_segments[seg_id]
+                    if old_text != entry["text"]:
+                        problems.append(f"segment {seg_id!r} is in the project with other text")
+                        conflict = True
+                        continue
+                    present_segments += 1
+                else:
+                    question = _question_of(merged, keys)
+                    new_segments.append((seg_id, source.id, question, start, entry["text"]))
+                offered = {c.key for c in merged.for_question(question) if c.is_codable}
+                for key, (_, coder, stamp) in zip(keys, entry["codings"]):
+                    cat = merged.get(key)
+                    if cat is None or not cat.is_codable:
+                        problems.append(f"code {key!r} on {seg_id!r} is a group in qca, "
+                                        "not codable")
+                    elif key not in offered:
+                        problems.append(f"code {key!r} on {seg_id!r} belongs to another "
+                                        "question than the segment's")
+                    elif (seg_id, key, coder) in existing:
+                        present_codings += 1
+                    else:
+                        existing.add((seg_id, key, coder))
+                        new_codings.append((seg_id, key, coder, stamp))
+        if problems:
+            more = (f" (and {len(problems) - _MAX_LISTED} more)"
+                    if len(problems) > _MAX_LISTED else "")
+            raise InputError(
+                f"{where}: {len(problems)} problem(s), nothing imported: "
+                + "; ".join(problems[:_MAX_LISTED]) + more
+                + ("; import into a new project or with an id prefix" if conflict else "")
+            )
+
+        version = None
+        if added:
+            version = project.save_codebook(merged, author=actor, note=f"import {where}")
+        coders = sorted({c for _, _, c, _ in new_codings})
+        if new_sources or updated or new_segments or new_codings or added:
+            cur = project.conn.execute(
+                "INSERT INTO imports (at, actor, kind, path, sha256, options, n_sources, "
+                "n_segments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (now(), actor, "qdpx", str(path), sha,
+                 json.dumps({"id_prefix": id_prefix}, ensure_ascii=False),
+                 len(new_sources), len(new_segments)),
+            )
+            import_id = cur.lastrowid
+            project.conn.executemany(
+                "INSERT INTO sources (id, kind, name, variables, import_id) "
+                "VALUES (?, 'protocol', ?, ?, ?)",
+                [(s.id, path.name, json.dumps(s.variables, ensure_ascii=False), import_id)
+                 for s in new_sources],
+            )
+            project.conn.executemany(
+                "UPDATE sources SET variables = ? WHERE id = ?",
+                [(json.dumps(v, ensure_ascii=False), sid) for sid, v in updated],
+            )
+            seq = project.next_seq()
+            project.conn.executemany(
+                "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
+                "substantive) VALUES (?, ?, ?, ?, ?, NULL, ?, 1)",
+                [(sid, seq + i, src, q, pos, text)
+                 for i, (sid, src, q, pos, text) in enumerate(new_segments)],
+            )
+            names = [n for s in sources for n in s.variables]
+            project.add_variable_names(list(dict.fromkeys(names)))
+            cb_version = project.codebook_version()
+            stamp_now = now()
+            project.conn.executemany(
+                "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+                "created_at, memo) VALUES (?, ?, ?, 'imported', ?, ?, '')",
+                [(seg, key, coder, cb_version, stamp or stamp_now)
+                 for seg, key, coder, stamp in new_codings],
+            )
+            project.log(actor, "import", where, after={
+                "import_id": import_id, "kind": "qdpx", "sha256": sha,
+                "sources": len(new_sources), "segments": len(new_segments),
+                "codings": len(new_codings), "codes_added": added, "codebook_version": version,
+                "coders": coders,
+            })
+    return QdpxImport(path, len(new_sources), len(new_segments), present_segments,
+                      len(new_codings), present_codings, added, version, coders, dict(skipped))
+
+
+def _question_of(book: Codebook, keys: list[str]) -> str | None:
+    """The one question that the groups of ``keys`` are bound to, if they agree."""
+    common: set[str] | None = None
+    for key in keys:
+        top = book.top_level_of(key)
+        if top is None or not top.questions:
+            continue
+        common = set(top.questions) if common is None else common & set(top.questions)
+    if common and len(common) == 1:
+        return next(iter(common))
+    return None
