@@ -129,6 +129,7 @@ class _QuestionIndex:
     content: list[list[tuple[str, str]]]
     word_vec: Any
     char_vec: Any
+    word_names: Any  # feature names of word_vec (cached: computing them is O(features))
     x: sparse.csr_matrix  # segments × (word + char) features
     n_word: int
     c_word: sparse.csr_matrix  # categories × word features
@@ -206,7 +207,7 @@ class _QuestionIndex:
         xw = x[:, : self.n_word]
         cw = self.c_word[c]
         prod = xw.multiply(cw).tocoo()
-        names = self.word_vec.get_feature_names_out()
+        names = self.word_names
         for j, v in zip(prod.col, prod.data):
             for part in str(names[j]).split(" "):
                 contrib[part] = contrib.get(part, 0.0) + float(v)
@@ -308,6 +309,7 @@ def build_indexes(
             content=content,
             word_vec=word_vec,
             char_vec=char_vec,
+            word_names=names,
             x=sparse.hstack([xw, xc], format="csr"),
             n_word=xw.shape[1],
             c_word=word_vec.transform(cat_docs).tocsr(),
@@ -463,7 +465,7 @@ def _why_learned(index: _QuestionIndex, learned: _Learned | None, c: int,
     if learned is None:
         return []
     xw = x[:, : index.n_word].tocoo()
-    names = index.word_vec.get_feature_names_out()
+    names = index.word_names
     contrib: dict[str, float] = {}
     for j, v in zip(xw.col, xw.data):
         value = float(learned.coef[c, j]) * float(v)

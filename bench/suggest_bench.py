@@ -1,0 +1,157 @@
+"""Benchmark of suggestions: latency per segment and retraining time (run on demand).
+
+Run: ``python bench/suggest_bench.py [--quick]``. Builds synthetic German-ish projects from
+the demo codebook's anchors, definitions and rules (words shuffled, noise words from other
+categories, lost umlauts and typos), then reports:
+
+* latency of ``SuggestionModel.suggest`` per segment, first touch of each segment (median
+  and p95), at 1,000 and 50,000 segments; goal: p95 < 20 ms;
+* retraining time (``train_model`` with the label-free indexes reused, as the coding
+  screen does) at 1,000 and 10,000 codings; goal: < 2 s at 10,000.
+
+Each figure is given as min / median / max over repeats; ratios compare the sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QCA_PIPELINE", "offline")
+
+from qca.codebook import load_yaml  # noqa: E402
+from qca.revise import replace_codebook  # noqa: E402
+from qca.store import Project, now  # noqa: E402
+from qca.suggest import build_indexes, train_model  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOISE = ["wichtig", "eigentlich", "Stadt", "Thema", "gerade", "immer", "Bereich", "viele",
+         "Arbeit", "sehr", "oft", "Leute", "schon", "Beispiel", "jedenfalls"]
+
+
+def _damage(word: str, rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.1:
+        return word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    if r < 0.2:
+        return word.replace("ä", "a").replace("ö", "o").replace("ü", "u")
+    if r < 0.25 and len(word) > 4:
+        i = rng.randrange(1, len(word) - 1)
+        return word[:i] + word[i + 1:]
+    return word
+
+
+def make_project(path: Path, n_segments: int, seed: int = 1) -> tuple[Project, list[set[str]]]:
+    rng = random.Random(seed)
+    book = load_yaml(ROOT / "codebooks" / "kommunalbefragung.yaml")
+    replace_codebook(proj := Project.create(path), book, author="bench", note="bench")
+    questions = book.questions()
+    pools = {q: [(c.key, " ".join([c.name, c.definition, *c.anchors, c.rule]).split())
+                 for c in book.codable_for_question(q)] for q in questions}
+    truth: list[set[str]] = []
+    rows = []
+    for i in range(n_segments):
+        q = questions[i % len(questions)]
+        cats = pools[q]
+        picked = rng.sample(cats, 2 if rng.random() < 0.2 else 1)
+        words: list[str] = []
+        for _, vocab in picked:
+            words += rng.sample(vocab, min(len(vocab), rng.randint(5, 10)))
+        words += rng.sample(rng.choice(cats)[1], 2) + rng.sample(NOISE, 3)
+        rng.shuffle(words)
+        text = " ".join(_damage(w.strip(".,;:()\"'"), rng) for w in words)
+        rows.append((f"b{i}#{q}", i + 1, f"b{i}", q, 1, text))
+        truth.append({k for k, _ in picked})
+    with proj.transaction():
+        proj.conn.executemany("INSERT INTO sources (id, kind, name) VALUES (?, 'survey', ?)",
+                              [(r[2], r[2]) for r in rows])
+        proj.conn.executemany(
+            "INSERT INTO segments (id, seq, source_id, question, position, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)", rows)
+    return proj, truth
+
+
+def add_codings(proj: Project, truth: list[set[str]], n: int, coder: str) -> None:
+    segs = proj.segments()
+    with proj.transaction():
+        proj.conn.execute("DELETE FROM codings WHERE coder = ?", (coder,))
+        proj.conn.executemany(
+            "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+            "created_at) VALUES (?, ?, ?, 'manual', 1, ?)",
+            [(s.id, key, coder, now()) for s, keys in zip(segs[:n], truth) for key in keys])
+
+
+def spread(values: list[float], unit: str = "ms", scale: float = 1000.0) -> str:
+    v = sorted(x * scale for x in values)
+    return f"min {v[0]:.2f} / median {statistics.median(v):.2f} / max {v[-1]:.2f} {unit}"
+
+
+def latency(n: int, repeats: int, sample: int, tmp: Path) -> tuple[float, float]:
+    proj, truth = make_project(tmp / f"lat{n}.qca", n)
+    t = time.perf_counter()
+    indexes = build_indexes(proj)
+    build = time.perf_counter() - t
+    add_codings(proj, truth, min(n, 1000), "bench")
+    model = train_model(proj, "bench", indexes=indexes)
+    segs = proj.segments()
+    rng = random.Random(2)
+    medians, p95s = [], []
+    for _ in range(repeats):
+        times = []
+        for seg in rng.sample(segs, min(sample, len(segs))):  # first touch: no cold cache
+            t = time.perf_counter()
+            model.suggest(seg)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        medians.append(statistics.median(times))
+        p95s.append(times[int(0.95 * (len(times) - 1))])
+    print(f"latency @ {n:>6} segments (features+index built in {build:.1f} s, "
+          f"{sample} segments x {repeats} repeats)")
+    print(f"   median per segment: {spread(medians)}")
+    print(f"   p95 per segment:    {spread(p95s)}")
+    proj.close()
+    return statistics.median(medians), statistics.median(p95s)
+
+
+def retraining(n_codings: int, repeats: int, tmp: Path) -> float:
+    proj, truth = make_project(tmp / f"re{n_codings}.qca", n_codings)
+    indexes = build_indexes(proj)
+    add_codings(proj, truth, n_codings, "bench")
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        train_model(proj, "bench", indexes=indexes)
+        times.append(time.perf_counter() - t)
+    print(f"retraining @ {n_codings:>6} coded segments ({repeats} repeats): "
+          f"{spread(times, 's', 1.0)}")
+    proj.close()
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Smaller sizes, for a smoke run.")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    big_lat, big_re = (5_000, 2_000) if args.quick else (50_000, 10_000)
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        m1, p1 = latency(1_000, args.repeats, 300, tmp)
+        m2, p2 = latency(big_lat, args.repeats, 300, tmp)
+        print(f"   ratio {big_lat}/1000: median x{m2 / m1:.2f}, p95 x{p2 / p1:.2f}; "
+              f"goal p95 < 20 ms: {'met' if p2 < 0.020 else 'MISSED'}")
+        r1 = retraining(1_000, args.repeats, tmp)
+        r2 = retraining(big_re, args.repeats, tmp)
+        print(f"   ratio {big_re}/1000: x{r2 / r1:.2f}; goal < 2 s: "
+              f"{'met' if r2 < 2.0 else 'MISSED'}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
