@@ -774,6 +774,87 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                 click.echo(f"  {s.score:4.2f}  {s.code:<16} {s.name}{why}")
 
 
+# --- counts and figures --------------------------------------------------------------------
+
+
+def _split_order(order: str | None) -> list[str] | None:
+    return [g.strip() for g in order.split(",") if g.strip()] if order else None
+
+
+@cli.command()
+@_project_arg
+@click.option("--by", metavar="VAR",
+              help="Source variable to group by, e.g. amt (default: only the total).")
+@click.option("--question", help="Only this question's segments and categories (default: all).")
+@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+@click.option("--order", metavar="A,B,...",
+              help="Groups to list first, comma-separated, e.g. Ordnung,Stadtplanung.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True,
+              help="table: readable text; csv: category,name,group,n_segments,n_group,"
+                   "share_segments,share_mentions; json: a list of such records.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Target file (default: standard output).")
+def counts(project: str, by: str | None, question: str | None, coder: str | None,
+           order: str | None, fmt: str, output: str | None) -> None:
+    """Count categories per group for one coder: segments, base N and shares (see README).
+
+    The base N of a group is its substantive segments that the coder has coded; parents
+    count a segment once if any subcategory applies; answers may carry several categories.
+
+    \b
+    Examples:
+      qca counts study.qca --by amt --question chancen_vielfalt
+      qca counts study.qca --by amt --coder anna --format csv -o counts.csv
+    """
+    from qca.counts import counts_table, csv_rows, format_table, to_json
+    from qca.export import write_csv
+
+    with _project(project) as proj:
+        table = counts_table(proj, by=by, question=question, coder=coder,
+                             order=_split_order(order))
+    if fmt == "csv":
+        text = write_csv(csv_rows(table), output)
+    elif fmt == "json":
+        text = to_json(table)
+    else:
+        text = "\n".join(format_table(table)) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if fmt != "csv":
+        _write_text(output, text or "")
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@_project_arg
+@click.option("--by", required=True, metavar="VAR", help="Source variable to group by, e.g. amt.")
+@click.option("--question", required=True, help="The question whose categories are drawn.")
+@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+@click.option("--order", metavar="A,B,...",
+              help="Groups to draw first, comma-separated, e.g. Ordnung,Stadtplanung.")
+@click.option("--total", "include_total", is_flag=True,
+              help="Add a hatched grey bar for all groups together.")
+@click.option("--title", help="Title [default: the question's category name; '' for none].")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Target file: .png (300 dpi), .svg or .pdf (vector).")
+def figure(project: str, by: str, question: str, coder: str | None, order: str | None,
+           include_total: bool, title: str | None, output: str) -> None:
+    """Draw a bar chart of category shares per group for a report (PNG, SVG or PDF).
+
+    \b
+    Example:
+      qca figure study.qca --by amt --question chancen_vielfalt -o abb1.pdf
+    """
+    from qca.figures import write_figure
+
+    with _project(project) as proj:
+        write_figure(proj, output, question=question, by=by, coder=coder, title=title,
+                     include_total=include_total, order=_split_order(order))
+    click.echo(f"wrote {output}", err=True)
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
