@@ -211,3 +211,36 @@ def test_indexes_need_no_codings(city: Project) -> None:
     indexes = build_indexes(city)
     assert set(indexes) == {"wunsch", "amt"}
     assert indexes["wunsch"].keys == ("VERKEHR", "NATUR", "SICHER")
+
+
+def test_cli_suggest_json_and_evaluate(separable: Project) -> None:
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from qca.cli import cli
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    _code(separable, "anna", [(i, truth[i]) for i in range(30)])
+    runner = CliRunner()
+    path = str(separable.path)
+    res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--format", "json",
+                              "--top", "2"])
+    assert res.exit_code == 0, res.output
+    lines = [_json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
+    assert len(lines) == 130  # every segment anna has not coded
+    first = lines[0]
+    assert first["id"] == "s" and first["segment"] == "s#30"
+    assert [set(s) for s in first["suggestions"]] == [{"code", "name", "score", "why"}] * 2
+    res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate"])
+    assert res.exit_code == 0 and "top-3" in res.output and "all survey" in res.output
+    assert separable.count("codings") == 30
+
+
+def test_cli_suggest_has_help() -> None:
+    from click.testing import CliRunner
+
+    from qca.cli import cli
+
+    res = CliRunner().invoke(cli, ["suggest", "--help"])
+    assert res.exit_code == 0 and "--evaluate" in res.output and "--all-coders" in res.output
