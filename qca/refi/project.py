@@ -22,6 +22,8 @@ Export (:func:`export_qdpx`)
     * Variables become ``<Variables>`` (all of type Text). Each source carries its values as
       ``<VariableValue>`` (document variables, as MAXQDA and QualCoder read them) and is one
       ``<Case>`` with the same values and a ``<SourceRef>`` (as NVivo reads them).
+    * qca keeps segments, not whole documents, so a source's text is rebuilt from its
+      segments; text between passages that was never a segment is not exported.
     * Not exported: memos and flags, codebook versions, the event log.
 
 Import (:func:`import_qdpx`)
@@ -73,7 +75,6 @@ from qca.refi._xml import (
     PROJECT_NS,
     XmlProblem,
     child,
-    child_text,
     children,
     code_guid,
     local,
