@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -153,6 +154,7 @@ class ReconcileScreen(Screen[None]):
         ("n / →", "next disagreement"),
         ("p / ←", "previous disagreement"),
         ("u", "next disagreement without consensus"),
+        ("Tab, ↑ ↓", "focus and scroll the segment text or the definitions"),
         ("?", "this list"),
         ("q", "quit (everything is saved already)"),
     ]
@@ -198,10 +200,6 @@ class ReconcileScreen(Screen[None]):
     def current(self) -> Disagreement | None:
         return self.items[self.index] if self.items else None
 
-    def _label(self, key: str) -> str:
-        cat = self.project.category(key)
-        return f"{key} {cat.name}" if cat else key
-
     def refresh_view(self) -> None:
         status = self.query_one("#rc-status", Static)
         item = self.current
@@ -222,22 +220,28 @@ class ReconcileScreen(Screen[None]):
         )
         heading = f"[dim]{escape(seg.heading)}[/]\n" if seg.heading else ""
         self.query_one("#rc-text", Static).update(heading + escape(seg.text))
-        for i, coder in enumerate(self.coders[:_MAX_CODERS]):
+        shown = self.coders[:_MAX_CODERS]
+        inner = max(8, self.size.width // max(len(shown), 1) - 8)  # word wrap needs slack
+        tallest = 1
+        for i, coder in enumerate(shown):
             box = self.query_one(f"#rc-coder-{i}", Static)
             codes = item.codes.get(coder)
             lines = [f"[b]{i + 1}[/] {escape(coder)}" + (" [red]⚑[/]" if item.flagged.get(coder) else "")]
             if codes is None:
                 lines.append("[dim](not coded)[/]")
             else:
-                lines += [escape(self._label(k)) for k in sorted(codes)] or ["[dim](no code)[/]"]
+                lines += [escape(k) for k in sorted(codes)] or ["[dim](no code)[/]"]
             if item.memos.get(coder):
                 lines.append(f"[i]memo: {escape(item.memos[coder])}[/]")
             box.update("\n".join(lines))
             box.set_class(item.consensus is not None and codes == item.consensus, "rc-taken")
+            tallest = max(tallest, sum(1 + len(Text.from_markup(line).plain) // inner for line in lines))
+        # equal boxes, as tall as the longest (codes and memo), leaving room for the definitions
+        self.query_one("#rc-coders").styles.height = min(tallest + 2, 9)
         if item.consensus is not None:
             codes_text = ", ".join(sorted(item.consensus)) or "(no code)"
-            reason = item.reason or "[dim](no reason)[/]"
-            text = f"[b]Consensus[/] {escape(codes_text)} · reason: {escape(reason) if item.reason else reason}"
+            reason = escape(item.reason) if item.reason else "[dim](no reason)[/]"
+            text = f"[b]Consensus[/] {escape(codes_text)} · reason: {reason}"
         else:
             text = "[b]Consensus[/] [yellow]open[/] · take a version (1-9) or edit (e)"
             if self.pending_reason:
