@@ -288,3 +288,41 @@ def test_group_order(proj):
     assert [r.group for r in table.rows[:3]] == ["Jugend", "Ordnung", TOTAL]
     with pytest.raises(InputError, match=r"amt has no value 'Soziales'.*Ordnung, Jugend"):
         counts_table(proj, by="amt", question="chancen", coder="anna", order=["Soziales"])
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    from qca.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_counts(proj, tmp_path, capsys):
+    path = str(proj.path)
+    code, out, _ = _run(capsys, "counts", path, "--by", "amt", "--question", "chancen",
+                        "--coder", "anna", "--order", "Jugend,Ordnung")
+    assert code == 0 and "N = 2" in out and out.index("Jugend") < out.index("Ordnung")
+    target = tmp_path / "c.csv"
+    code, _, err = _run(capsys, "counts", path, "--by", "amt", "--question", "chancen",
+                        "--coder", "anna", "--format", "csv", "-o", str(target))
+    assert code == 0 and "wrote" in err
+    assert target.read_text(encoding="utf-8").splitlines()[0] == ",".join(CSV_COLUMNS)
+    code, out, _ = _run(capsys, "counts", path, "--by", "amt", "--coder", "anna",
+                        "--format", "json")
+    assert code == 0 and json.loads(out)[0]["category"] == "CH"
+    code, out, err = _run(capsys, "counts", path, "--by", "ressort", "--coder", "anna")
+    assert code != 0 and out == ""
+    assert err == "qca: error: variable 'ressort' is not in counts.qca; variables are: amt\n"
+    code, out, err = _run(capsys, "counts", path, "--by", "amt")
+    assert code != 0 and err.count("\n") == 1 and "anna, ben" in err
+
+
+@pytest.mark.parametrize("command", ["counts", "figure"])
+def test_cli_help(capsys, command):
+    code, out, _ = _run(capsys, command, "--help")
+    assert code == 0 and "--by" in out and "--coder" in out

@@ -132,3 +132,19 @@ def test_no_pyplot_needed():
     code = ("import sys, qca.figures; "
             "sys.exit(1 if 'matplotlib.pyplot' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_cli_figure(proj, tmp_path, capsys):
+    from qca.cli import main
+
+    target = tmp_path / "abb.pdf"
+    main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder", "anna",
+          "--total", "--title", "Abbildung 1", "-o", str(target)])
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert capsys.readouterr().err == f"wrote {target}\n"
+    with pytest.raises(SystemExit) as info:
+        main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder",
+              "anna", "-o", str(tmp_path / "abb.gif")])
+    assert info.value.code != 0
+    err = capsys.readouterr().err
+    assert err.startswith("qca: error: ") and err.count("\n") == 1 and ".gif" in err
