@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -95,7 +95,7 @@ class EditScreen(ModalScreen[frozenset[str] | None]):
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual's Key event
+    def on_key(self, event: events.Key) -> None:
         key = self.shortcuts.get(event.character or "")
         if key is not None:
             self.query_one(SelectionList).toggle(key)
