@@ -16,8 +16,10 @@
     / 1 'genannt', substantive 0 'nicht inhaltlich' / 1 'inhaltlich', coded 0 'nicht kodiert'
     / 1 'kodiert'), ``VARIABLE LEVEL`` and ``EXECUTE.``.
 
-Missing values: an empty field (a category not offered for the question, a segment the coder
-has not coded) is read as system-missing, so no user-missing values are declared.
+Missing values: an empty numeric field (a category not offered for the question, a segment
+the coder has not coded, a survey variable without a value) is read as system-missing; for
+text survey variables the empty value is declared user-missing (``MISSING VALUES ... ('')``),
+so an office left blank is not counted as a valid answer.
 
 Variable names: category keys are valid SPSS names already; other columns (survey
 variables) are made valid: umlauts spelt out, other characters ``_``, a leading non-letter
@@ -141,8 +143,12 @@ def spss_formats(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def syntax(csv_path: Path, header: Sequence[str], formats: Sequence[str],
-           labels: dict[str, str], categories: Sequence[str]) -> str:
-    """The ``.sps`` text that reads ``csv_path`` (see the module docstring)."""
+           labels: dict[str, str], categories: Sequence[str],
+           missing_text: Sequence[str] = ()) -> str:
+    """The ``.sps`` text that reads ``csv_path`` (see the module docstring).
+
+    ``missing_text`` names text columns whose empty value is declared user-missing.
+    """
     names = spss_names(header)
     name_of = dict(zip(header, names))
     out = ["* Encoding: UTF-8.",
@@ -180,6 +186,11 @@ def syntax(csv_path: Path, header: Sequence[str], formats: Sequence[str],
                 block[0] = "  /" + block[0].lstrip()
             out.extend(block)
         out[-1] += "."
+        out.append("")
+    if missing_text:
+        out.append("MISSING VALUES")
+        out.extend(f"  {name_of[c]}" for c in missing_text)
+        out[-1] += " ('')."
         out.append("")
     nominal = [name_of[c] for c in [*categories, "substantive", "coded"] if c in name_of]
     if nominal:
@@ -230,7 +241,8 @@ def write_spss(project: Project, out_dir: Path | str, coder: str) -> list[Path]:
     renamed_vars = {c: c for c, n in zip(header, spss_names(header))
                     if c not in fixed and c != n}
     labels = {**renamed_vars, **{k: names[k] for k in categories}}
-    text = syntax(csv_path, header, formats, labels, categories)
+    missing_text = [c for c, f in zip(header, formats) if c not in fixed and f.startswith("A")]
+    text = syntax(csv_path, header, formats, labels, categories, missing_text)
 
     write_csv(iter(rows), csv_path)
     tmp = sps_path.with_name(f".{sps_path.name}.tmp")

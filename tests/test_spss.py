@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,29 @@ def test_errors(proj, tmp_path):
         write_spss(proj, tmp_path / "file", "anna")
     with pytest.raises(ExportError, match="does not exist"):
         write_spss(proj, tmp_path / "a" / "b", "anna")
+
+
+def test_missing_values_for_text_variables(written):
+    sps = written[1].read_text(encoding="utf-8-sig")
+    block = sps.split("MISSING VALUES\n", 1)[1].split(".\n", 1)[0]
+    assert block.split() == ["amt", "v_1_Welle", "v_TO", "bemerkung", "AMT_2", "('')"]
+    assert "Groesse_Einw" not in block  # numeric: empty is system-missing already
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="PSPP is not installed")
+def test_pspp_reads_the_files(written, tmp_path):
+    csv_path, sps_path = written
+    check = tmp_path / "check.sps"
+    check.write_text(
+        f"INSERT FILE={spss_string(str(sps_path), 32767, squeeze=False)}.\n"
+        "LIST /VARIABLES=source_id Groesse_Einw v_1_Welle CH_REFL TO_DO bemerkung.\n"
+        "DISPLAY LABELS.\n", encoding="utf-8")
+    result = subprocess.run(["pspp", "-O", "format=txt", str(check)], capture_output=True,
+                            text=True, timeout=60, cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "error" not in output.lower() and "warning" not in output.lower(), output
+    assert "Vielfalt als 'Reflexionsressource'" in output
+    assert "Größe (Einw.)" in output
+    lines = [line for line in output.splitlines() if line.startswith("|1 ")]
+    assert lines and "12.5" in lines[0] and "007" in lines[0] and "Zitat" in lines[0]
