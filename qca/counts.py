@@ -283,6 +283,10 @@ def counts_table(
 # --- output ----------------------------------------------------------------------------------
 
 
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
 def _decimal(value: float | None) -> object:
     return "" if value is None else round(value, 6)
 
@@ -302,9 +306,8 @@ def to_json(table: CountTable) -> str:
     records = []
     for row in table.rows:
         record = row.as_dict()
-        for share in ("share_segments", "share_mentions"):
-            value = record[share]
-            record[share] = None if value is None else round(float(value), 6)  # type: ignore[arg-type]
+        record["share_segments"] = _rounded(row.share_segments)
+        record["share_mentions"] = _rounded(row.share_mentions)
         records.append(record)
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 

@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -46,6 +47,8 @@ DPI = 300
 _TOTAL_COLOR = "#595959"
 _WIDTH_IN = 16 / 2.54  # a text column of an A4 report
 _WRAP = 30
+# TrueType fonts in PDF (editable, accepted by print shops); stable ids in SVG.
+_PRINT_RC = {"pdf.fonttype": 42, "svg.hashsalt": "qca"}
 
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out, yellow last (weak on white).
@@ -179,7 +182,7 @@ def write_figure(
                 "pdf": {"CreationDate": None, "Creator": "qca"}}[fmt]
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with _print_rc():
+        with matplotlib.rc_context(_PRINT_RC):
             fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata)
         tmp.replace(path)
     except OSError as exc:
@@ -188,9 +191,3 @@ def write_figure(
                           "permissions") from None
     return path
 
-
-def _print_rc():  # type: ignore[no-untyped-def]
-    import matplotlib
-
-    # TrueType fonts in PDF (editable, accepted by print shops); stable SVG ids.
-    return matplotlib.rc_context({"pdf.fonttype": 42, "svg.hashsalt": "qca"})

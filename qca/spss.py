@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from qca.errors import ExportError
@@ -112,7 +112,7 @@ def spss_string(text: str, limit: int = _MAX_LABEL_BYTES, *, squeeze: bool = Tru
 
 
 def spss_formats(header: Sequence[str], rows: Iterable[Sequence[object]],
-                 numeric01: set[str], text_columns: set[str] = frozenset()) -> list[str]:
+                 numeric01: Collection[str], text_columns: Collection[str] = ()) -> list[str]:
     """One input format per column: ``F1.0`` for 0/1 columns, ``F<w>.<d>`` for columns of
     plain numbers, else (and always for ``text_columns``, e.g. ids) ``A<bytes of the longest
     value>``."""

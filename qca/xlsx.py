@@ -24,7 +24,7 @@ The workbook is written to a temporary file and moved into place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -80,8 +80,8 @@ def _put(ws: Worksheet, row: int, column: int, value: object, where: str) -> Non
     cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
-def _fill_sheet(ws: Worksheet, rows: Iterable[list[object]], wrapped: set[str] = frozenset()
-                ) -> list[str]:
+def _fill_sheet(ws: Worksheet, rows: Iterable[list[object]],
+                wrapped: Collection[str] = ()) -> list[str]:
     header: list[str] = []
     widths: list[int] = []
     for r, values in enumerate(rows, start=1):
