@@ -94,15 +94,20 @@ def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
     click.echo(f"created {project}{extra}")
 
 
-def _read_codebooks(paths: tuple[str, ...]) -> Any:
+def _read_codebooks(paths: tuple[str, ...], questions: list[str] | None = None) -> Any:
+    """Read YAML or REFI-QDA codebooks (.qdc, or the codebook inside .qde/.qdpx) and join them.
+
+    ``questions``: the project's question names, so a .qdc top-level code named like a
+    question becomes that question's group.
+    """
     from qca.codebook import load_yaml, merge_codebooks
 
     books = []
     for p in paths:
-        if p.lower().endswith(".qdc"):
+        if p.lower().endswith((".qdc", ".qde", ".qdpx")):
             from qca.refi import read_qdc
 
-            books.append(read_qdc(p))
+            books.append(read_qdc(p, questions=questions))
         else:
             books.append(load_yaml(p))
     return merge_codebooks(books)
@@ -149,7 +154,8 @@ def status(project: str, fmt: str) -> None:
 @click.option("--question", help="Question name (default: the text column's name).")
 @click.option("--question-column", help="Survey: column naming each row's question.")
 @click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
-@click.option("--id-prefix", default="", help="Survey: put before every id (keeps waves apart).")
+@click.option("--id-prefix", default="",
+              help="Survey, .qdpx: put before every id (keeps waves or projects apart).")
 @click.option("--source-id", help="Protocol: the source id (default: the file name stem).")
 def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, ...],
             id_column: str | None, variables: tuple[str, ...], question: str | None,
@@ -169,7 +175,7 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
         from qca.refi import import_qdpx
 
         with _project(project) as proj:
-            click.echo(import_qdpx(proj, file).summary())
+            click.echo(import_qdpx(proj, file, id_prefix=id_prefix).summary())
         return
     kind = kind or ("protocol" if suffix in {".txt", ".md", ".docx"} and not text_columns
                     else "survey")
@@ -254,8 +260,8 @@ def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
     from qca.revise import replace_codebook
 
-    book = _read_codebooks(files)
     with _project(project) as proj:
+        book = _read_codebooks(files, proj.questions())
         version = replace_codebook(proj, book, author=author,
                                    note=f"import {', '.join(Path(f).name for f in files)}")
     click.echo(f"codebook version {version}: {book.name}")
