@@ -97,3 +97,21 @@ def test_undo_everything_restores_empty_state(survey_project: Project) -> None:
 def test_bad_coder_names(name: str) -> None:
     with pytest.raises(CodingError):
         validate_coder(name)
+
+
+def test_full_disk_loses_nothing_committed(survey_project: Project) -> None:
+    """SQLITE_FULL (simulated with max_page_count) becomes a clear error; prior work stays."""
+    from qca.errors import ProjectError
+
+    toggle_coding(survey_project, "1#chancen", "CH_REFL", "anna")
+    pages = survey_project.conn.execute("PRAGMA page_count").fetchone()[0]
+    survey_project.conn.execute(f"PRAGMA max_page_count = {pages}")
+    filler = "x" * 4000
+    with pytest.raises(ProjectError, match="disk is full"):
+        for i in range(50):
+            set_memo(survey_project, "2#chancen", "anna", filler * (i + 1))
+    survey_project.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert codes(survey_project, "anna", "1#chancen") == {"CH_REFL"}
+    assert survey_project.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    toggle_coding(survey_project, "2#chancen", "CH_ZUS", "anna")
+    assert codes(survey_project, "anna", "2#chancen") == {"CH_ZUS"}
