@@ -326,3 +326,20 @@ def test_cli_counts(proj, tmp_path, capsys):
 def test_cli_help(capsys, command):
     code, out, _ = _run(capsys, command, "--help")
     assert code == 0 and "--by" in out and "--coder" in out
+
+
+@pytest.mark.parametrize("coder", ["anna", "ben"])
+def test_leaf_counts_agree_with_the_wide_export(proj, coder):
+    from qca.export import wide_rows
+
+    rows = list(wide_rows(proj, coder))
+    header, data = rows[0], rows[1:]
+    col = {name: i for i, name in enumerate(header)}
+    table = counts_table(proj, by="amt", question="chancen", coder=coder)
+    for leaf in ["CH_REFL", "CH_KONF_NETZ", "CH_KONF_VERM", "CH_SONST"]:
+        for group in table.groups:
+            base = [r for r in data if r[col["question"]] == "chancen" and r[col["amt"]] == group
+                    and r[col["substantive"]] == 1 and r[col[leaf]] != ""]
+            row = table.row(leaf, group)
+            assert row.n_group == len(base)
+            assert row.n_segments == sum(r[col[leaf]] for r in base)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from qca.codebook import codebook_from_dict
 from qca.coding import set_coding
@@ -171,3 +174,24 @@ def test_atomic_and_errors(proj, tmp_path):
 ])
 def test_sheet_title(text, taken, expected):
     assert sheet_title(text, taken) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=20))
+def test_any_text_round_trips_as_text(tmp_path_factory, texts):
+    from openpyxl import Workbook
+
+    from qca.xlsx import _fill_sheet
+
+    wb = Workbook()
+    _fill_sheet(wb.active, [["text"], *([t] for t in texts)])
+    path = tmp_path_factory.mktemp("rt") / "rt.xlsx"
+    wb.save(path)
+    ws = openpyxl.load_workbook(path).active
+    for row, text in enumerate(texts, start=2):
+        cell = ws.cell(row=row, column=1)
+        expected = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+        if not expected:
+            continue
+        assert cell.data_type == "s"
+        assert cell.value == expected
