@@ -111,6 +111,10 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self._view = view
+        with self.app.batch_update():
+            self._show(view, version)
+
+    def _show(self, view: SegmentView | None, version: int) -> None:
         categories = self.query_one(CategoryList)
         assigned = view.categories if view else frozenset()
         question = view.segment.question if view else None

@@ -45,6 +45,10 @@ class SegmentPanel(VerticalScroll):
 
     can_focus = False
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._shown: dict[str, Text | None] = {}
+
     def compose(self):
         yield Static(id="segment-vars")
         yield Static(id="segment-before", classes="context")
@@ -60,6 +64,7 @@ class SegmentPanel(VerticalScroll):
             self.border_title = "No segment"
             self.border_subtitle = ""
             self.query_one("#segment-vars", Static).update("")
+            self._shown.clear()
             text.update("No segment matches this filter. Press W to change the filter.")
             for name in ("#segment-before", "#segment-after", "#segment-memo"):
                 self.query_one(name, Static).display = False
@@ -74,21 +79,26 @@ class SegmentPanel(VerticalScroll):
         self.border_subtitle = " · ".join(notes)
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")
-        self.query_one("#segment-vars", Static).update(_variables_line(view))
-        text.update(_passage(seg, current=True))
-        memo = self.query_one("#segment-memo", Static)
-        memo.display = bool(view.memo)
-        memo.update(Text.assemble(("✎ memo: ", "bold"), (view.memo, "italic")))
-        before_w = self.query_one("#segment-before", Static)
-        after_w = self.query_one("#segment-after", Static)
+        self._update("#segment-vars", _variables_line(view))
+        self._update("#segment-text", _passage(seg, current=True))
+        self._update("#segment-memo", Text.assemble(("✎ memo: ", "bold"), (view.memo, "italic"))
+                     if view.memo else None)
         before, after = context or ([], [])
-        before_w.display = bool(before)
-        after_w.display = bool(after)
-        if before:
-            before_w.update(Text("\n\n").join(_passage(s, current=False) for s in before))
-        if after:
-            after_w.update(Text("\n\n").join(_passage(s, current=False) for s in after))
+        self._update("#segment-before", Text("\n\n").join(
+            _passage(s, current=False) for s in before) if before else None)
+        self._update("#segment-after", Text("\n\n").join(
+            _passage(s, current=False) for s in after) if after else None)
         if context is None:
             self.scroll_home(animate=False)
         else:
             self.call_after_refresh(self.scroll_to_widget, text, animate=False)
+
+    def _update(self, selector: str, content: Text | None) -> None:
+        """Show ``content`` in a child (hide it for None), touching it only if it changed."""
+        if selector in self._shown and self._shown[selector] == content:
+            return
+        self._shown[selector] = content
+        child = self.query_one(selector, Static)
+        child.display = content is not None
+        if content is not None:
+            child.update(content)

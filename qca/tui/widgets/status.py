@@ -15,6 +15,8 @@ __all__ = ["StatusLine"]
 class StatusLine(Horizontal):
     """One row; the right part is free for short notes such as the active NLP pipeline."""
 
+    _left: Text | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="status-left")
         yield Static(id="status-right")
@@ -32,7 +34,9 @@ class StatusLine(Horizontal):
             left.append(f" │ {progress.non_substantive} k.A.", "dim")
         if auto_advance:
             left.append(" │ auto", "italic")
-        self.query_one("#status-left", Static).update(left)
+        if left != self._left:
+            self._left = left
+            self.query_one("#status-left", Static).update(left, layout=False)
 
     def set_note(self, note: str) -> None:
         self.query_one("#status-right", Static).update(Text(note, "dim"))
