@@ -68,6 +68,7 @@ _TEMPERATURE = 0.05
 _COLD_WEIGHTS = {"word": 0.4, "char": 0.3, "fuzzy": 0.3}
 _COLD_WEIGHTS_VEC = {"word": 0.35, "char": 0.25, "fuzzy": 0.25, "vec": 0.15}
 _FUZZY_RATIO = 85.0
+_EXACT_FIT_MAX = 2000
 _COMPOUND_MIN = 5
 _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
@@ -365,7 +366,7 @@ class _Learned:
 
 def _fit(x: sparse.csr_matrix, y: np.ndarray) -> _Learned:
     """One logistic regression per category; constant scores where a class is missing."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
 
     n, k = y.shape
     coef = np.zeros((k, x.shape[1]), dtype=np.float32)
@@ -374,7 +375,12 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray) -> _Learned:
     for c in range(k):
         pos = int(n_pos[c])
         if 0 < pos < n:
-            clf = LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+            # liblinear is exact and quick on the first thousands of codings but grows
+            # super-linearly (10,000 codings: ~10 s); SGD keeps retraining under 2 s there.
+            clf = (LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+                   if n <= _EXACT_FIT_MAX else
+                   SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=12, tol=None,
+                                 class_weight="balanced", random_state=0))
             clf.fit(x, y[:, c])
             coef[c] = clf.coef_[0]
             intercept[c] = clf.intercept_[0]
