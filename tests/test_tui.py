@@ -404,3 +404,41 @@ def test_build_project_is_deterministic(tmp_path):
     b = build_project(tmp_path / "b.qca")
     with Project.open(a) as pa, Project.open(b) as pb:
         assert [s.text for s in pa.segments()] == [s.text for s in pb.segments()]
+
+
+def _type_fast(app: CodingApp, *keys: str) -> None:
+    """Deliver keys at once, as a fast typist's terminal would (no waiting between keys)."""
+    from textual import events
+
+    for key in keys:
+        char = {"slash": "/", "enter": "\r", "escape": "\x1b"}.get(key, key)
+        app._driver.send_message(events.Key(key, char))
+
+
+async def test_keys_typed_ahead_go_to_the_opening_dialog(project_path):
+    app, _ = _app(project_path)
+    async with app.run_test() as pilot:
+        _type_fast(app, "slash", *"wirt", "enter")  # "w" ... no shortcut may fire
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.session.view().categories == {"CH_WIRTSCHAFT"}
+        _type_fast(app, "slash", "1", "2", "escape")  # digits are search text here
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.session.view().categories == {"CH_WIRTSCHAFT"}
+        _type_fast(app, "M", *"ab")
+        await pilot.pause()
+        assert app.screen.query_one(TextArea).text == "ab"
+
+
+async def test_fast_keys_keep_their_order(project_path):
+    app, _ = _app(project_path)
+    async with app.run_test() as pilot:
+        _type_fast(app, "1", "enter", "1", "enter", "2", "enter")
+        await pilot.pause()
+        await pilot.pause()
+    assert _codings(project_path) == {("R001#chancen", "CH_LERNEN"),
+                                      ("R001#herausforderungen", "HE_SPRACHE"),
+                                      ("R002#chancen", "CH_KONFLIKT")}

@@ -5,16 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from qca.codebook import Category, Codebook
 
+from qca.tui.screens.dialog import Dialog
+
 __all__ = ["CodebookScreen"]
 
 
-class CodebookScreen(ModalScreen[None]):
+class CodebookScreen(Dialog[None]):
     """↑/↓ move, Enter or Space opens a node, Esc or B closes.
 
     Usage counts show this coder's segments and all coders' segments per category; they

@@ -20,6 +20,7 @@ from qca.codebook import Category
 from qca.errors import QcaError
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.screens.codebook import CodebookScreen
+from qca.tui.screens.dialog import Dialog
 from qca.tui.screens.filter import FilterScreen
 from qca.tui.screens.help import HelpScreen
 from qca.tui.screens.jump import JumpScreen
@@ -85,6 +86,12 @@ class CodingScreen(Screen[None]):
         self._shortcuts: dict[str, str] = {}
         self._depths: dict[str, int] = {}
         self._view: SegmentView | None = None
+        self._dialog: Dialog | None = None
+        self._key_actions = {
+            key.strip(): binding.action
+            for binding in self.BINDINGS if isinstance(binding, Binding)
+            for key in binding.key.split(",")
+        }
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -158,12 +165,33 @@ class CodingScreen(Screen[None]):
 
     # --- coding ----------------------------------------------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Every key of this screen, handled here in the order it was typed.
+
+        Textual would run bindings only after the key bubbled up to the app, so a fast
+        "/" followed by "1" could toggle category 1 before the picker opens. Running the
+        screen's own bindings here keeps the order, and keys typed while a dialog is
+        opening go to that dialog.
+        """
+        if self._dialog is not None:
+            event.stop()
+            event.prevent_default()
+            if event.is_printable and event.character:
+                self._dialog.type_ahead(event.character)
+            elif event.key in ("enter", "escape"):
+                self._dialog.type_ahead_key(event.key)
+            return
         key = self._shortcuts.get(event.character or "") if event.key == event.character else None
         if key is not None:
             event.stop()
             event.prevent_default()
             self.toggle(key, advance=self.auto_advance)
+            return
+        action = self._key_actions.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
 
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""
@@ -252,8 +280,22 @@ class CodingScreen(Screen[None]):
 
     # --- dialogs ---------------------------------------------------------------------------
 
+    def _open(self, dialog: Dialog, done=None) -> None:  # type: ignore[no-untyped-def]
+        """Push ``dialog``; until it closes, keys typed on this screen go to it."""
+        self._dialog = dialog
+
+        def closed(result) -> None:  # type: ignore[no-untyped-def]
+            self._dialog = None
+            if done is not None:
+                done(result)
+
+        self.app.push_screen(dialog, closed)
+
+    def on_screen_resume(self) -> None:
+        self._dialog = None
+
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.active_bindings_help()))
+        self._open(HelpScreen(self.active_bindings_help()))
 
     def active_bindings_help(self) -> list[tuple[str, str]]:
         rows = [("0-9 a-z", "Toggle the category with that shortcut (shown in [ ]).")]
@@ -274,7 +316,7 @@ class CodingScreen(Screen[None]):
             if key:
                 self.toggle(key)
 
-        self.app.push_screen(PickerScreen(cats, self._view.categories), picked)
+        self._open(PickerScreen(cats, self._view.categories), picked)
 
     def action_memo(self) -> None:
         if self._view is None:
@@ -284,7 +326,7 @@ class CodingScreen(Screen[None]):
             if memo is not None:
                 self._change(lambda: self.session.set_memo(memo))
 
-        self.app.push_screen(MemoScreen(self._view.segment.id, self._view.memo), written)
+        self._open(MemoScreen(self._view.segment.id, self._view.memo), written)
 
     def action_jump(self) -> None:
         def chosen(ref: str | None) -> None:
@@ -297,7 +339,7 @@ class CodingScreen(Screen[None]):
                 return
             self.show_segment()
 
-        self.app.push_screen(JumpScreen(), chosen)
+        self._open(JumpScreen(), chosen)
 
     def action_filter(self) -> None:
         def chosen(segment_filter: SegmentFilter | None) -> None:
@@ -312,7 +354,7 @@ class CodingScreen(Screen[None]):
             self.notify(f"{len(self.session)} segments: {segment_filter.describe()}", timeout=3)
 
         project = self.session.project
-        self.app.push_screen(
+        self._open(
             FilterScreen(self.session.filter, project.questions(), project.variable_names()),
             chosen)
 
@@ -324,5 +366,5 @@ class CodingScreen(Screen[None]):
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.app.push_screen(CodebookScreen(project.codebook(), project.codebook_version(),
+        self._open(CodebookScreen(project.codebook(), project.codebook_version(),
                                             usage_mine, usage_all))

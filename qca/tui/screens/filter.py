@@ -6,18 +6,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from qca.errors import QcaError
 from qca.session import STATUSES, SegmentFilter, parse_where
+
+from qca.tui.screens.dialog import Dialog
 
 __all__ = ["FilterScreen"]
 
 _ALL = "(all questions)"
 
 
-class FilterScreen(ModalScreen[SegmentFilter | None]):
+class FilterScreen(Dialog[SegmentFilter | None]):
     """Tab moves between the parts; ctrl+s or Enter in the variables field applies."""
 
     BINDINGS = [

@@ -6,13 +6,14 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from qca.tui.screens.dialog import Dialog
 
 __all__ = ["HelpScreen"]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A table of keys; Esc, ? or Q closes it."""
 
     BINDINGS = [Binding("escape,question_mark,Q,q", "dismiss", "Close")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
+
+from qca.tui.screens.dialog import Dialog
 
 __all__ = ["MemoScreen"]
 
 
-class MemoScreen(ModalScreen[str | None]):
+class MemoScreen(Dialog[str | None]):
     """Edit a memo; ctrl+s saves, Esc cancels (an empty memo removes it)."""
 
     BINDINGS = [

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from qca.codebook import Category
+
+from qca.tui.screens.dialog import Dialog
 
 __all__ = ["PickerScreen", "search_text"]
 
@@ -22,7 +23,7 @@ def search_text(cat: Category) -> str:
     return " ".join([cat.key, cat.name, cat.definition, *cat.anchors])
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(Dialog[str | None]):
     """Type to search, ↑/↓ to choose, Enter toggles the chosen category, Esc cancels."""
 
     BINDINGS = [
