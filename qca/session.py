@@ -312,17 +312,25 @@ class Session:
         return SegmentView(segment, source, cats, memo, flagged, self.position, len(self.ids))
 
     def neighbours(self, segment: Segment, n: int = 1) -> tuple[list[Segment], list[Segment]]:
-        """Up to ``n`` passages before and after ``segment`` in its source (protocol context)."""
+        """Up to ``n`` segments before and after ``segment`` in its source.
+
+        For a protocol these are the neighbouring passages; for a survey row, the same
+        respondent's other answers.
+        """
         cols = "id, seq, source_id, question, position, heading, text, substantive"
         names = cols.split(", ")
+        key = [segment.source_id, segment.position, segment.position, segment.seq, n]
         before = self._query(
-            f"SELECT {cols} FROM segments WHERE source_id = ? AND position < ? "
-            "ORDER BY position DESC LIMIT ?", [segment.source_id, segment.position, n])
+            f"SELECT {cols} FROM segments WHERE source_id = ? AND (position < ? OR "
+            "(position = ? AND seq < ?)) ORDER BY position DESC, seq DESC LIMIT ?", key)
         after = self._query(
-            f"SELECT {cols} FROM segments WHERE source_id = ? AND position > ? "
-            "ORDER BY position LIMIT ?", [segment.source_id, segment.position, n])
-        to_seg = lambda row: segment_from_row(dict(zip(names, row)))  # noqa: E731
-        return [to_seg(r) for r in reversed(before)], [to_seg(r) for r in after]
+            f"SELECT {cols} FROM segments WHERE source_id = ? AND (position > ? OR "
+            "(position = ? AND seq > ?)) ORDER BY position, seq LIMIT ?", key)
+
+        def to_segment(row: tuple) -> Segment:
+            return segment_from_row(dict(zip(names, row)))
+
+        return [to_segment(r) for r in reversed(before)], [to_segment(r) for r in after]
 
     def categories(self, question: str | None) -> list[Category]:
         """The categories offered for ``question``, groups included, in codebook order."""

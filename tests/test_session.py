@@ -176,3 +176,10 @@ def test_domain_modules_do_not_import_textual():
     code = "import sys, qca.session, qca.coding, qca.store; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_context_of_a_survey_answer_is_the_same_respondent(project):
+    s = Session(project, "anna")
+    s.jump("R002#herausforderungen")
+    before, after = s.neighbours(s.view().segment)
+    assert [b.id for b in before] == ["R002#chancen"] and after == []
