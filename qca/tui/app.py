@@ -39,15 +39,22 @@ class CodingApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     TITLE = "qca"
 
-    def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True) -> None:
+    def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True,
+                 suggest: bool = False) -> None:
         super().__init__()
         self.project = project
         self.session = session
         self.show_pipeline = show_pipeline
+        self.suggest = suggest
         self.sub_title = project.name
 
     def on_mount(self) -> None:
-        self.push_screen(CodingScreen(self.session))
+        service = None
+        if self.suggest:
+            from qca.suggest import SuggestionService
+
+            service = SuggestionService(self.project.path, self.session.coder)
+        self.push_screen(CodingScreen(self.session, service))
         if self.show_pipeline:
             self._describe_pipeline()
 
@@ -81,8 +88,12 @@ def make_app(
     *,
     status: str = "all",
     show_pipeline: bool = True,
+    suggest: bool = False,
 ) -> CodingApp:
     """Open the project and build the coding app for ``coder``.
+
+    ``suggest`` turns category suggestions on (the CLI does unless ``--no-suggest``; tests
+    and snapshots leave them off unless they test them, so nothing races a model).
 
     Raises :class:`QcaError` (before any screen appears) for an unusable project, coder
     name, question or ``VAR=VALUE`` filter.
@@ -101,11 +112,12 @@ def make_app(
     except BaseException:
         project.close()
         raise
-    return CodingApp(project, session, show_pipeline=show_pipeline)
+    return CodingApp(project, session, show_pipeline=show_pipeline, suggest=suggest)
 
 
 def run_coding_app(
-    path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = ()
+    path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = (),
+    *, suggest: bool = True,
 ) -> None:
     """Open the coding screen in this terminal until the coder quits."""
-    make_app(path, coder, question, where).run()
+    make_app(path, coder, question, where, suggest=suggest).run()

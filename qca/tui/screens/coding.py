@@ -5,21 +5,30 @@ Keys never collide with category shortcuts: codebooks use digits and lower-case 
 UPPER-case letters. No widget takes focus, so each key means the same thing everywhere on
 this screen. Each change is written (and committed) inside the key handler, before the
 screen updates.
+
+Suggestions (:class:`qca.suggest.SuggestionService`) are trained in a thread worker on
+mount and whenever enough new codings came in, and computed for a segment in another
+worker once the segment is on screen: the keypress -> next segment path never waits for
+them.
 """
 
 from __future__ import annotations
 
-from textual import events
+from typing import TYPE_CHECKING
+
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
+from qca import coding
 from qca.codebook import Category
 from qca.errors import QcaError
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.screens.codebook import CodebookScreen
+from qca.tui.screens.counts import CountsScreen
 from qca.tui.screens.dialog import Dialog
 from qca.tui.screens.filter import FilterScreen
 from qca.tui.screens.help import HelpScreen
@@ -30,6 +39,10 @@ from qca.tui.widgets.categories import CategoryList
 from qca.tui.widgets.definition import DefinitionPanel
 from qca.tui.widgets.segment import SegmentPanel
 from qca.tui.widgets.status import StatusLine
+from qca.tui.widgets.suggestions import SuggestionPanel
+
+if TYPE_CHECKING:
+    from qca.suggest import Suggestion, SuggestionService
 
 __all__ = ["CodingScreen"]
 
@@ -63,6 +76,14 @@ class CodingScreen(Screen[None]):
                 tooltip="Go to a segment by id, id prefix or list number (G or ctrl+g)."),
         Binding("B", "browse", "Codebook", show=False,
                 tooltip="Browse the codebook tree with definitions and usage counts."),
+        Binding("S", "accept_suggestion", "Accept ★",
+                tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
+        Binding("X", "next_suggestion", "Next ★", show=False,
+                tooltip="Select the next of the three suggestions (★1 → ★2 → ★3)."),
+        Binding("T", "toggle_suggestions", "Suggest", show=False,
+                tooltip="Suggestions on/off (off: coding unprimed)."),
+        Binding("K", "counts", "Counts", show=False,
+                tooltip="Counts of your codings for this question as bars; V groups by a variable."),
         Binding("A", "auto_advance", "Auto", show=False,
                 tooltip="Auto-advance on/off: move on after assigning a category by shortcut."),
         Binding("up", "cursor_up", "Highlight ↑", show=False,
@@ -77,9 +98,15 @@ class CodingScreen(Screen[None]):
         Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, suggestions: SuggestionService | None = None) -> None:
         super().__init__()
         self.session = session
+        self.suggestions = suggestions
+        self.suggest_on = suggestions is not None
+        self._suggested: tuple[str, int, list[Suggestion]] | None = None
+        self._model_generation = 0
+        self._selected = 0
+        self._training = False
         self.auto_advance = False
         self.show_context = False
         self._rows_key: tuple[int, str | None] | None = None
@@ -98,6 +125,7 @@ class CodingScreen(Screen[None]):
         with Container(id="main"):
             yield SegmentPanel(id="segment")
             with Vertical(id="side"):
+                yield SuggestionPanel(id="suggestions")
                 yield CategoryList(id="categories")
                 yield DefinitionPanel(id="definition")
         yield Footer(compact=True)
@@ -105,7 +133,10 @@ class CodingScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#categories").border_title = "Categories"
         self.query_one("#definition").border_title = "Definition"
+        self.query_one(SuggestionPanel).display = self.suggest_on
         self.show_segment()
+        if self.suggest_on:
+            self._train()
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -136,8 +167,9 @@ class CodingScreen(Screen[None]):
         context = None
         if view is not None and self.show_context:
             context = self.session.neighbours(view.segment)
-        self.query_one(SegmentPanel).show(view, context)
+        self.query_one(SegmentPanel).show(view, context, self._why(view))
         self._show_status()
+        self._update_suggestions(view)
 
     def _category_rows(self, question: str | None) -> list[tuple[Category, int]]:
         cats = self.session.categories(question)
@@ -162,6 +194,142 @@ class CodingScreen(Screen[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one(DefinitionPanel).show(self.query_one(CategoryList).highlighted_category)
+
+    # --- suggestions -----------------------------------------------------------------------
+
+    def _current_suggestions(self, view: SegmentView | None) -> list[Suggestion] | None:
+        """The suggestions already computed for ``view`` by the current model, if any."""
+        if (view is None or self._suggested is None
+                or self._suggested[:2] != (view.segment.id, self._model_generation)):
+            return None
+        return self._suggested[2]
+
+    def _why(self, view: SegmentView | None) -> list[str]:
+        if not self.suggest_on:
+            return []
+        shown = self._current_suggestions(view)
+        return [w for s in shown for w in s.why] if shown else []
+
+    def _update_suggestions(self, view: SegmentView | None) -> None:
+        """Show the suggestions for ``view``; compute them after this refresh if needed."""
+        panel = self.query_one(SuggestionPanel)
+        if not self.suggest_on or self.suggestions is None:
+            return
+        if view is None:
+            panel.show_note("suggestions: no segment")
+            return
+        if not self.suggestions.ready:
+            panel.show_note("suggestions: learning…")
+            return
+        shown = self._current_suggestions(view)
+        if shown is None:
+            if self._suggested is None or self._suggested[0] != view.segment.id:
+                self._selected = 0
+                panel.show_note("suggestions: …")
+            self._suggest(view.segment, self._model_generation)
+            return
+        panel.show_suggestions(shown, self._selected, {v: k for k, v in self._shortcuts.items()},
+                               view.categories)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="suggest")
+    def _suggest(self, segment, generation: int) -> None:  # type: ignore[no-untyped-def]
+        service = self.suggestions
+        if service is None or not service.ready:
+            return
+        try:
+            found = service.suggest(segment)
+        except Exception as exc:  # a suggestion must never stop coding
+            self.app.call_from_thread(self._suggestions_failed, exc)
+            return
+        self.app.call_from_thread(self._suggestions_found, segment.id, generation, found)
+
+    def _suggestions_found(self, segment_id: str, generation: int,
+                           found: list[Suggestion]) -> None:
+        if generation != self._model_generation or not self.suggest_on:
+            return
+        self._suggested = (segment_id, generation, found)
+        view = self._view
+        if view is not None and view.segment.id == segment_id:
+            self._update_suggestions(view)
+            self.query_one(SegmentPanel).emphasise(segment_id, self._why(view))
+
+    def _suggestions_failed(self, exc: BaseException) -> None:
+        self.query_one(SuggestionPanel).show_note(f"suggestions unavailable: {exc}")
+
+    def _train(self) -> None:
+        if self.suggestions is not None and not self._training:
+            self._training = True
+            self._retrain(self.suggestions)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="suggest-train")
+    def _retrain(self, service: SuggestionService) -> None:
+        try:
+            service.retrain()
+        except Exception as exc:  # a suggestion must never stop coding
+            self.app.call_from_thread(self._trained, exc)
+            return
+        self.app.call_from_thread(self._trained, None)
+
+    def _trained(self, error: BaseException | None) -> None:
+        self._training = False
+        if error is not None:
+            self._suggestions_failed(error)
+            return
+        self._model_generation += 1
+        if self.suggest_on:
+            self._update_suggestions(self._view)
+
+    def _noted(self, change: coding.Change | None) -> None:
+        """Count an assignment towards the next retrain."""
+        if (change is not None and self.suggestions is not None
+                and change.description.startswith("assigned")
+                and self.suggestions.note_coding()):
+            self._train()
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggest_on = not self.suggest_on
+        if self.suggest_on and self.suggestions is None:
+            from qca.suggest import SuggestionService
+
+            self.suggestions = SuggestionService(self.session.project.path, self.session.coder)
+        self.query_one(SuggestionPanel).display = self.suggest_on
+        self.notify("suggestions on" if self.suggest_on else "suggestions off", timeout=3)
+        if self.suggest_on and not self.suggestions.ready:  # type: ignore[union-attr]
+            self._train()
+        view = self._view
+        if view is not None:
+            self.query_one(SegmentPanel).emphasise(view.segment.id, self._why(view))
+        self._update_suggestions(view)
+
+    def action_next_suggestion(self) -> None:
+        shown = self._current_suggestions(self._view) if self.suggest_on else None
+        if not shown:
+            return
+        self._selected = (self._selected + 1) % len(shown)
+        self._update_suggestions(self._view)
+
+    def action_accept_suggestion(self) -> None:
+        view = self._view
+        shown = self._current_suggestions(view) if self.suggest_on else None
+        if view is None or not shown:
+            self.notify("no suggestion to accept yet" if self.suggest_on
+                        else "suggestions are off; T turns them on", timeout=3)
+            return
+        chosen = shown[min(self._selected, len(shown) - 1)]
+        if chosen.code in view.categories:
+            self.notify(f"{chosen.name} is already assigned", timeout=3)
+            return
+        session = self.session
+
+        def accept(sid: str) -> coding.Change | None:
+            change = coding.set_coding(session.project, sid, chosen.code, session.coder, True,
+                                       origin="suggestion")
+            # Session has no call for an origin other than manual; re-read the segment's
+            # state as Session.toggle does, so progress, marks and undo follow.
+            session._refresh(sid)
+            return change
+
+        self._code(accept, advance=self.auto_advance)
 
     # --- coding ----------------------------------------------------------------------------
 
@@ -195,14 +363,23 @@ class CodingScreen(Screen[None]):
 
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""
+        self._code(lambda sid: self.session.toggle(key), advance=advance)
+
+    def _code(self, write, *, advance: bool) -> None:  # type: ignore[no-untyped-def]
+        """Run ``write(segment_id)`` (one committed change), then update what is shown."""
+        sid = self.session.current_id
+        if sid is None:
+            self.notify("no segment is shown; change the filter with W", severity="warning")
+            return
         try:
-            change = self.session.toggle(key)
+            change = write(sid)
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
-        if advance and change.description.startswith("assigned"):
+        if advance and change is not None and change.description.startswith("assigned"):
             self.session.next()
         self.show_segment()
+        self._noted(change)
 
     def action_toggle_highlighted(self) -> None:
         cat = self.query_one(CategoryList).highlighted_category
@@ -357,6 +534,13 @@ class CodingScreen(Screen[None]):
         self._open(
             FilterScreen(self.session.filter, project.questions(), project.variable_names()),
             chosen)
+
+    def action_counts(self) -> None:
+        view = self._view
+        question = view.segment.question if view is not None else self.session.filter.question
+        project = self.session.project
+        self._open(CountsScreen(project.path, self.session.coder, question,
+                                project.variable_names()))
 
     def action_browse(self) -> None:
         project = self.session.project

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -29,14 +32,32 @@ def _variables_line(view: SegmentView) -> Text:
     return text
 
 
-def _passage(seg: Segment, *, current: bool) -> Text:
+WORD_STYLE = "bold underline"
+"""How the words that drove a suggestion are shown in the segment text."""
+
+
+def _emphasise(text: Text, start: int, words: Iterable[str]) -> None:
+    """Style every case-insensitive whole-word match of ``words`` from ``start`` on."""
+    wanted = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not wanted:
+        return
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in wanted) + r")(?!\w)", re.IGNORECASE)
+    for match in pattern.finditer(text.plain, start):
+        text.stylize(WORD_STYLE, match.start(), match.end())
+
+
+def _passage(seg: Segment, *, current: bool, words: Iterable[str] = ()) -> Text:
     text = Text()
     if not current:
         text.append(f"── {seg.id} " + (f"({seg.question}) " if seg.question else ""), "dim")
         text.append("──\n", "dim")
     if seg.heading:
         text.append(seg.heading + "\n", "bold" if current else "dim bold")
+    start = len(text)
     text.append(seg.text, "" if current else "dim")
+    if current:
+        _emphasise(text, start, words)
     return text
 
 
@@ -48,6 +69,7 @@ class SegmentPanel(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._shown: dict[str, Text | None] = {}
+        self._segment: Segment | None = None
 
     def compose(self):
         yield Static(id="segment-vars")
@@ -57,9 +79,14 @@ class SegmentPanel(VerticalScroll):
         yield Static(id="segment-memo")
 
     def show(self, view: SegmentView | None,
-             context: tuple[list[Segment], list[Segment]] | None = None) -> None:
-        """Display ``view``; with ``context``, the neighbouring segments dimmed around it."""
+             context: tuple[list[Segment], list[Segment]] | None = None,
+             words: Iterable[str] = ()) -> None:
+        """Display ``view``; with ``context``, the neighbouring segments dimmed around it.
+
+        ``words`` (the words behind the suggestions) are emphasised in the text.
+        """
         text = self.query_one("#segment-text", Static)
+        self._segment = view.segment if view is not None else None
         if view is None:
             self.border_title = "No segment"
             self.border_subtitle = ""
@@ -80,7 +107,7 @@ class SegmentPanel(VerticalScroll):
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")
         self._update("#segment-vars", _variables_line(view))
-        self._update("#segment-text", _passage(seg, current=True))
+        self._update("#segment-text", _passage(seg, current=True, words=words))
         self._update("#segment-memo", Text.assemble(("✎ memo: ", "bold"), (view.memo, "italic"))
                      if view.memo else None)
         before, after = context or ([], [])
@@ -92,6 +119,11 @@ class SegmentPanel(VerticalScroll):
             self.scroll_home(animate=False)
         else:
             self.call_after_refresh(self.scroll_to_widget, text, animate=False)
+
+    def emphasise(self, segment_id: str, words: Iterable[str]) -> None:
+        """Emphasise ``words`` in the shown text if it is still segment ``segment_id``."""
+        if self._segment is not None and self._segment.id == segment_id:
+            self._update("#segment-text", _passage(self._segment, current=True, words=words))
 
     def _update(self, selector: str, content: Text | None) -> None:
         """Show ``content`` in a child (hide it for None), touching it only if it changed."""

@@ -1,0 +1,94 @@
+"""The counts view: this coder's category shares for one question as terminal bars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from qca.tui.screens.dialog import Dialog
+
+__all__ = ["CountsScreen"]
+
+
+class CountsScreen(Dialog[None]):
+    """Shares of coded segments per category; V or Tab groups by the next variable.
+
+    The table is computed in a thread worker on its own connection, so a large project
+    never freezes the screen.
+    """
+
+    BINDINGS = [
+        Binding("escape,K,Q", "close", "Close"),
+        Binding("V,tab", "next_variable", "Group by", show=False),
+    ]
+
+    def __init__(self, project_path: Path | str, coder: str, question: str | None,
+                 variables: list[str]) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        self.coder = coder
+        self.question = question
+        self.groupings: list[str | None] = [None, *variables]
+        self.by_index = 0
+
+    @property
+    def by(self) -> str | None:
+        return self.groupings[self.by_index]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="counts", classes="dialog"):
+            yield Static("counting…", id="counts-bars")
+            yield Static(id="counts-hint", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#counts", VerticalScroll).focus()
+        self.query_one("#counts-hint", Static).update(
+            "V/Tab: group by the next variable · Esc closes")
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        body = self.query_one("#counts", VerticalScroll)
+        grouped = f" · by {self.by}" if self.by else ""
+        body.border_title = f"Counts · {self.question or 'all questions'} · {self.coder}{grouped}"
+        width = max(body.content_size.width or self.app.size.width - 8, 30)
+        self._count(self.by, width)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _count(self, by: str | None, width: int) -> None:
+        from qca.counts import TOTAL, counts_table, text_bars
+        from qca.errors import QcaError
+        from qca.store import Project
+
+        try:
+            with Project.open(self.project_path) as project:
+                table = counts_table(project, by=by, question=self.question, coder=self.coder)
+        except QcaError as exc:
+            self.app.call_from_thread(self._show, Text(str(exc), "bold red"), by)
+            return
+        if table.n_group(TOTAL) == 0:
+            text = Text("You have not coded any substantive segment of this question yet.",
+                        "italic")
+        else:
+            lines = text_bars(table.category_rows(), width)
+            text = Text("\n".join(lines))
+            text.append(f"\n\nshare of your {table.n_group(TOTAL)} coded segments "
+                        "(several categories per segment possible)", "dim")
+        self.app.call_from_thread(self._show, text, by)
+
+    def _show(self, text: Text, by: str | None) -> None:
+        if by == self.by and self.is_mounted:
+            self.query_one("#counts-bars", Static).update(text)
+
+    def action_next_variable(self) -> None:
+        self.by_index = (self.by_index + 1) % len(self.groupings)
+        self.query_one("#counts-bars", Static).update("counting…")
+        self._refresh_counts()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
