@@ -398,14 +398,18 @@ def redo(project: str, coder: str) -> None:
 @click.option("--question", help="Only segments of this question.")
 @click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
               help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
-def code(project: str, coder: str, question: str | None, where: tuple[str, ...]) -> None:
+@click.option("--no-suggest", is_flag=True,
+              help="Start without category suggestions (T on the screen turns them on).")
+def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
+         no_suggest: bool) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
 
     _parse_assignments(where, "--where")
     Project.open(project).close()
-    _open_coding_screen(project, validate_coder(coder), question, where)
+    _open_coding_screen(project, validate_coder(coder), question, where,
+                        suggest=not no_suggest)
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -887,13 +891,13 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
-                        where: tuple[str, ...]) -> None:
+                        where: tuple[str, ...], *, suggest: bool = True) -> None:
     try:
         from qca.tui.app import run_coding_app
     except ImportError:
         click.echo(f"the coding screen is not available; project at {path}")
         return
-    run_coding_app(path, coder=coder, question=question, where=where)
+    run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest)
 
 
 def main(argv: list[str] | None = None) -> None:
