@@ -240,13 +240,13 @@ def counts_table(
         for cat in cats:
             if cat.key not in offered:
                 continue
-            key = (cat.key, group)
-            base[key] += 1
-            mentions[key] += len(codes)
+            cell = (cat.key, group)
+            base[cell] += 1
+            mentions[cell] += len(codes)
             found = codes & subtree[cat.key]
             if found:
-                hits[key] += 1
-                hit_mentions[key] += len(found)
+                hits[cell] += 1
+                hit_mentions[cell] += len(found)
     hits.update({(TOTAL, g): n for (k, g), n in base.items() if k == TOTAL})
     hit_mentions.update({(TOTAL, g): n for (k, g), n in mentions.items() if k == TOTAL})
 
@@ -275,7 +275,9 @@ def counts_table(
         if by is None:
             cell = (key, TOTAL)
             totals = [hits[cell], base[cell], hit_mentions[cell], mentions[cell]]
-        rows.append(CountRow(key, name, TOTAL, *totals, depth=level))
+        n_segments, n_group, n_mentions, mentions_group = totals
+        rows.append(CountRow(key, name, TOTAL, n_segments, n_group, n_mentions, mentions_group,
+                             depth=level))
     return CountTable(coder=coder, by=by, question=question, groups=groups, categories=cats,
                       rows=rows)
 

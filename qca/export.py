@@ -67,7 +67,8 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
     names = {c.key: c.name for c in book.walk()}
     reserved = set(LONG_FIXED) | set(LONG_TAIL)
     variables = _variable_columns(project, reserved)
-    yield LONG_FIXED + [col for _, col in variables] + LONG_TAIL
+    header: list[object] = [*LONG_FIXED, *(col for _, col in variables), *LONG_TAIL]
+    yield header
     sources = _sources(project)
     sql = (
         "SELECT s.source_id, s.id, s.question, s.position, c.coder, c.category, "
@@ -118,7 +119,9 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
     cats = [c for c in book.walk() if c.is_codable]
     reserved = set(WIDE_FIXED) | set(WIDE_TAIL) | {c.key for c in cats}
     variables = _variable_columns(project, reserved)
-    yield WIDE_FIXED + [col for _, col in variables] + WIDE_TAIL + [c.key for c in cats]
+    header: list[object] = [*WIDE_FIXED, *(col for _, col in variables), *WIDE_TAIL,
+                            *(c.key for c in cats)]
+    yield header
     sources = _sources(project)
     offered_cache: dict[str | None, set[str]] = {}
     assigned: dict[str, set[str]] = defaultdict(set)
