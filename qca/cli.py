@@ -676,27 +676,27 @@ def export(project: str, fmt: str, coder: str | None, output: str | None) -> Non
     """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
     from qca.export import choose_coder, long_rows, wide_rows, write_csv
 
-    if fmt in ("xlsx", "spss", "qdpx") and not output:
-        raise InputError(f"--format {fmt} writes files; name the target with -o")
+    if fmt in ("xlsx", "spss", "qdpx"):
+        if not output:
+            raise InputError(f"--format {fmt} writes files; name the target with -o")
+        with _project(project) as proj:
+            if fmt == "xlsx":
+                from qca.xlsx import write_xlsx
+
+                write_xlsx(proj, output)
+                click.echo(f"wrote {output}", err=True)
+            elif fmt == "spss":
+                from qca.spss import write_spss
+
+                written = write_spss(proj, output, choose_coder(proj, coder))
+                click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+            else:
+                from qca.refi import export_qdpx
+
+                export_qdpx(proj, output)
+                click.echo(f"wrote {output}", err=True)
+        return
     with _project(project) as proj:
-        if fmt == "xlsx":
-            from qca.xlsx import write_xlsx
-
-            write_xlsx(proj, output)
-            click.echo(f"wrote {output}", err=True)
-            return
-        if fmt == "spss":
-            from qca.spss import write_spss
-
-            written = write_spss(proj, output, choose_coder(proj, coder))
-            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
-            return
-        if fmt == "qdpx":
-            from qca.refi import export_qdpx
-
-            export_qdpx(proj, output)
-            click.echo(f"wrote {output}", err=True)
-            return
         if fmt == "long":
             rows = list(long_rows(proj, coder))
         else:
