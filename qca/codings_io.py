@@ -70,6 +70,7 @@ def import_codings(
         if col not in table.columns:
             raise InputError(f"{path.name}: no column {col!r} (given by {option}); "
                              f"the columns are: {', '.join(table.columns)}")
+    assert id_col is not None and code_col is not None  # the loop above raised otherwise
     if coder_col is None and coder is None:
         raise InputError(
             f"{path.name}: no 'coder' column; name it with --coder-column or give --coder NAME"

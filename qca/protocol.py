@@ -327,9 +327,9 @@ def _markdown_blocks(text: str) -> list[_Block]:
                         break
                     items[-1].append(current.strip())
                 elif not current.strip():
-                    following = next((k for k in range(i + 1, n) if lines[k].strip()), None)
-                    if following is None or not (
-                        _LIST_ITEM.match(lines[following]) or lines[following][:1] in " \t"
+                    next_filled = next((k for k in range(i + 1, n) if lines[k].strip()), None)
+                    if next_filled is None or not (
+                        _LIST_ITEM.match(lines[next_filled]) or lines[next_filled][:1] in " \t"
                     ):
                         break
                 else:
