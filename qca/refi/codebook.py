@@ -64,6 +64,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
@@ -259,7 +260,7 @@ _FALSE = {"false", "0"}
 _META_PREFIX = "qca codebook "
 
 
-def _normalise_color(value: str | None) -> str | None | bool:
+def _normalise_color(value: str | None) -> str | Literal[False] | None:
     """``#RRGGBB``, None for no colour, False for a colour that cannot be read."""
     if value is None or not value.strip():
         return None
@@ -449,9 +450,10 @@ def codebook_from_element(
 
 def _read_meta(book_elem: ET.Element) -> dict | None:
     for node in book_elem:
-        if node.tag is ET.Comment and (node.text or "").startswith(_META_PREFIX):
+        text = node.text or ""
+        if node.tag is ET.Comment and text.startswith(_META_PREFIX):
             try:
-                data = json.loads(node.text[len(_META_PREFIX):])
+                data = json.loads(text[len(_META_PREFIX):])
             except ValueError:
                 return None
             return data if isinstance(data, dict) else None
@@ -494,8 +496,9 @@ def load_qdc(path: Path | str, *, questions: list[str] | None = None) -> QdcResu
     except XmlProblem as exc:
         raise CodebookError(f"{path.name}: {exc}") from None
     default_name = path.stem
-    if local(root.tag) == "Project" and (root.get("name") or "").strip():
-        default_name = root.get("name").strip()
+    project_name = (root.get("name") or "").strip()
+    if local(root.tag) == "Project" and project_name:
+        default_name = project_name
     return codebook_from_element(root, path.name, questions=questions, default_name=default_name)
 
 

@@ -98,7 +98,7 @@ def _ns(tag: str) -> str:
     return f"{{{PROJECT_NS}}}{tag}"
 
 
-def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+def _sub(parent: ET.Element, tag: str, **attrs: str | None) -> ET.Element:
     return ET.SubElement(parent, _ns(tag), {k: v for k, v in attrs.items() if v is not None})
 
 
@@ -446,8 +446,9 @@ def import_qdpx(
     vars_elem = child(root, "Variables")
     for var in children(vars_elem, "Variable") if vars_elem is not None else []:
         guid = norm_guid(var.get("guid"))
-        if guid and (var.get("name") or "").strip():
-            var_names[guid] = var.get("name").strip()
+        var_name = (var.get("name") or "").strip()
+        if guid and var_name:
+            var_names[guid] = var_name
 
     def read_values(elem: ET.Element) -> dict[str, str]:
         out = {}
@@ -463,8 +464,8 @@ def import_qdpx(
     cases_elem = child(root, "Cases")
     for case in children(cases_elem, "Case") if cases_elem is not None else []:
         vals = read_values(case)
-        for ref in children(case, "SourceRef"):
-            guid = norm_guid(ref.get("targetGUID"))
+        for source_ref in children(case, "SourceRef"):
+            guid = norm_guid(source_ref.get("targetGUID"))
             if guid:
                 case_values[guid].update(vals)
 
@@ -477,10 +478,11 @@ def import_qdpx(
         kind = local(elem.tag)
         text_elem = elem
         if kind == "PDFSource":
-            text_elem = child(elem, "Representation")
-            if text_elem is None:
+            representation = child(elem, "Representation")
+            if representation is None:
                 skipped["PDF sources without text"] += 1
                 continue
+            text_elem = representation
         elif kind != "TextSource":
             if kind:
                 skipped[f"{kind.removesuffix('Source').lower()} sources"] += 1
