@@ -26,6 +26,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -36,6 +37,9 @@ from qca.codebook import Category, Codebook
 from qca.counts import TOTAL, CountTable, counts_table
 from qca.errors import ExportError
 from qca.store import Project
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "DPI", "FORMATS", "PALETTE", "bar_figure", "figure_categories", "group_colors",
@@ -48,7 +52,7 @@ _TOTAL_COLOR = "#595959"
 _WIDTH_IN = 16 / 2.54  # a text column of an A4 report
 _WRAP = 30
 # TrueType fonts in PDF (editable, accepted by print shops); stable ids in SVG.
-_PRINT_RC = {"pdf.fonttype": 42, "svg.hashsalt": "qca"}
+_PRINT_RC: dict[RcKeyType, Any] = {"pdf.fonttype": 42, "svg.hashsalt": "qca"}
 
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out, yellow last (weak on white).

@@ -326,7 +326,7 @@ class Project:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(project.db)
             with project.transaction():
-                project.db["meta"].insert_all(
+                project.db.table("meta").insert_all(
                     [
                         {"key": "name", "value": name or path.stem},
                         {"key": "created_at", "value": now()},
@@ -561,7 +561,7 @@ class Project:
              json.dumps(codebook_to_dict(book), ensure_ascii=False)),
         )
         self.conn.execute("DELETE FROM categories")
-        self.db["categories"].insert_all(_category_rows(book))
+        self.db.table("categories").insert_all(_category_rows(book))
         self.log(author, "codebook", f"v{version}", after={"version": version, "note": note})
         self._codebook = None
         return version
