@@ -9,6 +9,7 @@ from tui_fixtures import project_path  # noqa: F401
 
 from qca.store import Project
 from qca.tui.app import make_app
+from qca.tui.screens.coding import SUGGEST_DELAY
 from qca.tui.widgets.suggestions import SuggestionPanel
 
 QUESTION_CATEGORIES = {"Vielfalt als Lernanlass", "Konflikte gemeinsam lösen",
@@ -22,7 +23,9 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def _settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     """Wait for training and the suggestion worker (each posts back to the screen)."""
-    for _ in range(3):
+    for _ in range(3):  # training, the idle delay (SUGGEST_DELAY), then the suggestions
+        await app.workers.wait_for_complete()
+        await pilot.pause(2 * SUGGEST_DELAY + 0.1)
         await app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -14,6 +14,7 @@ them.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -21,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
 from qca import coding
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
     from qca.suggest import Suggestion, SuggestionService
 
 __all__ = ["CodingScreen"]
+
+SUGGEST_DELAY = 0.25
+"""Seconds a segment stays on screen before its suggestions are computed (or a due
+retrain starts): keys typed in a row never share the CPU with suggestion work."""
+_SWITCH_INTERVAL = 0.0005
 
 
 class CodingScreen(Screen[None]):
@@ -107,6 +114,8 @@ class CodingScreen(Screen[None]):
         self._model_generation = 0
         self._selected = 0
         self._training = False
+        self._retrain_due = False
+        self._idle_timer: Timer | None = None
         self.auto_advance = False
         self.show_context = False
         self._rows_key: tuple[int, str | None] | None = None
@@ -226,10 +235,29 @@ class CodingScreen(Screen[None]):
             if self._suggested is None or self._suggested[0] != view.segment.id:
                 self._selected = 0
                 panel.show_note("suggestions: …")
-            self._suggest(view.segment, self._model_generation)
+            self._when_idle()
             return
         panel.show_suggestions(shown, self._selected, {v: k for k, v in self._shortcuts.items()},
                                view.categories)
+
+    def _when_idle(self) -> None:
+        """(Re)start the timer after which suggestion work runs; each key pushes it back."""
+        if self._idle_timer is not None:
+            self._idle_timer.reset()
+        else:
+            self._idle_timer = self.set_timer(SUGGEST_DELAY, self._idle)
+
+    def _idle(self) -> None:
+        self._idle_timer = None
+        if not self.suggest_on or self.suggestions is None:
+            return
+        if self._retrain_due:
+            self._retrain_due = False
+            self._train()
+            return  # suggestions follow from the new model
+        view = self._view
+        if view is not None and self.suggestions.ready and self._current_suggestions(view) is None:
+            self._suggest(view.segment, self._model_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="suggest")
     def _suggest(self, segment, generation: int) -> None:  # type: ignore[no-untyped-def]
@@ -259,6 +287,10 @@ class CodingScreen(Screen[None]):
     def _train(self) -> None:
         if self.suggestions is not None and not self._training:
             self._training = True
+            # Training holds the GIL in long stretches of Python; a short switch interval
+            # lets the event loop take it back within a fraction of a millisecond after
+            # each SQLite call or terminal write, so keys do not queue behind it.
+            sys.setswitchinterval(_SWITCH_INTERVAL)
             self._retrain(self.suggestions)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="suggest-train")
@@ -284,7 +316,8 @@ class CodingScreen(Screen[None]):
         if (change is not None and self.suggestions is not None
                 and change.description.startswith("assigned")
                 and self.suggestions.note_coding()):
-            self._train()
+            self._retrain_due = True
+            self._when_idle()
 
     def action_toggle_suggestions(self) -> None:
         self.suggest_on = not self.suggest_on
