@@ -257,19 +257,19 @@ def _unit_counts(enc: _Encoded) -> tuple[np.ndarray, np.ndarray]:
     return present, present.sum(axis=1)
 
 
-def n_units(data: Data) -> int:
+def n_units(data: Data | _Encoded) -> int:
     """Number of pairable units (units with at least two values)."""
     _, m = _unit_counts(_encode(data))
     return int((m >= 2).sum())
 
 
-def n_pairable(data: Data) -> int:
+def n_pairable(data: Data | _Encoded) -> int:
     """Number of pairable values: sum of the value counts of the pairable units (Krippendorff's n..)."""
     _, m = _unit_counts(_encode(data))
     return int(m[m >= 2].sum())
 
 
-def n_coders(data: Data) -> int:
+def n_coders(data: Data | _Encoded) -> int:
     """Number of coder columns in the table."""
     return int(_encode(data).codes.shape[1])
 
@@ -327,7 +327,7 @@ def _q(enc: _Encoded, categories: Sequence[Hashable] | None) -> int:
 # simple coefficients
 
 
-def percent_agreement(data: Data, *, weighting: str = "unit") -> float:
+def percent_agreement(data: Data | _Encoded, *, weighting: str = "unit") -> float:
     """Observed agreement among pairable values (see module doc).
 
     ``weighting="unit"``: mean over pairable units of the share of agreeing coder pairs (Gwet p_a,
@@ -361,7 +361,7 @@ def _kappa_like(po: float, pe: float) -> float:
     return (po - pe) / (1.0 - pe)
 
 
-def cohen_kappa(data: Data) -> float:
+def cohen_kappa(data: Data | _Encoded) -> float:
     """Cohen's (1960) kappa for exactly two coders; units missing either coder are dropped."""
     t = _two_coder_table(_encode(data))
     n = t.sum()
@@ -371,7 +371,7 @@ def cohen_kappa(data: Data) -> float:
     return _kappa_like(float(np.trace(p)), float(p.sum(axis=1) @ p.sum(axis=0)))
 
 
-def scott_pi(data: Data) -> float:
+def scott_pi(data: Data | _Encoded) -> float:
     """Scott's (1955) pi for exactly two coders; units missing either coder are dropped."""
     t = _two_coder_table(_encode(data))
     n = t.sum()
@@ -382,7 +382,7 @@ def scott_pi(data: Data) -> float:
     return _kappa_like(float(np.trace(p)), float(pooled @ pooled))
 
 
-def fleiss_kappa(data: Data, *, include_single: bool = False) -> float:
+def fleiss_kappa(data: Data | _Encoded, *, include_single: bool = False) -> float:
     """Fleiss' (1971) kappa, generalised to varying raters per unit (Gwet 2014; see module doc).
 
     Units with fewer than 2 values are dropped. ``include_single=True`` lets units with one value
@@ -394,7 +394,7 @@ def fleiss_kappa(data: Data, *, include_single: bool = False) -> float:
     return _kappa_like(pa, float(pi @ pi))
 
 
-def gwet_ac1(data: Data, categories: Sequence[Hashable] | None = None) -> float:
+def gwet_ac1(data: Data | _Encoded, categories: Sequence[Hashable] | None = None) -> float:
     """Gwet's AC1 for any number of raters with missing values (Gwet 2014, as irrCAC)."""
     enc = _encode(data)
     q = _q(enc, categories)
@@ -405,7 +405,7 @@ def gwet_ac1(data: Data, categories: Sequence[Hashable] | None = None) -> float:
     return _kappa_like(_p_a(enc), pe)
 
 
-def brennan_prediger(data: Data, categories: Sequence[Hashable] | None = None) -> float:
+def brennan_prediger(data: Data | _Encoded, categories: Sequence[Hashable] | None = None) -> float:
     """Brennan & Prediger's (1981) kappa with chance agreement 1/q (q from ``categories`` if given)."""
     enc = _encode(data)
     q = _q(enc, categories)
@@ -601,7 +601,7 @@ def _alpha_from(enc: _Encoded, co: _Coincidences, level: Level) -> float:
     return 1.0 - (n - 1.0) * d_o / d_e
 
 
-def krippendorff_alpha(data: Data, level: Level = "nominal") -> float:
+def krippendorff_alpha(data: Data | _Encoded, level: Level = "nominal") -> float:
     """Krippendorff's alpha (Krippendorff 2011) via the coincidence matrix.
 
     ``level``: "nominal", "ordinal", "interval", "ratio", "masi" (values are frozensets of codes),
@@ -753,7 +753,9 @@ def category_tables(
         categories = _sorted_domain(list(used))
     out: dict[Hashable, ReliabilityData] = {}
     for cat in categories:
-        vals = [[None if s is None else int(cat in s) for s in row] for row in sets]
+        vals: list[list[object | None]] = [
+            [None if s is None else int(cat in s) for s in row] for row in sets
+        ]
         out[cat] = ReliabilityData(list(data.units), list(data.coders), vals)
     return out
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from qca.agreement import (
     ReliabilityData,
@@ -183,6 +183,11 @@ def _data(sel: _Selection) -> ReliabilityData:
     return ReliabilityData(units, list(sel.coders), values)
 
 
+def _code_sets(data: ReliabilityData) -> list[list[frozenset[str] | None]]:
+    """The rows of a table from :func:`_data`: each coder's code set on the unit, or None."""
+    return cast("list[list[frozenset[str] | None]]", data.values)
+
+
 @dataclass
 class AgreementResult:
     """``overall`` and (with ``by_category``) ``categories``, as ``qca agreement`` reports them."""
@@ -210,9 +215,10 @@ def agreement(
     """Agreement of ``coders`` on the project's segments (see the module doc for definitions)."""
     sel = _select(project, coders, question, include_nonsubstantive)
     sets_data = _data(sel)
+    set_rows = _code_sets(sets_data)
     questions = [q for _, q in sel.segments] or [question]
     offered = _codable(project, questions)
-    multi = any(v is not None and len(v) != 1 for row in sets_data.values for v in row)
+    multi = any(v is not None and len(v) != 1 for row in set_rows for v in row)
     if multi:
         view = sets_data
         cats = None
@@ -220,9 +226,9 @@ def agreement(
         view = ReliabilityData(
             sets_data.units,
             sets_data.coders,
-            [[None if v is None else next(iter(v)) for v in row] for row in sets_data.values],
+            [[None if v is None else next(iter(v)) for v in row] for row in set_rows],
         )
-        used = {v for row in view.values for v in row if v is not None}
+        used = {next(iter(v)) for row in set_rows for v in row if v is not None}
         cats = list(offered) + sorted(used - set(offered))
     overall: dict[str, Any] = report(view, "nominal", categories=cats)
     overall["krippendorff_alpha_masi"] = krippendorff_alpha(sets_data, "masi")
@@ -231,7 +237,7 @@ def agreement(
     overall["alpha_ci_high"] = boot.high
     overall["values"] = "code_set" if multi else "code"
     overall["n_multi_coded"] = sum(
-        1 for row in sets_data.values for v in row if v is not None and len(v) > 1
+        1 for row in set_rows for v in row if v is not None and len(v) > 1
     )
     overall["coders"] = list(sel.coders)
     overall["question"] = question
@@ -295,7 +301,7 @@ def confusion_table(
     only_a: dict[str, int] = {}
     only_b: dict[str, int] = {}
     both = 0
-    for a, b in data.values:
+    for a, b in _code_sets(data):
         if a is None or b is None:
             continue
         both += 1
@@ -305,7 +311,8 @@ def confusion_table(
         if not a - b:
             for code in b - a:
                 only_b[code] = only_b.get(code, 0) + 1
+    pairs = cast("list[tuple[str, str, int]]", most_confused(data, 0, 1))  # codes are str
     return ConfusionResult(
-        coder_a, coder_b, both, table, most_confused(data, 0, 1),
+        coder_a, coder_b, both, table, pairs,
         dict(sorted(only_a.items())), dict(sorted(only_b.items())),
     )
