@@ -83,8 +83,6 @@ class CodingScreen(Screen[None]):
                 tooltip="Go to a segment by id, id prefix or list number (G or ctrl+g)."),
         Binding("B", "browse", "Codebook", show=False,
                 tooltip="Browse the codebook tree with definitions and usage counts."),
-        Binding("S", "accept_suggestion", "Accept ★",
-                tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
         Binding("X", "next_suggestion", "Next ★", show=False,
                 tooltip="Select the next of the three suggestions (★1 → ★2 → ★3)."),
         Binding("T", "toggle_suggestions", "Suggest", show=False,
@@ -103,6 +101,10 @@ class CodingScreen(Screen[None]):
         Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
         Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
+        # Last, so that at 80 columns the footer keeps Help and Quit; the suggestion
+        # panel names S itself.
+        Binding("S", "accept_suggestion", "Accept ★",
+                tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
     ]
 
     def __init__(self, session: Session, suggestions: SuggestionService | None = None) -> None:

@@ -51,6 +51,8 @@ class SuggestionPanel(Static):
                 text.append(f" [{shortcut}]", "dim")
             if s.code in assigned:
                 text.append(" ✔", "bold")
+            if chosen:
+                text.append("  S accepts · X next", "dim italic")
         self._set(text)
 
     def _set(self, content: Text) -> None:
