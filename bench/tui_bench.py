@@ -100,6 +100,13 @@ async def measure(path: Path, keys: int, coder: str,
 
     from qca.tui.app import make_app
 
+    if suggest:
+        # As `qca code` does before opening the screen: lemmas computed and stored first.
+        from qca.nlp import ensure_features
+        from qca.store import Project
+
+        with Project.open(path) as project:
+            ensure_features(project)
     started = time.perf_counter()
     app = make_app(path, coder, show_pipeline=False, suggest=suggest)
     async with app.run_test(size=(80, 24)):

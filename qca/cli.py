@@ -892,11 +892,15 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True) -> None:
-    try:
-        from qca.tui.app import run_coding_app
-    except ImportError:
-        click.echo(f"the coding screen is not available; project at {path}")
-        return
+    from qca.tui.app import run_coding_app
+
+    if suggest:
+        # Lemmas are computed once and stored; doing it here, with a progress bar, keeps
+        # the screen's first training short so typing stays fast from the first key.
+        from qca.nlp import ensure_features
+
+        with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
+            ensure_features(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest)
 
 

@@ -184,8 +184,11 @@ def test_blind_by_default_widen_on_request(separable: Project) -> None:
     assert train_model(separable, "anna").suggest(seg, top=4) != mine
 
 
-def test_service_retrains_in_a_thread(separable: Project) -> None:
-    service = SuggestionService(separable.path, "anna")
+@pytest.mark.parametrize("isolate", [True, False], ids=["process", "in-process"])
+def test_service_retrains_in_a_thread(separable: Project, isolate: bool) -> None:
+    import qca.suggest as suggest_module
+
+    service = SuggestionService(separable.path, "anna", isolate=isolate)
     assert not service.ready
     seg = separable.segments()[150]
     first = service.suggest(seg)
@@ -203,7 +206,10 @@ def test_service_retrains_in_a_thread(separable: Project) -> None:
     worker.join(60)
     assert result and result[0] is service.model and service.model is not old
     assert service.model.n_codings == RETRAIN_EVERY  # type: ignore[union-attr]
-    assert service.model.indexes is old.indexes  # type: ignore[union-attr]
+    if isolate:  # trained in the worker process, which kept the indexes there
+        assert not suggest_module._worker_models
+    else:
+        assert service.model.indexes is old.indexes  # type: ignore[union-attr]
     assert service.note_coding() is False
 
 

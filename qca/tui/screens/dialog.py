@@ -37,7 +37,7 @@ class Dialog(ModalScreen[T]):
         if self._then is None:
             self._then = key
             if self.is_current and self.focused is not None:
-                self._press_then()
+                self.call_after_refresh(self._press_then)
 
     def on_screen_resume(self) -> None:
         if self._then is not None:
