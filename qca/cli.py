@@ -400,8 +400,11 @@ def redo(project: str, coder: str) -> None:
               help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
 @click.option("--no-suggest", is_flag=True,
               help="Start without category suggestions (T on the screen turns them on).")
+@click.option("--suggest-from-all", "widen", is_flag=True,
+              help="Suggestions learn from every coder's codings (ends blind coding; by "
+                   "default only CODER's own and consensus codings).")
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
-         no_suggest: bool) -> None:
+         no_suggest: bool, widen: bool) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
@@ -409,7 +412,7 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
     _parse_assignments(where, "--where")
     Project.open(project).close()
     _open_coding_screen(project, validate_coder(coder), question, where,
-                        suggest=not no_suggest)
+                        suggest=not no_suggest, widen=widen)
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -891,7 +894,8 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
-                        where: tuple[str, ...], *, suggest: bool = True) -> None:
+                        where: tuple[str, ...], *, suggest: bool = True,
+                        widen: bool = False) -> None:
     from qca.tui.app import run_coding_app
 
     if suggest:
@@ -901,7 +905,8 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
 
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
             ensure_features(proj, progress=progress)
-    run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest)
+    run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
+                   widen=widen)
 
 
 def main(argv: list[str] | None = None) -> None:

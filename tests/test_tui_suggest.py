@@ -105,3 +105,35 @@ async def test_learning_note_and_next_segment(project_path: Path) -> None:
         text = _panel_text(app)
         assert "Sprachbarrieren" in text or "Nutzungskonkurrenz" in text
         assert app.screen._suggested[0] == "R001#herausforderungen"
+
+
+async def test_widen_reaches_the_suggestion_service(tmp_path) -> None:
+    """`qca code --suggest-from-all` makes the service learn from every coder."""
+    from qca.tui.app import make_app
+    from qca.tui.screens.coding import CodingScreen
+
+    path = tmp_path / "w.qca"
+    _widen_project(path)
+    for widen in (False, True):
+        app = make_app(path, "anna", show_pipeline=False, suggest=True, widen=widen)
+        async with app.run_test(size=(80, 24)):
+            screen = app.screen
+            assert isinstance(screen, CodingScreen)
+            assert screen.suggestions is not None and screen.suggestions.widen is widen
+            app.exit()
+
+
+def _widen_project(path) -> None:
+    from qca.codebook import codebook_from_dict
+    from qca.revise import replace_codebook
+    from qca.store import Project
+
+    project = Project.create(path)
+    replace_codebook(project, codebook_from_dict({"categories": [
+        {"key": "A", "name": "Alpha", "shortcut": "1"},
+        {"key": "B", "name": "Beta", "shortcut": "2"}]}), author="t", note="t")
+    with project.transaction():
+        project.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('s', 'protocol', 'x')")
+        project.conn.execute("INSERT INTO segments (id, seq, source_id, position, text) "
+                             "VALUES ('s#1', 1, 's', 1, 'Ein Text')")
+    project.close()

@@ -40,12 +40,13 @@ class CodingApp(App[None]):
     TITLE = "qca"
 
     def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True,
-                 suggest: bool = False) -> None:
+                 suggest: bool = False, widen: bool = False) -> None:
         super().__init__()
         self.project = project
         self.session = session
         self.show_pipeline = show_pipeline
         self.suggest = suggest
+        self.widen = widen
         self.sub_title = project.name
 
     def on_mount(self) -> None:
@@ -53,8 +54,8 @@ class CodingApp(App[None]):
         if self.suggest:
             from qca.suggest import SuggestionService
 
-            service = SuggestionService(self.project.path, self.session.coder)
-        self.push_screen(CodingScreen(self.session, service))
+            service = SuggestionService(self.project.path, self.session.coder, widen=self.widen)
+        self.push_screen(CodingScreen(self.session, service, widen=self.widen))
         if self.show_pipeline:
             self._describe_pipeline()
 
@@ -89,11 +90,13 @@ def make_app(
     status: str = "all",
     show_pipeline: bool = True,
     suggest: bool = False,
+    widen: bool = False,
 ) -> CodingApp:
     """Open the project and build the coding app for ``coder``.
 
     ``suggest`` turns category suggestions on (the CLI does unless ``--no-suggest``; tests
     and snapshots leave them off unless they test them, so nothing races a model).
+    ``widen`` lets the suggestions learn from every coder, not only this coder and consensus.
 
     Raises :class:`QcaError` (before any screen appears) for an unusable project, coder
     name, question or ``VAR=VALUE`` filter.
@@ -112,12 +115,13 @@ def make_app(
     except BaseException:
         project.close()
         raise
-    return CodingApp(project, session, show_pipeline=show_pipeline, suggest=suggest)
+    return CodingApp(project, session, show_pipeline=show_pipeline, suggest=suggest,
+                     widen=widen)
 
 
 def run_coding_app(
     path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = (),
-    *, suggest: bool = True,
+    *, suggest: bool = True, widen: bool = False,
 ) -> None:
     """Open the coding screen in this terminal until the coder quits."""
-    make_app(path, coder, question, where, suggest=suggest).run()
+    make_app(path, coder, question, where, suggest=suggest, widen=widen).run()

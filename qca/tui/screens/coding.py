@@ -107,11 +107,13 @@ class CodingScreen(Screen[None]):
                 tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
     ]
 
-    def __init__(self, session: Session, suggestions: SuggestionService | None = None) -> None:
+    def __init__(self, session: Session, suggestions: SuggestionService | None = None, *,
+                 widen: bool = False) -> None:
         super().__init__()
         self.session = session
         self.suggestions = suggestions
         self.suggest_on = suggestions is not None
+        self._widen = suggestions.widen if suggestions is not None else widen
         self._suggested: tuple[str, int, list[Suggestion]] | None = None
         self._model_generation = 0
         self._selected = 0
@@ -326,7 +328,8 @@ class CodingScreen(Screen[None]):
         if self.suggest_on and self.suggestions is None:
             from qca.suggest import SuggestionService
 
-            self.suggestions = SuggestionService(self.session.project.path, self.session.coder)
+            self.suggestions = SuggestionService(self.session.project.path, self.session.coder,
+                                                 widen=self._widen)
         self.query_one(SuggestionPanel).display = self.suggest_on
         self.notify("suggestions on" if self.suggest_on else "suggestions off", timeout=3)
         if self.suggest_on and not self.suggestions.ready:  # type: ignore[union-attr]
