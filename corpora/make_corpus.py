@@ -6,6 +6,7 @@ Writes, next to this script:
                                  (cp1252, ';', CRLF records, LF inside cells)
   protokoll_dialogtreffen_1.txt  dialogue protocol, looks like PDF-extracted text
   protokoll_dialogtreffen_2.md   dialogue protocol, Markdown
+  protokoll_dialogtreffen_3.docx dialogue protocol, Word (needs python-docx)
   codings_demo.csv               reference codings by two coders (anna = gold, ben)
 
 All text is invented for this project. Survey answers are composed from
@@ -610,6 +611,407 @@ BANK: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# Variants added for respondents 133 and later (the second wave). Respondents 1-132 are
+# drawn from BANK alone, so their answers stay byte-identical; from respondent 133 on,
+# every deck also holds these variants (drawn first, then cycled with the others).
+BANK_EXTRA: dict[str, dict[str, list[str]]] = {
+    # ---------------- chancen_vielfalt ----------------
+    "CH_REFLEXION": {
+        "S": [
+            "Im Austausch mit Zugewanderten merken unsere Leute, wie viele Annahmen über andere Gruppen gar nicht stimmen.",
+            "Vielfalt hält uns einen Spiegel vor: manches, was wir für selbstverständlich halten, ist nur Gewohnheit.",
+            "Wer erlebt hat, wie anders Nachbarschaft anderswo funktioniert, bewertet Lärm auf der Straße gelassener.",
+            "Unterschiedliche Sichtweisen regen dazu an, die eigenen Bilder von \"den anderen\" zu überprüfen.",
+            "Schulklassen mit vielen Herkunftssprachen zeigen, wie schnell Vorbehalte verschwinden, wenn man sich kennt.",
+            "Die Diskussion über Vielfalt hat bei uns eine Debatte über unbewusste Vorurteile angestoßen.",
+            "Menschen mit anderer Biografie stellen Fragen, auf die wir selbst nie gekommen wären.",
+        ],
+        "B": [
+            "Vorurteile überprüfen",
+            "Selbstreflexion der Stadtgesellschaft",
+            "Blick über den eigenen Tellerrand",
+        ],
+    },
+    "CH_KONFLIKT": {
+        "S": [
+            "Ein Streit um den Bolzplatz ließ sich erst lösen, als Eltern aus mehreren Communities mitverhandelt haben.",
+            "Mehrsprachige Konfliktlotsen können Streit im Hausflur schlichten, bevor die Polizei kommen muss.",
+            "Durch gemeinsame Begehungen mit allen Beteiligten finden wir Kompromisse, die vorher niemand gesehen hat.",
+            "Die Zusammenarbeit mit Moscheevereinen und Kulturvereinen hilft, Spannungen auf dem Wochenmarkt zu entschärfen.",
+            "Wenn viele Gruppen ihre Sicht einbringen, wird aus einem Ordnungsproblem eine gemeinsame Aufgabe.",
+            "Vermittlerinnen aus den Communities kennen die Hintergründe eines Streits oft besser als wir.",
+        ],
+        "B": [
+            "Konfliktlotsen aus den Communities",
+            "Schlichtung unter Nachbarn",
+            "Aushandlung unterschiedlicher Interessen",
+        ],
+    },
+    "CH_ZUSAMMENHALT": {
+        "S": [
+            "Nachbarschaftsfeste mit Essen aus vielen Ländern bringen Leute zusammen, die sich sonst nur grüßen.",
+            "Wo Familien unterschiedlicher Herkunft sich gegenseitig bei der Kinderbetreuung helfen, entsteht echter Zusammenhalt.",
+            "Der gemeinsame Einsatz beim Hochwasser hat gezeigt, wie solidarisch unser gemischtes Viertel ist.",
+            "Vereine, in denen alle mitmachen können, sind der Kitt der Stadtgesellschaft.",
+            "Gemeinschaftsgärten sind Orte, an denen Alteingesessene und Neuzugezogene ganz selbstverständlich zusammenkommen.",
+            "Ein vielfältiges Quartier mit stabilen Nachbarschaften ist widerstandsfähiger gegen Kriminalität.",
+        ],
+        "B": [
+            "Solidarität unter Nachbarn",
+            "gemeinsame Feste",
+            "Vereinsleben als Kitt",
+        ],
+    },
+    "CH_SICHERHEIT": {
+        "S": [
+            "Seit auf dem Marktplatz abends viele Familien unterwegs sind, meldet uns kaum noch jemand den Platz als unsicher.",
+            "Wer Menschen aus der Nachbarschaft persönlich kennt, fühlt sich auf dem Heimweg weniger bedroht.",
+            "Vielfältige Nutzungen im Park sorgen dafür, dass dort fast immer jemand ist – das beruhigt viele.",
+            "Orte, die früher gemieden wurden, werden durch neue Treffpunkte und Geschäfte wieder angenommen.",
+            "Das Unsicherheitsgefühl hat weniger mit Kriminalität zu tun als mit Fremdheit – und Fremdheit baut sich ab.",
+            "Kioske und Imbisse, die bis spät geöffnet sind, werden von vielen als sichere Anlaufstelle erlebt.",
+        ],
+        "B": [
+            "sicherere Wege durch belebte Straßen",
+            "weniger gemiedene Orte",
+            "Sicherheitsempfinden durch Bekanntschaft",
+        ],
+    },
+    "CH_VERWALTUNG": {
+        "S": [
+            "Kolleginnen, die Arabisch oder Türkisch sprechen, lösen im Bürgerbüro viele Missverständnisse direkt auf.",
+            "Seit unser Ordnungsdienst gemischter besetzt ist, werden Kontrollen seltener als Schikane empfunden.",
+            "Ein vielfältiges Team bemerkt früher, wenn ein Angebot der Stadt bestimmte Gruppen ausschließt.",
+            "Wir werben gezielt Nachwuchs mit Migrationsgeschichte an, das verändert den Blick im ganzen Amt.",
+            "Diversitätsschulungen haben bei uns dazu geführt, dass Formulare und Aushänge verständlicher geworden sind.",
+            "Beschäftigte aus den Communities sind Brückenbauer zwischen Verwaltung und Stadtgesellschaft.",
+        ],
+        "B": [
+            "vielfältige Teams im Außendienst",
+            "Nachwuchsgewinnung mit Migrationsgeschichte",
+            "Sprachkompetenz im Bürgerbüro",
+        ],
+    },
+    "CH_SONST": {
+        "S": [
+            "Neue Restaurants und Läden haben leerstehende Ladenlokale wieder gefüllt.",
+            "Zuzug sichert den Bestand von Schulen und Kitas in den kleineren Ortsteilen.",
+            "Ein direkter Bezug zur Sicherheit ist für uns nicht erkennbar.",
+            "Internationale Studierende beleben den Hochschulstandort.",
+        ],
+        "B": [
+            "Belebung leerer Ladenlokale",
+            "Sicherung von Schulstandorten",
+        ],
+    },
+    # ---------------- herausforderungen_vielfalt ----------------
+    "HE_WERTE": {
+        "S": [
+            "Beim Grillen im Park stoßen ganz unterschiedliche Vorstellungen von Rücksicht und Nachtruhe zusammen.",
+            "Was als angemessener Umgang zwischen Männern und Frauen gilt, wird in den Gruppen sehr verschieden gesehen.",
+            "Für die einen ist eine Gruppe junger Männer auf dem Platz harmlos, für andere ein Grund, den Platz zu meiden.",
+            "Die Erwartungen an Sauberkeit im Hausflur gehen so weit auseinander, dass Hausverwaltungen uns einschalten.",
+            "Strenge religiöse Vorstellungen einzelner Gruppen kollidieren mit einer liberalen Stadtgesellschaft.",
+            "Was man in der Öffentlichkeit tun darf, wird je nach Herkunft und Generation ganz anders beurteilt.",
+        ],
+        "B": [
+            "verschiedene Vorstellungen von Rücksicht",
+            "Reibung zwischen Lebensstilen",
+            "abweichende Rollenbilder",
+        ],
+    },
+    "HE_VERUNSICHERUNG": {
+        "S": [
+            "Nach einem Messerangriff in der Nachbarstadt waren die Bürgersprechstunden tagelang von Angst bestimmt.",
+            "Alteingesessene erzählen uns, dass sie ihren Stadtteil nicht mehr wiedererkennen und sich zurückziehen.",
+            "Hetze in Facebook-Gruppen der Stadt verbreitet sich schneller, als wir reagieren können.",
+            "Übergriffe auf Unterkünfte für Geflüchtete haben die Bewohner dort tief verunsichert.",
+            "Viele fühlen sich von der Geschwindigkeit der Veränderungen überrollt und reagieren mit Abwehr.",
+            "Einzelne Straftaten werden in der öffentlichen Debatte zum Beleg für eine angebliche Gefahr durch Zuwanderung.",
+        ],
+        "B": [
+            "Hetze im Netz",
+            "Angst vor Veränderung",
+            "Anfeindungen gegen Geflüchtete",
+        ],
+    },
+    "HE_SEGMENTIERUNG": {
+        "S": [
+            "In den Hochhaussiedlungen am Stadtrand leben bestimmte Gruppen fast ohne Berührung mit dem Rest der Stadt.",
+            "Jugendgruppen grenzen sich entlang der Herkunft voneinander ab und beanspruchen eigene Plätze.",
+            "Einzelne Großfamilien lösen Konflikte nach eigenen Regeln, an den Behörden vorbei.",
+            "Die Wohnungsvergabe hat über Jahre dazu geführt, dass sich Armut in wenigen Blöcken konzentriert.",
+            "Politische Spannungen zwischen Herkunftsgruppen tragen sich bis in unsere Vereine und Schulen.",
+            "Es gibt Viertel, in die kaum noch jemand von außen zieht, und Viertel, aus denen alle wegwollen.",
+        ],
+        "B": [
+            "Abschottung von Communities",
+            "räumliche Konzentration von Armut",
+            "Konflikte aus Herkunftsländern",
+        ],
+    },
+    "HE_KOMMUNIKATION": {
+        "S": [
+            "Unsere Aushänge und Bescheide werden von vielen Adressaten schlicht nicht verstanden.",
+            "Ohne Sprachmittlung ist eine Anhörung im Ordnungswidrigkeitenverfahren kaum fair zu führen.",
+            "Informationen der Stadt erreichen Neuzugezogene meist erst über Umwege und oft verzerrt.",
+            "Manche Gruppen meiden jeden Kontakt mit dem Amt, weil sie Nachteile für ihren Aufenthalt befürchten.",
+            "Für viele Sprachen finden wir schlicht keine Übersetzer, schon gar nicht am Wochenende.",
+            "Zu Bürgerversammlungen kommen fast nur die Alteingesessenen, die anderen erreichen wir nicht.",
+        ],
+        "B": [
+            "unverständliche Bescheide",
+            "fehlende Sprachmittlung",
+            "Kontaktscheu gegenüber dem Amt",
+        ],
+    },
+    "HE_SONST": {
+        "S": [
+            "Die Personaldecke im Ordnungsdienst reicht nicht für Streifen in allen Stadtteilen.",
+            "Wichtiger als Vielfalt ist bei uns das Thema Armut.",
+            "Die Kooperation mit der Landespolizei ist schwierig, weil die Reviere ständig umgebaut werden.",
+        ],
+        "B": [
+            "zu wenig Streifen",
+            "Armut als Hauptproblem",
+        ],
+    },
+    # ---------------- gruende_nichtnutzung ----------------
+    "FN_PERSONAL": {
+        "S": [
+            "Wer soll ein Förderprojekt betreuen, wenn schon die Regelaufgaben liegen bleiben?",
+            "Bei uns gibt es keine eigene Stelle für Fördermittelmanagement.",
+            "Nach zwei Kündigungen im Team ist an zusätzliche Projekte nicht zu denken.",
+            "Für die Projektleitung fehlt uns qualifiziertes Personal.",
+            "Die eine Kollegin, die Anträge schreiben konnte, ist in Elternzeit.",
+            "Projektstellen auf zwei Jahre befristet bekommen wir nicht besetzt.",
+        ],
+        "B": [
+            "keine Stelle für Fördermittelmanagement",
+            "unbesetzte Stellen im Team",
+            "Personalmangel",
+        ],
+    },
+    "FN_ZEIT": {
+        "S": [
+            "Die Antragsfristen sind so knapp, dass wir sie neben dem Tagesgeschäft nicht schaffen.",
+            "Der Verwendungsnachweis kostet am Ende mehr Zeit als das eigentliche Projekt.",
+            "Für einen Antrag braucht man Wochen, die Bewilligungsquote ist gering – das lohnt sich kaum.",
+            "Die Dokumentationspflichten sind unverhältnismäßig für die kleinen Summen.",
+            "Zwischenberichte, Mittelabrufe, Prüfungen: der Verwaltungsaufwand frisst die Förderung auf.",
+            "Die Aufrufe kommen oft kurz vor den Sommerferien mit Frist von wenigen Wochen.",
+        ],
+        "B": [
+            "knappe Antragsfristen",
+            "aufwändige Verwendungsnachweise",
+            "Berichtspflichten",
+        ],
+    },
+    "FN_FINANZEN": {
+        "S": [
+            "Den geforderten Eigenanteil von zwanzig Prozent können wir im Haushalt nicht darstellen.",
+            "Die Kommunalaufsicht genehmigt keine neuen freiwilligen Ausgaben, auch nicht als Kofinanzierung.",
+            "Nach Ende der Förderung müssten wir die Kosten selbst tragen, das können wir nicht zusagen.",
+            "Die Vorfinanzierung bis zur Auszahlung der Fördermittel ist für uns nicht machbar.",
+            "Wir sind in der Haushaltssicherung, da ist jeder Eigenanteil ein Problem.",
+            "Folgekosten für Personal und Unterhalt sind in den Programmen nicht förderfähig.",
+        ],
+        "B": [
+            "Eigenanteil nicht finanzierbar",
+            "Vorfinanzierung",
+            "Folgekosten nach Förderende",
+        ],
+    },
+    "FN_FORMAL": {
+        "S": [
+            "Unser letzter Antrag wurde wegen eines fehlenden Formblatts abgelehnt.",
+            "Die Fördervoraussetzungen schließen Städte unserer Größe aus.",
+            "Wir durften nicht beantragen, weil das Projekt schon begonnen hatte.",
+            "Die Kriterien sind so eng gefasst, dass kaum ein Vorhaben darunter passt.",
+            "Zweimal abgelehnt, ohne nachvollziehbare Begründung – danach haben wir es aufgegeben.",
+            "Als Kommune sind wir bei manchen Programmen gar nicht antragsberechtigt, nur freie Träger.",
+        ],
+        "B": [
+            "abgelehnte Anträge",
+            "keine Antragsberechtigung",
+            "zu enge Förderkriterien",
+        ],
+    },
+    "FN_POLITIK": {
+        "S": [
+            "Der Stadtrat hat einen Antrag auf Bundesförderung für ein Integrationsprojekt abgelehnt.",
+            "Die Mehrheit im Rat will das Thema Vielfalt nicht weiter aufwerten.",
+            "Ohne Ratsbeschluss dürfen wir keine Anträge stellen, und der kommt nicht zustande.",
+            "Die Verwaltungsspitze hält solche Projekte politisch für nicht vermittelbar.",
+            "Im Wahljahr wollte niemand im Rat ein Projekt zu Migration unterstützen.",
+        ],
+        "B": [
+            "Ratsmehrheit dagegen",
+            "politisch nicht gewollt",
+            "kein Ratsbeschluss",
+        ],
+    },
+    "FN_PASSUNG": {
+        "S": [
+            "Die Programme sind auf Großstädte zugeschnitten, unsere Probleme sind ganz andere.",
+            "Gefördert werden immer neue Modellprojekte, wir bräuchten aber Geld für das, was schon läuft.",
+            "Die Förderschwerpunkte gehen an unserem Bedarf im ländlichen Raum vorbei.",
+            "Was wir eigentlich brauchen, nämlich Personal für die Streetwork, fördert kein Programm.",
+            "Die Programmlogik passt nicht zu dauerhaften Aufgaben wie der Integrationsarbeit.",
+            "Es gibt kein Programm, das unseren konkreten Bedarf im Quartier abdeckt.",
+        ],
+        "B": [
+            "auf Großstädte zugeschnitten",
+            "nur Modellprojekte",
+            "kein passendes Programm",
+        ],
+    },
+    "FN_WISSEN": {
+        "S": [
+            "Wir erfahren von passenden Programmen oft erst, wenn die Frist schon abgelaufen ist.",
+            "Die Förderlandschaft ist so unübersichtlich, dass niemand bei uns den Überblick hat.",
+            "Es fehlt eine zentrale Stelle im Haus, die Förderaufrufe sichtet und weiterleitet.",
+            "Welche Programme es für Prävention gibt, wissen wir ehrlich gesagt nicht.",
+            "Die Informationen über Förderungen sind auf zu viele Portale verteilt.",
+        ],
+        "B": [
+            "unübersichtliche Förderlandschaft",
+            "keine Fördermittelrecherche",
+            "Programme nicht bekannt",
+        ],
+    },
+    "FN_UMSTRUKT": {
+        "S": [
+            "Nach der Neuordnung der Dezernate ist noch nicht geklärt, wer für Förderanträge zuständig ist.",
+            "Wir wurden mit dem Sozialamt zusammengelegt, seitdem ruhen neue Vorhaben.",
+            "Im Zuge der Verwaltungsreform wurden die Zuständigkeiten für Prävention neu verteilt.",
+            "Der Fachbereich befindet sich im Aufbau, Förderanträge kommen später.",
+        ],
+        "B": [
+            "Neuordnung der Dezernate",
+            "Fachbereich im Aufbau",
+        ],
+    },
+    "FN_SONST": {
+        "S": [
+            "Wir haben bislang schlicht keinen Bedarf gesehen.",
+            "Das läuft über den Landkreis, nicht über die Stadt.",
+            "Die Projekte werden bei uns von freien Trägern beantragt.",
+        ],
+        "B": [
+            "kein Bedarf",
+            "Zuständigkeit beim Kreis",
+        ],
+    },
+    # ---------------- beteiligungsformate ----------------
+    "BF_OFFEN": {
+        "S": [
+            "Offene Bürgerdialoge in den Stadtteilen, zu denen jede und jeder kommen kann.",
+            "Eine Ideenplattform im Internet, auf der Vorschläge gesammelt und kommentiert werden.",
+            "Bürgerwerkstätten zu Sicherheit und Sauberkeit mit anschließender Abstimmung der Vorschläge.",
+            "Ein Bürgerrat mit zufällig ausgewählten Einwohnerinnen und Einwohnern.",
+            "Offene Ortsteilrunden, in denen Anliegen direkt mit der Verwaltung besprochen werden.",
+        ],
+        "B": [
+            "Bürgerwerkstätten",
+            "Ideenplattform online",
+            "Bürgerrat",
+        ],
+    },
+    "BF_DIALOG": {
+        "S": [
+            "Sicherheitspartnerschaft mit regelmäßigen Gesprächsrunden zwischen Polizei, Stadt und Gewerbetreibenden.",
+            "Das \"Sicherheitsmobil\" hält wöchentlich auf zentralen Plätzen, Bürgerinnen und Bürger können Anliegen direkt loswerden.",
+            "Nachbarschaftsgespräche nach Konflikten, moderiert von der Stadt.",
+            "Ein Dialogforum zwischen Anwohnern und der Gastronomie in der Altstadt.",
+            "Kiezgespräche mit dem Ordnungsdienst und der Polizei einmal im Quartal.",
+        ],
+        "B": [
+            "Sicherheitspartnerschaft",
+            "Kiezgespräche",
+            "Dialogforum Altstadt",
+        ],
+    },
+    "BF_INTEGRATION": {
+        "S": [
+            "Der Migrationsbeirat wird bei allen Vorlagen zu Integration angehört.",
+            "Ein Netzwerk der Migrantenorganisationen, das die Stadt zweimal jährlich einlädt.",
+            "Sprachcafés und Patenschaftsprogramme, organisiert vom Integrationsbüro.",
+            "Beteiligungsworkshops mit Geflüchteten zur Gestaltung der Unterkünfte.",
+            "Ein Integrationskonzept, das gemeinsam mit Vereinen und Communities erarbeitet wurde.",
+        ],
+        "B": [
+            "Migrationsbeirat",
+            "Netzwerk Migrantenorganisationen",
+            "Sprachcafés",
+        ],
+    },
+    "BF_DEMOKRATIE": {
+        "S": [
+            "Ein Kinder- und Jugendbeirat mit eigenem Budget.",
+            "Projekttage zu Demokratie und Vielfalt an den weiterführenden Schulen.",
+            "Planspiele Kommunalpolitik für Jugendliche im Rathaus.",
+            "Die Partnerschaft für Demokratie fördert Aktionen gegen Rassismus und Extremismus.",
+        ],
+        "B": [
+            "Kinder- und Jugendbeirat",
+            "Planspiel Kommunalpolitik",
+            "Partnerschaft für Demokratie",
+        ],
+    },
+    "BF_PLANUNG": {
+        "S": [
+            "Bürgerbeteiligung bei der Umgestaltung des Bahnhofsvorplatzes mit mehreren Planungsrunden.",
+            "Frühzeitige Beteiligung bei der Rahmenplanung für das Neubaugebiet.",
+            "Ein Beteiligungsverfahren zum Spielplatzkonzept mit Kindern und Eltern.",
+            "Workshops zur Verkehrsberuhigung in den Wohnstraßen.",
+            "Stadtteilentwicklungskonzept mit Online- und Vor-Ort-Beteiligung.",
+        ],
+        "B": [
+            "Rahmenplanung mit Beteiligung",
+            "Spielplatzplanung mit Kindern",
+            "Stadtteilentwicklungskonzept",
+        ],
+    },
+    "BF_ANALYSE": {
+        "S": [
+            "Eine repräsentative Befragung zum Zusammenleben in der Stadt.",
+            "Ein Frauen-Sicherheitsaudit mit nächtlicher Begehung.",
+            "Wir werten regelmäßig die Meldungen im Mängelmelder aus.",
+            "Eine Jugendbefragung zu Freizeitorten und unsicheren Orten.",
+        ],
+        "B": [
+            "Befragung zum Zusammenleben",
+            "Frauen-Sicherheitsaudit",
+            "Jugendbefragung",
+        ],
+    },
+    "BF_RAUM": {
+        "S": [
+            "Ein Stadtteiltreff, den Initiativen für eigene Veranstaltungen nutzen können.",
+            "Schulräume stehen abends Vereinen offen.",
+            "Ein Quartiersfonds für kleine Nachbarschaftsprojekte.",
+            "Leerstehende Läden werden als Treffpunkte an Initiativen vergeben.",
+        ],
+        "B": [
+            "Stadtteiltreff",
+            "Quartiersfonds",
+            "Räume für Vereine",
+        ],
+    },
+    "BF_SONST": {
+        "S": [
+            "Über die Sozialen Medien der Stadt.",
+            "Beteiligung ist bei uns Aufgabe des Bürgermeisters.",
+            "Derzeit keine eigenen Formate, das machen die Träger.",
+        ],
+        "B": [
+            "Social Media",
+            "Amtsblatt",
+        ],
+    },
+}
+
 GROUP_CATS = {
     "chancen_vielfalt": ["CH_REFLEXION", "CH_KONFLIKT", "CH_ZUSAMMENHALT", "CH_SICHERHEIT", "CH_VERWALTUNG", "CH_SONST"],
     "herausforderungen_vielfalt": ["HE_WERTE", "HE_VERUNSICHERUNG", "HE_SEGMENTIERUNG", "HE_KOMMUNIKATION", "HE_SONST"],
@@ -659,6 +1061,10 @@ NONSUBSTANTIVE = ["k.A.", "-", "weiß nicht", "weiß nicht", "keine", "entfällt
 NONSUB_LATER = ["siehe oben", "s.o.", "siehe oben.", "vgl. Frage 1"]
 
 OFFICES = {"Ordnung": 32, "Stadtplanung": 20, "Soziales": 24, "Jugend": 21, "Integration": 35}
+# Second wave (respondents 133-340), same office mix: 82/52/62/54/90 in all.
+OFFICES_WAVE2 = {"Ordnung": 50, "Stadtplanung": 32, "Soziales": 38, "Jugend": 33, "Integration": 55}
+MAX_DRAFTS = 80
+NEAR_DUPLICATE = 0.8
 SIZE_CLASSES = (["20.000-50.000"] * 7 + ["50.000-100.000"] * 6 + [">100.000"] * 7)
 
 OPENERS = {
@@ -863,6 +1269,15 @@ def pick_categories(question: str, office: str, rng: random.Random) -> list[str]
     return out
 
 
+def word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-zäöüß]+", text.lower()))
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Share of words two answers have in common (relative to the longer one)."""
+    return len(a & b) / max(len(a), len(b)) if a and b else 0.0
+
+
 def make_survey(rng: random.Random):
     decks = {c: {k: Deck(v, rng) for k, v in b.items()} for c, b in BANK.items()}
     offices = [o for o, n in OFFICES.items() for _ in range(n)]
@@ -873,7 +1288,9 @@ def make_survey(rng: random.Random):
     used: dict[str, set[str]] = {lab: set() for lab in labels}
     rows, gold = [], {}
     seen = {q: set() for q in QUESTIONS}
-    for lfd, office in enumerate(offices, 1):
+    words: dict[str, list[set[str]]] = {q: [] for q in QUESTIONS}
+
+    def respond(lfd: int, office: str, wave2: bool) -> None:
         candidates = [k for k in labels if office not in used[k]]
         # prefer municipalities that already answered (several offices per town)
         weights = [1 + 2 * len(used[k]) if len(used[k]) < 4 else 0.2 for k in candidates]
@@ -888,15 +1305,56 @@ def make_survey(rng: random.Random):
                 pool = NONSUBSTANTIVE + (NONSUB_LATER if qi > 0 else [])
                 row[q] = rng.choice(pool)
                 continue
-            for _ in range(30):
-                cats = pick_categories(q, office, rng)
-                text = render(q, cats, decks, rng)
-                if text.strip().lower() not in seen[q]:
-                    break
+            if not wave2:
+                for _ in range(30):
+                    cats = pick_categories(q, office, rng)
+                    text = render(q, cats, decks, rng)
+                    if text.strip().lower() not in seen[q]:
+                        break
+            else:
+                # Second wave: never identical, and no answer sharing >= 80 % of its
+                # words with an earlier answer to the same question (else the least
+                # similar of the drafts).
+                best = None
+                for _ in range(MAX_DRAFTS):
+                    cats = pick_categories(q, office, rng)
+                    text = render(q, cats, decks, rng)
+                    if text.strip().lower() in seen[q]:
+                        continue
+                    ws = word_set(text)
+                    sim = max((overlap(ws, o) for o in words[q]), default=0.0)
+                    if best is None or sim < best[0]:
+                        best = (sim, cats, text)
+                    if sim < NEAR_DUPLICATE:
+                        break
+                assert best is not None, (lfd, q)
+                _, cats, text = best
             seen[q].add(text.strip().lower())
+            words[q].append(word_set(text))
             row[q] = text
             gold[(lfd, q)] = cats
         rows.append(row)
+
+    for lfd, office in enumerate(offices, 1):
+        respond(lfd, office, wave2=False)
+
+    # Second wave (respondents 133 ..): more variants, more towns, same office mix.
+    for c, kinds in BANK_EXTRA.items():
+        for k, items in kinds.items():
+            new = list(items)
+            rng.shuffle(new)
+            deck = decks[c][k]
+            deck.items += new
+            deck.pile += new  # drawn first (pop() takes from the end)
+    more = [f"Stadt {a}{chr(65 + i)}" for a in "BCD" for i in range(26)]
+    for lab in more:
+        kommunen[lab] = rng.choice(SIZE_CLASSES)
+        used[lab] = set()
+    labels += more
+    offices2 = [o for o, n in OFFICES_WAVE2.items() for _ in range(n)]
+    rng.shuffle(offices2)
+    for lfd, office in enumerate(offices2, len(offices) + 1):
+        respond(lfd, office, wave2=True)
     return rows, gold
 
 
@@ -958,6 +1416,273 @@ def second_coder(codes: list[str], rng: random.Random, p: float = 0.15) -> list[
 # Block kinds: ("h", text) heading; ("pre", text) passage with fixed line breaks;
 # ("p", text, codes) running-text passage; ("page", n) page break (txt only).
 # In running text "⏎" forces a line break at that point in the .txt rendering.
+
+# Further discussion passages of meetings 1 and 2 (inserted at the end of sections;
+# see PROTOKOLL_1 / PROTOKOLL_2 below).
+P1_MORE_4 = [
+    ("p", "Herr Oberländer berichtet, dass im Fachbereich Soziales in Westerhagen erst durch "
+          "Hausbesuche bei älteren Menschen klar geworden sei, wie stark Hitze die Gesundheit "
+          "alleinlebender Seniorinnen gefährdet. Seither verstehe sein Team Hitzeschutz als "
+          "Teil der Daseinsvorsorge und nicht als Umweltthema.",
+     ["TK_SYSTEM"]),
+    ("p", "Frau Krüger ergänzt, dass die Amtsleiterin des Gesundheitsamts in Auenfeld die "
+          "Arbeitsgruppe zum Hitzeaktionsplan von Anfang an unterstützt und eigene Mitarbeitende "
+          "dafür freigestellt habe. Ohne diese Unterstützung wäre die Gruppe nach wenigen "
+          "Sitzungen eingeschlafen.",
+     ["TK_LEITUNG"]),
+    ("p", "Herr Brenner berichtet, dass Lindenbrück jedes Jahr eine kurze Bilanz der "
+          "Hitzewarnungen zieht: Wie viele Menschen wurden erreicht, welche Kanäle haben "
+          "funktioniert? Aus der letzten Bilanz sei die Entscheidung entstanden, zusätzlich "
+          "Aushänge in Supermärkten und Arztpraxen zu nutzen.",
+     ["TK_REFLEXION"]),
+    ("p", "Frau Seidel stellt fest, dass in Ellerbach niemand systematisch erfasst, welche "
+          "Erfahrungen mit Maßnahmen gemacht wurden. Man lerne zwar im Einzelfall, aber das "
+          "Gelernte werde nirgends festgehalten und gehe beim nächsten Projekt wieder verloren.",
+     ["BA_KOORDINATION"]),
+    ("p", "Frau Lindqvist betont, dass die Zusammenarbeit mit den Migrantenorganisationen in "
+          "Lindenbrück auf einer langjährigen Vertrauensbasis beruhe. Der Integrationsbeirat "
+          "sei bei der Erarbeitung des Integrationskonzepts beteiligt gewesen und werde "
+          "inzwischen auch bei Fragen der Stadtplanung angehört.",
+     ["TK_KOOPERATION"]),
+    ("p", "Frau Demir beschreibt, dass die Stabsstelle Klima in Westerhagen ressortübergreifend "
+          "arbeite, aber keine eigenen Mittel verwalte. Jede Maßnahme müsse von einem Fachamt "
+          "beantragt und umgesetzt werden. Die Stabsstelle koordiniere, die Ämter entschieden.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Herr Haddad beobachtet, dass viele Kolleginnen und Kollegen in der Stadtplanung "
+          "die sozialen Folgen ihrer Entscheidungen nicht im Blick haben. Dass eine "
+          "Nachverdichtung fur die Bewohner eines Blocks mehr Hitze bedeuten kann, werde in "
+          "Abwägungen selten thematisiert.",
+     ["BA_WISSEN"]),
+    ("p", "Frau Seidel berichtet, dass der Bürgermeister in Ellerbach Klimaanpassung zwar in "
+          "Reden erwähnt, in der Verwaltung aber nie konkrete Aufträge dazu erteilt habe. Die "
+          "Beschäftigten wüssten daher nicht, welche Bedeutung das Thema für die Spitze "
+          "tatsächlich hat.",
+     ["BA_LEITUNG"]),
+    ("p", "Als förderlich beschreibt Herr Oberländer, dass er und die Leiterin der Stabsstelle "
+          "Klima sich aus einem früheren Projekt persönlich kennen. Vieles lasse sich dadurch "
+          "auf kurzem Weg klären; solche Zufälle seien aber keine Grundlage, auf die man "
+          "sich verlassen könne.",
+     ["TK_SONST"]),
+    ("p", "Frau Krüger berichtet, dass Auenfeld ein Monitoring für den Hitzeaktionsplan aufbaut. "
+          "Für jede Maßnahme werden wenige Kennzahlen festgelegt, die jährlich erhoben und in der "
+          "Arbeitsgruppe besprochen werden. So solle das Lernen aus Erfahrung zur Routine "
+          "werden.",
+     ["TK_REFLEXION"]),
+    ("p", "Herr Brenner bemängelt, dass in Lindenbrück kaum jemand weiß, welche Daten andere "
+          "Ämter bereits erheben. So habe das Umweltamt eine eigene Befragung zu Hitze geplant, "
+          "obwohl das Sozialamt ähnliche Fragen bereits im Sozialbericht ausgewertet hatte.",
+     ["BA_WISSEN", "BA_KOORDINATION"]),
+    ("p", "Frau Lindqvist berichtet, dass in Lindenbrück ein ämterübergreifender Arbeitskreis "
+          "Integration besteht, in dem alle Dezernate vertreten sind. Der Arbeitskreis habe "
+          "eine Geschäftsordnung und berichte jährlich dem Rat. Das gebe der Arbeit "
+          "Verbindlichkeit.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Demir ergänzt, dass die Verbindung von Klima und Integration in Westerhagen "
+          "erst über gemeinsame Daten sichtbar geworden sei. Die Überlagerung von Hitzeinseln "
+          "und Wohnorten von Geflüchteten habe im Haus eine Diskussion über Verantwortung "
+          "ausgelöst, die vorher niemand geführt habe.",
+     ["TK_SYSTEM"]),
+]
+P1_MORE_5 = [
+    ("p", "Herr Oberländer schildert, dass Vorschläge aus dem Fachbereich Soziales in "
+          "Westerhagen regelmäßig in der Dezernatsebene hängen bleiben. Eine Abstimmung mit "
+          "dem Umweltamt müsse über beide Dezernenten laufen, was Wochen dauere. Die "
+          "Hierarchie bremse gerade dort, wo schnelle Absprachen nötig wären.",
+     ["BA_RESSORT"]),
+    ("p", "Frau Krüger berichtet, dass die Arbeitsgruppe Hitzeaktionsplan in Auenfeld zwar "
+          "Maßnahmen beschlossen habe, deren Umsetzung aber niemand nachhalte. Es gebe keine "
+          "Liste, wer bis wann was erledigt, und bei der nächsten Sitzung werde über neue "
+          "Ideen gesprochen statt über den Stand.",
+     ["BA_KOORDINATION"]),
+    ("p", "Mehrere Teilnehmende beschreiben, dass Fortbildungen zu Klimaanpassung fast nur von "
+          "Beschäftigten besucht werden, die ohnehin überzeugt sind. Wer das Thema für "
+          "überflüssig hält, melde sich nicht an, und die Vorgesetzten verlangten es auch nicht.",
+     ["BA_KULTUR"]),
+    ("p", "Herr Haddad weist darauf hin, dass Integration in Auenfeld als freiwillige Leistung "
+          "geführt wird. In der letzten Haushaltsberatung seien Zuschüsse fur Sprachmittlung "
+          "gekürzt worden, obwohl alle Ämter den Bedarf bestätigt hätten.",
+     ["BA_PFLICHT"]),
+    ("p", "Frau Lindqvist schildert, dass die Stelle der Integrationsbeauftragten in "
+          "Lindenbrück mit einer halben Stelle ausgestattet ist. Für ämterübergreifende "
+          "Arbeit bleibe neben Beratung und Gremienarbeit kaum Zeit; vieles erledige sie "
+          "in den Abendstunden.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Frau Seidel berichtet, dass Absprachen mit dem Landkreis eine zusätzliche Hürde "
+          "sind. Für Gewässer zweiter Ordnung sei der Kreis zuständig, für die Kanalisation die "
+          "Gemeinde, für Straßenbäume teilweise das Land. Niemand fühle sich für das "
+          "Zusammenspiel bei Starkregen verantwortlich.",
+     ["BA_SONST"]),
+    ("p", "Herr Brenner beschreibt, dass im Umweltamt Lindenbrück eine Haltung verbreitet sei, "
+          "nach der soziale Fragen nicht zum eigenen Auftrag gehören. Anfragen des Sozialamts "
+          "würden als fachfremd abgetan. Er selbst stoße mit Hinweisen auf die soziale Seite "
+          "von Hitze auf Unverständnis.",
+     ["BA_KULTUR"]),
+    ("p", "Frau Demir berichtet, dass Leitungskräfte in Westerhagen über Umstrukturierungen "
+          "oft erst informiert würden, wenn sie bereits beschlossen sind. Die Stabsstelle habe "
+          "von der Verlagerung des Grünflächenamts aus der Zeitung erfahren. Eine solche "
+          "Kommunikation untergrabe das Vertrauen.",
+     ["BA_LEITUNG"]),
+    ("p", "Herr Oberländer ergänzt, dass in Westerhagen drei Stellen im Sozialdienst seit über "
+          "einem Jahr unbesetzt sind. Die verbliebenen Kolleginnen und Kollegen arbeiteten die "
+          "Fälle mit ab; für Projekte wie die kühlen Orte bleibe kaum Raum.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Frau Lindqvist berichtet, dass viele Kolleginnen und Kollegen nicht wissen, was die "
+          "Integrationsbeauftragte eigentlich tut und wann man sie einbeziehen sollte. Das "
+          "führe dazu, dass Integrationsbelange erst bemerkt werden, wenn bereits Beschwerden "
+          "vorliegen.",
+     ["BA_WISSEN"]),
+    ("p", "Herr Haddad hebt hervor, dass Konflikte zwischen Ämtern in Auenfeld inzwischen in "
+          "einer monatlichen Schnittstellenrunde besprochen werden. Dort sitzen Stadtplanung, "
+          "Tiefbau und Grünflächen an einem Tisch, bevor Planungen festgelegt werden. Das habe "
+          "die Zahl der Streitfälle spürbar gesenkt.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Krüger stellt fest, dass in Auenfeld jedes neue Förderprogramm eine eigene "
+          "Projektgruppe hervorbringt. Inzwischen gebe es vier Gruppen zu Hitze, Grün und "
+          "Quartier, die sich kaum abstimmen und teilweise dieselben Personen einladen.",
+     ["BA_KOORDINATION"]),
+    ("p", "Herr Brenner berichtet, dass der Datenschutzbeauftragte in Lindenbrück auch den "
+          "Austausch anonymisierter Daten zwischen Ämtern zunächst untersagt habe. Erst nach "
+          "einem halben Jahr sei eine Lösung gefunden worden.",
+     ["BA_SONST"]),
+    ("p", "Frau Seidel berichtet, dass in Ellerbach das Thema Klimaanpassung nach der "
+          "Kommunalwahl im Gemeinderat an Unterstützung verloren habe. Anträge auf "
+          "Entsiegelung würden mit dem Hinweis auf die Haushaltslage und den freiwilligen "
+          "Charakter der Aufgabe vertagt.",
+     ["BA_PFLICHT"]),
+]
+P2_MORE_2 = [
+    ("p", "Frau Lindqvist berichtet, dass in Lindenbrück ein Lenkungskreis Integration und Klima "
+          "gebildet wurde, in dem die Dezernentinnen und Dezernenten für Soziales, Umwelt und "
+          "Bauen sitzen. Er tagt vierteljährlich und entscheidet über gemeinsame Vorhaben.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Herr Haddad hält Koordinierungsstellen nur dann für wirksam, wenn sie über Budget "
+          "verfügen. Eine Koordination ohne Mittel könne moderieren, aber nichts anstoßen. In "
+          "Auenfeld werde deshalb diskutiert, einen gemeinsamen Maßnahmentopf einzurichten.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Seidel berichtet, dass in Ellerbach mehrere Arbeitskreise gegründet wurden, die "
+          "nach kurzer Zeit wieder eingeschlafen sind. Niemand habe festgelegt, wann ein Kreis "
+          "endet oder wie seine Ergebnisse weitergetragen werden.",
+     ["BA_KOORDINATION"]),
+    ("p", "Herr Yıldız schildert, dass der Migrationsbeirat in Lindenbrück gern in Arbeitskreise "
+          "der Verwaltung eingebunden würde. Bisher werde er aber nur informiert, wenn "
+          "Entscheidungen bereits getroffen sind. So könne er seine Kenntnisse über die "
+          "Communities nicht einbringen.",
+     ["BA_RESSORT"]),
+    ("p", "Frau Demir betont, dass die Klimapaten in Westerhagen nicht zusätzlich zu ihrer "
+          "Arbeit tätig sein sollen. Ihre Aufgabe sei deshalb in den Stellenbeschreibungen "
+          "verankert und mit einem festen Zeitanteil hinterlegt worden.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Krüger berichtet, dass die Arbeitsgruppe Hitzeaktionsplan in Auenfeld einen "
+          "gemeinsamen Jahresplan erstellt hat. Jede beteiligte Stelle trägt darin ihre "
+          "Vorhaben ein, und Überschneidungen werden frühzeitig sichtbar.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Herr Oberländer berichtet, dass die Arbeit in Projektgruppen im Fachbereich Soziales "
+          "als Zusatzaufgabe gilt. Die Kolleginnen müssten die Sitzungen neben einer vollen "
+          "Fallzahl wahrnehmen und fehlten deshalb häufig.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Frau Lindqvist hebt hervor, dass Lindenbrück sich über das Städtenetzwerk "
+          "Integration regelmäßig mit anderen Kommunen austauscht. Von einer Partnerstadt habe "
+          "man das Modell des Lenkungskreises übernommen.",
+     ["TK_KOOPERATION"]),
+    ("p", "Herr Haddad stellt fest, dass Strukturen in der Verwaltung selten bewusst beendet "
+          "werden. Neue Gremien kämen hinzu, alte liefen weiter, und am Ende wisse niemand "
+          "mehr, welches Gremium worüber entscheidet.",
+     ["BA_KOORDINATION"]),
+    ("p", "Frau Seidel sieht in kleinen Gemeinden einen Vorteil: Weil wenige Personen viele "
+          "Aufgaben übernehmen, seien die Zusammenhänge zwischen Bauen, Klima und Sozialem "
+          "unmittelbar sichtbar. Man erkenne schneller, wo eine Entscheidung andere Bereiche "
+          "berührt.",
+     ["TK_SYSTEM"]),
+]
+P2_MORE_3 = [
+    ("p", "Herr Oberländer berichtet, dass seine Fachbereichsleitung in Westerhagen sich "
+          "weigert, Personal für die Arbeitsgruppe mit der Stabsstelle Klima abzustellen. Die "
+          "Begründung laute, das sei nicht Aufgabe des Sozialbereichs; eine Diskussion darüber "
+          "finde nicht statt.",
+     ["BA_LEITUNG"]),
+    ("p", "Frau Lindqvist erzählt, dass der Oberbürgermeister in Lindenbrück die "
+          "Integrationsbeauftragte inzwischen zu jeder Dezernentenkonferenz einlädt. Seither "
+          "werde sie bei Vorhaben früher beteiligt, und Amtsleitungen meldeten sich von "
+          "selbst bei ihr.",
+     ["TK_LEITUNG"]),
+    ("p", "Herr Haddad beschreibt die Rolle von Leitung als Übersetzer zwischen Politik und "
+          "Verwaltung. Sein Amtsleiter erkläre dem Bauausschuss regelmäßig, warum "
+          "Hitzeschutz Teil der Stadtplanung sein müsse, und verschaffe den Fachleuten so "
+          "Rückendeckung.",
+     ["TK_LEITUNG"]),
+    ("p", "Frau Demir beobachtet, dass Amtsleitungen in Westerhagen sehr unterschiedlich mit "
+          "Querschnittsthemen umgehen. Während einige den Klima-Check aktiv einfordern, "
+          "unterschreiben andere Vorlagen ohne Blick auf die Einschätzung.",
+     ["BA_LEITUNG"]),
+    ("p", "Frau Seidel berichtet, dass in Ellerbach viel vom Engagement einzelner Beschäftigter "
+          "abhänge. Eine Kollegin aus der Kita-Verwaltung habe von sich aus Verschattung auf "
+          "den Außengeländen organisiert, ohne dass dies jemand angeordnet hatte.",
+     ["TK_SONST"]),
+    ("p", "Herr Yıldız kritisiert, dass Verwaltung gegenüber dem Beirat oft intransparent sei. "
+          "Entscheidungen würden mitgeteilt, aber nicht begründet, und der Beirat erfahre nicht, "
+          "was aus seinen Stellungnahmen geworden ist.",
+     ["BA_LEITUNG"]),
+    ("p", "Frau Krüger berichtet, dass sie zur Koordination des Hitzeaktionsplans regelmäßig "
+          "mit dem Personalrat spricht, weil Hitzeschutz auch die Beschäftigten betrifft. So "
+          "sei das Thema in der Belegschaft bekannter geworden.",
+     ["TK_SONST"]),
+    ("p", "Herr Oberländer sieht eine Ursache für fehlende Zusammenarbeit in Zielvorgaben, die "
+          "nur für das eigene Amt gelten. Wer nach Fallzahlen im eigenen Bereich bewertet "
+          "werde, habe keinen Anreiz, Zeit in ämterübergreifende Vorhaben zu stecken.",
+     ["BA_RESSORT"]),
+    ("p", "Frau Demir berichtet, dass die Stabsstelle nach jeder größeren Sitzung mit den "
+          "Amtsleitungen eine kurze Rückschau hält: Was hat überzeugt, wo gab es Widerstand? "
+          "Daraus entwickle das Team seine Argumente für die nächste Runde weiter.",
+     ["TK_REFLEXION"]),
+    ("p", "Herr Haddad merkt an, dass vielen Führungskräften die Zusammenhänge zwischen "
+          "Klimaanpassung und sozialer Lage schlicht unbekannt seien. Sie hielten Hitzeschutz "
+          "für eine Frage von Bäumen und Brunnen und sähen keinen Bezug zu ihrem Bereich.",
+     ["BA_WISSEN"]),
+]
+P2_MORE_4 = [
+    ("p", "Frau Lindqvist berichtet, dass die Integrationsbeauftragte in Lindenbrück einmal im "
+          "Monat eine offene Sprechstunde für Beschäftigte anbietet. Dort können Fragen zu "
+          "Mehrsprachigkeit, Aufenthaltsrecht oder Kontakten zu Communities geklärt werden.",
+     ["TK_WISSEN"]),
+    ("p", "Herr Oberländer berichtet, dass Kolleginnen im Fachbereich Soziales kaum wissen, "
+          "welche Beratungsangebote es zu Hitzeschutz gibt. Die Informationen der Stabsstelle "
+          "kämen im Alltag nicht an.",
+     ["BA_WISSEN"]),
+    ("p", "Frau Seidel beschreibt, dass in Ellerbach neue Beschäftigte zu Beginn einen Tag mit "
+          "Kolleginnen und Kollegen aus anderen Bereichen verbringen. Dieses Hospitieren helfe, "
+          "die Arbeit der anderen kennenzulernen und Ansprechpartner zu finden.",
+     ["TK_WISSEN"]),
+    ("p", "Herr Yıldız schlägt vor, dass Mitglieder des Beirats in Fortbildungen der Verwaltung "
+          "über ihre Erfahrungen berichten. So könne das Wissen der Communities auch in der "
+          "Verwaltung ankommen.",
+     ["TK_KOOPERATION", "TK_WISSEN"]),
+    ("p", "Frau Krüger berichtet, dass Auenfeld nach dem Verwaltungstag eine kurze Umfrage unter "
+          "den Teilnehmenden gemacht hat. Die Rückmeldungen wurden genutzt, um das Format für "
+          "das nächste Jahr anzupassen, etwa mit mehr Zeit für Gespräche.",
+     ["TK_REFLEXION"]),
+    ("p", "Herr Haddad kritisiert, dass Fortbildungen in Auenfeld nur als Präsenzveranstaltung "
+          "angeboten werden und ganze Tage dauern. Für Beschäftigte mit vollen Terminkalendern "
+          "seien sie kaum erreichbar.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Frau Demir betont, dass Wissen über Verfahren oft wichtiger sei als Fachwissen. Wer "
+          "weiß, wann eine Vorlage in welchen Ausschuss geht, könne Klimabelange rechtzeitig "
+          "einbringen. Die Stabsstelle habe deshalb einen Fristenkalender für alle Ämter "
+          "veröffentlicht.",
+     ["TK_WISSEN"]),
+    ("p", "Herr Oberländer beobachtet, dass in seinem Fachbereich Fehler bei "
+          "ämterübergreifenden Projekten eher vertuscht als besprochen werden. Wer einen Fehler "
+          "einräume, müsse mit Kritik von oben rechnen.",
+     ["BA_KULTUR"]),
+    ("p", "Frau Lindqvist berichtet, dass Lindenbrück eine gemeinsame Fortbildung für "
+          "Beschäftigte aus Umwelt- und Sozialamt angeboten hat. Dabei hätten beide Seiten "
+          "erstmals verstanden, wie eng Hitze, Gesundheit und Wohnsituation zusammenhängen.",
+     ["TK_WISSEN", "TK_SYSTEM"]),
+    ("p", "Frau Seidel weist darauf hin, dass die Software in Ellerbach den Austausch "
+          "erschwert: Bauverwaltung und Ordnungsamt arbeiteten mit unterschiedlichen "
+          "Programmen, die keine gemeinsamen Akten erlauben.",
+     ["BA_SONST"]),
+]
+
 
 PROTOKOLL_1 = [
     ("pre", "Protokoll 1. Dialogtreffen: Klimaanpassung und Vielfalt in der\nStadtverwaltung", []),
@@ -1361,6 +2086,321 @@ PROTOKOLL_2 = [
 ]
 
 
+
+def _insert_before(blocks: list, marker: tuple, extra: list) -> None:
+    i = blocks.index(marker)
+    blocks[i:i] = extra
+
+
+# Pages 2 and 4 of the .txt end inside the added discussion (page furniture sits between
+# paragraphs), so the protocol has 5 pages.
+_insert_before(PROTOKOLL_1, ("page", 2), P1_MORE_4[:7] + [("page", 2)] + P1_MORE_4[7:])
+_insert_before(PROTOKOLL_1, ("page", 3), P1_MORE_5[:7] + [("page", 4)] + P1_MORE_5[7:])
+_insert_before(PROTOKOLL_2, ("h", "## 3. Leitung und Koordination"), P2_MORE_2)
+_insert_before(PROTOKOLL_2, ("h", "## 4. Wissensdialog in der Verwaltung"), P2_MORE_3)
+_insert_before(PROTOKOLL_2, ("h", "## 5. Ausblick und Verabredungen"), P2_MORE_4)
+
+# Protocol 3 (.docx). Block kinds: ("title", text), ("h1", text), ("h2", text),
+# ("p", text, codes) normal paragraph, ("list", [items], codes) bulleted list (one
+# passage), ("table", [[cells], ...], [codes per row]) one passage per row.
+PROTOKOLL_3 = [
+    ("title", "Protokoll 3. Dialogtreffen: Aufgebautes stabilisieren – Handlungsräume erweitern"),
+    ("p", "Datum: 9. April 2025, 16:00 bis 18:30 Uhr. Ort: digital (Videokonferenz); die ursprünglich "
+          "geplante Strategiewerkstatt vor Ort kam aus Termingründen nicht zustande. Moderation: "
+          "Dr. Miriam Hoffmeister, Jonas Albrecht (ISV). Protokoll: Lena Vogt (ISV).", []),
+    ("h1", "Teilnehmende"),
+    ("list", ["Sabine Krüger, Klimaanpassungsmanagerin, Stadt Auenfeld",
+              "Dr. Tarek Haddad, Amt für Stadtplanung und -entwicklung, Stadt Auenfeld",
+              "Petra Lindqvist, Integrationsbeauftragte, Stadt Lindenbrück",
+              "Markus Brenner, Umweltamt, Stadt Lindenbrück",
+              "Aylin Demir, Stabsstelle Klima, Stadt Westerhagen",
+              "Jana Seidel, Bauverwaltung, Gemeinde Ellerbach",
+              "Ömer Yıldız, Migrationsbeirat, Stadt Lindenbrück (Gast)"], []),
+    ("h1", "1. Stand in den Städten"),
+    ("p", "Frau Krüger berichtet, dass der Hitzeaktionsplan in Auenfeld im März vom Rat beschlossen "
+          "wurde. Die ämterübergreifende Arbeitsgruppe, die den Plan erarbeitet hat, soll als "
+          "ständige Steuerungsgruppe weiterbestehen und zweimal im Jahr über den Stand der "
+          "Maßnahmen berichten. Eine Geschäftsordnung regelt, wer einlädt und wer protokolliert.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Ihre eigene Stelle sei dagegen weiterhin nur bis Herbst 2026 finanziert. Ein Antrag, die "
+          "Koordination in den Stellenplan zu übernehmen, sei im Haushaltsentwurf nicht "
+          "berücksichtigt worden. Ohne feste Stelle hänge die Steuerungsgruppe an einer Person, "
+          "deren Vertrag ausläuft.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Herr Brenner berichtet, dass die Starkregengefahrenkarten in Lindenbrück inzwischen "
+          "verbindlich in die Prüfung von Bauanträgen aufgenommen wurden. Eine Dienstanweisung "
+          "legt fest, dass die Bauaufsicht bei Vorhaben in markierten Bereichen das Umweltamt "
+          "beteiligt. Damit sei eine Lücke geschlossen, die beim ersten Treffen noch beklagt wurde.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Demir ergänzt, dass die Klimapatinnen und Klimapaten in Westerhagen sich "
+          "mittlerweile selbst organisieren: Sie treffen sich einmal im Quartal ohne die "
+          "Stabsstelle, tauschen Fälle aus und sammeln Beispiele für gelungene Vorlagen. Die "
+          "Stabsstelle stelle nur noch den Raum und die Vorlagensammlung zur Verfügung.",
+     ["TK_WISSEN"]),
+    ("p", "Frau Seidel berichtet von einem Rückschlag in Ellerbach. Nach dem Umbau der "
+          "Bauverwaltung sei die Zuständigkeit für Regenwasser und Straßenbäume weiterhin "
+          "ungeklärt; zwei Sachgebiete verwiesen Anfragen jeweils an das andere. Bürgerinnen und "
+          "Bürger hätten sich beschwert, weil niemand auf ihre Hinweise zu überfluteten "
+          "Kellern reagiert habe.",
+     ["BA_RESSORT"]),
+    ("p", "Frau Lindqvist berichtet, dass die Hitzewarnungen in mehreren Sprachen in Lindenbrück "
+          "in diesem Jahr wieder verschickt werden. Neu sei, dass der Migrationsbeirat die Texte "
+          "vorab prüft und die Verteilung über die Communities selbst organisiert. Die Stadt "
+          "finanziere dafür eine kleine Aufwandsentschädigung.",
+     ["TK_KOOPERATION"]),
+    ("p", "Herr Yıldız bestätigt das und fügt hinzu, dass der Beirat sich dadurch ernster "
+          "genommen fühle. Man werde nicht mehr nur um Verteilung gebeten, sondern an der "
+          "Gestaltung beteiligt. Das habe auch die Bereitschaft erhöht, sich an anderen Themen "
+          "der Stadt zu beteiligen.",
+     ["TK_KOOPERATION"]),
+    ("h1", "2. Was trägt? Strukturen verstetigen"),
+    ("p", "Frau Hoffmeister leitet die Diskussion mit der Frage ein, woran man erkennt, dass eine "
+          "Struktur auch ohne die Personen funktioniert, die sie aufgebaut haben. Die "
+          "Teilnehmenden nennen drei Merkmale: schriftliche Verfahren, feste Zuständigkeiten im "
+          "Geschäftsverteilungsplan und eine Finanzierung aus dem Kernhaushalt.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Herr Haddad gibt zu bedenken, dass Verfahren allein nicht tragen. Der Klima-Check in "
+          "Westerhagen sei jahrelang ein Formular gewesen, das niemand ernst nahm. Entscheidend "
+          "sei, dass Vereinbarungen überprüft werden und es Folgen hat, wenn sie nicht "
+          "eingehalten werden. Solange das fehle, blieben Beschlüsse auf dem Papier.",
+     ["BA_KOORDINATION"]),
+    ("p", "Frau Demir stimmt zu und berichtet, dass Westerhagen deshalb eine jährliche "
+          "Auswertung des Klima-Checks eingeführt hat. Die Stabsstelle zieht eine Stichprobe von "
+          "Vorlagen, bespricht sie mit den Klimapaten und stellt die Ergebnisse im "
+          "Verwaltungsvorstand vor. Aus der ersten Auswertung seien bereits Änderungen am "
+          "Formular entstanden.",
+     ["TK_REFLEXION", "TK_GOVERNANCE"]),
+    ("p", "Frau Krüger fragt, ob eine Stabsstelle beim Oberbürgermeister oder ein eigenes Amt "
+          "die stabilere Lösung sei. Die Erfahrungen sind gemischt. Eine Stabsstelle habe "
+          "kurze Wege zur Spitze, verliere aber an Gewicht, sobald die Spitze wechselt; ein Amt "
+          "sei stabiler, laufe aber Gefahr, als weiteres Ressort behandelt zu werden.",
+     ["TK_GOVERNANCE", "TK_SYSTEM"]),
+    ("p", "Herr Brenner beschreibt, dass die Zusammenarbeit zwischen Umweltamt und Sozialamt in "
+          "Lindenbrück vor allem deshalb trägt, weil beide Ämter eine gemeinsame Zielvereinbarung "
+          "unterschrieben haben. Darin steht, welche Maßnahmen zum Hitzeschutz in welchem Jahr "
+          "umgesetzt werden und wer federführend ist.",
+     ["TK_GOVERNANCE"]),
+    ("p", "Frau Lindqvist weist darauf hin, dass in Lindenbrück das Integrationskonzept von 2019 "
+          "noch immer nicht fortgeschrieben wurde. Die damals gebildete Lenkungsgruppe habe seit "
+          "zwei Jahren nicht getagt, und niemand habe das offiziell beendet. Es existierten also "
+          "Gremien, die nur noch auf dem Papier stehen.",
+     ["BA_KOORDINATION"]),
+    ("p", "Mehrere Teilnehmende betonen, dass Integration und Klimaanpassung als freiwillige "
+          "Aufgaben bei jeder Haushaltsaufstellung neu verhandelt werden. Frau Seidel berichtet, "
+          "dass der Gemeinderat in Ellerbach die Mittel für Entsiegelung zugunsten der "
+          "Sanierung einer Sporthalle gestrichen hat; Pflichtaufgaben gingen eben vor.",
+     ["BA_PFLICHT"]),
+    ("p", "Herr Haddad schlägt vor, Querschnittsthemen in bestehende Pflichtverfahren "
+          "einzubinden, statt eigene Programme aufzulegen. Wenn Hitzeschutz Teil jeder "
+          "Bauleitplanung und jedes Schulbauprojekts sei, müsse er nicht jedes Jahr neu "
+          "begründet werden. Dafür müssten aber die Fachplanenden verstehen, wie die Themen "
+          "zusammenhängen.",
+     ["TK_SYSTEM"]),
+    ("h1", "3. Leitung, Personal und Verantwortung"),
+    ("p", "Frau Demir berichtet, dass nach der Oberbürgermeisterwahl in Westerhagen unklar war, "
+          "ob die Stabsstelle Klima bleibt. Die neue Oberbürgermeisterin habe in ihrer ersten "
+          "Dezernentenkonferenz erklärt, dass Klimaanpassung Chefsache bleibe, und die "
+          "Stabsstelle ausdrücklich bestätigt. Das habe viel Unsicherheit genommen.",
+     ["TK_LEITUNG"]),
+    ("p", "In Auenfeld dagegen habe der Wechsel des Sozialdezernenten dazu geführt, dass das "
+          "Thema Hitzeschutz im Sozialbereich vorerst ruht, berichtet Frau Krüger. Der neue "
+          "Dezernent habe andere Schwerpunkte gesetzt und die Teilnahme seines Bereichs an der "
+          "Steuerungsgruppe nicht mehr eingefordert, ohne dies zu begründen.",
+     ["BA_LEITUNG"]),
+    ("p", "Frau Lindqvist beschreibt, dass Beauftragte ohne eigenes Budget und ohne "
+          "Weisungsrecht auf das Wohlwollen der Amtsleitungen angewiesen bleiben. Ihre "
+          "Stellungnahmen würden zwar eingeholt, aber selten berücksichtigt; eine Rückmeldung, "
+          "warum ein Hinweis nicht aufgegriffen wurde, erhalte sie fast nie.",
+     ["BA_LEITUNG"]),
+    ("p", "Herr Brenner ergänzt, dass sein Amtsleiter ihm ausdrücklich einen Tag pro Woche für "
+          "ämterübergreifende Arbeit freigehalten hat. Diese Rückendeckung sei entscheidend "
+          "gewesen, um an der Arbeitsgruppe mit dem Sozialamt dauerhaft teilnehmen zu können, "
+          "obwohl sich im Umweltamt die Vorgänge stapeln.",
+     ["TK_LEITUNG"]),
+    ("p", "Zur Personalsituation wird festgehalten, dass in allen Städten Stellen mit "
+          "Querschnittsbezug monatelang unbesetzt bleiben. Bewerberinnen und Bewerber "
+          "entschieden sich häufig für unbefristete Angebote anderer Arbeitgeber. Wer bleibt, "
+          "übernimmt die Aufgaben der offenen Stellen zusätzlich und ist entsprechend "
+          "überlastet.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Frau Seidel kritisiert, dass in Ellerbach Aufgaben oft ohne Rücksprache einzelnen "
+          "Beschäftigten zugewiesen werden. Ein Kollege aus dem Bauhof sei ohne Vorbereitung "
+          "zum Ansprechpartner für Klimaanpassung bestimmt worden. Solche Abordnungen ohne "
+          "Erklärung demotivierten und führten dazu, dass die Aufgabe nur nebenher erledigt "
+          "werde.",
+     ["BA_LEITUNG", "BA_RESSOURCEN"]),
+    ("p", "Frau Demir betont, dass viel vom persönlichen Einsatz einzelner Beschäftigter abhängt. "
+          "In Westerhagen habe eine Kollegin aus der Kämmerei aus eigenem Interesse begonnen, "
+          "Fördermittel für Klimaanpassung zu recherchieren, und damit zwei Projekte "
+          "ermöglicht. Ein solches Engagement lasse sich nicht anordnen, aber man könne es "
+          "sichtbar machen und würdigen.",
+     ["TK_SONST"]),
+    ("p", "Herr Yıldız fragt, warum Stellen mit Bezug zu Integration selten mit Menschen mit "
+          "eigener Migrationsgeschichte besetzt werden. Die Teilnehmenden räumen ein, dass die "
+          "Ausschreibungen oft Abschlüsse verlangen, die im Ausland erworben nicht anerkannt "
+          "werden. Hier sehe man Handlungsbedarf in den Personalämtern.",
+     ["BA_SONST"]),
+    ("h1", "4. Handlungsräume erweitern"),
+    ("h2", "4.1 Experimentierräume"),
+    ("p", "Herr Albrecht stellt die Leitfrage des Abschnitts vor: Welche Prozesse eignen sich, "
+          "um neue Formen der Zusammenarbeit im Kleinen auszuprobieren? Genannt werden "
+          "Schulhofumgestaltungen, die Planung von Quartiersplätzen und die Vorbereitung des "
+          "Hitzesommers, weil dort mehrere Ämter ohnehin beteiligt sind.",
+     ["TK_REFLEXION"]),
+    ("p", "Frau Lindqvist berichtet, dass der entsiegelte Schulhof in Lindenbrück im Mai "
+          "eröffnet wird. Die beteiligten Ämter haben vereinbart, nach einem halben Jahr "
+          "gemeinsam zurückzublicken: Was hat die Zusammenarbeit erleichtert, wo gab es "
+          "Reibung, und was soll beim nächsten Schulhof anders laufen? Die Ergebnisse sollen "
+          "in eine Checkliste münden.",
+     ["TK_REFLEXION"]),
+    ("p", "Herr Haddad berichtet von einem Versuch in Auenfeld, einen Quartiersplatz gemeinsam "
+          "mit Anwohnenden zu planen. Der Versuch sei in Teilen gescheitert, weil die "
+          "Beteiligung zu spät kam. Die Verwaltung habe aber offen ausgewertet, woran es lag, "
+          "und die Beteiligung beim nächsten Platz früher angesetzt.",
+     ["TK_REFLEXION"]),
+    ("p", "Frau Seidel gibt zu bedenken, dass Experimente in kleinen Verwaltungen schwer zu "
+          "rechtfertigen seien. Wenn etwas schiefgehe, werde sofort nach Verantwortlichen "
+          "gesucht; Fehler würden im Haus eher verschwiegen als besprochen. Unter diesen "
+          "Bedingungen probiere niemand freiwillig etwas Neues aus.",
+     ["BA_KULTUR"]),
+    ("p", "Herr Brenner verweist auf das Vergaberecht als Hürde. Um kleine Pilotaufträge etwa an "
+          "Landschaftsgärtner oder Übersetzungsbüros schnell zu vergeben, fehle es an "
+          "vereinfachten Verfahren; drei Angebote einzuholen dauere oft länger als das "
+          "Pilotprojekt selbst.",
+     ["BA_SONST"]),
+    ("h2", "4.2 Kooperation über die Verwaltung hinaus"),
+    ("p", "Frau Krüger berichtet, dass Auenfeld sich einem regionalen Netzwerk von "
+          "Klimaanpassungsmanagerinnen und -managern angeschlossen hat. Man treffe sich alle "
+          "zwei Monate, tausche Ausschreibungstexte und Erfahrungen aus und habe gemeinsam "
+          "eine Stellungnahme an das Land verfasst.",
+     ["TK_KOOPERATION"]),
+    ("p", "Herr Yıldız regt an, die Migrantenorganisationen nicht nur bei Hitzewarnungen, sondern "
+          "auch bei der Planung kühler Orte einzubeziehen. Viele Familien wüssten genau, wo es "
+          "im Sommer unerträglich wird, würden aber nie gefragt. Die Teilnehmenden nehmen den "
+          "Vorschlag auf.",
+     ["TK_KOOPERATION"]),
+    ("p", "Frau Demir berichtet von einer Kooperation mit der örtlichen Hochschule in "
+          "Westerhagen. Studierende haben in einem Seminar Temperaturmessungen in drei "
+          "Quartieren durchgeführt und mit Bewohnerinnen und Bewohnern über ihre Erfahrungen "
+          "mit Hitze gesprochen. Die Ergebnisse fließen in die Fortschreibung des "
+          "Klimaanpassungskonzepts ein.",
+     ["TK_KOOPERATION"]),
+    ("p", "Herr Haddad merkt an, dass Kooperationen mit Externen manchmal an der eigenen "
+          "Verwaltung scheitern. Vereine erhielten Antworten erst nach Wochen, Zuständigkeiten "
+          "wechselten ohne Mitteilung, und Zusagen würden nicht eingehalten. Das verspiele "
+          "Vertrauen, das mühsam aufgebaut wurde.",
+     ["BA_KOORDINATION"]),
+    ("h1", "5. Wissen sichern und weitergeben"),
+    ("p", "Frau Krüger stellt die Auswertung des Verwaltungstags in Auenfeld vor. Drei Viertel der "
+          "Teilnehmenden wünschen sich eine Wiederholung; besonders geschätzt wurden die "
+          "Thementische, an denen Ämter ihre Vorhaben erklärten. Der nächste Verwaltungstag ist "
+          "für den Herbst geplant und soll einen Schwerpunkt auf Hitze und soziale Lage haben.",
+     ["TK_WISSEN"]),
+    ("p", "Frau Lindqvist berichtet, dass das Übergabeverfahren für Projektstellen in "
+          "Lindenbrück erstmals angewendet wurde. Die Übergabemappe habe geholfen, sei aber "
+          "schnell veraltet, weil niemand sie nach dem Wechsel weiterpflegt. Wissen bleibe an "
+          "Personen gebunden, solange niemand dafür zuständig ist.",
+     ["TK_WISSEN", "BA_KOORDINATION"]),
+    ("p", "Herr Brenner sieht das Hauptproblem darin, dass vielen Beschäftigten schlicht nicht "
+          "bewusst ist, welche Bedeutung Klimaanpassung für ihr Fachgebiet hat. Im Tiefbau "
+          "gelte Hitze als Wetter, nicht als Planungsaufgabe. Solange dieses Verständnis fehle, "
+          "würden Hinweise aus dem Umweltamt als Störung erlebt.",
+     ["BA_WISSEN"]),
+    ("p", "Frau Demir schlägt vor, kurze Lernformate in bestehende Besprechungen einzubauen: zehn "
+          "Minuten zu einem Praxisbeispiel in der Amtsleiterrunde statt eines ganzen "
+          "Fortbildungstags. In Westerhagen habe man damit begonnen, und die Resonanz sei "
+          "besser als bei klassischen Schulungen.",
+     ["TK_WISSEN"]),
+    ("p", "Herr Yıldız ergänzt, dass auch die Verwaltung von den Communities lernen könne, "
+          "etwa darüber, wie Familien in beengten Wohnungen mit Hitze umgehen. Ein solcher "
+          "Austausch in beide Richtungen finde bisher kaum statt, weil die Verwaltung sich vor "
+          "allem als Absender von Informationen verstehe.",
+     ["TK_KOOPERATION", "TK_SYSTEM"]),
+    ("p", "Frau Seidel berichtet, dass in Ellerbach die Unterlagen zur Entwässerung inzwischen "
+          "digitalisiert wurden. Ein pensionierter Mitarbeiter habe dafür ehrenamtlich seine "
+          "Notizen erläutert. Dass dies nur durch Zufall und persönliche Bereitschaft möglich "
+          "war, zeige, wie wenig Wissenssicherung bisher geregelt sei.",
+     ["TK_SONST", "BA_WISSEN"]),
+    ("p", "Die Teilnehmenden diskutieren, ob ein gemeinsamer Leitfaden der vier Städte sinnvoll "
+          "wäre. Man einigt sich darauf, keinen weiteren umfangreichen Leitfaden zu schreiben, "
+          "sondern eine kurze Sammlung erprobter Beispiele mit Ansprechpersonen anzulegen, die "
+          "alle Städte nutzen und ergänzen können.",
+     ["TK_WISSEN", "TK_KOOPERATION"]),
+    ("h1", "6. Barrieren der Verstetigung"),
+    ("p", "Herr Haddad beschreibt die Verwaltungskultur als größte Bremse. In manchen Ämtern "
+          "werde jede neue Anforderung zunächst als Zumutung abgewehrt; man warte ab, ob sich "
+          "das Thema von selbst erledige. Mit Argumenten allein sei gegen diese Haltung wenig "
+          "auszurichten.",
+     ["BA_KULTUR"]),
+    ("p", "Frau Krüger ergänzt, dass Querschnittsthemen in der Hierarchie oft steckenbleiben. "
+          "Eine Anfrage an ein anderes Amt müsse über Amtsleitung und Dezernat laufen und "
+          "komme dann auf demselben Weg zurück. Für einfache Absprachen zwischen "
+          "Sachbearbeitenden sei dieser Dienstweg viel zu lang.",
+     ["BA_RESSORT"]),
+    ("p", "Frau Lindqvist berichtet, dass Integration in Lindenbrück immer noch als Aufgabe ihres "
+          "Büros gesehen wird, nicht als Aufgabe aller Ämter. Fachämter verwiesen Anfragen "
+          "von Migrantenorganisationen an sie weiter, auch wenn es um Baugenehmigungen oder "
+          "Grünflächen gehe.",
+     ["BA_RESSORT"]),
+    ("p", "Herr Brenner nennt als weitere Barriere, dass die Wirkung von Maßnahmen kaum gemessen "
+          "wird. Weil niemand auswertet, ob Trinkbrunnen, kühle Orte oder Hitzewarnungen "
+          "tatsächlich genutzt werden, fehlten Argumente in der Haushaltsberatung, und "
+          "Maßnahmen würden doppelt oder gar nicht umgesetzt.",
+     ["BA_KOORDINATION"]),
+    ("p", "Frau Demir weist darauf hin, dass die Haushaltssperre in Westerhagen alle neuen "
+          "freiwilligen Ausgaben stoppt. Auch Maßnahmen aus dem beschlossenen "
+          "Klimaanpassungskonzept dürften derzeit nicht begonnen werden, weil sie keine "
+          "gesetzliche Pflicht erfüllen.",
+     ["BA_PFLICHT"]),
+    ("p", "Frau Seidel ergänzt, dass in Ellerbach vielen Beschäftigten unklar sei, was "
+          "Klimaanpassung konkret für ihre Aufgaben bedeutet. Beispiele aus vergleichbar kleinen "
+          "Gemeinden fehlten; die Leitfäden des Landes seien auf Großstädte zugeschnitten.",
+     ["BA_WISSEN"]),
+    ("p", "Herr Yıldız beobachtet, dass manche Ämter Anliegen aus den Communities grundsätzlich "
+          "mit Skepsis begegnen. Vorschläge des Beirats würden als Einmischung verstanden und "
+          "nicht als Hinweis, den man prüfen sollte.",
+     ["BA_KULTUR"]),
+    ("p", "Frau Krüger weist auf die Lage nach dem Auslaufen von Förderprogrammen hin. In "
+          "Auenfeld seien zwei Projektstellen des Quartiersmanagements ersatzlos weggefallen; "
+          "die aufgebauten Kontakte zu den Nachbarschaftsinitiativen seien seither verwaist.",
+     ["BA_RESSOURCEN"]),
+    ("p", "Zum Abschluss des Abschnitts tragen die Teilnehmenden in einer Tabelle zusammen, was "
+          "in ihren Städten trägt und was fehlt.",
+     []),
+    ("table", [["Stadt", "Was trägt", "Was fehlt"],
+               ["Auenfeld", "Steuerungsgruppe zum Hitzeaktionsplan mit Geschäftsordnung",
+                "feste Stelle für die Koordination nach 2026"],
+               ["Lindenbrück", "Zusammenarbeit mit Migrationsbeirat und Moscheegemeinden bei Hitzewarnungen",
+                "Fortschreibung des Integrationskonzepts, aktive Lenkungsgruppe"],
+               ["Westerhagen", "Rückendeckung der Oberbürgermeisterin für die Stabsstelle",
+                "Mittel für Maßnahmen während der Haushaltssperre"],
+               ["Ellerbach", "kurze Wege und persönliche Bekanntschaft im Haus",
+                "geklärte Zuständigkeit für Regenwasser nach dem Umbau der Bauverwaltung"]],
+     [[], ["TK_GOVERNANCE", "BA_RESSOURCEN"], ["TK_KOOPERATION", "BA_KOORDINATION"],
+      ["TK_LEITUNG", "BA_PFLICHT"], ["TK_SONST", "BA_RESSORT"]]),
+    ("h1", "7. Ergebnisse der Dialogreihe"),
+    ("p", "Frau Hoffmeister fasst zusammen, dass sich in allen Städten seit Februar etwas bewegt "
+          "hat. Die Teilnehmenden schätzen vor allem, dass die Treffen Zeit zum Nachdenken über "
+          "die eigene Arbeit geboten haben. Diese Zeit fehle im Alltag; man wolle versuchen, "
+          "sie sich auch nach dem Ende der Reihe zu nehmen.",
+     ["TK_REFLEXION"]),
+    ("p", "Als wichtigste Erkenntnis halten die Teilnehmenden fest, dass Integration und "
+          "Klimaanpassung sich an vielen Stellen überschneiden: bei Hitze in Unterkünften, bei "
+          "der Ansprache verwundbarer Gruppen und bei der Gestaltung öffentlicher Räume. Wer "
+          "diese Verbindungen kennt, finde leichter Verbündete in anderen Ämtern.",
+     ["TK_SYSTEM"]),
+    ("p", "Die Teilnehmenden vereinbaren, sich auch ohne Begleitung durch das ISV zweimal im Jahr "
+          "digital auszutauschen. Die Einladung übernimmt reihum eine der vier Städte. Für das "
+          "erste Treffen im Herbst bringt Frau Seidel das Thema Zuständigkeiten nach "
+          "Verwaltungsumbauten ein.",
+     ["TK_KOOPERATION"]),
+    ("p", "Verabredungen: Das ISV versendet das Protokoll und die Beispielsammlung bis Ende April. "
+          "Frau Demir stellt die Vorlage für die Auswertung des Klima-Checks zur Verfügung. Das "
+          "erste selbst organisierte Treffen findet im Oktober 2025 statt.",
+     []),
+]
+
+
 VOWELS = set("aeiouyäöüAEIOUYÄÖÜ")
 NO_SPLIT = {"ch", "ck", "ph", "th", "qu", "sc"}
 
@@ -1455,6 +2495,82 @@ def render_md(blocks) -> str:
     return "\n".join(out)
 
 
+
+DOCX_DATE = (2025, 4, 9, 18, 30, 0)
+
+
+def render_docx(blocks, path: Path) -> None:
+    """Write protocol 3 with python-docx (Title, Heading 1/2, List Bullet, one table).
+
+    The file is made byte-reproducible: fixed core properties and zip timestamps.
+    """
+    import datetime as dt
+    import zipfile
+
+    import docx
+
+    doc = docx.Document()
+    for b in blocks:
+        kind = b[0]
+        if kind == "title":
+            doc.add_paragraph(b[1], style="Title")
+        elif kind == "h1":
+            doc.add_heading(b[1], level=1)
+        elif kind == "h2":
+            doc.add_heading(b[1], level=2)
+        elif kind == "p":
+            doc.add_paragraph(b[1])
+        elif kind == "list":
+            for item in b[1]:
+                doc.add_paragraph(item, style="List Bullet")
+        elif kind == "table":
+            rows = b[1]
+            table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+            table.style = "Table Grid"
+            for r, cells in enumerate(rows):
+                for k, text in enumerate(cells):
+                    table.cell(r, k).text = text
+                    if r == 0:
+                        for run in table.cell(r, k).paragraphs[0].runs:
+                            run.bold = True
+        else:
+            raise ValueError(kind)
+    when = dt.datetime(*DOCX_DATE)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "Lena Vogt (ISV)"
+    props.title = blocks[0][1]
+    props.created = props.modified = when
+    props.last_printed = when
+    props.revision = 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=DOCX_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    path.write_bytes(out.getvalue())
+
+
+def docx_units(blocks) -> tuple[int, list[tuple[int, list[str]]]]:
+    """Passage count and coded passages of a PROTOKOLL_3-style block list."""
+    units, n = [], 0
+    for b in blocks:
+        if b[0] in ("p", "list"):
+            n += 1
+            if b[2]:
+                units.append((n, b[2]))
+        elif b[0] == "table":
+            for codes in b[2]:
+                n += 1
+                if codes:
+                    units.append((n, codes))
+    return n, units
+
+
 # ---- passage counting (the rule documented in corpora/README.md) ----------
 TXT_HEADING = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 TXT_FURNITURE = re.compile(r"^(Seite \d+ von \d+|ISV-Dialogreihe .*)$")
@@ -1494,8 +2610,10 @@ def main() -> None:
 
     p1 = HERE / "protokoll_dialogtreffen_1.txt"
     p2 = HERE / "protokoll_dialogtreffen_2.md"
+    p3 = HERE / "protokoll_dialogtreffen_3.docx"
     p1.write_text(render_txt(PROTOKOLL_1), encoding="utf-8", newline="\n")
     p2.write_text(render_md(PROTOKOLL_2), encoding="utf-8", newline="\n")
+    render_docx(PROTOKOLL_3, p3)
 
     rng_b = random.Random(SEED + 1)
     out = [["segment_id", "source_id", "question", "passage", "coder", "codes"]]
@@ -1503,17 +2621,20 @@ def main() -> None:
         codes = gold[(lfd, q)]
         out.append([f"{lfd}#{q}", str(lfd), q, "", "anna", ";".join(codes)])
         out.append([f"{lfd}#{q}", str(lfd), q, "", "ben", ";".join(second_coder(codes, rng_b))])
+    units_by_file = []
     for path, blocks in ((p1, PROTOKOLL_1), (p2, PROTOKOLL_2)):
         n_pass = len(passages(path))
         n_src = sum(1 for b in blocks if b[0] in ("pre", "p"))
         assert n_pass == n_src, (path.name, n_pass, n_src)
-        for idx, codes in protocol_units(blocks):
+        units_by_file.append((path, protocol_units(blocks)))
+    units_by_file.append((p3, docx_units(PROTOKOLL_3)[1]))
+    for path, units in units_by_file:
+        for idx, codes in units:
             out.append([f"{path.stem}#{idx}", path.stem, "dialogprotokoll", str(idx), "anna", ";".join(codes)])
             out.append([f"{path.stem}#{idx}", path.stem, "dialogprotokoll", str(idx), "ben", ";".join(second_coder(codes, rng_b))])
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\n").writerows(out)
     (HERE / "codings_demo.csv").write_text(buf.getvalue(), encoding="utf-8", newline="")
-
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,4 @@
-"""The demo project: the bundled survey, two protocols, their codebooks and two coders' codings.
+"""The demo project: the bundled survey, three protocols, their codebooks and two coders' codings.
 
 The files live in the repository's ``corpora/`` and ``codebooks/`` folders (an editable
 install or a checkout finds them beside the package; ``QCA_DEMO_DATA`` can point elsewhere).
@@ -30,6 +30,7 @@ DEMO_SURVEY = "corpora/kommunalbefragung.csv"
 DEMO_PROTOCOLS = {
     "corpora/protokoll_dialogtreffen_1.txt": {"treffen": "1"},
     "corpora/protokoll_dialogtreffen_2.md": {"treffen": "2"},
+    "corpora/protokoll_dialogtreffen_3.docx": {"treffen": "3"},
 }
 DEMO_CODEBOOKS = ["codebooks/kommunalbefragung.yaml", "codebooks/dialogtreffen.yaml"]
 DEMO_CODINGS = "corpora/codings_demo.csv"
