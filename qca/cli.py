@@ -283,25 +283,12 @@ def codebook_export(project: str, output: str, version: int | None) -> None:
 
         write_qdc(book, output)
     elif output.lower().endswith((".yaml", ".yml")):
-        _write_text(output, dump_yaml(book))
+        from qca.fileio import write_text
+
+        write_text(output, dump_yaml(book))
     else:
         raise InputError(f"{output}: unknown codebook format; end the name in .yaml or .qdc")
     click.echo(f"wrote {output}")
-
-
-def _write_text(path: str, text: str) -> None:
-    from qca.errors import ExportError
-
-    target = Path(path)
-    if not target.parent.exists():
-        raise ExportError(f"{path}: folder {target.parent} does not exist; create it first")
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 @codebook.command(name="rename")
@@ -836,7 +823,9 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
         click.echo(text, nl=False)
         return
     if fmt != "csv":
-        _write_text(output, text or "")
+        from qca.fileio import write_text
+
+        write_text(output, text or "")
     click.echo(f"wrote {output}", err=True)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qca.errors import ExportError
+from qca.fileio import atomic_path
 from qca.store import Project
 
 __all__ = [
@@ -154,17 +155,7 @@ def write_csv(rows: Iterator[list[object]], path: Path | str | None) -> str | No
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         return buffer.getvalue()
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name such as {path}/codings.csv")
-    if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows(rows)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write ({exc.strerror}); check space and permissions") from None
+    with atomic_path(path, "codings.csv") as tmp, tmp.open("w", encoding="utf-8",
+                                                            newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
     return None

@@ -36,6 +36,7 @@ from matplotlib.ticker import PercentFormatter
 from qca.codebook import Category, Codebook
 from qca.counts import TOTAL, CountTable, counts_table
 from qca.errors import ExportError
+from qca.fileio import atomic_path
 from qca.store import Project
 
 if TYPE_CHECKING:
@@ -184,14 +185,7 @@ def write_figure(
     fmt = suffix[1:]
     metadata = {"png": {"Software": "qca"}, "svg": {"Date": None, "Creator": "qca"},
                 "pdf": {"CreationDate": None, "Creator": "qca"}}[fmt]
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with matplotlib.rc_context(_PRINT_RC):
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write ({exc.strerror}); check space and "
-                          "permissions") from None
+    with atomic_path(path) as tmp, matplotlib.rc_context(_PRINT_RC):
+        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata)
     return path
 

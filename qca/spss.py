@@ -39,6 +39,7 @@ from pathlib import Path
 
 from qca.errors import ExportError
 from qca.export import WIDE_FIXED, WIDE_TAIL, wide_rows, write_csv
+from qca.fileio import write_text
 from qca.store import Project
 
 __all__ = [
@@ -245,12 +246,5 @@ def write_spss(project: Project, out_dir: Path | str, coder: str) -> list[Path]:
     text = syntax(csv_path, header, formats, labels, categories, missing_text)
 
     write_csv(iter(rows), csv_path)
-    tmp = sps_path.with_name(f".{sps_path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8-sig", newline="\n")
-        tmp.replace(sps_path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{sps_path}: cannot write ({exc.strerror}); check space and "
-                          "permissions") from None
+    write_text(sps_path, text, encoding="utf-8-sig")
     return [csv_path, sps_path]

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qca.errors import ExportError
+from qca.fileio import atomic_path
 from qca.export import long_rows, wide_rows
 from qca.store import Project
 
@@ -146,12 +147,6 @@ def write_xlsx(project: Project, path: Path | str) -> Path:
     for coder in _coders_with_codings(project):
         title = sheet_title(f"Wide {coder}", wb.sheetnames)
         _fill_sheet(wb.create_sheet(title), wide_rows(project, coder))
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot write ({exc.strerror}); check space and "
-                          "permissions") from None
     return path

@@ -69,6 +69,7 @@ from typing import Literal
 from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
+from qca.fileio import write_bytes
 from qca.refi._xml import (
     CODEBOOK_NS,
     XmlProblem,
@@ -573,20 +574,6 @@ def write_qdc(book: Codebook, path: Path | str, *, language: str = "en") -> None
     """Write ``book`` as a REFI-QDA codebook file (replacing ``path`` atomically)."""
     path = Path(path)
     data = qdc_bytes(book, language=language)
-    write_atomically(path, data)
+    write_bytes(path, data)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            f"{path}: cannot write ({exc.strerror}); check the permissions and free space"
-        ) from None

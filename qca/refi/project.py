@@ -84,7 +84,8 @@ from qca.refi._xml import (
     serialize,
     xml_safe,
 )
-from qca.refi.codebook import QdcResult, codebook_from_element, codes_element, write_atomically
+from qca.fileio import write_bytes
+from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.store import Project, Segment, now
 
 __all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
@@ -244,7 +245,7 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    write_atomically(path, buffer.getvalue())
+    write_bytes(path, buffer.getvalue())
     return QdpxExport(path, len(sources), n_selections, n_codings, len(coders))
 
 

@@ -1,0 +1,57 @@
+"""Writing export files atomically: a reader never sees a half-written file.
+
+Every export writes to a hidden temporary file beside the target and renames it over the
+target only when writing succeeded; a failure leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from qca.errors import ExportError
+
+__all__ = ["atomic_path", "check_target", "write_bytes", "write_text"]
+
+
+def check_target(path: Path, example: str = "export") -> None:
+    """Refuse a target that is a folder or whose folder does not exist."""
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name such as {path}/{example}")
+    if not path.parent.exists():
+        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str, example: str = "export") -> Iterator[Path]:
+    """Yield a temporary path to write; it replaces ``path`` when the block succeeds.
+
+    Raises:
+        ExportError: The target is a folder, its folder is missing, or writing failed
+            (disk full, no permission); the target is then unchanged.
+    """
+    path = Path(path)
+    check_target(path, example)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(
+            f"{path}: cannot write ({exc.strerror or exc}); check free space and permissions"
+        ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: Path | str, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: Path | str, text: str, encoding: str = "utf-8") -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding=encoding, newline="\n")
