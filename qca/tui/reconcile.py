@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -27,6 +26,7 @@ from qca.codebook import Category
 from qca.errors import QcaError
 from qca.reconcile import Disagreement, disagreements, set_consensus
 from qca.store import Project
+from qca.tui.screens.help import HelpScreen
 
 __all__ = [
     "EditScreen",
@@ -105,30 +105,6 @@ class EditScreen(ModalScreen[frozenset[str] | None]):
         self.dismiss(frozenset(self.query_one(SelectionList).selected))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class _HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
-
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for keys, text in self.rows:
-            table.add_row(keys, text)
-        table.add_row("", "")
-        table.add_row("", "Taking a version or saving an edit stores the consensus at once, with "
-                          "the reason entered so far; a reason entered afterwards updates it.")
-        with VerticalScroll(id="rc-help", classes="rc-dialog") as box:
-            box.border_title = "Keys"
-            yield Static(table)
-
-    def action_close(self) -> None:
         self.dismiss(None)
 
 
@@ -352,7 +328,11 @@ class ReconcileScreen(Screen[None]):
             self.notify("every disagreement has a consensus")
 
     def action_help(self) -> None:
-        self.app.push_screen(_HelpScreen(self.HELP_ROWS))
+        self.app.push_screen(HelpScreen(
+            self.HELP_ROWS,
+            "Taking a version or saving an edit stores the consensus at once, with the reason "
+            "entered so far; a reason entered afterwards updates it.",
+            body_id="rc-help", body_classes="rc-dialog"))
 
 
 class ReconcileApp(App[None]):

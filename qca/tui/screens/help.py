@@ -18,9 +18,17 @@ class HelpScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape,question_mark,Q,q", "dismiss", "Close")]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    NOTE = ("Changes are saved the moment you press the key. Toggling a category keeps you "
+            "on the segment (several categories per segment are normal); Enter moves on. "
+            "Esc closes this help.")
+
+    def __init__(self, rows: list[tuple[str, str]], note: str | None = None, *,
+                 body_id: str = "help-body", body_classes: str = "dialog") -> None:
         super().__init__()
         self.rows = rows
+        self.note = self.NOTE if note is None else note
+        self.body_id = body_id
+        self.body_classes = body_classes
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -29,10 +37,8 @@ class HelpScreen(Dialog[None]):
         for keys, text in self.rows:
             table.add_row(keys, text)
         table.add_row("", "")
-        table.add_row("", "Changes are saved the moment you press the key. Toggling a category "
-                          "keeps you on the segment (several categories per segment are normal); "
-                          "Enter moves on. Esc closes this help.")
-        with VerticalScroll(id="help-body", classes="dialog") as body:
+        table.add_row("", self.note)
+        with VerticalScroll(id=self.body_id, classes=self.body_classes) as body:
             body.border_title = "Keys"
             yield Static(table)
 
