@@ -82,7 +82,8 @@ def project_status(project: Project) -> Status:
         (coder, q): n
         for coder, q, n in conn.execute(
             "SELECT c.coder, COALESCE(s.question, '(none)'), COUNT(DISTINCT c.segment_id) "
-            "FROM codings c JOIN segments s ON s.id = c.segment_id GROUP BY c.coder, s.question"
+            "FROM codings c JOIN segments s ON s.id = c.segment_id WHERE s.substantive "
+            "GROUP BY c.coder, s.question"
         )
     }
     flagged = {
