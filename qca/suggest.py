@@ -14,8 +14,16 @@ How a category is scored (all scores lie in 0..1):
   inside compounds such as ``Nutzungskonflikte``), and word vectors when a genuine spaCy
   model with vectors is installed. The blend becomes a share over the question's
   categories (a softmax), so a segment that matches nothing gets flat, low scores.
+  German negations (``nicht``, ``kein``, ``niemand``, ``kaum``, ``ohne`` ...) count as
+  content words here although they are stop words: they separate a barrier from a
+  strength. A protocol passage's innermost heading (``segments.heading``, e.g.
+  ``"5. Barrieren der Zusammenarbeit"``) is read with it, as a coder reads it: its
+  lemmas join the passage's TF-IDF features (not its fuzzy matches, not ``why``).
+  ``why`` of a passage with several sentences comes from the sentence most similar to
+  the category (``_SENTENCE_WEIGHT`` could mix that sentence's similarity into the score;
+  it is off, see there).
 * **Learned**: per question, one logistic regression per category on the same lemma and
-  character n-gram TF-IDF features, trained on the codings made so far.
+  character n-gram TF-IDF features (heading included), trained on the codings made so far.
 * **Blend**: ``w * learned + (1 - w) * cold`` with ``w = n / (n + PRIOR_EXAMPLES)``, ``n``
   the category's training examples, so a category few segments carry still shows up.
 
@@ -75,6 +83,17 @@ _EXACT_FIT_MAX = 2000
 _COMPOUND_MIN = 5
 _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+_SENTENCE_MIN = 4
+_SENTENCE_WEIGHT = 0.0
+"""Share of the best sentence's similarity in a long passage's cold score. Off: on the
+development coder's protocol codings it lowered cold top-3 (0.74 -> 0.72 at 0.5); the
+sentences still pick the words shown in ``why``."""
+_NEGATION = frozenset({
+    "nicht", "nie", "niemals", "niemand", "nichts", "kein", "keine", "keiner", "keines",
+    "keinem", "keinen", "ohne", "kaum", "nirgends", "weder",
+})
+"""German negations: stop words elsewhere, but here they tell a barrier from a strength."""
 
 
 @dataclass(frozen=True)
@@ -96,13 +115,57 @@ class Suggestion:
 
 def _content(feats: SegmentFeatures) -> list[tuple[str, str]]:
     """(surface word, folded lemma) of the words that carry content."""
-    stops = stop_words()
+    return [(t, f) for t, f, _ in _content_at(feats)]
+
+
+def _content_at(feats: SegmentFeatures) -> list[tuple[str, str, int]]:
+    """Like :func:`_content`, with each word's position among ``feats.tokens``."""
+    stops = stop_words() - _NEGATION
     out = []
-    for token, lemma in zip(feats.tokens, feats.lemmas):
+    for i, (token, lemma) in enumerate(zip(feats.tokens, feats.lemmas)):
         f = fold(lemma)
+        if fold(token) in _NEGATION:
+            f = fold(token)  # "keine" stays "keine", not the lemma "kein" (as in stop words)
         if len(f) >= 2 and f not in stops and any(c.isalpha() for c in f):
-            out.append((token, f))
+            out.append((token, f, i))
     return out
+
+
+def _sentences(text: str, feats: SegmentFeatures) -> tuple[np.ndarray, ...] | None:
+    """The positions in ``_content(feats)`` of each sentence's words; None for one sentence.
+
+    Sentences end at ``.!?;`` or a line break; a piece with fewer than ``_SENTENCE_MIN``
+    content words (an abbreviation such as ``Dr.``, a date, a list bullet) joins its
+    neighbour. Tokens are found in ``text`` in order to tell their sentence.
+    """
+    content = _content_at(feats)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if not starts or len(content) < 2 * _SENTENCE_MIN:
+        return None
+    sentence_of: list[int] = []
+    pos = s = 0
+    for token in feats.tokens:
+        i = text.find(token, pos)
+        if i >= 0:
+            pos = i + len(token)
+            while s < len(starts) and starts[s] <= i:
+                s += 1
+        sentence_of.append(s)
+    parts: list[list[int]] = []
+    last = -1
+    for k, (_, _, t) in enumerate(content):
+        if sentence_of[t] != last:
+            if parts and len(parts[-1]) < _SENTENCE_MIN:
+                pass  # too short to stand alone: keep filling it
+            else:
+                parts.append([])
+            last = sentence_of[t]
+        parts[-1].append(k)
+    if len(parts) > 1 and len(parts[-1]) < _SENTENCE_MIN:
+        parts[-2].extend(parts.pop())
+    if len(parts) < 2:
+        return None
+    return tuple(np.array(p, dtype=np.intp) for p in parts)
 
 
 def _word_ngrams(doc: list[str]) -> list[str]:
@@ -131,6 +194,7 @@ class _QuestionIndex:
     names: tuple[str, ...]
     row_of: dict[str, int]
     content: list[list[tuple[str, str]]]
+    parts: list[tuple[np.ndarray, ...] | None]  # per row: its sentences (see _sentences)
     word_vec: Any
     char_vec: Any
     word_names: Any  # feature names of word_vec (cached: computing them is O(features))
@@ -146,21 +210,42 @@ class _QuestionIndex:
     cat_vec: np.ndarray | None
     _cold_cache: dict[int, np.ndarray] = field(default_factory=dict)
 
-    def features_of(self, content: list[tuple[str, str]]) -> sparse.csr_matrix:
-        doc = [f for _, f in content]
+    def features_of(self, content: list[tuple[str, str]],
+                    heading: list[str] | None = None) -> sparse.csr_matrix:
+        """Word and character n-gram features of ``content`` plus ``heading``'s words."""
+        doc = [f for _, f in content] + (heading or [])
         xw = self.word_vec.transform([doc])
         xc = self.char_vec.transform([" ".join(doc)])
         return sparse.hstack([xw, xc], format="csr")
 
     def cold(self, row: int | None, content: list[tuple[str, str]],
-             x: sparse.csr_matrix, vec: np.ndarray | None) -> np.ndarray:
-        """Cold-start scores (a share over the question's categories)."""
+             x: sparse.csr_matrix, vec: np.ndarray | None,
+             parts: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+        """Cold-start scores (a share over the question's categories).
+
+        ``parts`` (the sentences, default: the row's) adds the best sentence's similarity,
+        so a long passage with one matching sentence is not diluted by the rest.
+        """
         if row is not None and row in self._cold_cache:
             return self._cold_cache[row]
+        if row is not None and parts is None:
+            parts = self.parts[row]
+        raw, _ = self._raw(content, x, vec, parts if _SENTENCE_WEIGHT else None)
+        z = np.exp((raw - raw.max()) / _TEMPERATURE)
+        share = z / z.sum()
+        if row is not None:
+            self._cold_cache[row] = share
+        return share
+
+    def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
+             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Blended similarity per category, and per category its best sentence (or None)."""
         xw, xc = x[:, : self.n_word], x[:, self.n_word:]
         s_word = (xw @ self.c_word.T).toarray().ravel()
         s_char = (xc @ self.c_char.T).toarray().ravel()
-        s_fuzzy, _ = self._fuzzy(content)
+        words, strength = self._strength(content)
+        s_fuzzy = self._fuzzy_share(words, strength)
         if vec is not None and self.cat_vec is not None:
             w = _COLD_WEIGHTS_VEC
             s_vec = np.clip(self.cat_vec @ vec, 0.0, 1.0)
@@ -168,23 +253,31 @@ class _QuestionIndex:
         else:
             w = _COLD_WEIGHTS
             raw = w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
-        z = np.exp((raw - raw.max()) / _TEMPERATURE)
-        share = z / z.sum()
-        if row is not None:
-            self._cold_cache[row] = share
-        return share
+        if not parts:
+            return raw, None
+        docs = [[content[i][1] for i in p] for p in parts]
+        sw = (self.word_vec.transform(docs) @ self.c_word.T).toarray()
+        sc = (self.char_vec.transform([" ".join(d) for d in docs]) @ self.c_char.T).toarray()
+        row_of_word = {f: i for i, f in enumerate(words)}
+        sf = np.vstack([self._fuzzy_share(
+            words, strength, [row_of_word[f] for f in dict.fromkeys(d) if f in row_of_word])
+            for d in docs])
+        raw_s = w["word"] * sw + w["char"] * sc + w["fuzzy"] * sf
+        if "vec" in w:  # sentences share the passage's vector similarity
+            raw_s = raw_s + w["vec"] * s_vec
+        best = raw_s.argmax(axis=0)
+        return (1 - _SENTENCE_WEIGHT) * raw + _SENTENCE_WEIGHT * raw_s.max(axis=0), best
 
-    def _fuzzy(self, content: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Per category: idf-weighted share of segment words found (fuzzily) among its words.
-
-        Also returns the per-word, per-category match strengths (for ``why``).
+    def _strength(self, content: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+        """The segment's distinct words (4+ letters) and, per word and category, how strongly
+        it matches (fuzzily) one of the category's words, weighted by icf.
         """
         from rapidfuzz import fuzz, process
 
         k = len(self.keys)
         words = list(dict.fromkeys(f for _, f in content if len(f) >= 4))
         if not words or not self.vocab_list:
-            return np.zeros(k), np.zeros((0, k))
+            return words, np.zeros((len(words), k))
         sim = process.cdist(words, self.vocab_list, scorer=fuzz.ratio,
                             score_cutoff=_FUZZY_RATIO, dtype=np.float32, workers=1) / 100.0
         for i, w in enumerate(words):
@@ -203,10 +296,27 @@ class _QuestionIndex:
         for c in range(k):
             cols = self.owner[c]
             strength[:, c] = (sim * cols).max(axis=1) if cols.any() else 0.0
-        weights = np.array([self.idf.get(w, 1.0) for w in words])
-        return (weights @ strength) / weights.sum(), strength
+        return words, strength
 
-    def why_cold(self, c: int, content: list[tuple[str, str]], x: sparse.csr_matrix) -> list[str]:
+    def _fuzzy_share(self, words: list[str], strength: np.ndarray,
+                     rows: list[int] | None = None) -> np.ndarray:
+        """Per category: idf-weighted share of the words (``rows`` of them) found in it."""
+        if rows is not None:
+            words, strength = [words[i] for i in rows], strength[rows]
+        if not words or not self.vocab_list:
+            return np.zeros(len(self.keys))
+        weights = np.array([self.idf.get(w, 1.0) for w in words])
+        return (weights @ strength) / weights.sum()
+
+    def why_cold(self, c: int, content: list[tuple[str, str]], x: sparse.csr_matrix,
+                 parts: tuple[np.ndarray, ...] | None = None,
+                 vec: np.ndarray | None = None) -> list[str]:
+        """The words behind category ``c``'s cold score, from its best sentence if any."""
+        if parts:
+            _, best = self._raw(content, x, vec, parts)
+            if best is not None:
+                content = [content[i] for i in parts[int(best[c])]]
+                x = self.features_of(content)
         contrib: dict[str, float] = {}
         xw = x[:, : self.n_word]
         cw = self.c_word[c]
@@ -215,12 +325,10 @@ class _QuestionIndex:
         for j, v in zip(prod.col, prod.data):
             for part in str(names[j]).split(" "):
                 contrib[part] = contrib.get(part, 0.0) + float(v)
-        words = list(dict.fromkeys(f for _, f in content if len(f) >= 4))
-        if words:
-            _, strength = self._fuzzy(content)
-            for i, w in enumerate(words):
-                if strength[i, c] > 0:
-                    contrib[w] = contrib.get(w, 0.0) + float(strength[i, c]) * 0.1
+        words, strength = self._strength(content)
+        for i, w in enumerate(words):
+            if strength[i, c] > 0:
+                contrib[w] = contrib.get(w, 0.0) + float(strength[i, c]) * 0.1
         return _surface(contrib, content)
 
 
@@ -237,6 +345,16 @@ def _surface(contrib: dict[str, float], content: list[tuple[str, str]], n: int =
         if len(out) >= n:
             break
     return out
+
+
+def _heading(heading: str | None) -> str:
+    """The innermost heading of a passage (``"A > B > C"`` → ``"C"``), or ``""``."""
+    return heading.rsplit(" > ", 1)[-1].strip() if heading else ""
+
+
+def _heading_words(head_feats: dict[str, SegmentFeatures], heading: str | None) -> list[str]:
+    h = _heading(heading)
+    return [f for _, f in _content(head_feats[f"@heading:{h}"])] if h else []
 
 
 def _kind_of(project: Project) -> dict[str, str]:
@@ -263,6 +381,8 @@ def build_indexes(
         for cat in book.codable_for_question(q):
             cat_texts[f"@category:{cat.key}"] = _category_text(cat, all_keys - {cat.key})
     cat_feats = text_features(project, cat_texts)
+    head_feats = text_features(project, {
+        f"@heading:{h}": h for h in {_heading(s.heading) for s in segments} if h})
     vectors = _vectors()
     out: dict[str | None, _QuestionIndex] = {}
     for q, segs in by_question.items():
@@ -271,7 +391,8 @@ def build_indexes(
             continue
         content = [_content(feats[s.id]) for s in segs]
         cat_content = [_content(cat_feats[f"@category:{c.key}"]) for c in cats]
-        docs = [[f for _, f in c] for c in content]
+        docs = [[f for _, f in c] + _heading_words(head_feats, s.heading)
+                for c, s in zip(content, segs)]
         cat_docs = [[f for _, f in c] for c in cat_content]
         word_vec = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, dtype=np.float32)
         char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
@@ -311,6 +432,7 @@ def build_indexes(
             names=tuple(c.name for c in cats),
             row_of={s.id: i for i, s in enumerate(segs)},
             content=content,
+            parts=[_sentences(s.text, feats[s.id]) for s in segs],
             word_vec=word_vec,
             char_vec=char_vec,
             word_names=names,
@@ -445,14 +567,17 @@ class SuggestionModel:
             return []
         row = index.row_of.get(segment.id)
         if row is not None and index.content[row] is not None:
-            content, x = index.content[row], index.x[row]
+            content, x, parts = index.content[row], index.x[row], index.parts[row]
             vec = index.seg_vec[row] if index.seg_vec is not None else None
         else:  # a segment imported after the model was built
             from qca.nlp import analyse
 
-            content = _content(analyse([segment.text])[0])
-            x, vec, row = index.features_of(content), None, None
-        cold = index.cold(row, content, x, vec)
+            feats = analyse([segment.text])[0]
+            content, parts = _content(feats), _sentences(segment.text, feats)
+            heading = ([f for _, f in _content(analyse([_heading(segment.heading)])[0])]
+                       if segment.heading else [])
+            x, vec, row = index.features_of(content, heading), None, None
+        cold = index.cold(row, content, x, vec, parts)
         learned = self.learned.get(segment.question)
         scores = _blend(cold, learned, x).ravel()
         order = np.argsort(-scores, kind="stable")[:top]
@@ -463,7 +588,8 @@ class SuggestionModel:
                 w = learned.n_pos[c] / (learned.n_pos[c] + PRIOR_EXAMPLES)
             why = _why_learned(index, learned, int(c), content, x) if w >= 0.5 else []
             if len(why) < 3:
-                why += [t for t in index.why_cold(int(c), content, x) if t not in why]
+                why += [t for t in index.why_cold(int(c), content, x, parts, vec)
+                        if t not in why]
             out.append(Suggestion(index.keys[c], index.names[c],
                                   float(min(1.0, max(0.0, scores[c]))), why[:5]))
         return out

@@ -250,3 +250,48 @@ def test_cli_suggest_has_help() -> None:
 
     res = CliRunner().invoke(cli, ["suggest", "--help"])
     assert res.exit_code == 0 and "--evaluate" in res.output and "--all-coders" in res.output
+
+
+def test_heading_informs_the_cold_start(tmp_path: Path) -> None:
+    """A passage that names no category leans on its (innermost) heading, as a coder does."""
+    proj = _project(tmp_path / "h.qca", BOOK, [
+        ("wunsch", "Dazu wurde lange gesprochen, alle waren sich am Ende einig."),
+        ("wunsch", "Dazu wurde lange gesprochen, alle waren sich am Ende einig."),
+    ])
+    with proj.transaction():
+        proj.conn.execute("UPDATE segments SET heading = 'Protokoll > 2. Radwege und Busse' "
+                          "WHERE id = 's#0'")
+        proj.conn.execute("UPDATE segments SET heading = 'Protokoll > 3. Bäume und Parks' "
+                          "WHERE id = 's#1'")
+    model = train_model(proj, "anna")
+    segs = {s.id: s for s in proj.segments()}
+    assert model.suggest(segs["s#0"])[0].code == "VERKEHR"
+    assert model.suggest(segs["s#1"])[0].code == "NATUR"
+    # the heading is context, not the passage's words: ``why`` never shows it
+    assert not {"Radwege", "Busse", "Bäume", "Parks"} & set(model.suggest(segs["s#0"])[0].why)
+    proj.close()
+
+
+def test_negations_are_features() -> None:
+    from qca.nlp import analyse
+    from qca.suggest import _content
+
+    words = {f for _, f in _content(analyse(["Niemand hat kaum Zeit, keine Stelle."])[0])}
+    assert {"niemand", "kaum", "keine"} <= words
+
+
+def test_why_comes_from_the_best_sentence_of_a_long_passage(tmp_path: Path) -> None:
+    long = ("Heute wurde im Ausschuss über viele Dinge gesprochen, die Stimmung war gut. "
+            "Frau Meier berichtet von sicheren Radwegen und neuen Bussen in der Innenstadt. "
+            "Danach ging es um Termine, Protokolle, Einladungen und die nächste Sitzung im Mai. "
+            "Herr Schulz erwähnt nebenbei Parks mit alten Bäumen.")
+    proj = _project(tmp_path / "l.qca", BOOK, [("wunsch", long)])
+    model = train_model(proj, "anna")
+    seg = proj.segments()[0]
+    index = model.indexes["wunsch"]
+    assert index.parts[0] is not None and len(index.parts[0]) >= 3
+    got = {s.code: s for s in model.suggest(seg)}
+    assert "VERKEHR" in got and "NATUR" in got  # one sentence each suffices for the top 3
+    assert {"Radwegen", "Bussen"} & set(got["VERKEHR"].why)
+    assert not {"Parks", "Bäumen"} & set(got["VERKEHR"].why)
+    proj.close()
