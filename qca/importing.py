@@ -42,12 +42,18 @@ _NON_SUBSTANTIVE = {
     "ist nicht bekannt", "mir nicht bekannt", "dito", "wie oben", "s oben", "vgl oben",
 }
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 # A pointer to another answer ("vgl. Frage 1", "siehe Antwort oben") says nothing itself.
 _REFERENCE = re.compile(r"^(siehe|vgl|s)( (frage|antwort|nr|oben|unten|vorherige\w*))+( \d+)?$")
 
 
+_LONGEST_EMPTY = 40  # no answer that says nothing is longer than this
+
+
 def is_substantive(text: str) -> bool:
     """False for answers such as "-", "k.A.", "weiß nicht" that carry no content."""
+    if len(text) > _LONGEST_EMPTY:
+        return True
     folded = unicodedata.normalize("NFC", text).casefold().strip()
     if folded in _NON_SUBSTANTIVE:
         return False
@@ -314,8 +320,7 @@ def _write(
         import_id = cur.lastrowid
         project.conn.executemany(
             "INSERT INTO sources (id, kind, name, variables, import_id) VALUES (?, ?, ?, ?, ?)",
-            [(sid, kind, path.name, json.dumps(sources[sid], ensure_ascii=False), import_id)
-             for sid in new_sources],
+            [(sid, kind, path.name, _to_json(sources[sid]), import_id) for sid in new_sources],
         )
         project.conn.executemany(
             "UPDATE sources SET variables = ? WHERE id = ?",
