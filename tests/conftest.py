@@ -98,3 +98,16 @@ def snapshot_db(path: Path) -> dict[str, list[tuple]]:
         return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
     finally:
         conn.close()
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``qca ARGS`` in-process; returns (exit code, stdout, stderr)."""
+    from qca.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -8,19 +8,9 @@ from pathlib import Path
 import click
 import pytest
 
-from qca.cli import cli, main
+from qca.cli import cli
 
-from conftest import SMALL_CODEBOOK, snapshot_db
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import SMALL_CODEBOOK, run_cli as run, snapshot_db
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from qca.agreement import report
-from qca.cli import cli, main
+from qca.cli import cli
 from qca.coding import set_coding
 from qca.store import Project
 
-from conftest import snapshot_db
+from conftest import run_cli as run, snapshot_db
 
 # Krippendorff (2011), section C: 4 observers, 12 units; empty = missing
 K2011_CSV = (
@@ -21,16 +21,6 @@ K2011_CSV = (
     "1,1,1,,1\n2,2,2,3,2\n3,3,3,3,3\n4,3,3,3,3\n5,2,2,2,2\n6,1,2,3,4\n"
     "7,4,4,4,4\n8,1,1,2,1\n9,2,2,2,2\n10,,5,5,5\n11,,,1,1\n12,,3,,\n"
 )
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
