@@ -22,8 +22,18 @@ How a category is scored (all scores lie in 0..1):
   ``why`` of a passage with several sentences comes from the sentence most similar to
   the category (``_SENTENCE_WEIGHT`` could mix that sentence's similarity into the score;
   it is off, see there).
-* **Learned**: per question, one logistic regression per category on the same lemma and
-  character n-gram TF-IDF features (heading included), trained on the codings made so far.
+* **Learned**: per question, on the same lemma and character n-gram TF-IDF features
+  (heading included) and the codings made so far, the mean of two learners:
+
+  - one logistic regression per category (its probability);
+  - a few-shot centroid (Rocchio) prototype per category: ``alpha * description +
+    beta * mean(coded segments) - gamma * mean(other segments)`` of unit vectors, negative
+    weights cut, with the textbook ``_ROCCHIO`` = (1, 0.75, 0.15); the description is the
+    category's cold-start text in the same feature space. A segment's cosine to each
+    prototype is rescaled to 0..1 over the question's categories (min-max). With few
+    examples per category (long protocol passages) the regression overfits; the centroid
+    stays close to the examples' common words (development coder, protocol top-3 after
+    100 codings 0.73 -> 0.77, survey 0.94 -> 0.95).
 * **Blend**: ``w * learned + (1 - w) * cold`` with ``w = n / (n + PRIOR_EXAMPLES)``, ``n``
   the category's training examples, so a category few segments carry still shows up.
 
@@ -79,6 +89,8 @@ _TEMPERATURE = 0.05
 _COLD_WEIGHTS = {"word": 0.4, "char": 0.3, "fuzzy": 0.3}
 _COLD_WEIGHTS_VEC = {"word": 0.35, "char": 0.25, "fuzzy": 0.25, "vec": 0.15}
 _FUZZY_RATIO = 85.0
+_ROCCHIO = (1.0, 0.75, 0.15)
+"""Rocchio's textbook alpha (description), beta (positives), gamma (negatives); not tuned."""
 _EXACT_FIT_MAX = 2000
 _COMPOUND_MIN = 5
 _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
@@ -209,6 +221,10 @@ class _QuestionIndex:
     seg_vec: np.ndarray | None
     cat_vec: np.ndarray | None
     _cold_cache: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def desc(self) -> sparse.csr_matrix:
+        """The categories' descriptions in the segments' (word + char) feature space."""
+        return sparse.hstack([self.c_word, self.c_char], format="csr")
 
     def features_of(self, content: list[tuple[str, str]],
                     heading: list[str] | None = None) -> sparse.csr_matrix:
@@ -483,14 +499,53 @@ class _Learned:
     intercept: np.ndarray
     n_pos: np.ndarray
     n_train: int
+    proto: np.ndarray | None = None  # categories × features, unit Rocchio prototypes
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
         z = np.asarray(x @ self.coef.T).reshape(x.shape[0], -1) + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
+    def centroid(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Cosine of each row of ``x`` to each prototype, rescaled to 0..1 per row."""
+        from sklearn.preprocessing import normalize
 
-def _fit(x: sparse.csr_matrix, y: np.ndarray) -> _Learned:
-    """One logistic regression per category; constant scores where a class is missing."""
+        if self.proto is None:
+            return np.zeros((x.shape[0], len(self.n_pos)))
+        s = np.asarray(normalize(x) @ self.proto.T).reshape(x.shape[0], -1)
+        lo, hi = s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)
+        return np.where(hi > lo, (s - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
+
+    def learned(self, x: sparse.csr_matrix) -> np.ndarray:
+        """The learned score: mean of the regression's probability and the centroid score."""
+        p = self.proba(x)
+        return p if self.proto is None else 0.5 * p + 0.5 * self.centroid(x)
+
+
+def _rocchio(x: sparse.csr_matrix, y: np.ndarray,
+             desc: sparse.csr_matrix | None) -> np.ndarray:
+    """Unit prototypes ``alpha·description + beta·mean(positives) − gamma·mean(negatives)``
+    of the unit rows of ``x`` and ``desc``, negative weights cut to zero."""
+    from sklearn.preprocessing import normalize
+
+    alpha, beta, gamma = _ROCCHIO
+    xn = normalize(x)
+    yf = y.astype(np.float32)
+    n_pos = yf.sum(axis=0)
+    pos_sum = np.asarray((xn.T @ yf).T)  # categories × features
+    all_sum = np.asarray(xn.sum(axis=0)).ravel()
+    pos = pos_sum / np.maximum(n_pos, 1.0)[:, None]
+    neg = (all_sum[None, :] - pos_sum) / np.maximum(len(yf) - n_pos, 1.0)[:, None]
+    proto = beta * pos - gamma * neg
+    if desc is not None:
+        proto += alpha * normalize(desc).toarray()
+    np.maximum(proto, 0.0, out=proto)
+    return normalize(proto).astype(np.float32)
+
+
+def _fit(x: sparse.csr_matrix, y: np.ndarray,
+         desc: sparse.csr_matrix | None = None) -> _Learned:
+    """One logistic regression per category (constant scores where a class is missing) and
+    the Rocchio prototypes (``desc``: the categories' descriptions, see :meth:`desc`)."""
     from sklearn.linear_model import LogisticRegression, SGDClassifier
 
     n, k = y.shape
@@ -512,13 +567,13 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray) -> _Learned:
         else:
             rate = (pos + 0.5) / (n + 1.0)
             intercept[c] = math.log(rate / (1 - rate))
-    return _Learned(coef, intercept, n_pos, n)
+    return _Learned(coef, intercept, n_pos, n, _rocchio(x, y, desc))
 
 
 def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> np.ndarray:
     if learned is None or learned.n_train == 0:
         return cold
-    p = learned.proba(x)
+    p = learned.learned(x)
     w = learned.n_pos / (learned.n_pos + PRIOR_EXAMPLES)
     return w * p + (1 - w) * cold
 
@@ -636,7 +691,7 @@ def train_model(
             continue
         rows = [index.row_of[s] for s in seg_ids]
         y = _labels(index, seg_ids, codes)
-        learned[q] = _fit(index.x[rows], y)
+        learned[q] = _fit(index.x[rows], y, index.desc())
         n_codings += len(seg_ids)
     return SuggestionModel(coder, widen, indexes, learned, project.codebook_version(),
                            n_codings, time.time())
@@ -832,7 +887,7 @@ def evaluate(
         for n in steps:
             if n >= len(seq):
                 break
-            learned = _fit(index.x[rows[:n]], y[:n]) if n else None
+            learned = _fit(index.x[rows[:n]], y[:n], index.desc()) if n else None
             scores = _blend(cold[n:], learned, index.x[rows[n:]])
             ranked = np.argsort(-scores, axis=1, kind="stable")
             truth = y[n:]

@@ -161,6 +161,25 @@ def test_learning_improves_on_a_separable_set(separable: Project) -> None:
     assert learned.top1 > cold.top1 + 0.3
 
 
+def test_centroid_learns_a_category_from_few_examples(separable: Project) -> None:
+    """The Rocchio prototypes rank by the coded examples even where the descriptions
+    ("Eins", "Zwei" ...) share no word with them; four examples per category suffice."""
+    import numpy as np
+
+    from qca.suggest import _fit
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    index = build_indexes(separable)["x"]
+    rows = np.array([index.row_of[f"s#{i}"] for i in range(len(truth))])
+    y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
+    learned = _fit(index.x[rows[:16]], y[:16], index.desc())
+    assert learned.proto is not None and learned.proto.shape[0] == len(index.keys)
+    scores = learned.centroid(index.x[rows[16:]])
+    assert scores.min() >= 0.0 and scores.max() <= 1.0
+    top1 = (scores.argmax(axis=1) == y[16:].argmax(axis=1)).mean()
+    assert top1 >= 0.9
+
+
 def test_evaluate_pools_by_kind(separable: Project) -> None:
     _code(separable, "anna", list(enumerate(separable.truth))[:60])  # type: ignore[attr-defined]
     curves = evaluate(separable, "anna", steps=(0, 25, 50, 100))
