@@ -359,6 +359,13 @@ class Session:
         self._refresh(sid)
         return change
 
+    def assign(self, category: str, origin: str = "manual") -> coding.Change | None:
+        """Assign ``category`` on the current segment (e.g. an accepted suggestion)."""
+        sid = self._require_current()
+        change = coding.set_coding(self.project, sid, category, self.coder, True, origin=origin)
+        self._refresh(sid)
+        return change
+
     def set_memo(self, memo: str) -> coding.Change | None:
         sid = self._require_current()
         return coding.set_memo(self.project, sid, self.coder, memo)

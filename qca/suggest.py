@@ -49,10 +49,12 @@ import atexit
 import math
 import multiprocessing
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -706,14 +708,35 @@ _worker_models: dict[tuple[str, str, bool], SuggestionModel] = {}
 
 
 def _training_pool() -> ProcessPoolExecutor:
-    """One spawned worker process for training, shared by the services of this process."""
+    """One spawned worker process for training, shared by the services of this process.
+
+    The pool and its worker are started here, at once: a running Textual app replaces
+    ``sys.stderr`` with an object that has no file descriptor, and multiprocessing passes
+    stderr's descriptor to the processes it starts (its resource tracker and the worker), so
+    the start borrows the interpreter's original stderr.
+    """
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1,
-                                        mp_context=multiprocessing.get_context("spawn"))
-            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+            saved = sys.stderr
+            sys.stderr = sys.__stderr__ or saved
+            try:  # creating the pool starts multiprocessing's resource tracker
+                pool = ProcessPoolExecutor(max_workers=1,
+                                           mp_context=multiprocessing.get_context("spawn"))
+                pool.submit(int)  # starts the worker process now
+            finally:
+                sys.stderr = saved
+            atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+            _pool = pool
         return _pool
+
+
+def _discard_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
 
 
 def _train_in_worker(path: str, coder: str, widen: bool) -> SuggestionModel:
@@ -799,11 +822,16 @@ class SuggestionService:
         """Train on the codings so far and swap the new model in (thread-safe)."""
         with self._train_lock:
             self._pending = 0
+            model = None
             if self.isolate and progress is None:
-                future = _training_pool().submit(
-                    _train_in_worker, str(self.project_path), self.coder, self.widen)
-                model = future.result()
-            else:
+                try:
+                    model = _training_pool().submit(
+                        _train_in_worker, str(self.project_path), self.coder, self.widen
+                    ).result()
+                except (BrokenProcessPool, OSError):
+                    # The worker died or could not start: train here rather than not at all.
+                    _discard_pool()
+            if model is None:
                 with Project.open(self.project_path) as project:
                     model = train_model(project, self.coder, widen=self.widen,
                                         indexes=_reusable(self._model, project),

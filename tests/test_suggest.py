@@ -314,3 +314,23 @@ def test_why_comes_from_the_best_sentence_of_a_long_passage(tmp_path: Path) -> N
     assert {"Radwegen", "Bussen"} & set(got["VERKEHR"].why)
     assert not {"Parks", "Bäumen"} & set(got["VERKEHR"].why)
     proj.close()
+
+
+def test_training_process_starts_while_stderr_has_no_descriptor() -> None:
+    """A running Textual app replaces sys.stderr with an object without a descriptor."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "class NoFd:\n"
+        "    def write(self, s): return len(s)\n"
+        "    def flush(self): pass\n"
+        "    def fileno(self): return -1\n"
+        "sys.stderr = NoFd()\n"
+        "from qca.suggest import _training_pool\n"
+        "print(_training_pool().submit(sum, [1, 2]).result())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=180)
+    assert result.stdout.strip() == "3", result.stderr

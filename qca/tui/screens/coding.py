@@ -15,6 +15,7 @@ them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -357,17 +358,8 @@ class CodingScreen(Screen[None]):
         if chosen.code in view.categories:
             self.notify(f"{chosen.name} is already assigned", timeout=3)
             return
-        session = self.session
-
-        def accept(sid: str) -> coding.Change | None:
-            change = coding.set_coding(session.project, sid, chosen.code, session.coder, True,
-                                       origin="suggestion")
-            # Session has no call for an origin other than manual; re-read the segment's
-            # state as Session.toggle does, so progress, marks and undo follow.
-            session._refresh(sid)
-            return change
-
-        self._code(accept, advance=self.auto_advance)
+        self._code(lambda: self.session.assign(chosen.code, origin="suggestion"),
+                   advance=self.auto_advance)
 
     # --- coding ----------------------------------------------------------------------------
 
@@ -401,16 +393,15 @@ class CodingScreen(Screen[None]):
 
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""
-        self._code(lambda sid: self.session.toggle(key), advance=advance)
+        self._code(lambda: self.session.toggle(key), advance=advance)
 
-    def _code(self, write, *, advance: bool) -> None:  # type: ignore[no-untyped-def]
-        """Run ``write(segment_id)`` (one committed change), then update what is shown."""
-        sid = self.session.current_id
-        if sid is None:
+    def _code(self, write: Callable[[], coding.Change | None], *, advance: bool) -> None:
+        """Run ``write()`` (one committed change on the current segment), then update the view."""
+        if self.session.current_id is None:
             self.notify("no segment is shown; change the filter with W", severity="warning")
             return
         try:
-            change = write(sid)
+            change = write()
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
