@@ -192,8 +192,11 @@ def pipeline_id() -> str:
     return f"offline-{lemmatizer}-{_dist_version(dist)}-{_OFFLINE_REVISION}"
 
 
-def pipeline_description() -> str:
-    """One line for ``qca status``; never loads spaCy."""
+def pipeline_description(short: bool = False) -> str:
+    """One line for ``qca status`` (``short``: a few words for the coding screen).
+
+    Never loads spaCy.
+    """
     pid = pipeline_id()
     if not pid.startswith("offline-"):
         name, _, version = pid.rpartition("-")
@@ -203,6 +206,8 @@ def pipeline_description() -> str:
                 vectors = " (vectors)"
         return f"{name} {version}{vectors}"
     lemmatizer = _offline_lemmatizer()
+    if short:
+        return f"offline German ({lemmatizer})"
     source = (f"simplemma {_dist_version('simplemma')}" if lemmatizer == "simplemma"
               else f"spaCy lookup table (spacy-lookups-data {_dist_version('spacy-lookups-data')})")
     return f"offline: spacy.blank('de') + sentencizer + {source} lemmas, umlaut/OCR repair"

@@ -21,13 +21,11 @@ __all__ = ["CodingApp", "make_app", "run_coding_app"]
 
 
 def _pipeline_description() -> str | None:
-    """The active NLP pipeline in a few words, if the NLP part of qca is there."""
+    """The active NLP pipeline in a few words."""
+    from qca.nlp import pipeline_description
+
     try:
-        from qca.nlp import pipeline_description  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    try:
-        return str(pipeline_description())
+        return pipeline_description(short=True)
     except Exception:  # an optional note must never stop coding
         return None
 
