@@ -50,13 +50,14 @@ class CountsScreen(Dialog[None]):
         self.query_one("#counts", VerticalScroll).focus()
         self.query_one("#counts-hint", Static).update(
             "V/Tab: group by the next variable · Esc closes")
-        self._refresh_counts()
+        self.call_after_refresh(self._refresh_counts)  # once the dialog has its size
 
     def _refresh_counts(self) -> None:
         body = self.query_one("#counts", VerticalScroll)
         grouped = f" · by {self.by}" if self.by else ""
         body.border_title = f"Counts · {self.question or 'all questions'} · {self.coder}{grouped}"
-        width = max(body.content_size.width or self.app.size.width - 8, 30)
+        # Leave room for the vertical scrollbar, which appears when the bars are long.
+        width = max((body.content_size.width or self.app.size.width - 8) - 2, 30)
         self._count(self.by, width)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
