@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import openpyxl
@@ -153,17 +152,15 @@ def test_unsupported_and_missing(tmp_path: Path) -> None:
     assert "sheet" in error(write(tmp_path / "s.csv", "a\n1\n"), sheet="Tabelle1")
 
 
-def test_large_file_is_fast(tmp_path: Path) -> None:
+def test_large_file_reads_completely(tmp_path: Path) -> None:
+    """100,000 rows come back in order with their row numbers (speed: bench/import_bench.py)."""
     path = tmp_path / "gross.csv"
     lines = ["lfd_nr;alter;geschlecht;ort;welle;antwort"]
     lines += [f'{i};{i % 80};w;Köln;2;"Mehr Radwege, weniger Autos {i}"' for i in range(100_000)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    start = time.perf_counter()
     table = read_table(path)
-    elapsed = time.perf_counter() - start
     assert len(table.rows) == 100_000 and table.row_numbers[-1] == 100_001
     assert table.rows[-1]["antwort"] == "Mehr Radwege, weniger Autos 99999"
-    assert elapsed < 2.0  # typically ~0.3 s; generous for a busy CI machine
 
 
 # --------------------------------------------------------------------------- xlsx
