@@ -62,7 +62,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from qca.codebook import Category, Codebook
+from qca.codebook import Category
 from qca.nlp import Progress, SegmentFeatures, ensure_features, fold, stop_words, text_features
 from qca.store import Project, Segment
 
