@@ -669,6 +669,9 @@ def export(project: str, fmt: str, coder: str | None, output: str | None) -> Non
     if fmt in ("xlsx", "spss", "qdpx"):
         if not output:
             raise InputError(f"--format {fmt} writes files; name the target with -o")
+        if coder and fmt != "spss":
+            raise InputError(f"--format {fmt} holds every coder; leave out --coder "
+                             "(it selects a coder for long, wide and spss)")
         with _project(project) as proj:
             if fmt == "xlsx":
                 from qca.xlsx import write_xlsx

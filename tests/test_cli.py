@@ -111,6 +111,8 @@ def _bad_cases():
          "unknown codebook format"),
         ("bad coder name", ["undo", "{p}", "--coder", "a;b"], "nothing to undo"),
         ("init over existing file", ["init", "{s}"], "exists already"),
+        ("coder with xlsx", ["export", "{p}", "--format", "xlsx", "--coder", "anna", "-o",
+                             "{d}/x.xlsx"], "holds every coder"),
     ]
 
 
