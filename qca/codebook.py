@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from qca.errors import CodebookError
+from qca.fileio import read_input
 
 __all__ = [
     "Category",
@@ -325,12 +326,7 @@ def codebook_to_dict(book: Codebook) -> dict[str, Any]:
 def load_yaml(path: Path | str) -> Codebook:
     """Read a codebook from a YAML file (format: ``codebooks/README.md``)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: file not found; check the path") from None
-    except OSError as exc:
-        raise CodebookError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    raw = read_input(path, CodebookError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

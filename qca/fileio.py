@@ -1,7 +1,8 @@
-"""Writing export files atomically: a reader never sees a half-written file.
+"""Reading the files a user names, and writing exports atomically.
 
 Every export writes to a hidden temporary file beside the target and renames it over the
-target only when writing succeeded; a failure leaves the target as it was.
+target only when writing succeeded; a failure leaves the target as it was, and a reader
+never sees a half-written file.
 """
 
 from __future__ import annotations
@@ -10,9 +11,26 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from qca.errors import ExportError
+from qca.errors import ExportError, QcaError
 
-__all__ = ["atomic_path", "check_target", "write_bytes", "write_text"]
+__all__ = ["atomic_path", "check_target", "read_input", "write_bytes", "write_text"]
+
+
+def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:
+    """The bytes of a file the user named, or ``error`` with a one-line reason.
+
+    ``folder_hint`` is what to tell a user who named a folder (default: the OS reason).
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: file not found; check the path") from None
+    except IsADirectoryError as exc:
+        if folder_hint is not None:
+            raise error(f"{path}: is a folder; {folder_hint}") from None
+        raise error(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
 
 
 def check_target(path: Path, example: str = "export") -> None:

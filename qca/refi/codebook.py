@@ -69,7 +69,7 @@ from typing import Literal
 from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
-from qca.fileio import write_bytes
+from qca.fileio import read_input, write_bytes
 from qca.refi._xml import (
     CODEBOOK_NS,
     XmlProblem,
@@ -462,14 +462,7 @@ def _read_meta(book_elem: ET.Element) -> dict | None:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise CodebookError(f"{path}: is a folder; choose a .qdc file") from None
-    except OSError as exc:
-        raise CodebookError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    data = read_input(path, CodebookError, folder_hint="choose a .qdc file")
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:

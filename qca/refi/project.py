@@ -84,7 +84,7 @@ from qca.refi._xml import (
     serialize,
     xml_safe,
 )
-from qca.fileio import write_bytes
+from qca.fileio import read_input, write_bytes
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.store import Project, Segment, now
 
@@ -296,12 +296,7 @@ def _coder_name(raw: str) -> str:
 
 
 def _open(path: Path) -> tuple[zipfile.ZipFile, ET.Element, bytes]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found; check the path") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    data = read_input(path, InputError)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
