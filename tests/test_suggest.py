@@ -180,6 +180,56 @@ def test_centroid_learns_a_category_from_few_examples(separable: Project) -> Non
     assert top1 >= 0.9
 
 
+def test_blend_is_a_share_over_the_questions_categories(separable: Project) -> None:
+    """Learned probabilities are made a share before mixing with the cold share: with the
+    same number of examples per category the blend sums to 1 per segment, however many
+    categories the regression finds likely."""
+    import numpy as np
+
+    from qca.suggest import _blend, _fit
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    index = build_indexes(separable)["x"]
+    rows = np.array([index.row_of[f"s#{i}"] for i in range(len(truth))])
+    y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
+    learned = _fit(index.x[rows[:40]], y[:40], index.desc())
+    assert list(learned.n_pos) == [10, 10, 10, 10]
+    assert (abs(learned.learned(index.x[rows[40:]]).sum(axis=1) - 1.0) > 0.2).any()
+    cold = np.vstack([index.cold(int(r), index.content[r], index.x[r], None) for r in rows[40:]])
+    blend = _blend(cold, learned, index.x[rows[40:]])
+    assert np.allclose(blend.sum(axis=1), 1.0)
+    assert blend.min() >= 0.0
+
+
+def test_replay_takes_another_scorer(separable: Project) -> None:
+    """bench/suggest_learners.py compares learners through replay's scorer."""
+    import numpy as np
+
+    from qca.suggest import replay
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    _code(separable, "anna", list(enumerate(truth)))
+
+    seen = []
+
+    def recording(index, train, y, test, cold):  # type: ignore[no-untyped-def]
+        seen.append((len(train), y.shape, len(test), cold.shape))
+        return cold
+
+    def oracle(index, train, y, test, cold):  # type: ignore[no-untyped-def]
+        keys = list(index.keys)
+        ids = {r: s for s, r in index.row_of.items()}
+        out = np.zeros((len(test), len(keys)))
+        for i, r in enumerate(test):
+            out[i, keys.index(truth[int(ids[int(r)].split("#")[1])])] = 1.0
+        return out
+
+    (curve, *_) = replay(separable, "anna", steps=(0, 40), scorer=oracle)
+    assert [p.top1 for p in curve.points] == [1.0, 1.0]
+    replay(separable, "anna", steps=(0, 40), scorer=recording)
+    assert seen == [(0, (0, 4), 160, (160, 4)), (40, (40, 4), 120, (120, 4))]
+
+
 def test_evaluate_pools_by_kind(separable: Project) -> None:
     _code(separable, "anna", list(enumerate(separable.truth))[:60])  # type: ignore[attr-defined]
     curves = evaluate(separable, "anna", steps=(0, 25, 50, 100))
