@@ -143,26 +143,6 @@ def resolve_coder(project: Project, coder: str | None) -> str:
     return choose_coder(project, coder, what="counts are")
 
 
-def _check_question(project: Project, question: str | None) -> None:
-    if question is None:
-        return
-    questions = project.questions()
-    if question not in questions:
-        listed = ", ".join(questions) or "none yet"
-        raise InputError(f"question {question!r} is not in {project.path.name}; "
-                         f"questions are: {listed}")
-
-
-def _check_variable(project: Project, by: str | None) -> None:
-    if by is None:
-        return
-    names = project.variable_names()
-    if by not in names:
-        listed = ", ".join(names) or "none (import a survey with variables first)"
-        raise InputError(f"variable {by!r} is not in {project.path.name}; "
-                         f"variables are: {listed}")
-
-
 def _scope(book: Codebook, question: str | None) -> list[Category]:
     return book.for_question(question) if question is not None else list(book.walk())
 
@@ -188,8 +168,8 @@ def counts_table(
         The table; rows are ordered by category (codebook order, then the ``total`` row)
         and, within a category, by group (then ``total``).
     """
-    _check_variable(project, by)
-    _check_question(project, question)
+    project.require_variables([by] if by is not None else [])
+    project.require_question(question)
     coder = resolve_coder(project, coder)
     book = project.codebook()
     cats = _scope(book, question)

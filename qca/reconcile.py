@@ -63,8 +63,7 @@ def disagreements(
     ``category`` keeps the disagreements about that category: some coder assigned it and
     another coder who coded the segment did not.
     """
-    if question is not None and question not in project.questions():
-        raise CodingError(f"question {question!r} is not in the project")
+    project.require_question(question)
     if category is not None and project.codebook().get(category) is None:
         raise CodingError(f"category {category!r} is not in the codebook; see 'qca codebook show'")
     sets = coded_sets(project, question, include_nonsubstantive)

@@ -82,9 +82,7 @@ class _Selection:
 def _selected_segments(
     project: Project, question: str | None, include_nonsubstantive: bool
 ) -> list[tuple[str, str | None]]:
-    if question is not None and question not in project.questions():
-        known = ", ".join(project.questions()) or "none"
-        raise CodingError(f"question {question!r} is not in the project (questions: {known})")
+    project.require_question(question)
     sql = "SELECT id, question FROM segments WHERE 1=1"
     params: list[Any] = []
     if question is not None:

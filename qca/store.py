@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +28,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from qca.codebook import Category, Codebook, codebook_from_dict, codebook_to_dict
-from qca.errors import CodebookError, ProjectError, QcaError
+from qca.errors import CodebookError, InputError, ProjectError, QcaError
 
 __all__ = [
     "APPLICATION_ID",
@@ -625,6 +625,27 @@ class Project:
             "GROUP BY question ORDER BY MIN(seq)"
         )
         return [r[0] for r in rows]
+
+    def require_question(self, question: str | None) -> None:
+        """Raise :class:`InputError` naming the known questions unless ``question`` (a
+        question a command or screen was asked to show) has segments here; None passes."""
+        if question is None:
+            return
+        questions = self.questions()
+        if question not in questions:
+            listed = ", ".join(questions) or "none yet (import a survey or protocol first)"
+            raise InputError(f"question {question!r} is not in {self.path.name}; "
+                             f"questions are: {listed}")
+
+    def require_variables(self, names: Iterable[str]) -> None:
+        """Raise :class:`InputError` naming the known variables unless every one of
+        ``names`` is a variable of this project's sources."""
+        known = self.variable_names()
+        for name in names:
+            if name not in known:
+                listed = ", ".join(known) or "none (import a survey with variables first)"
+                raise InputError(f"variable {name!r} is not in {self.path.name}; "
+                                 f"variables are: {listed}")
 
     def next_seq(self) -> int:
         row = self.conn.execute("SELECT MAX(seq) FROM segments").fetchone()

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from qca.coding import set_coding
-from qca.errors import CodingError
+from qca.errors import CodingError, QcaError
 from qca.reliability import agreement, confusion_table, reliability_data
 from qca.store import Project
 
@@ -140,10 +140,10 @@ def test_confusion_pairs_and_unpaired_codes(multi: Project) -> None:
     ({"coders": ["anna"]}, "at least 2 coders"),
     ({"coders": ["anna", "zoe"]}, "'zoe' has no codings"),
     ({"coders": ["anna", "anna"]}, "named twice"),
-    ({"question": "nope"}, "question 'nope' is not in the project"),
+    ({"question": "nope"}, "question 'nope' is not in test.qca; questions are: chancen, "),
 ])
 def test_bad_selection(multi: Project, kwargs: dict, message: str) -> None:
-    with pytest.raises(CodingError, match=message):
+    with pytest.raises(QcaError, match=message):
         agreement(multi, **kwargs)
 
 
