@@ -372,9 +372,9 @@ async def test_disk_errors_become_notifications(project_path, monkeypatch):
 
 
 def test_factory_rejects_unknown_question_and_variable(project_path):
-    with pytest.raises(InputError, match="questions: chancen"):
+    with pytest.raises(InputError, match="questions are: chancen"):
         make_app(project_path, "anna", question="nope")
-    with pytest.raises(InputError, match="variables: amt"):
+    with pytest.raises(InputError, match="variables are: amt"):
         make_app(project_path, "anna", where=["bezirk=Nord"])
 
 

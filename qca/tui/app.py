@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 
-from qca.errors import InputError, QcaError
+from qca.errors import QcaError
 from qca.session import SegmentFilter, Session, parse_where
 from qca.store import Project
 from qca.tui.screens.coding import CodingScreen
@@ -102,13 +102,8 @@ def make_app(
     segment_filter = SegmentFilter(question=question, where=parse_where(where), status=status)
     project = Project.open(path)
     try:
-        if question is not None and question not in project.questions():
-            known = ", ".join(project.questions()) or "none"
-            raise InputError(f"question {question!r} is not in the project; questions: {known}")
-        unknown = [k for k, _ in segment_filter.where if k not in project.variable_names()]
-        if unknown:
-            known = ", ".join(project.variable_names()) or "none"
-            raise InputError(f"variable {unknown[0]!r} is not in the project; variables: {known}")
+        project.require_question(question)
+        project.require_variables(k for k, _ in segment_filter.where)
         session = Session(project, coder, segment_filter)
     except BaseException:
         project.close()
