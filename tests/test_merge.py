@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from qca.coding import set_coding, set_flag, set_memo
+from qca.coding import set_coding, set_flag, set_memo, undo
 from qca.errors import CodebookError, CodingError, ProjectError
 from qca.merge import merge_project
+from qca.reconcile import set_consensus
 from qca.store import Project
 
 from conftest import snapshot_db
@@ -65,6 +66,118 @@ def test_conflicts_are_reported_not_overwritten(survey_project: Project) -> None
     assert result.written and result.codings_added == 1 and len(result.conflicts) == 1
     anna = {(c.segment_id, c.category) for c in survey_project.codings(coder="anna")}
     assert anna == {("1#chancen", "CH_REFL"), ("2#chancen", "CH_ZUS")}
+
+
+def codes(project: Project, coder: str, segment: str = "1#chancen") -> set[str]:
+    return {c.category for c in project.codings(coder=coder, segment_id=segment)}
+
+
+def test_removal_of_all_codes_is_applied(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(survey_project, "1#chancen", "MEMO", "anna", True, memo="Beispiel")
+    set_coding(survey_project, "1#chancen", "CH_REFL", "ben", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "CH_REFL", "anna", False)
+        set_coding(other, "1#chancen", "MEMO", "anna", False)
+        set_coding(other, "2#chancen", "CH_ZUS", "anna", True)
+    dry = merge_project(survey_project, path, dry_run=True)
+    assert not dry.written and dry.codings_removed == 2 and codes(survey_project, "anna") == {"CH_REFL", "MEMO"}
+    result = merge_project(survey_project, path, actor="lead")
+    assert result.written and not result.conflicts
+    assert (result.codings_added, result.codings_removed, result.identical) == (1, 2, 1)
+    assert result.coders == ["anna"] and "2 codings removed" in result.summary()
+    assert codes(survey_project, "anna") == set() and codes(survey_project, "ben") == {"CH_REFL"}
+    assert codes(survey_project, "anna", "2#chancen") == {"CH_ZUS"}
+    event = survey_project.events(actor="lead")[-1]
+    assert event.action == "merge" and event.after["codings_removed"] == 2
+    # the log keeps what was removed, memo included
+    assert {(r["category"], r["memo"]) for r in event.before["removed"]} == {("CH_REFL", ""), ("MEMO", "Beispiel")}
+    # merging again: both files agree, nothing to do
+    again = merge_project(survey_project, path)
+    assert again.codings_removed == 0 and not again.conflicts and again.identical == 3
+
+
+@pytest.mark.parametrize("change_here", [
+    lambda p: set_coding(p, "1#chancen", "CH_ZUS", "anna", True),  # anna added a code here
+    lambda p: (set_coding(p, "1#chancen", "CH_REFL", "anna", False),  # removed and coded again:
+               set_coding(p, "1#chancen", "CH_REFL", "anna", True)),  # same set, still a change
+], ids=["added-here", "recoded-here"])
+def test_removal_against_our_later_change_is_a_conflict(survey_project: Project, change_here) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "CH_REFL", "anna", False)
+        set_coding(other, "2#chancen", "CH_ZUS", "anna", True)
+    change_here(survey_project)
+    mine = codes(survey_project, "anna")
+    before = snapshot_db(survey_project.path)
+    result = merge_project(survey_project, path)
+    assert not result.written and result.codings_removed == 0 and len(result.conflicts) == 1
+    conflict = result.conflicts[0]
+    assert (conflict.segment_id, conflict.coder, conflict.kind) == ("1#chancen", "anna", "codings")
+    assert conflict.ours == mine and conflict.theirs == frozenset()
+    assert snapshot_db(survey_project.path) == before  # nothing written
+
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.written and result.codings_added == 1 and len(result.conflicts) == 1
+    assert codes(survey_project, "anna") == mine  # ours kept
+    assert codes(survey_project, "anna", "2#chancen") == {"CH_ZUS"}
+
+
+def test_partial_removal_of_an_unchanged_set_is_applied(survey_project: Project) -> None:
+    # formerly a conflict ({CH_REFL, CH_ZUS} here, {CH_REFL} there); the log proves it a removal
+    for cat in ("CH_REFL", "CH_ZUS"):
+        set_coding(survey_project, "1#chancen", cat, "anna", True)
+        set_coding(survey_project, "2#chancen", cat, "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", False)  # a plain removal
+        set_coding(other, "2#chancen", "CH_ZUS", "anna", False)  # removal and an addition:
+        set_coding(other, "2#chancen", "MEMO", "anna", True)  # still a conflict
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.codings_removed == 1 and result.codings_added == 0
+    assert [(c.segment_id, c.theirs) for c in result.conflicts] == [("2#chancen", {"CH_REFL", "MEMO"})]
+    assert codes(survey_project, "anna") == {"CH_REFL"}
+    assert codes(survey_project, "anna", "2#chancen") == {"CH_REFL", "CH_ZUS"}
+
+
+def test_only_removals_after_the_copy_count(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", False)  # before the copy
+    set_coding(survey_project, "2#chancen", "CH_ZUS", "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        undo(other, "anna")  # undoes coding 2#chancen from before the copy: a removal there
+        set_coding(other, "3#chancen", "CH_ZUS", "anna", True)  # coded and removed again
+        set_coding(other, "3#chancen", "CH_ZUS", "anna", False)
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)  # coded here after the copy
+    result = merge_project(survey_project, path)
+    assert result.written and not result.conflicts and result.codings_removed == 1
+    assert codes(survey_project, "anna") == {"CH_REFL"}
+    assert codes(survey_project, "anna", "2#chancen") == set()
+
+
+def test_removal_merged_once_is_not_applied_again(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "CH_REFL", "anna", False)
+    assert merge_project(survey_project, path).codings_removed == 1
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)  # anna changes her mind here
+    result = merge_project(survey_project, path)
+    assert not result.written and [c.ours for c in result.conflicts] == [{"CH_REFL"}]
+    assert codes(survey_project, "anna") == {"CH_REFL"}
+
+
+def test_consensus_removal_is_applied(survey_project: Project) -> None:
+    set_consensus(survey_project, "1#chancen", ["CH_REFL", "CH_ZUS"], lead="lea")
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_consensus(other, "1#chancen", [], lead="lea", reason="doch nichts")
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.codings_removed == 2 and codes(survey_project, "consensus") == set()
+    assert [(c.coder, c.kind) for c in result.conflicts] == [("consensus", "note")]  # the reason
 
 
 def test_unknown_segment_is_an_error_and_nothing_changes(survey_project: Project) -> None:
