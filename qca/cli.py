@@ -745,9 +745,7 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
     from qca.suggest import evaluate, suggest_for_coder
 
     with _project(project) as proj, _progressbar("analysing segments") as progress:
-        if question is not None and question not in proj.questions():
-            raise InputError(f"no segments of question {question!r}; questions are: "
-                             f"{', '.join(proj.questions()) or 'none yet'}")
+        proj.require_question(question)
         if evaluate_:
             curves = evaluate(proj, coder, progress=progress)
             if question is not None:
