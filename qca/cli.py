@@ -598,9 +598,11 @@ def _echo_confusion(conf: Any) -> None:
 def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, actor: str) -> None:
     """Bring in the codings, memos and flags of OTHER, a copy of PROJECT a coder worked on.
 
-    Segments are matched by id. Codings of a coder on a segment that differ between the two
-    files are conflicts: they are listed and never overwritten, and with any conflict nothing
-    is merged unless --skip-conflicts.
+    Segments are matched by id. Codes the coder removed in OTHER (read from its log) are
+    removed here too if PROJECT still has the codes OTHER had when it was copied. Codings of
+    a coder on a segment that differ between the two files otherwise are conflicts: they are
+    listed and never overwritten, and with any conflict nothing is merged unless
+    --skip-conflicts.
     """
     from qca.errors import CodingError
     from qca.merge import merge_project
@@ -612,8 +614,9 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
         click.echo(f"conflict: {conflict.describe()}", err=True)
     if dry_run:
         click.echo(f"dry run: would add {result.codings_added} codings and {result.notes_added} "
-                   f"notes of {', '.join(result.coders) or 'no coder'}; {result.identical} "
-                   f"identical; {len(result.conflicts)} conflicts")
+                   f"notes and remove {result.codings_removed} codings of "
+                   f"{', '.join(result.coders) or 'no coder'}; {result.identical} identical; "
+                   f"{len(result.conflicts)} conflicts")
         return
     if result.conflicts and not skip_conflicts:
         raise CodingError(

@@ -144,6 +144,29 @@ def test_merge_cli(capsys, coded: Path) -> None:
     assert code == 0 and "1 codings" in out and "carla" in out and "1 conflicts left" in out
 
 
+def test_merge_cli_removals(capsys, coded: Path) -> None:
+    copy = coded.with_name("copy.qca")
+    shutil.copy(coded, copy)
+    with Project.open(copy) as other:
+        set_coding(other, "4#chancen", "CH_ZUS", "anna", False)  # anna removed all her codes
+        set_coding(other, "4#chancen", "MEMO", "anna", False)
+        set_coding(other, "1#chancen", "CH_REFL", "ben", False)  # ben too, but ...
+    with Project.open(coded) as proj:
+        set_coding(proj, "1#chancen", "CH_ZUS", "ben", True)  # ... he coded on here meanwhile
+    before = snapshot_db(coded)
+    code, out, err = run(capsys, "merge", str(coded), str(copy), "--dry-run")
+    assert code == 0 and "and remove 2 codings of anna" in out and "1 conflicts" in out
+    code, out, err = run(capsys, "merge", str(coded), str(copy))
+    assert code != 0 and "conflict: 1#chancen ben codings: here {CH_REFL, CH_ZUS}, other {}" in err
+    assert snapshot_db(coded) == before
+    code, out, err = run(capsys, "merge", str(coded), str(copy), "--skip-conflicts")
+    assert code == 0 and "2 codings removed of anna" in out and "1 conflicts left" in out
+    with Project.open(coded) as proj:
+        assert proj.codings(coder="anna", segment_id="4#chancen") == []
+        assert {c.category for c in proj.codings(coder="ben", segment_id="1#chancen")} == {
+            "CH_REFL", "CH_ZUS"}
+
+
 def test_reconcile_cli_without_terminal(capsys, coded: Path) -> None:
     code, out, err = run(capsys, "reconcile", str(coded), "--lead", "lea")
     assert code == 0, err
