@@ -111,6 +111,10 @@ _NEGATION = frozenset({
     "keinem", "keinen", "ohne", "kaum", "nirgends", "weder",
 })
 """German negations: stop words elsewhere, but here they tell a barrier from a strength."""
+_TITLES = frozenset({"Frau", "Herr", "Herrn"})
+_DEGREES = frozenset({"Dr.", "Dr", "Prof.", "Prof"})
+"""A word after ``Frau``/``Herr`` (``Frau Dr. Seidel``) is a person's name: protocols name
+their speakers, and a suggestion must not depend on who said something."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ class Suggestion:
 
 
 def _content(feats: SegmentFeatures) -> list[tuple[str, str]]:
-    """(surface word, folded lemma) of the words that carry content."""
+    """(surface word, folded lemma) of the words that carry content (no speakers' names)."""
     return [(t, f) for t, f, _ in _content_at(feats)]
 
 
@@ -139,7 +143,12 @@ def _content_at(feats: SegmentFeatures) -> list[tuple[str, str, int]]:
     """Like :func:`_content`, with each word's position among ``feats.tokens``."""
     stops = stop_words() - _NEGATION
     out = []
+    after_title = False
     for i, (token, lemma) in enumerate(zip(feats.tokens, feats.lemmas)):
+        named = after_title and token[:1].isupper() and token not in _DEGREES
+        after_title = token in _TITLES or (after_title and token in _DEGREES)
+        if named:
+            continue  # a speaker's name (see _TITLES)
         f = fold(lemma)
         if fold(token) in _NEGATION:
             f = fold(token)  # "keine" stays "keine", not the lemma "kein" (as in stop words)

@@ -230,6 +230,33 @@ def test_replay_takes_another_scorer(separable: Project) -> None:
     assert seen == [(0, (0, 4), 160, (160, 4)), (40, (40, 4), 120, (120, 4))]
 
 
+def test_who_spoke_does_not_steer_suggestions(tmp_path: Path) -> None:
+    """Speakers' names (after Frau/Herr, also with Dr./Prof.) are no features: a passage
+    ranks the same whoever said it, and its ``why`` never names a person."""
+    speakers = {"K1": "Frau Seidel", "K2": "Frau Haddad", "K3": "Herr Dr. Krüger",
+                "K4": "Herr Dr. Yildiz"}
+    rng = random.Random(3)
+    texts, truth = [], []
+    for i in range(40):
+        key = f"K{i % 4 + 1}"
+        words = rng.sample(WORDS[key], 3)
+        texts.append(("x", f"{speakers[key]} sagt: {' '.join(words)}."))
+        truth.append(key)
+    texts += [("x", f"{who} sagt: Tulpe Rose Nelke.") for who in speakers.values()]
+    proj = _project(tmp_path / "speakers.qca", BLIND_BOOK, texts)
+    try:
+        _code(proj, "anna", list(enumerate(truth)))
+        model = train_model(proj, "anna")
+        ranked = [model.suggest(seg, top=4) for seg in proj.segments()[40:]]
+        assert all(r[0].code == "K2" for r in ranked)
+        same = [tuple((x.code, round(x.score, 9)) for x in r) for r in ranked]
+        assert same[0] == same[1] and same[2] == same[3]  # Frau X / Herr Dr. X
+        names = {"Seidel", "Haddad", "Krüger", "Yildiz"}
+        assert not names & {w for r in ranked for x in r for w in x.why}
+    finally:
+        proj.close()
+
+
 def test_evaluate_pools_by_kind(separable: Project) -> None:
     _code(separable, "anna", list(enumerate(separable.truth))[:60])  # type: ignore[attr-defined]
     curves = evaluate(separable, "anna", steps=(0, 25, 50, 100))
