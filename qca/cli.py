@@ -353,6 +353,22 @@ def codebook_versions(project: str) -> None:
 # --- codings -------------------------------------------------------------------------------
 
 
+@cli.command(name="copy")
+@_project_arg
+@click.argument("dest", type=click.Path(dir_okay=False))
+def copy_project(project: str, dest: str) -> None:
+    """Write a consistent copy of PROJECT to the new file DEST, also while others code.
+
+    For a coder who works offline: code in the copy ('qca code DEST ...') and bring the work
+    back with 'qca merge PROJECT DEST'. Unlike copying the file by hand, the copy holds the
+    changes SQLite still keeps in PROJECT's -wal file.
+    """
+    with _project(project) as proj:
+        proj.copy_to(dest)
+    click.echo(f"copied {project} to {dest}; bring the work back with: "
+               f"qca merge {project} {dest}")
+
+
 @cli.command()
 @_project_arg
 @click.option("--coder", required=True, help="Whose change to undo.")

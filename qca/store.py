@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -388,6 +389,41 @@ class Project:
 
     def close(self) -> None:
         self.conn.close()
+
+    def copy_to(self, dest: Path | str) -> Path:
+        """Write a consistent snapshot of the project to the new file ``dest``.
+
+        Uses SQLite's online backup, so the copy holds every committed change, also those
+        still in the ``-wal`` file while others code, and nobody has to stop. The copy is
+        one self-contained file (for a coder who works offline; ``qca merge`` brings the
+        work back). It is written beside ``dest`` and renamed into place when complete.
+
+        Raises:
+            ProjectError: ``dest`` exists, its folder is missing, or writing failed (the
+                project is never changed).
+        """
+        dest = Path(dest)
+        if dest.exists():
+            raise ProjectError(f"{dest}: file exists already; choose another name or delete it")
+        if not dest.parent.is_dir():
+            raise ProjectError(f"{dest}: folder {dest.parent} does not exist; create it first")
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        try:
+            target = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                target.close()  # the last connection: SQLite folds and removes tmp's -wal
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, dest)
+        except (sqlite3.Error, OSError) as exc:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise ProjectError(f"{dest}: cannot write the copy ({exc}); "
+                               "check free space and permissions") from None
+        return dest
 
     def __enter__(self) -> Project:
         return self
