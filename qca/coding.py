@@ -195,10 +195,29 @@ def _remember(project: Project, coder: str, segment_id: str) -> None:
     )
 
 
-def touch_position(project: Project, coder: str, segment_id: str) -> None:
-    """Remember where a coder is, so the coding screen resumes there."""
-    with project.transaction():
-        _remember(project, coder, segment_id)
+def touch_position(project: Project, coder: str, segment_id: str, *, wait: bool = True) -> None:
+    """Remember where a coder is, so the coding screen resumes there.
+
+    Args:
+        project: The open project.
+        coder: Whose resume point this is.
+        segment_id: The segment to resume at.
+        wait: Whether to wait for another process's write lock (up to the busy timeout).
+            Without waiting, a busy project raises :class:`~qca.errors.ProjectError` at
+            once: a resume point written in the background must not freeze the screen
+            while, say, an import holds the lock.
+    """
+    if wait:
+        with project.transaction():
+            _remember(project, coder, segment_id)
+        return
+    timeout = project.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    project.conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        with project.transaction():
+            _remember(project, coder, segment_id)
+    finally:
+        project.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def _stacks(project: Project, coder: str) -> tuple[list[int], list[int]]:

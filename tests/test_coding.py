@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 import pytest
 
-from qca.coding import redo, set_coding, set_flag, set_memo, toggle_coding, undo, validate_coder
-from qca.errors import CodingError
+from qca.coding import (
+    redo,
+    set_coding,
+    set_flag,
+    set_memo,
+    toggle_coding,
+    touch_position,
+    undo,
+    validate_coder,
+)
+from qca.errors import CodingError, ProjectError
 from qca.store import Project
 
 
@@ -115,3 +127,29 @@ def test_full_disk_loses_nothing_committed(survey_project: Project) -> None:
     assert survey_project.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     toggle_coding(survey_project, "2#chancen", "CH_ZUS", "anna")
     assert codes(survey_project, "anna", "2#chancen") == {"CH_ZUS"}
+
+
+def _resume_point(project: Project, coder: str) -> str | None:
+    row = project.conn.execute(
+        "SELECT last_segment FROM coders WHERE name = ?", (coder,)).fetchone()
+    return row[0] if row else None
+
+
+def test_touch_position_without_waiting_fails_at_once_on_a_busy_project(
+    survey_project: Project,
+) -> None:
+    survey_project.conn.execute("PRAGMA busy_timeout = 15000")
+    other = sqlite3.connect(survey_project.path, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, other.rollback)  # a waiting writer would get through
+    release.start()
+    try:
+        with pytest.raises(ProjectError, match="busy"):
+            touch_position(survey_project, "anna", "1#chancen", wait=False)
+    finally:
+        release.join()
+        other.close()
+    assert survey_project.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
+    assert _resume_point(survey_project, "anna") is None
+    touch_position(survey_project, "anna", "1#chancen", wait=False)
+    assert _resume_point(survey_project, "anna") == "1#chancen"
