@@ -9,6 +9,11 @@ Coding is blind: a session reads and writes only its own coder's codings, memos 
 Every change goes through :mod:`qca.coding`, which commits it in its own transaction and
 logs it, so undo and redo work across restarts and a killed process loses nothing.
 
+The coder's resume point is stored with every change; moving alone does not store it
+(each write waits for the disk), so the caller decides when: :attr:`Session.position_saved`
+says whether it is due, and :meth:`Session.remember_position` writes it. The coding screen
+writes it once the coder has stayed on a segment for a moment, and on quit.
+
 No ``textual`` here; the coding screen (``qca.tui``) is a thin view over this module.
 """
 
@@ -139,6 +144,7 @@ class Session:
         self._flagged: set[str] = set()
         self._coded_in_list = 0
         self._flagged_in_list = 0
+        self._saved: str | None = None  # the resume point the project holds, as last known
         self._load_coder_state()
         self.apply_filter(self.filter, resume=True)
 
@@ -202,6 +208,7 @@ class Session:
         if resume:
             row = self._query("SELECT last_segment FROM coders WHERE name = ?", [self.coder])
             target = row[0][0] if row else None
+            self._saved = target
         if target in self._index:
             self.position = self._index[target]  # type: ignore[index]
         else:
@@ -281,10 +288,26 @@ class Session:
             raise CodingError(f"segment {ref!r} is not in the current filter; widen it with W")
         raise CodingError(f"no segment {ref!r}; ids look like {self.current_id or 'S1#frage'}")
 
-    def remember_position(self) -> None:
-        """Store the current segment as this coder's resume point (one small write)."""
-        if self.current_id is not None:
-            coding.touch_position(self.project, self.coder, self.current_id)
+    @property
+    def position_saved(self) -> bool:
+        """Whether the project holds the current segment as this coder's resume point.
+
+        True after a change on the current segment or :meth:`remember_position`; False once
+        the coder moved elsewhere. It does not see another process of the same coder.
+        """
+        return self.current_id is None or self.current_id == self._saved
+
+    def remember_position(self, *, wait: bool = True) -> None:
+        """Store the current segment as this coder's resume point (one small write).
+
+        Args:
+            wait: False to raise :class:`ProjectError` at once instead of waiting while
+                another process writes (see :func:`qca.coding.touch_position`).
+        """
+        sid = self.current_id
+        if sid is not None:
+            coding.touch_position(self.project, self.coder, sid, wait=wait)
+            self._saved = sid
 
     # --- reading one segment ---------------------------------------------------------------
 
@@ -357,6 +380,7 @@ class Session:
         sid = self._require_current()
         change = coding.toggle_coding(self.project, sid, category, self.coder)
         self._refresh(sid)
+        self._saved = sid
         return change
 
     def assign(self, category: str, origin: str = "manual") -> coding.Change | None:
@@ -364,16 +388,23 @@ class Session:
         sid = self._require_current()
         change = coding.set_coding(self.project, sid, category, self.coder, True, origin=origin)
         self._refresh(sid)
+        if change is not None:
+            self._saved = sid
         return change
 
     def set_memo(self, memo: str) -> coding.Change | None:
         sid = self._require_current()
-        return coding.set_memo(self.project, sid, self.coder, memo)
+        change = coding.set_memo(self.project, sid, self.coder, memo)
+        if change is not None:
+            self._saved = sid
+        return change
 
     def toggle_flag(self) -> coding.Change | None:
         sid = self._require_current()
         change = coding.set_flag(self.project, sid, self.coder, sid not in self._flagged)
         self._refresh(sid)
+        if change is not None:
+            self._saved = sid
         return change
 
     def undo(self) -> coding.Change | None:
@@ -386,6 +417,7 @@ class Session:
     def _after(self, change: coding.Change | None) -> coding.Change | None:
         if change is not None:
             self._refresh(change.segment_id)
+            self._saved = change.segment_id
             if change.segment_id in self._index:
                 self.position = self._index[change.segment_id]
         return change

@@ -183,3 +183,33 @@ def test_context_of_a_survey_answer_is_the_same_respondent(project):
     s.jump("R002#herausforderungen")
     before, after = s.neighbours(s.view().segment)
     assert [b.id for b in before] == ["R002#chancen"] and after == []
+
+
+def _stored_resume_point(path, coder: str = "anna") -> str | None:
+    with Project.open(path) as other:
+        row = other.conn.execute(
+            "SELECT last_segment FROM coders WHERE name = ?", (coder,)).fetchone()
+    return row[0] if row else None
+
+
+def test_position_saved_follows_moves_changes_and_remember(project_path):
+    with Project.open(project_path) as proj:
+        s = Session(proj, "anna")
+        assert not s.position_saved  # nothing stored yet
+        s.toggle("CH_LERNEN")
+        assert s.position_saved and _stored_resume_point(project_path) == "R001#chancen"
+        s.go(3)
+        assert not s.position_saved  # moving alone writes nothing
+        assert _stored_resume_point(project_path) == "R001#chancen"
+        s.remember_position(wait=False)
+        assert s.position_saved and _stored_resume_point(project_path) == s.current_id
+        s.go(0)
+        assert not s.position_saved
+        s.go(3)
+        assert s.position_saved  # back where the resume point is
+        s.go(4)
+        s.undo()  # undo goes to (and stores) the changed segment
+        assert s.current_id == "R001#chancen" and s.position_saved
+    with Project.open(project_path) as proj:
+        s = Session(proj, "anna")
+        assert s.current_id == "R001#chancen" and s.position_saved
