@@ -10,11 +10,16 @@ Suggestions (:class:`qca.suggest.SuggestionService`) are trained in a thread wor
 mount and whenever enough new codings came in, and computed for a segment in another
 worker once the segment is on screen: the keypress -> next segment path never waits for
 them.
+
+The resume point is written with each change and on quit; after plain moving it is written
+once the coder has stayed :data:`POSITION_DELAY` seconds on a segment (at the latest
+:data:`POSITION_MAX_WAIT` seconds after moving on), never inside a key's handler.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -53,6 +58,11 @@ SUGGEST_DELAY = 0.25
 """Seconds a segment stays on screen before its suggestions are computed (or a due
 retrain starts): keys typed in a row never share the CPU with suggestion work."""
 _SWITCH_INTERVAL = 0.0005
+POSITION_DELAY = 1.5
+"""Seconds the coder stays on a segment before it is stored as the resume point: each
+store waits for the disk, so moving through segments in a row stores nothing."""
+POSITION_MAX_WAIT = 10.0
+"""Seconds after which the resume point is stored even while the coder keeps moving."""
 
 
 class CodingScreen(Screen[None]):
@@ -121,6 +131,9 @@ class CodingScreen(Screen[None]):
         self._training = False
         self._retrain_due = False
         self._idle_timer: Timer | None = None
+        self._position_timer: Timer | None = None
+        self._arrived: tuple[str | None, float] = (None, 0.0)  # segment shown, since when
+        self._unsaved_since: float | None = None
         self.auto_advance = False
         self.show_context = False
         self._rows_key: tuple[int, str | None] | None = None
@@ -165,6 +178,7 @@ class CodingScreen(Screen[None]):
         self._view = view
         with self.app.batch_update():
             self._show(view, version)
+        self._position_moved()
 
     def _show(self, view: SegmentView | None, version: int) -> None:
         categories = self.query_one(CategoryList)
@@ -208,6 +222,41 @@ class CodingScreen(Screen[None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one(DefinitionPanel).show(self.query_one(CategoryList).highlighted_category)
+
+    # --- resume point ----------------------------------------------------------------------
+
+    def _position_moved(self) -> None:
+        """Note where the coder is; store it later, once they stay (cheap: runs per key)."""
+        now = time.monotonic()
+        if self._arrived[0] != self.session.current_id:
+            self._arrived = (self.session.current_id, now)
+        if self.session.position_saved:
+            self._unsaved_since = None
+            return
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(POSITION_DELAY, self._store_position)
+
+    def _store_position(self) -> None:
+        """Store the resume point if the coder stayed long enough; otherwise wait on."""
+        self._position_timer = None
+        if self.session.position_saved or self._unsaved_since is None:
+            self._unsaved_since = None
+            return
+        now = time.monotonic()
+        stayed = now - self._arrived[1]
+        unsaved = now - self._unsaved_since
+        if stayed < POSITION_DELAY and unsaved < POSITION_MAX_WAIT:
+            later = min(POSITION_DELAY - stayed, POSITION_MAX_WAIT - unsaved)
+            self._position_timer = self.set_timer(later, self._store_position)
+            return
+        try:
+            self.session.remember_position(wait=False)
+        except QcaError:  # busy or failing disk: try again later, never block the screen
+            self._position_timer = self.set_timer(POSITION_DELAY, self._store_position)
+            return
+        self._unsaved_since = None
 
     # --- suggestions -----------------------------------------------------------------------
 
