@@ -614,11 +614,13 @@ def _echo_confusion(conf: Any) -> None:
 def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, actor: str) -> None:
     """Bring in the codings, memos and flags of OTHER, a copy of PROJECT a coder worked on.
 
-    Segments are matched by id. Codes the coder removed in OTHER (read from its log) are
-    removed here too if PROJECT still has the codes OTHER had when it was copied. Codings of
-    a coder on a segment that differ between the two files otherwise are conflicts: they are
-    listed and never overwritten, and with any conflict nothing is merged unless
-    --skip-conflicts.
+    Segments are matched by id. Both logs are read from where the copy was made: codes the
+    coder removed and memos or flags cleared in OTHER are removed here too if PROJECT still
+    has them as they were then, and what changed only in PROJECT since is kept. Codings or
+    notes of a coder on a segment that differ between the two files otherwise are conflicts:
+    they are listed and never overwritten, and with any conflict nothing is merged unless
+    --skip-conflicts. If the two logs share no event (OTHER is no copy), only the codings and
+    notes are compared.
     """
     from qca.errors import CodingError
     from qca.merge import merge_project
@@ -629,9 +631,13 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
     for conflict in result.conflicts:
         click.echo(f"conflict: {conflict.describe()}", err=True)
     if dry_run:
-        click.echo(f"dry run: would add {result.codings_added} codings and {result.notes_added} "
-                   f"notes and remove {result.codings_removed} codings of "
-                   f"{', '.join(result.coders) or 'no coder'}; {result.identical} identical; "
+        changes = [f"add {result.codings_added} codings and {result.notes_added} notes",
+                   f"remove {result.codings_removed} codings"]
+        if result.notes_cleared:
+            changes.append(f"clear {result.notes_cleared} notes")
+        kept = f"; {result.unchanged_there} changed only here (kept)" if result.unchanged_there else ""
+        click.echo(f"dry run: would {' and '.join(changes)} of "
+                   f"{', '.join(result.coders) or 'no coder'}; {result.identical} identical{kept}; "
                    f"{len(result.conflicts)} conflicts")
         return
     if result.conflicts and not skip_conflicts:

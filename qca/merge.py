@@ -7,25 +7,40 @@ written:
 * every segment the other file has codings or notes on must exist in this project, with the
   same source and the same text; otherwise :class:`CodingError` and nothing is written;
 * every category used must be in this project's codebook (else :class:`CodebookError`) and be
-  offered for the segment's question (else :class:`CodingError`);
-* per segment and coder, the other file's code set is **new** (this project has no coding of
-  that coder there), **identical** (skipped), or a **conflict** (different sets). Notes (memo,
-  flag) likewise. Conflicts are never overwritten: with any conflict nothing is written unless
-  ``skip_conflicts``, which writes everything else and leaves the conflicts as they are;
-* **removals**: a coder who removed codes in the other file leaves no coding there, which the
-  code sets alone cannot tell from "never coded". So the other file's event log is read from
-  the point where the two logs part (the copy was made: the events both files share are
-  identical row for row). A segment's codes count as removed there when the logged changes
-  since (``coding``, ``undo``, ``redo``; ``consensus`` for the consensus coder) only took
-  codes away from the set the coder had at that point. If this project still has exactly
-  that set and logged no change of that coder's codes on the segment since, the removal is
-  applied, also when some codes remain (a plain removal, not a conflict); if this project
-  has the same codes as the other file, that counts as identical; otherwise it is a
-  conflict. Codes changed without a per-segment event (codings imports, codebook revisions,
-  earlier merges) are not recognised as removals.
+  offered for the segment's question (else :class:`CodingError`).
+
+Then, per segment and coder, the other file's code set and its note (memo, flag) are compared
+with this project's. Code sets alone cannot tell a removal from "never coded", nor which side
+changed, so both event logs are read from the **copy point**, where they part (the events both
+files share are identical row for row). Each logged change after it (``coding``, ``note``,
+``undo``, ``redo``; ``consensus`` for the consensus coder and its reason; the removals and
+cleared notes a ``merge`` event keeps) tells which codes or note fields it touched, and its
+first such change what they were at the copy point. The other file's codes (or note) are:
+
+* **identical** to this project's: skipped;
+* **changed only here**: this project logged a change since the copy point and the other file
+  still has them as they were then: this project's are kept and nothing is written
+  (``unchanged_there``). If the other file changed them too (and differently), or its state
+  is not the one this project's log leads back to, it is a **conflict**;
+* **removed there**: the other file's changes since the copy point only took codes away, or
+  only cleared the memo or flag. If this project still has them as they were at the copy point
+  and logged no change since, the removal is applied, also when some codes remain; otherwise
+  it is a conflict;
+* otherwise **new** when this project has none (added), else a **conflict**, even where only
+  the other file changed them.
+
+Conflicts are never overwritten: with any conflict nothing is written unless
+``skip_conflicts``, which writes everything else and leaves the conflicts as they are.
+
+Changes made without a per-segment event (codings imports, codebook revisions, codes and notes
+an earlier merge added) are not seen as changes since the copy point. If the two logs share no
+event at all, the other file is no copy (a project built from the same files, say): there is
+no copy point, so the sets and notes are compared alone, as new, identical or a conflict, and
+no removal is recognised.
 
 The write is one transaction with one ``merge`` event, whose ``before`` holds the removed
-codings. Merged codings keep their origin, codebook version, time and memo.
+codings and the cleared notes as they were, so that a later merge reads them as changes here.
+Merged codings keep their origin, codebook version, time and memo.
 """
 
 from __future__ import annotations
@@ -55,6 +70,9 @@ class Conflict:
 
     def describe(self) -> str:
         def fmt(v: Any) -> str:
+            if self.kind == "note":  # (memo, flagged)
+                memo, flagged = v
+                return (f"memo {memo!r}" if memo else "no memo") + (" (flagged)" if flagged else "")
             if isinstance(v, (set, frozenset, list, tuple)):
                 return "{" + ", ".join(sorted(v)) + "}"
             return repr(v)
@@ -68,7 +86,9 @@ class MergeResult:
     codings_added: int = 0
     codings_removed: int = 0  # removed in the other file, so removed here too
     notes_added: int = 0
+    notes_cleared: int = 0  # memo or flag cleared in the other file, so cleared here too
     identical: int = 0  # segment/coder pairs already the same in both files
+    unchanged_there: int = 0  # changed only here since the copy: the other file has them as copied
     coders: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     written: bool = False
@@ -79,9 +99,13 @@ class MergeResult:
         parts = [f"{self.codings_added} codings", f"{self.notes_added} notes"]
         if self.codings_removed:
             parts.append(f"{self.codings_removed} codings removed")
+        if self.notes_cleared:
+            parts.append(f"{self.notes_cleared} notes cleared")
         text = f"merged from {self.other}: {', '.join(parts)} of {', '.join(self.coders) or 'no coder'}"
         if self.identical:
             text += f"; {self.identical} already identical"
+        if self.unchanged_there:
+            text += f"; {self.unchanged_there} changed only here (kept)"
         if self.conflicts:
             text += f"; {len(self.conflicts)} conflicts left as they are"
         return text
@@ -104,7 +128,11 @@ def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     return conn
 
 
-_CODING_ACTIONS = ("coding", "undo", "redo", "consensus")
+_LOGGED_ACTIONS = ("coding", "note", "undo", "redo", "consensus", "merge")
+_NO_NOTE = ("", False)  # memo and flag of a coder without a note on the segment
+
+_Key = tuple[str, str]  # (segment, coder)
+_Note = tuple[str, bool]  # (memo, flagged)
 
 
 def _fork_point(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> int:
@@ -134,68 +162,118 @@ def _target(text: str) -> list[str] | None:
     return None
 
 
+def _state(text: str | None) -> dict[str, Any]:
+    """An event's before or after as a dict; empty for none or any other value."""
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _codes(state: str | None) -> set[str]:
     """The codes in a ``consensus`` event's before or after."""
-    try:
-        value = json.loads(state) if state else None
-    except ValueError:
-        return set()
-    codes = value.get("codes") if isinstance(value, dict) else None
+    codes = _state(state).get("codes")
     return {c for c in codes if isinstance(c, str)} if isinstance(codes, list) else set()
 
 
-def _codes_at_fork(conn: sqlite3.Connection, fork: int) -> dict[tuple[str, str], dict[str, bool]]:
-    """Per (segment, coder): the categories a logged change touched after ``fork``.
+def _note(state: str | None) -> _Note:
+    """The memo and flag in a ``note`` event's before or after."""
+    value = _state(state)
+    return (str(value.get("memo") or ""), bool(value.get("flagged")))
 
-    Each maps to whether the coder had it at ``fork``, read from the first such change: the
-    ``before`` of a ``coding`` or ``consensus`` event; for an undo (redo) of an earlier
-    change, that change's ``after`` (``before``).
+
+@dataclass
+class _Since:
+    """What one file's log changed after the copy point, per segment and coder.
+
+    ``codes`` maps each category a logged change touched to whether the coder had it at the
+    copy point; ``notes`` maps each note field touched (``memo``, ``flagged``) to its value
+    then. Both are read from the first change that touched it.
     """
-    at_fork: dict[tuple[str, str], dict[str, bool]] = {}
+
+    codes: dict[_Key, dict[str, bool]] = field(default_factory=dict)
+    notes: dict[_Key, dict[str, Any]] = field(default_factory=dict)
+
+    def codes_at_fork(self, key: _Key, now: set[str]) -> set[str]:
+        touched = self.codes.get(key, {})
+        return (now - touched.keys()) | {c for c, had in touched.items() if had}
+
+    def note_at_fork(self, key: _Key, now: _Note) -> _Note:
+        touched = self.notes.get(key, {})
+        return (touched.get("memo", now[0]), touched.get("flagged", now[1]))
+
+    def touch_code(self, key: _Key, category: str, had: bool) -> None:
+        self.codes.setdefault(key, {}).setdefault(category, had)
+
+    def touch_note(self, key: _Key, **was: Any) -> None:
+        touched = self.notes.setdefault(key, {})
+        for name, value in was.items():
+            touched.setdefault(name, value)
+
+
+def _since(conn: sqlite3.Connection, fork: int) -> _Since:
+    """The changes ``conn``'s log holds after event ``fork``.
+
+    A change's state before is the ``before`` of a ``coding``, ``note`` or ``consensus``
+    event; for an undo (redo) of an earlier change, that change's ``after`` (``before``); for
+    a ``merge``, the codings it removed and the notes it cleared.
+    """
+    since = _Since()
     rows = conn.execute(
         "SELECT actor, action, target, before, after, ref FROM events WHERE id > ? AND action IN "
-        f"({', '.join('?' * len(_CODING_ACTIONS))}) ORDER BY id",
-        (fork, *_CODING_ACTIONS),
+        f"({', '.join('?' * len(_LOGGED_ACTIONS))}) ORDER BY id",
+        (fork, *_LOGGED_ACTIONS),
     )
     for actor, action, target, before, after, ref in rows.fetchall():
+        if action == "merge":
+            _merged(since, _state(before))
+            continue
         path = _target(target)
         if path is None:
             continue
         if action == "consensus":
-            old = _codes(before)
-            touched = at_fork.setdefault((path[0], CONSENSUS), {})
-            for cat in old | _codes(after):
-                touched.setdefault(cat, cat in old)
+            key = (path[0], CONSENSUS)
+            old, new = _codes(before), _codes(after)
+            for cat in old ^ new:
+                since.touch_code(key, cat, cat in old)
+            reason = str(_state(before).get("reason") or "")
+            if reason != str(_state(after).get("reason") or ""):
+                since.touch_note(key, memo=reason)
             continue
-        if len(path) != 2:  # a memo or flag change
+        key = (path[0], actor)
+        if action == "coding" and len(path) != 2:
             continue
-        touched = at_fork.setdefault((path[0], actor), {})
-        if path[1] in touched:
-            continue
-        if action == "coding":
-            touched[path[1]] = before is not None
-            continue
-        undone = conn.execute("SELECT before, after FROM events WHERE id = ?", (ref,)).fetchone()
-        if undone is not None:
-            touched[path[1]] = undone[1 if action == "undo" else 0] is not None
-    return at_fork
+        if len(path) == 2 and path[1] in since.codes.get(key, {}):
+            continue  # its state at the copy point is known
+        if action in ("undo", "redo"):
+            undone = conn.execute("SELECT before, after FROM events WHERE id = ?", (ref,)).fetchone()
+            if undone is None:  # a change all the same, its state at the copy point unknown
+                (since.codes if len(path) == 2 else since.notes).setdefault(key, {})
+                continue
+            before = undone[1 if action == "undo" else 0]
+        if len(path) == 2:
+            since.touch_code(key, path[1], before is not None)
+        else:
+            memo, flagged = _note(before)
+            since.touch_note(key, memo=memo, flagged=flagged)
+    return since
 
 
-def _changed_since(conn: sqlite3.Connection, fork: int) -> set[tuple[str, str]]:
-    """The (segment, coder) pairs whose codes a logged change touched after ``fork``."""
-    changed: set[tuple[str, str]] = set()
-    rows = conn.execute(
-        "SELECT actor, action, target FROM events WHERE id > ? AND action IN "
-        f"({', '.join('?' * len(_CODING_ACTIONS))})",
-        (fork, *_CODING_ACTIONS),
-    )
-    for actor, action, target in rows.fetchall():
-        path = _target(target)
-        if path is not None and action == "consensus":
-            changed.add((path[0], CONSENSUS))
-        elif path is not None and len(path) == 2:
-            changed.add((path[0], actor))
-    return changed
+def _merged(since: _Since, before: dict[str, Any]) -> None:
+    """Read the codings a ``merge`` event removed and the notes it cleared into ``since``."""
+    for r in before.get("removed") or []:
+        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "category")):
+            since.touch_code((r["segment"], r["coder"]), r["category"], True)
+    for r in before.get("notes") or []:
+        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder")):
+            since.touch_note((r["segment"], r["coder"]), memo=str(r.get("memo") or ""),
+                             flagged=bool(r.get("flagged")))
+
+
+def _only_cleared(now: _Note, then: _Note) -> bool:
+    """Whether going from ``then`` to ``now`` only cleared the memo, the flag or both."""
+    return now != then and now[0] in ("", then[0]) and now[1] in (False, then[1])
 
 
 def _first(items: list[str], n: int = 3) -> str:
@@ -223,7 +301,7 @@ def merge_project(
             "SELECT segment_id, coder, memo, flagged, updated_at FROM notes ORDER BY segment_id, coder"
         ).fetchall()
         fork = _fork_point(project.conn, conn)
-        touched_there = _codes_at_fork(conn, fork)
+        there = _since(conn, fork) if fork else _Since()  # no copy point: no log to read
     except sqlite3.Error as exc:
         raise ProjectError(f"{other_path}: cannot read the project ({exc})") from None
     finally:
@@ -234,18 +312,27 @@ def merge_project(
         r[0]: (r[1], r[2], r[3])
         for r in project.conn.execute("SELECT id, source_id, question, text FROM segments")
     }
-    # per (segment, coder) the other file's codes, and its codes at the fork where a logged
-    # change touched them since; a segment this project lacks has no codes here to remove
-    theirs_by: dict[tuple[str, str], list[tuple]] = {}
+    # per (segment, coder) the other file's codes and note, and where its changes since the
+    # fork only removed codes or cleared a note, their state at the fork; a segment this
+    # project lacks has nothing here to remove
+    theirs_by: dict[_Key, list[tuple]] = {}
     for row in their_codings:
         theirs_by.setdefault((row[0], row[2]), []).append(row)
     their_sets = {key: {r[1] for r in rows} for key, rows in theirs_by.items()}
-    at_fork: dict[tuple[str, str], set[str]] = {}
-    for key, touched in touched_there.items():
+    their_note_rows = {(r[0], r[1]): r for r in their_notes}
+    removed_there: dict[_Key, set[str]] = {}
+    for key in there.codes:
         now_there = their_sets.get(key, set())
-        before = (now_there - touched.keys()) | {c for c, had in touched.items() if had}
-        if now_there < before and key[0] in ours and key[0] in their_segments:
-            at_fork[key] = before  # only removals there since the fork
+        then = there.codes_at_fork(key, now_there)
+        if now_there < then and key[0] in ours and key[0] in their_segments:
+            removed_there[key] = then
+    cleared_there: dict[_Key, _Note] = {}
+    for key in there.notes:
+        row = their_note_rows.get(key)
+        now_note = (row[2], bool(row[3])) if row else _NO_NOTE
+        then_note = there.note_at_fork(key, now_note)
+        if _only_cleared(now_note, then_note) and key[0] in ours and key[0] in their_segments:
+            cleared_there[key] = then_note
 
     # segments: present here, same source and text
     used = sorted({r[0] for r in their_codings} | {r[0] for r in their_notes})
@@ -255,7 +342,7 @@ def merge_project(
             f"{other_path.name}: {len(missing)} coded segments are not in {project.path.name} "
             f"({_first(missing)}); import the same sources first; nothing was merged"
         )
-    checked = sorted(set(used) | {seg for seg, _ in at_fork})
+    checked = sorted(set(used) | {seg for seg, _ in removed_there} | {seg for seg, _ in cleared_there})
     changed = [s for s in checked if (ours[s][0], ours[s][2]) != (their_segments[s][0], their_segments[s][2])]
     if changed:
         raise CodingError(
@@ -282,58 +369,75 @@ def merge_project(
                 f"{q!r} in {project.path.name}; nothing was merged"
             )
 
+    here = _since(project.conn, fork) if fork else _Since()
+
     # codings: per (segment, coder) compare the code sets
-    ours_sets: dict[tuple[str, str], set[str]] = {}
+    ours_sets: dict[_Key, set[str]] = {}
     for seg, coder, cat in project.conn.execute("SELECT segment_id, coder, category FROM codings"):
         ours_sets.setdefault((seg, coder), set()).add(cat)
-    changed_here = _changed_since(project.conn, fork) if at_fork else set()
     new_codings: list[tuple] = []
     removals: list[tuple[str, str, str]] = []
-    for key in sorted(theirs_by.keys() | at_fork.keys()):
-        rows = theirs_by.get(key, [])
+    for key in sorted(theirs_by.keys() | removed_there.keys()):
         mine = ours_sets.get(key)
+        mine_now = mine or set()
         theirs = their_sets.get(key, set())
-        if key in at_fork:
-            here = mine or set()
-            if here == theirs:
-                result.identical += 1
-            elif here == at_fork[key] and key not in changed_here:
-                removals.extend((key[0], cat, key[1]) for cat in sorted(here - theirs))
+        if mine_now == theirs:
+            result.identical += 1
+        elif key in here.codes:
+            # changed here since the fork: kept if the other file still has the codes of then
+            if theirs == there.codes_at_fork(key, theirs) == here.codes_at_fork(key, mine_now):
+                result.unchanged_there += 1
             else:
                 result.conflicts.append(
-                    Conflict(key[0], key[1], "codings", frozenset(here), frozenset(theirs))
+                    Conflict(key[0], key[1], "codings", frozenset(mine_now), frozenset(theirs))
                 )
-        elif mine is None:
-            new_codings.extend(rows)
-        elif mine == theirs:
-            result.identical += 1
+        elif key in removed_there and mine_now == removed_there[key]:
+            removals.extend((key[0], cat, key[1]) for cat in sorted(mine_now - theirs))
+        elif mine is None and key not in removed_there:
+            new_codings.extend(theirs_by[key])
         else:
-            result.conflicts.append(Conflict(key[0], key[1], "codings", frozenset(mine), frozenset(theirs)))
+            result.conflicts.append(
+                Conflict(key[0], key[1], "codings", frozenset(mine_now), frozenset(theirs))
+            )
 
+    # notes: per (segment, coder) compare memo and flag the same way
     ours_notes = {
         (r[0], r[1]): (r[2], bool(r[3]))
         for r in project.conn.execute("SELECT segment_id, coder, memo, flagged FROM notes")
     }
     new_notes: list[tuple] = []
-    for seg, coder, memo, flagged, updated_at in their_notes:
-        mine_note = ours_notes.get((seg, coder))
-        theirs_note = (memo, bool(flagged))
-        if mine_note is None:
-            new_notes.append((seg, coder, memo, int(bool(flagged)), updated_at))
-        elif mine_note == theirs_note:
+    clears: list[tuple[_Key, tuple | None]] = []  # the other file's note row, None for none
+    for key in sorted(their_note_rows.keys() | cleared_there.keys()):
+        mine_note = ours_notes.get(key)
+        row = their_note_rows.get(key)
+        theirs_note = (row[2], bool(row[3])) if row else None
+        mine_now_note, theirs_now_note = mine_note or _NO_NOTE, theirs_note or _NO_NOTE
+        if mine_note == theirs_note:
             result.identical += 1
+        elif key in here.notes:
+            at_fork = there.note_at_fork(key, theirs_now_note)
+            if theirs_now_note == at_fork == here.note_at_fork(key, mine_now_note):
+                result.unchanged_there += 1
+            else:
+                result.conflicts.append(Conflict(*key, "note", mine_now_note, theirs_now_note))
+        elif key in cleared_there and mine_now_note == cleared_there[key]:
+            clears.append((key, row))
+        elif mine_note is None and row is not None and key not in cleared_there:
+            new_notes.append((row[0], row[1], row[2], int(bool(row[3])), row[4]))
         else:
-            result.conflicts.append(Conflict(seg, coder, "note", mine_note, theirs_note))
+            result.conflicts.append(Conflict(*key, "note", mine_now_note, theirs_now_note))
 
     result.codings_added = len(new_codings)
     result.codings_removed = len(removals)
     result.notes_added = len(new_notes)
+    result.notes_cleared = len(clears)
     result.coders = sorted(
         {r[2] for r in new_codings} | {r[1] for r in new_notes} | {r[2] for r in removals}
+        | {key[1] for key, _ in clears}
     )
     if dry_run or (result.conflicts and not skip_conflicts):
         return result
-    if not new_codings and not new_notes and not removals:
+    if not new_codings and not new_notes and not removals and not clears:
         result.written = True
         return result
     with project.transaction():
@@ -347,6 +451,11 @@ def merge_project(
                 (seg, cat, coder),
             )
         ]
+        cleared = [
+            {"segment": seg, "coder": coder, "memo": ours_notes[seg, coder][0],
+             "flagged": ours_notes[seg, coder][1]}
+            for (seg, coder), _ in clears
+        ]
         project.conn.executemany(
             "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?", removals
         )
@@ -359,22 +468,36 @@ def merge_project(
             "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) VALUES (?, ?, ?, ?, ?)",
             new_notes,
         )
+        for (seg, coder), row in clears:
+            if row is None:
+                project.conn.execute(
+                    "DELETE FROM notes WHERE segment_id = ? AND coder = ?", (seg, coder)
+                )
+            else:
+                project.conn.execute(
+                    "UPDATE notes SET memo = ?, flagged = ?, updated_at = ? "
+                    "WHERE segment_id = ? AND coder = ?",
+                    (row[2], int(bool(row[3])), row[4], seg, coder),
+                )
         for coder in result.coders:
             project.conn.execute(
                 "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, NULL, ?) "
                 "ON CONFLICT(name) DO NOTHING",
                 (coder, now()),
             )
+        lost = {"removed": removed, "notes": cleared}
         project.log(
             actor, "merge", other_path.name,
-            before={"removed": removed} if removed else None,
+            before={k: v for k, v in lost.items() if v} or None,
             after={
                 "path": str(other_path),
                 "codings": result.codings_added,
                 "codings_removed": result.codings_removed,
                 "notes": result.notes_added,
+                "notes_cleared": result.notes_cleared,
                 "coders": result.coders,
                 "identical": result.identical,
+                "unchanged_there": result.unchanged_there,
                 "conflicts_skipped": [
                     {"segment": c.segment_id, "coder": c.coder, "kind": c.kind} for c in result.conflicts
                 ],

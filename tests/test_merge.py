@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from qca.codebook import Codebook
 from qca.coding import set_coding, set_flag, set_memo, undo
 from qca.errors import CodebookError, CodingError, ProjectError
+from qca.importing import import_survey
 from qca.merge import merge_project
 from qca.reconcile import set_consensus
+from qca.revise import replace_codebook
 from qca.store import Project
 
-from conftest import snapshot_db
+from conftest import run_cli, snapshot_db
 
 
 def copy_of(project: Project, name: str = "copy.qca") -> Path:
@@ -226,3 +229,220 @@ def test_unknown_category_is_an_error(survey_project: Project) -> None:
 def test_bad_other_file(survey_project: Project, make, message: str) -> None:
     with pytest.raises(ProjectError, match=message):
         merge_project(survey_project, make(survey_project.path))
+
+
+def note(project: Project, coder: str, segment: str = "1#chancen") -> tuple[str, bool] | None:
+    row = project.conn.execute(
+        "SELECT memo, flagged FROM notes WHERE segment_id = ? AND coder = ?", (segment, coder)
+    ).fetchone()
+    return (row[0], bool(row[1])) if row else None
+
+
+def coded_and_noted(project: Project) -> None:
+    """anna's work on 1#chancen before the copy: two codes, a memo and a flag."""
+    set_coding(project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(project, "1#chancen", "CH_ZUS", "anna", True)
+    set_memo(project, "1#chancen", "anna", "unsicher")
+    set_flag(project, "1#chancen", "anna", True)
+
+
+@pytest.mark.parametrize("change_here, kept", [
+    (lambda p: (set_coding(p, "1#chancen", "CH_REFL", "anna", False),
+                set_coding(p, "1#chancen", "CH_ZUS", "anna", False)), 1),
+    (lambda p: set_coding(p, "1#chancen", "CH_ZUS", "anna", False), 1),
+    (lambda p: (set_coding(p, "1#chancen", "CH_ZUS", "anna", False),
+                set_coding(p, "1#chancen", "MEMO", "anna", True)), 1),
+    (lambda p: (undo(p, "anna"), undo(p, "anna"), undo(p, "anna")), 2),  # flag, memo, CH_ZUS
+    (lambda p: set_memo(p, "1#chancen", "anna", ""), 1),
+    (lambda p: set_flag(p, "1#chancen", "anna", False), 1),
+    (lambda p: (set_memo(p, "1#chancen", "anna", ""), set_flag(p, "1#chancen", "anna", False)), 1),
+    (lambda p: set_memo(p, "1#chancen", "anna", "doch sicher"), 1),
+], ids=["codes-removed", "code-removed", "codes-changed", "undone", "memo-cleared",
+        "flag-cleared", "note-cleared", "memo-changed"])
+def test_change_here_is_kept_when_the_copy_has_the_state_of_the_copy(
+    survey_project: Project, change_here, kept: int
+) -> None:
+    coded_and_noted(survey_project)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "2#chancen", "CH_ZUS", "ben", True)  # new work elsewhere
+        set_coding(other, "1#chancen", "MEMO", "anna", True)  # coded and removed again:
+        set_coding(other, "1#chancen", "MEMO", "anna", False)  # the copy's codes are as copied
+    change_here(survey_project)
+    mine = codes(survey_project, "anna"), note(survey_project, "anna")
+    result = merge_project(survey_project, path, actor="lead")
+    assert result.written and not result.conflicts and result.unchanged_there == kept
+    assert (result.codings_added, result.codings_removed, result.notes_cleared) == (1, 0, 0)
+    assert f"{kept} changed only here (kept)" in result.summary()
+    assert (codes(survey_project, "anna"), note(survey_project, "anna")) == mine  # not undone
+    assert codes(survey_project, "ben", "2#chancen") == {"CH_ZUS"}
+    assert survey_project.events(actor="lead")[-1].after["unchanged_there"] == kept
+
+
+def test_removal_merged_from_one_copy_stays_when_merging_another(survey_project: Project) -> None:
+    coded_and_noted(survey_project)
+    anna, ben = copy_of(survey_project, "anna.qca"), copy_of(survey_project, "ben.qca")
+    with Project.open(anna) as other:
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", False)
+        set_memo(other, "1#chancen", "anna", "")
+        set_flag(other, "1#chancen", "anna", False)
+    with Project.open(ben) as other:
+        set_coding(other, "1#chancen", "CH_REFL", "ben", True)
+    first = merge_project(survey_project, anna)
+    assert (first.codings_removed, first.notes_cleared) == (1, 1) and not first.conflicts
+    # ben's copy still has anna's work as it was at the copy: nothing new there
+    second = merge_project(survey_project, ben)
+    assert second.written and not second.conflicts and second.unchanged_there == 2
+    assert second.codings_added == 1 and second.coders == ["ben"]
+    assert codes(survey_project, "anna") == {"CH_REFL"} and note(survey_project, "anna") is None
+
+
+@pytest.mark.parametrize("change_here, change_there, kind, ours, theirs", [
+    (lambda p: set_coding(p, "1#chancen", "CH_ZUS", "anna", False),
+     lambda o: set_coding(o, "1#chancen", "MEMO", "anna", True),
+     "codings", {"CH_REFL"}, {"CH_REFL", "CH_ZUS", "MEMO"}),
+    (lambda p: (set_coding(p, "1#chancen", "CH_REFL", "anna", False),
+                set_coding(p, "1#chancen", "CH_ZUS", "anna", False)),
+     lambda o: (set_coding(o, "1#chancen", "CH_ZUS", "anna", False),
+                set_coding(o, "1#chancen", "MEMO", "anna", True)),
+     "codings", set(), {"CH_REFL", "MEMO"}),
+    (lambda p: (set_coding(p, "1#chancen", "CH_REFL", "anna", False),
+                set_coding(p, "1#chancen", "CH_ZUS", "anna", False)),
+     lambda o: set_coding(o, "1#chancen", "CH_REFL", "anna", False),
+     "codings", set(), {"CH_ZUS"}),
+    (lambda p: set_memo(p, "1#chancen", "anna", "sicher"),
+     lambda o: set_memo(o, "1#chancen", "anna", "ganz unsicher"),
+     "note", ("sicher", True), ("ganz unsicher", True)),
+    (lambda p: (set_memo(p, "1#chancen", "anna", ""), set_flag(p, "1#chancen", "anna", False)),
+     lambda o: set_memo(o, "1#chancen", "anna", "ganz unsicher"),
+     "note", ("", False), ("ganz unsicher", True)),
+], ids=["code-removed-here-added-there", "codes-removed-here-changed-there",
+        "removed-differently", "memo-changed-both",
+        "note-cleared-here-changed-there"])
+def test_change_on_both_sides_is_a_conflict(
+    survey_project: Project, change_here, change_there, kind: str, ours, theirs
+) -> None:
+    coded_and_noted(survey_project)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        change_there(other)
+        set_coding(other, "2#chancen", "CH_ZUS", "ben", True)
+    change_here(survey_project)
+    before = snapshot_db(survey_project.path)
+    result = merge_project(survey_project, path)
+    assert not result.written and result.unchanged_there == 0
+    assert [(c.segment_id, c.coder, c.kind, c.ours, c.theirs) for c in result.conflicts] == [
+        ("1#chancen", "anna", kind, ours, theirs)]
+    assert result.conflicts[0].describe().startswith(f"1#chancen anna {kind}: here ")
+    assert snapshot_db(survey_project.path) == before  # nothing written
+
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.written and result.codings_added == 1 and len(result.conflicts) == 1
+    kept = (note(survey_project, "anna") or ("", False)) if kind == "note" else codes(survey_project, "anna")
+    assert kept == ours  # ours kept
+
+
+@pytest.mark.parametrize("clear, after", [
+    (lambda o: set_memo(o, "1#chancen", "anna", ""), ("", True)),
+    (lambda o: set_flag(o, "1#chancen", "anna", False), ("unsicher", False)),
+    (lambda o: undo(o, "anna"), ("unsicher", False)),  # undoes the flag set before the copy
+    (lambda o: (set_memo(o, "1#chancen", "anna", ""), set_flag(o, "1#chancen", "anna", False)), None),
+    (lambda o: (set_flag(o, "1#chancen", "anna", False), set_flag(o, "1#chancen", "anna", True),
+                set_memo(o, "1#chancen", "anna", "")), ("", True)),
+], ids=["memo", "flag", "flag-undone", "both", "flag-off-and-on-memo-cleared"])
+def test_memo_or_flag_cleared_in_the_copy_is_applied(survey_project: Project, clear, after) -> None:
+    set_memo(survey_project, "1#chancen", "anna", "unsicher")
+    set_flag(survey_project, "1#chancen", "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        clear(other)
+    dry = merge_project(survey_project, path, dry_run=True)
+    assert not dry.written and dry.notes_cleared == 1 and note(survey_project, "anna") == ("unsicher", True)
+    result = merge_project(survey_project, path, actor="lead")
+    assert result.written and not result.conflicts and result.notes_cleared == 1
+    assert result.coders == ["anna"] and "1 notes cleared" in result.summary()
+    assert note(survey_project, "anna") == after
+    event = survey_project.events(actor="lead")[-1]
+    assert event.after["notes_cleared"] == 1
+    # the log keeps the note as it was
+    assert event.before["notes"] == [
+        {"segment": "1#chancen", "coder": "anna", "memo": "unsicher", "flagged": True}]
+    again = merge_project(survey_project, path)
+    assert again.written and again.notes_cleared == 0 and not again.conflicts and again.identical == 1
+
+
+def test_memo_changed_here_and_cleared_there_is_a_conflict(survey_project: Project) -> None:
+    set_memo(survey_project, "1#chancen", "anna", "unsicher")
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_memo(other, "1#chancen", "anna", "")  # leaves no note in the copy
+        set_coding(other, "2#chancen", "CH_ZUS", "ben", True)
+    set_memo(survey_project, "1#chancen", "anna", "sicher")
+    before = snapshot_db(survey_project.path)
+    result = merge_project(survey_project, path)
+    assert not result.written and result.notes_cleared == 0
+    assert [(c.kind, c.ours, c.theirs) for c in result.conflicts] == [("note", ("sicher", False), ("", False))]
+    assert result.conflicts[0].describe() == "1#chancen anna note: here memo 'sicher', other no memo"
+    assert snapshot_db(survey_project.path) == before
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.written and result.codings_added == 1 and note(survey_project, "anna") == ("sicher", False)
+
+
+def test_without_common_events_the_files_are_compared_alone(
+    survey_project: Project, survey_file: Path, small_codebook: Codebook
+) -> None:
+    # a project built from the same files, not a copy: no event in common
+    path = survey_project.path.with_name("other.qca")
+    with Project.create(path) as other:
+        replace_codebook(other, small_codebook, author="test", note="test codebook")
+        import_survey(other, survey_file, text_columns=["chancen", "herausforderungen"],
+                      id_column="lfd_nr")
+        set_coding(other, "1#chancen", "CH_REFL", "anna", True)
+        set_memo(other, "1#chancen", "anna", "unsicher")
+        with other.transaction():  # codes both files got without an event (an import, say) ...
+            other.conn.execute(
+                "INSERT INTO codings VALUES ('3#chancen', 'CH_ZUS', 'ben', 'imported', 1, 'x', '')")
+        assert set_coding(other, "3#chancen", "CH_ZUS", "ben", False)  # ... and a removal of them
+    # here anna coded, noted and removed it all again: from the whole logs that would look
+    # like a change here that the other file lacks
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", False)
+    set_memo(survey_project, "1#chancen", "anna", "unsicher")
+    set_memo(survey_project, "1#chancen", "anna", "")
+    with survey_project.transaction():
+        survey_project.conn.execute(
+            "INSERT INTO codings VALUES ('3#chancen', 'CH_ZUS', 'ben', 'imported', 1, 'x', '')")
+    result = merge_project(survey_project, path)
+    assert result.written and not result.conflicts
+    assert (result.codings_added, result.notes_added, result.codings_removed) == (1, 1, 0)
+    assert result.unchanged_there == 0 and result.identical == 0
+    assert codes(survey_project, "anna") == {"CH_REFL"} and note(survey_project, "anna") == ("unsicher", False)
+    assert codes(survey_project, "ben", "3#chancen") == {"CH_ZUS"}  # a removal needs a copy point
+
+
+def test_merge_cli_names_cleared_notes_kept_changes_and_note_conflicts(
+    survey_project: Project, capsys
+) -> None:
+    coded_and_noted(survey_project)
+    set_memo(survey_project, "3#chancen", "lea", "prüfen")
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_memo(other, "1#chancen", "anna", "")  # the flag stays
+        set_memo(other, "2#chancen", "ben", "neu")
+        set_memo(other, "3#chancen", "lea", "geprüft")
+    set_coding(survey_project, "1#chancen", "CH_ZUS", "anna", False)
+    set_flag(survey_project, "3#chancen", "lea", True)
+    survey_project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = snapshot_db(survey_project.path)
+    code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path), "--dry-run")
+    assert code == 0 and out.strip() == (
+        "dry run: would add 0 codings and 1 notes and remove 0 codings and clear 1 notes of "
+        "anna, ben; 0 identical; 1 changed only here (kept); 1 conflicts")
+    assert err.strip() == "conflict: 3#chancen lea note: here memo 'prüfen' (flagged), other memo 'geprüft'"
+    code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path))
+    assert code != 0 and "1 conflicts (listed above); nothing was merged" in err
+    assert snapshot_db(survey_project.path) == before
+    code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path), "--skip-conflicts")
+    assert code == 0 and out.strip() == (
+        "merged from copy.qca: 0 codings, 1 notes, 1 notes cleared of anna, ben; "
+        "1 changed only here (kept); 1 conflicts left as they are")
