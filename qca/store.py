@@ -165,6 +165,28 @@ def _m0002_features(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_source_texts")
+def _m0003_source_texts(db: sqlite_utils.Database) -> None:
+    # A source's whole text as its segments were cut from it (protocol documents, sources
+    # from a .qdpx), headings and all, and where each segment lies in it: code-point
+    # offsets, text[start_position:end_position] == the segment's text. Sources without a
+    # row here (survey answers, projects from before this migration) have no such text; an
+    # export rebuilds one from their segments.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS source_texts (
+            source_id TEXT PRIMARY KEY REFERENCES sources(id),
+            text TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS segment_spans (
+            segment_id TEXT PRIMARY KEY REFERENCES segments(id),
+            start_position INTEGER NOT NULL CHECK (start_position >= 0),
+            end_position INTEGER NOT NULL CHECK (end_position >= start_position)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 

@@ -124,3 +124,51 @@ def test_migrations_are_numbered() -> None:
     names = [m.name for m in migrations._migrations]
     assert names == sorted(names)
     assert all(n[:4].isdigit() for n in names)
+
+
+def project_before_source_texts(path: Path) -> None:
+    """A project file as qca wrote it before migration 0003: a survey answer and a coded
+    protocol passage."""
+    import sqlite_utils
+
+    conn = Project._connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.apply(sqlite_utils.Database(conn), stop_before="0003_source_texts")
+    with conn:
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                         [("name", "alt"), ("created_at", "2024-01-01T00:00:00.000Z"),
+                          ("variables", '["amt"]')])
+        conn.execute("INSERT INTO codebook_versions VALUES (1, 'x', 'lead', 'start', ?)",
+                     ('{"name": "B", "categories": [{"key": "A", "name": "A"}]}',))
+        conn.execute("INSERT INTO categories (key, position, name) VALUES ('A', 0, 'A')")
+        conn.executemany("INSERT INTO sources (id, kind, name, variables) VALUES (?, ?, ?, ?)",
+                         [("R1", "survey", "u.csv", '{"amt": "Jugend"}'),
+                          ("P", "protocol", "p.md", "{}")])
+        conn.executemany(
+            "INSERT INTO segments (id, seq, source_id, question, position, heading, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [("R1#q", 1, "R1", "q", 1, None, "Antwort."),
+             ("P#1", 2, "P", None, 1, "Protokoll > TOP 1", "Erster Absatz."),
+             ("P#2", 3, "P", None, 2, "Protokoll > TOP 2", "Zweiter Absatz.")])
+        conn.execute("INSERT INTO codings VALUES ('P#2', 'A', 'anna', 'manual', 1, 'x', '')")
+    conn.close()
+
+
+def test_project_from_before_source_texts_migrates_without_loss(tmp_path: Path) -> None:
+    from conftest import snapshot_db
+
+    path = tmp_path / "alt.qca"
+    project_before_source_texts(path)
+    before = snapshot_db(path)
+    assert "source_texts" not in before
+    with Project.open(path) as proj:
+        assert [s.text for s in proj.segments()] == ["Antwort.", "Erster Absatz.",
+                                                     "Zweiter Absatz."]
+        assert proj.count("source_texts") == proj.count("segment_spans") == 0
+    after = snapshot_db(path)
+    applied = after.pop("_sqlite_migrations")
+    assert len(applied) == SCHEMA_VERSION
+    assert any("'0003_source_texts'" in row for row in applied)
+    assert after.pop("source_texts") == after.pop("segment_spans") == []
+    before.pop("_sqlite_migrations")
+    assert after == before
