@@ -47,6 +47,12 @@ Heading paths join the levels in force with `` > ``, e.g. ``Protokoll > Barriere
 passages before the first heading have ``heading=None``. Positions count passages only,
 from 1. Unsupported extensions, unreadable or undecodable files, corrupt .docx files and
 documents without any passage raise :class:`~qca.errors.InputError` with one line.
+
+:func:`read_protocol_document` also returns the document's text as qca reads it, the text
+the passages are cut from: every heading (its text, without markup) and every passage, in
+order, separated by blank lines, with each passage's offsets in it. Only what the rules
+above drop is missing: page furniture, thematic breaks, heading and fence markers, empty
+paragraphs.
 """
 
 from __future__ import annotations
@@ -60,7 +66,13 @@ from qca.errors import InputError
 from qca.tables import decode_text
 from qca.textrepair import repair_text, split_paragraphs
 
-__all__ = ["PROTOCOL_EXTENSIONS", "Passage", "read_protocol"]
+__all__ = [
+    "PROTOCOL_EXTENSIONS",
+    "Passage",
+    "ProtocolDocument",
+    "read_protocol",
+    "read_protocol_document",
+]
 
 PROTOCOL_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".docx"})
 
@@ -103,6 +115,22 @@ class Passage:
     text: str
 
 
+@dataclass(frozen=True)
+class ProtocolDocument:
+    """A protocol as qca reads it: its whole text and the passages cut from it.
+
+    Attributes:
+        text: Headings and passages in document order, separated by blank lines.
+        passages: The passages, as :func:`read_protocol` returns them.
+        spans: Per passage, ``(start, end)`` in ``text`` (code points, end exclusive):
+            ``text[start:end] == passage.text``.
+    """
+
+    text: str
+    passages: list[Passage]
+    spans: list[tuple[int, int]]
+
+
 # A block is (level, text) for a heading or (None, text) for a passage.
 _Block = tuple[int | None, str]
 
@@ -119,6 +147,18 @@ def read_protocol(path: Path | str) -> list[Passage]:
     Raises:
         InputError: Unsupported extension, missing/unreadable/undecodable file, corrupt
             .docx, or a document without any passage. One line, naming file and fix.
+    """
+    return read_protocol_document(path).passages
+
+
+def read_protocol_document(path: Path | str) -> ProtocolDocument:
+    """Read a protocol document: its passages, and its whole text with their offsets.
+
+    Args:
+        path: A ``.txt``, ``.md``/``.markdown`` or ``.docx`` file.
+
+    Raises:
+        InputError: As :func:`read_protocol`.
     """
     path = Path(path)
     name = path.name
@@ -143,22 +183,31 @@ def read_protocol(path: Path | str) -> list[Passage]:
             ) from None
         text, _encoding = decode_text(data, name, _ADVICE)
         blocks = _markdown_blocks(text) if ext in (".md", ".markdown") else _text_blocks(text)
-    passages = _assemble(blocks)
-    if not passages:
+    document = _assemble(blocks)
+    if not document.passages:
         raise InputError(
             f"{name}: the document contains no text passages (empty, or headings only); "
             "check that you chose the right file"
         )
-    return passages
+    return document
 
 
-def _assemble(blocks: list[_Block]) -> list[Passage]:
+def _assemble(blocks: list[_Block]) -> ProtocolDocument:
     stack: list[tuple[int, str]] = []
     passages: list[Passage] = []
+    spans: list[tuple[int, int]] = []
+    parts: list[str] = []
+    length = 0
     for level, text in blocks:
         text = text.strip()
         if not text:
             continue
+        if parts:
+            parts.append("\n\n")
+            length += 2
+        start = length
+        parts.append(text)
+        length += len(text)
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -166,7 +215,8 @@ def _assemble(blocks: list[_Block]) -> list[Passage]:
             continue
         heading = " > ".join(title for _, title in stack) if stack else None
         passages.append(Passage(position=len(passages) + 1, heading=heading, text=text))
-    return passages
+        spans.append((start, length))
+    return ProtocolDocument(text="".join(parts), passages=passages, spans=spans)
 
 
 def _one_line(text: str) -> str:

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from qca.errors import InputError
-from qca.protocol import Passage, read_protocol
+from qca.protocol import Passage, read_protocol, read_protocol_document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -156,6 +156,24 @@ def test_markdown(tmp_path: Path) -> None:
         Passage(4, "Protokoll > Barrieren > Details", "Text **fett**."),
         Passage(5, "Protokoll > Lösungen", "1. erstens\n2. zweitens"),
     ]
+
+
+def test_document_text_keeps_headings_and_passage_offsets(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.md", MD)
+    document = read_protocol_document(path)
+    assert document.text == (
+        "Protokoll\n\nEinleitung mit *Betonung* über zwei Zeilen.\n\nBarrieren\n\n"
+        "- Punkt eins geht weiter\n- Punkt zwei\n- Punkt drei\n\nAbsatz nach der Liste.\n\n"
+        "Details\n\nText **fett**.\n\nLösungen\n\n1. erstens\n2. zweitens"
+    )
+    assert document.passages == read_protocol(path)
+    assert [document.text[start:end] for start, end in document.spans] == [
+        p.text for p in document.passages]
+    # Page furniture stays out; a passage equal to a heading is found at its own place.
+    txt = write(tmp_path / "p.txt", "# Fazit\n\nFazit\n\nSeite 1 von 2\n\nEnde.\n")
+    document = read_protocol_document(txt)
+    assert document.text == "Fazit\n\nFazit\n\nEnde."
+    assert document.spans == [(7, 12), (14, 19)]
 
 
 def test_markdown_setext_and_code(tmp_path: Path) -> None:
