@@ -3,8 +3,11 @@
 A survey row becomes a source (its id from ``--id-column``, else the file name and row
 number) with every other column as a variable; each non-empty answer becomes a segment
 ``<source id>#<question>``. A protocol document becomes one source whose passages are
-segments ``<source id>#<position>``. Ids are derived from the input, so re-importing the
-same file adds nothing, and a copy of the project holds the same ids (``qca merge``).
+segments ``<source id>#<position>``; the project also keeps the protocol's whole text as
+qca read it (headings included, see :func:`qca.protocol.read_protocol_document`) and each
+passage's offsets in it, so an export can hand on the whole document. Ids are derived from
+the input, so re-importing the same file adds nothing, and a copy of the project holds the
+same ids (``qca merge``).
 
 Everything is checked before anything is written; an import is one transaction.
 """
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
-from qca.protocol import read_protocol
+from qca.protocol import read_protocol_document
 from qca.store import Project, now
 from qca.tables import read_table
 
@@ -242,21 +245,27 @@ def import_protocol(
     source_id: str | None = None,
     actor: str = "import",
 ) -> ImportResult:
-    """Import a protocol document (.txt, .md, .docx) as one source of passages."""
+    """Import a protocol document (.txt, .md, .docx) as one source of passages.
+
+    The source keeps the document's whole text and each passage's offsets in it. When a
+    re-import adds passages to a source already in the project, the new text replaces the
+    kept one if it holds all of the source's segments; otherwise the kept text stays.
+    """
     path = Path(path)
-    passages = read_protocol(path)
-    if not passages:
+    document = read_protocol_document(path)
+    if not document.passages:
         raise InputError(f"{path.name}: no text passages found; is the document empty?")
     sid = source_id or path.stem
     segments = [
         {"id": f"{sid}#{p.position}", "source_id": sid, "question": question, "text": p.text,
-         "position": p.position, "heading": p.heading}
-        for p in passages
+         "position": p.position, "heading": p.heading, "span": span}
+        for p, span in zip(document.passages, document.spans)
     ]
     return _write(
         project, path, kind="protocol", sources={sid: dict(variables or {})}, segments=segments,
         var_names=list(variables or {}), empty=0, actor=actor,
         options={"question": question, "source_id": sid, "variables": variables or {}},
+        texts={sid: document.text},
     )
 
 
@@ -271,7 +280,13 @@ def _write(
     empty: int,
     actor: str,
     options: dict[str, Any],
+    texts: dict[str, str] | None = None,
 ) -> ImportResult:
+    """Check ``segments`` against the project and write what is new, in one transaction.
+
+    ``texts`` holds a source's whole text where there is one; its segments then carry
+    their ``span`` in it.
+    """
     sha = _sha256(path)
     with project.transaction():
         old_sources = _existing(project, list(sources), "sources", "kind, variables")
@@ -341,6 +356,9 @@ def _write(
             "substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        if texts:
+            _write_texts(project, texts, segments, set(new_sources),
+                         {seg["source_id"] for seg in fresh})
         project.add_variable_names(var_names)
         project.log(
             actor, "import", str(path.name),
@@ -351,3 +369,40 @@ def _write(
         path, len(new_sources), len(updated), len(fresh), len(segments) - len(fresh),
         non_substantive, empty,
     )
+
+
+def _write_texts(
+    project: Project,
+    texts: dict[str, str],
+    segments: list[dict[str, Any]],
+    new_sources: set[str],
+    grown: set[str],
+) -> None:
+    """Keep each source's whole text and its segments' spans (inside the import's
+    transaction, after the segments are written).
+
+    A new source gets its text. A source already in the project gets the new text only
+    when this import added segments to it and the text holds every segment it has; else
+    its kept text (or none) stays, and an export rebuilds its text as before.
+    """
+    spans = {seg["id"]: seg["span"] for seg in segments if "span" in seg}
+    for sid, text in texts.items():
+        if sid not in new_sources:
+            if sid not in grown:
+                continue
+            held = [row[0] for row in project.conn.execute(
+                "SELECT id FROM segments WHERE source_id = ?", (sid,))]
+            if any(seg_id not in spans for seg_id in held):
+                continue
+        project.conn.execute(
+            "INSERT INTO source_texts (source_id, text) VALUES (?, ?) "
+            "ON CONFLICT(source_id) DO UPDATE SET text = excluded.text",
+            (sid, text),
+        )
+        project.conn.executemany(
+            "INSERT INTO segment_spans (segment_id, start_position, end_position) "
+            "VALUES (?, ?, ?) ON CONFLICT(segment_id) DO UPDATE SET "
+            "start_position = excluded.start_position, end_position = excluded.end_position",
+            [(seg["id"], *seg["span"]) for seg in segments
+             if seg["source_id"] == sid and "span" in seg],
+        )

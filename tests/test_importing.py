@@ -128,3 +128,63 @@ def test_protocol_import(project: Project, tmp_path: Path) -> None:
     assert segs[1].heading and "Barrieren" in segs[1].heading
     assert project.source("protokoll").kind == "protocol"
     assert import_protocol(project, path, variables={"treffen": "1"}).segments_added == 0
+
+
+def _kept(project: Project, source_id: str) -> tuple[str | None, dict[str, str]]:
+    """A source's kept text and, per segment, the text at its kept span."""
+    row = project.conn.execute("SELECT text FROM source_texts WHERE source_id = ?",
+                               (source_id,)).fetchone()
+    text = row[0] if row else None
+    spans = project.conn.execute(
+        "SELECT p.segment_id, p.start_position, p.end_position FROM segment_spans p "
+        "JOIN segments s ON s.id = p.segment_id WHERE s.source_id = ?", (source_id,))
+    return text, {seg: (text or "")[start:end] for seg, start, end in spans}
+
+
+_PROTOCOL = ("PROTOKOLL\n\n1. Begrüßung\n\nDie Teilnehmenden aus den Verwal-\ntungen stellten "
+             "sich vor.\n\n2. Barrieren\n\nEs fehlt an Personal.\n")
+
+
+def test_protocol_import_keeps_the_document_text(project: Project, tmp_path: Path) -> None:
+    path = write(tmp_path, _PROTOCOL, "protokoll.txt")
+    import_protocol(project, path)
+    text, at_span = _kept(project, "protokoll")
+    assert text == ("PROTOKOLL\n\n1. Begrüßung\n\nDie Teilnehmenden aus den Verwaltungen "
+                    "stellten sich vor.\n\n2. Barrieren\n\nEs fehlt an Personal.")
+    assert at_span == {s.id: s.text for s in project.segments()}
+    before = snapshot_db(project.path)
+    assert import_protocol(project, path).segments_added == 0
+    assert snapshot_db(project.path) == before
+
+
+def test_survey_import_keeps_no_text(survey_project: Project) -> None:
+    assert survey_project.count("source_texts") == survey_project.count("segment_spans") == 0
+
+
+@pytest.mark.parametrize("kept_before", [True, False], ids=["kept", "from an older qca"])
+def test_protocol_grown_by_passages_keeps_the_new_text(project: Project, tmp_path: Path,
+                                                       kept_before: bool) -> None:
+    path = write(tmp_path, _PROTOCOL, "protokoll.txt")
+    import_protocol(project, path)
+    if not kept_before:  # imported before migration 0003: no text kept
+        with project.transaction():
+            project.conn.execute("DELETE FROM segment_spans")
+            project.conn.execute("DELETE FROM source_texts")
+    write(tmp_path, _PROTOCOL + "\n3. Ausblick\n\nNächstes Treffen im Mai.\n", "protokoll.txt")
+    assert import_protocol(project, path).segments_added == 1
+    text, at_span = _kept(project, "protokoll")
+    assert text is not None and text.endswith("Personal.\n\n3. Ausblick\n\nNächstes Treffen im Mai.")
+    assert at_span == {s.id: s.text for s in project.segments()}
+
+
+def test_protocol_text_is_kept_only_if_it_holds_every_segment(project: Project,
+                                                              tmp_path: Path) -> None:
+    path = write(tmp_path, "Eins.\n\nZwei.\n", "p.txt")
+    import_protocol(project, path, source_id="P")
+    with project.transaction():  # a segment this document does not have (e.g. from a .qdpx)
+        project.conn.execute("INSERT INTO segments (id, seq, source_id, position, text) "
+                             "VALUES ('P#0-4', 99, 'P', 0, 'Eins')")
+    kept = _kept(project, "P")
+    write(tmp_path, "Eins.\n\nZwei.\n\nDrei.\n", "p.txt")
+    assert import_protocol(project, path, source_id="P").segments_added == 1
+    assert _kept(project, "P") == kept
