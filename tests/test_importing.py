@@ -173,7 +173,8 @@ def test_protocol_grown_by_passages_keeps_the_new_text(project: Project, tmp_pat
     write(tmp_path, _PROTOCOL + "\n3. Ausblick\n\nNächstes Treffen im Mai.\n", "protokoll.txt")
     assert import_protocol(project, path).segments_added == 1
     text, at_span = _kept(project, "protokoll")
-    assert text is not None and text.endswith("Personal.\n\n3. Ausblick\n\nNächstes Treffen im Mai.")
+    assert text is not None
+    assert text.endswith("Personal.\n\n3. Ausblick\n\nNächstes Treffen im Mai.")
     assert at_span == {s.id: s.text for s in project.segments()}
 
 
