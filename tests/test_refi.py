@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from qca.codebook import Category, Codebook, codebook_from_dict, load_yaml
 from qca.errors import CodebookError, ExportError
+from qca.importing import import_protocol
+from qca.protocol import read_protocol_document
 from qca.refi import (
     code_guid,
     format_description,
@@ -388,7 +390,7 @@ import zipfile  # noqa: E402
 
 from qca.coding import set_coding  # noqa: E402
 from qca.errors import InputError  # noqa: E402
-from qca.refi import export_qdpx, import_qdpx  # noqa: E402
+from qca.refi import export_qdpx, import_qdpx, source_text  # noqa: E402
 from qca.refi._xml import local, parse  # noqa: E402
 from qca.revise import replace_codebook  # noqa: E402
 from qca.store import Project  # noqa: E402
@@ -675,3 +677,159 @@ def test_export_to_a_missing_folder(exported, tmp_path):
     proj, _, _ = exported
     with pytest.raises(ExportError, match="does not exist; create it first"):
         export_qdpx(proj, tmp_path / "nope" / "x.qdpx")
+
+
+# --- the whole text of protocols ----------------------------------------------------------
+
+_PROTOCOL_MD = """\
+# Sitzung am 3. Mai
+
+**Ort:** Rathaus, Raum 2
+
+## TOP 1 Begrüßung
+
+Frau K. eröffnet die Sitzung. 😀
+
+---
+
+## TOP 2 Konflikte
+
+- Lärm im Park
+- Müll
+
+Herr L. berichtet über Konflikte im Park.
+"""
+
+
+def _exported_sources(target: Path) -> dict[str, tuple[str, list[tuple[str, int, int]]]]:
+    """Per source name: its text and its selections (name, start, end)."""
+    root, files = _qde(target)
+    found = {}
+    for source in (e for e in root.iter() if local(e.tag) == "TextSource"):
+        text = files["sources/" + source.get("plainTextPath")[len("internal://"):]]
+        found[source.get("name")] = (text, [
+            (sel.get("name"), int(sel.get("startPosition")), int(sel.get("endPosition")))
+            for sel in source if local(sel.tag) == "PlainTextSelection"])
+    return found
+
+
+def _validate_qde(target: Path, tmp_path: Path) -> None:
+    schema = _schema("Project.xsd")
+    with zipfile.ZipFile(target) as archive:
+        (tmp_path / "project.qde").write_bytes(archive.read("project.qde"))
+    schema.validate(str(tmp_path / "project.qde"))
+
+
+@pytest.fixture
+def protocol_export(tmp_path):
+    proj = Project.create(tmp_path / "sitzung.qca")
+    replace_codebook(proj, codebook_from_dict(_PROJECT_BOOK), author="lead", note="start")
+    path = tmp_path / "sitzung.md"
+    path.write_text(_PROTOCOL_MD, encoding="utf-8")
+    import_protocol(proj, path, variables={"treffen": "1"})
+    set_coding(proj, "sitzung#3", "SONST", "anna", True)
+    set_coding(proj, "sitzung#2", "SONST", "ben", True)
+    target = tmp_path / "sitzung.qdpx"
+    export_qdpx(proj, target)
+    yield proj, path, target
+    proj.close()
+
+
+def test_protocol_export_writes_the_whole_text(protocol_export):
+    proj, path, target = protocol_export
+    text, selections = _exported_sources(target)["sitzung"]
+    assert text == read_protocol_document(path).text
+    for heading in ("Sitzung am 3. Mai", "TOP 1 Begrüßung", "TOP 2 Konflikte"):
+        assert f"{heading}\n\n" in text
+    segments = {s.id: s.text for s in proj.segments()}
+    assert [name for name, _, _ in selections] == list(segments)
+    for name, start, end in selections:
+        assert text[start:end] == segments[name]
+    # Offsets count code points: the emoji before passage 3 is one character.
+    start = next(s for name, s, _ in selections if name == "sitzung#3")
+    assert start == text.index("- Lärm im Park")
+
+
+def test_protocol_export_validates_against_the_project_schema(protocol_export, tmp_path):
+    _validate_qde(protocol_export[2], tmp_path)
+
+
+def test_protocol_round_trip_keeps_the_whole_text(protocol_export, tmp_path):
+    proj, _, target = protocol_export
+    fresh = Project.create(tmp_path / "fresh.qca")
+    try:
+        result = import_qdpx(fresh, target)
+        assert (result.sources_added, result.segments_added, result.codings_added) == (1, 4, 2)
+        assert _coding_triples(fresh) == _coding_triples(proj)
+        kept = fresh.conn.execute("SELECT text FROM source_texts").fetchone()[0]
+        original = _exported_sources(target)["sitzung"]
+        assert kept == original[0]
+        again = tmp_path / "again.qdpx"
+        export_qdpx(fresh, again)
+        text, selections = _exported_sources(again)["sitzung"]
+        assert text == original[0]
+        assert [(s, e) for _, s, e in selections] == [(s, e) for _, s, e in original[1]]
+    finally:
+        fresh.close()
+
+
+def test_kept_text_that_lost_a_segment_is_rebuilt(protocol_export, tmp_path):
+    proj, _, _ = protocol_export
+    with proj.transaction():
+        proj.conn.execute("DELETE FROM segment_spans WHERE segment_id = 'sitzung#2'")
+    target = tmp_path / "rebuilt.qdpx"
+    export_qdpx(proj, target)
+    text, selections = _exported_sources(target)["sitzung"]
+    segs = sorted(proj.segments(), key=lambda s: s.position)
+    assert text == source_text("protocol", segs)[0]
+    segments = {s.id: s.text for s in segs}
+    assert all(text[start:end] == segments[name] for name, start, end in selections)
+
+
+def test_project_from_before_kept_texts_exports_as_before(tmp_path):
+    from test_store import project_before_source_texts
+
+    path = tmp_path / "alt.qca"
+    project_before_source_texts(path)
+    with Project.open(path) as proj:
+        extra = tmp_path / "neu.md"
+        extra.write_text(_PROTOCOL_MD, encoding="utf-8")
+        import_protocol(proj, extra)
+        target = tmp_path / "alt.qdpx"
+        export_qdpx(proj, target)
+        segments = {s.id: s.text for s in proj.segments()}
+    sources = _exported_sources(target)
+    # The protocol imported by the older qca: its text rebuilt from its passages.
+    assert sources["P"][0] == ("Protokoll > TOP 1\n\nErster Absatz.\n\n"
+                               "Protokoll > TOP 2\n\nZweiter Absatz.")
+    assert sources["R1"][0] == "q:\nAntwort."
+    assert sources["neu"][0] == read_protocol_document(extra).text
+    for text, selections in sources.values():
+        assert all(text[start:end] == segments[name] for name, start, end in selections)
+    _validate_qde(target, tmp_path)
+
+
+def test_foreign_text_is_kept_with_normalised_line_ends(tmp_path):
+    archive = _zip_dir(DATA / "atlas_project", tmp_path / "atlas.qdpx")
+    proj = Project.create(tmp_path / "p.qca")
+    try:
+        import_qdpx(proj, archive)
+        kept = dict(proj.conn.execute("SELECT source_id, text FROM source_texts"))
+        assert set(kept) == {"Interview M.docx", "Notiz"}
+        assert "\r" not in kept["Interview M.docx"]
+        target = tmp_path / "again.qdpx"
+        export_qdpx(proj, target)
+        segments = {s.id: s.text for s in proj.segments()}
+        sources = _exported_sources(target)
+        assert sources["Interview M.docx"][0] == kept["Interview M.docx"]
+        for text, selections in sources.values():
+            assert all(text[start:end] == segments[name] for name, start, end in selections)
+        assert sum(len(sel) for _, sel in sources.values()) == len(segments)
+        # Offsets of the file (with "\r\n") became offsets of the kept text (with "\n").
+        spans = {row[0]: (row[1], row[2]) for row in proj.conn.execute(
+            "SELECT segment_id, start_position, end_position FROM segment_spans")}
+        assert spans["Interview M.docx#109-114"] == (107, 112)  # two "\r\n" before it
+        assert spans["Notiz#17-24"] == (17, 24)
+        assert import_qdpx(proj, archive).segments_added == 0
+    finally:
+        proj.close()

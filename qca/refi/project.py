@@ -8,22 +8,26 @@ Export (:func:`export_qdpx`)
     * The current codebook becomes ``<CodeBook>``, written as for ``.qdc`` files (labelled
       descriptions, GUIDs derived from keys; see :mod:`qca.refi.codebook`).
     * Each qca source becomes one ``<TextSource name="<source id>">`` whose text is
-      ``sources/<guid>.txt``. A survey source's text is its answers in question order,
-      each as a line ``<question>:`` followed by the answer, answers separated by a blank
-      line; a protocol's text is its passages separated by blank lines, a heading line
-      put before the first passage under it.
+      ``sources/<guid>.txt``. A protocol imported since schema ``0003_source_texts`` (and a
+      source imported from a ``.qdpx``) has its whole text kept in the project: the
+      document as qca read it, headings and every line that is in no passage included
+      (see :func:`qca.protocol.read_protocol_document`); that text is written. Any other
+      source's text is rebuilt from its segments (:func:`source_text`): a survey source's
+      answers in question order, each as a line ``<question>:`` followed by the answer,
+      answers separated by a blank line; a protocol's passages separated by blank lines, a
+      heading line put before the first passage under it. The same rebuilding applies when
+      a kept text no longer holds every segment of its source at its kept offsets.
     * Each segment becomes a ``<PlainTextSelection name="<segment id>">`` covering exactly
-      the segment's text: ``startPosition`` is the offset of its first character and
-      ``endPosition`` the offset after its last, in Unicode code points from 0 (as in the
-      spec's examples, ``text[start:end]``). Uncoded segments are exported too: they are
-      qca's units of coding.
+      the segment's text at its place in the source's text: ``startPosition`` is the
+      offset of its first character and ``endPosition`` the offset after its last, in
+      Unicode code points from 0 (the spec's "character (Unicode codepoint)", 10.2;
+      ``text[start:end]``). Uncoded segments are exported too: they are qca's units of
+      coding.
     * Each coding becomes a ``<Coding creatingUser="<coder's GUID>">`` with a ``<CodeRef>``
       inside its selection.
     * Variables become ``<Variables>`` (all of type Text). Each source carries its values as
       ``<VariableValue>`` (document variables, as MAXQDA and QualCoder read them) and is one
       ``<Case>`` with the same values and a ``<SourceRef>`` (as NVivo reads them).
-    * qca keeps segments, not whole documents, so a source's text is rebuilt from its
-      segments; text between passages that was never a segment is not exported.
     * Not exported: memos and flags, codebook versions, the event log.
 
 Import (:func:`import_qdpx`)
@@ -38,6 +42,10 @@ Import (:func:`import_qdpx`)
       source is a selection of its whole text. Empty selections are skipped and counted.
       A new segment gets the question its codes' groups are bound to when they agree on
       one, else none.
+    * A new source keeps its whole text (line ends normalised to ``\\n``) with each
+      segment's offsets in it, so exporting it again writes the same document; a source
+      already imported from a ``.qdpx`` with the same text gets the offsets of its new
+      segments.
     * Codes are merged into the project's codebook as a new version (only when there is
       something new): a code whose ``qca key`` line names an existing key, or whose name
       equals (ignoring case) an existing category's name at the same place in the tree,
@@ -56,6 +64,7 @@ Import (:func:`import_qdpx`)
 
 from __future__ import annotations
 
+import bisect
 import copy
 import hashlib
 import io
@@ -153,6 +162,22 @@ def _stamp(value: str | None) -> str | None:
     return value if value and _DATETIME.match(value) else None
 
 
+def _kept_spans(
+    text: str | None, segments: list[Segment], spans: dict[str, tuple[int, int]]
+) -> list[tuple[int, int]] | None:
+    """Each segment's ``(start, end)`` in its source's kept ``text``; None when there is no
+    kept text or it does not hold every segment at its kept offsets."""
+    if text is None:
+        return None
+    found = []
+    for seg in segments:
+        span = spans.get(seg.id)
+        if span is None or text[span[0]:span[1]] != seg.text:
+            return None
+        found.append(span)
+    return found
+
+
 def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
     """Write ``project`` as a REFI-QDA project archive (valid against Project.xsd)."""
     path = Path(path)
@@ -168,6 +193,10 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
     variables = list(project.variable_names())
     for source in sources:
         variables += [v for v in source.variables if v not in variables]
+    kept_texts: dict[str, str] = dict(
+        project.conn.execute("SELECT source_id, text FROM source_texts"))
+    kept_spans = {row[0]: (row[1], row[2]) for row in project.conn.execute(
+        "SELECT segment_id, start_position, end_position FROM segment_spans")}
 
     root = ET.Element(_ns("Project"), {"name": xml_safe(project.name),
                                         "origin": f"qca {__version__}"})
@@ -212,7 +241,14 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
                 segs = sorted(segs, key=lambda s: s.seq)
             else:
                 segs = sorted(segs, key=lambda s: (s.position, s.seq))
-            text, spans = source_text(source.kind, segs)
+            text = kept_texts.get(source.id)
+            found = _kept_spans(text, segs, kept_spans)
+            if text is not None and found is not None:
+                ordered = sorted(zip(found, segs), key=lambda p: (p[0], p[1].seq))
+                spans = [span for span, _ in ordered]
+                segs = [seg for _, seg in ordered]
+            else:
+                text, spans = source_text(source.kind, segs)
             guid = make_guid("source", source.id)
             files[f"sources/{guid}.txt"] = text.encode("utf-8", errors="replace")
             ts = _sub(src_elem, "TextSource", guid=guid, name=xml_safe(source.id),
@@ -287,7 +323,25 @@ class _Source:
     guid: str
     id: str
     variables: dict[str, str]
-    segments: dict[tuple[int, int], dict]  # (start, end) -> {"text", "codings": [...]}
+    text: str  # line ends normalised
+    # (start, end) in the file's text -> {"text", "span" in .text, "codings": [...]}
+    segments: dict[tuple[int, int], dict]
+
+
+def _normalise_lines(text: str) -> tuple[str, list[int]]:
+    """``text`` with ``\\r\\n`` and ``\\r`` as ``\\n``, and where its ``\\r\\n`` pairs began."""
+    pairs = [m.start() for m in re.finditer("\r\n", text)]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), pairs
+
+
+def _normalised_span(text: str, pairs: list[int], start: int, end: int) -> tuple[int, int]:
+    """The offsets, in the normalised text, of ``text[start:end]`` without its surrounding
+    blanks. The bounds then fall on non-blank characters, never inside a ``\\r\\n``."""
+    raw = text[start:end]
+    first = start + len(raw) - len(raw.lstrip())
+    last = end - (len(raw) - len(raw.rstrip()))
+    return (first - bisect.bisect_left(pairs, first - 1),
+            last - bisect.bisect_left(pairs, last - 1))
 
 
 def _coder_name(raw: str) -> str:
@@ -508,7 +562,8 @@ def import_qdpx(
             sid = f"{sid} ({guid[:8]})"
         used_ids.add(sid)
         values = {**case_values.get(guid, {}), **read_values(elem)}
-        source = _Source(guid, sid, values, {})
+        normalised, pairs = _normalise_lines(text)
+        source = _Source(guid, sid, values, normalised, {})
         sources.append(source)
 
         fallback_user = norm_guid(elem.get("creatingUser")) or default_user
@@ -527,7 +582,9 @@ def import_qdpx(
             if not selected:
                 skipped["empty selections"] += 1
                 continue
-            entry = source.segments.setdefault((start, end), {"text": selected, "codings": []})
+            entry = source.segments.setdefault((start, end), {
+                "text": selected, "span": _normalised_span(text, pairs, start, end),
+                "codings": []})
             sel_user = norm_guid(sel.get("creatingUser")) if sel is not text_elem else None
             for coding in children(sel, "Coding"):
                 ref = child(coding, "CodeRef")
@@ -596,7 +653,8 @@ def import_qdpx(
                     present_segments += 1
                 else:
                     question = _question_of(merged, keys)
-                    new_segments.append((seg_id, source.id, question, start, entry["text"]))
+                    new_segments.append((seg_id, source.id, question, start, entry["text"],
+                                         entry["span"]))
                 offered = {c.key for c in merged.for_question(question) if c.is_codable}
                 for key, (_, coder, stamp) in zip(keys, entry["codings"]):
                     cat = merged.get(key)
@@ -648,8 +706,9 @@ def import_qdpx(
                 "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
                 "substantive) VALUES (?, ?, ?, ?, ?, NULL, ?, 1)",
                 [(sid, seq + i, src, q, pos, text)
-                 for i, (sid, src, q, pos, text) in enumerate(new_segments)],
+                 for i, (sid, src, q, pos, text, _) in enumerate(new_segments)],
             )
+            _keep_texts(project, sources, {s.id for s in new_sources}, new_segments)
             names = [n for s in sources for n in s.variables]
             project.add_variable_names(list(dict.fromkeys(names)))
             cb_version = project.codebook_version()
@@ -668,6 +727,31 @@ def import_qdpx(
             })
     return QdpxImport(path, len(new_sources), len(new_segments), present_segments,
                       len(new_codings), present_codings, added, version, coders, dict(skipped))
+
+
+def _keep_texts(
+    project: Project,
+    sources: list[_Source],
+    new_ids: set[str],
+    new_segments: list[tuple[str, str, str | None, int, str, tuple[int, int]]],
+) -> None:
+    """Keep the whole text of each new source, and the spans of the new segments of each
+    source whose kept text is the file's (inside the import's transaction)."""
+    with_text = set()
+    for source in sources:
+        if source.id in new_ids:
+            project.conn.execute("INSERT INTO source_texts (source_id, text) VALUES (?, ?)",
+                                 (source.id, source.text))
+            with_text.add(source.id)
+        else:
+            row = project.conn.execute("SELECT text FROM source_texts WHERE source_id = ?",
+                                       (source.id,)).fetchone()
+            if row is not None and row[0] == source.text:
+                with_text.add(source.id)
+    project.conn.executemany(
+        "INSERT INTO segment_spans (segment_id, start_position, end_position) VALUES (?, ?, ?)",
+        [(seg_id, *span) for seg_id, src, _, _, _, span in new_segments if src in with_text],
+    )
 
 
 def _question_of(book: Codebook, keys: list[str]) -> str | None:
