@@ -614,13 +614,14 @@ def _echo_confusion(conf: Any) -> None:
 def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, actor: str) -> None:
     """Bring in the codings, memos and flags of OTHER, a copy of PROJECT a coder worked on.
 
-    Segments are matched by id. Both logs are read from where the copy was made: codes the
-    coder removed and memos or flags cleared in OTHER are removed here too if PROJECT still
-    has them as they were then, and what changed only in PROJECT since is kept. Codings or
-    notes of a coder on a segment that differ between the two files otherwise are conflicts:
-    they are listed and never overwritten, and with any conflict nothing is merged unless
-    --skip-conflicts. If the two logs share no event (OTHER is no copy), only the codings and
-    notes are compared.
+    Segments are matched by id. Each coder's codes, memo and flag on a segment are merged
+    three ways, reading both logs from where the copy was made, or from the last merge of
+    the same copy (OTHER is recognised by its event log, also renamed or moved): what changed
+    only in OTHER is taken over (codes added or removed, memos and flags set, changed or
+    cleared), what changed only in PROJECT is kept. What changed on both sides, differently,
+    is a conflict: listed and never overwritten, and with any conflict nothing is merged
+    unless --skip-conflicts. If the two logs share no event (OTHER is no copy) and OTHER was
+    never merged, only the codings and notes are compared.
     """
     from qca.errors import CodingError
     from qca.merge import merge_project
@@ -635,6 +636,8 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
                    f"remove {result.codings_removed} codings"]
         if result.notes_cleared:
             changes.append(f"clear {result.notes_cleared} notes")
+        if result.notes_changed:
+            changes.append(f"change {result.notes_changed} notes")
         kept = f"; {result.unchanged_there} changed only here (kept)" if result.unchanged_there else ""
         click.echo(f"dry run: would {' and '.join(changes)} of "
                    f"{', '.join(result.coders) or 'no coder'}; {result.identical} identical{kept}; "

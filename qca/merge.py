@@ -9,42 +9,58 @@ written:
 * every category used must be in this project's codebook (else :class:`CodebookError`) and be
   offered for the segment's question (else :class:`CodingError`).
 
-Then, per segment and coder, the other file's code set and its note (memo, flag) are compared
-with this project's. Code sets alone cannot tell a removal from "never coded", nor which side
-changed, so both event logs are read from the **copy point**, where they part (the events both
-files share are identical row for row). Each logged change after it (``coding``, ``note``,
-``undo``, ``redo``; ``consensus`` for the consensus coder and its reason; the removals and
-cleared notes a ``merge`` event keeps) tells which codes or note fields it touched, and its
-first such change what they were at the copy point. The other file's codes (or note) are:
+Then each coder's code set and note (memo, flag) on a segment are merged three ways, against
+their state at the **base**. Code sets alone cannot tell a removal from "never coded", nor
+which side changed, so both event logs are read from the base on. Each logged change after it
+(``coding``, ``note``, ``undo``, ``redo``; ``consensus`` for the consensus coder and its
+reason; what a ``merge`` event added, removed or overwrote) tells which codes or note fields
+it touched, and its first such change what they were at the base. The base is:
+
+* the **copy point**, where the two logs part (the last event both files share, row for row:
+  id, time, actor, action, target, before, after, ref), for a copy merged the first time;
+* the **last merge of the same copy**: each ``merge`` event records in ``after["other_log"]``
+  which of the other file's events it took in (``last_event``, its id, and ``sha256``, a
+  digest of the other file's events up to it, each row as compared for the copy point). A
+  file whose log begins with exactly those events is that copy (renamed, moved, or copied
+  again, it is still identified by its log), so a later merge reads its events only after
+  ``last_event``, and this project's only after that ``merge`` event: what that merge wrote
+  is the base here. Its ``kept`` and ``conflicts_skipped`` lists say which pairs differed
+  then and why. The latest matching merge is used when it took in events past the copy point.
+
+Per segment and coder the other file's codes (or note) are then:
 
 * **identical** to this project's: skipped;
-* **changed only here**: this project logged a change since the copy point and the other file
-  still has them as they were then: this project's are kept and nothing is written
-  (``unchanged_there``). If the other file changed them too (and differently), or its state
-  is not the one this project's log leads back to, it is a **conflict**;
-* **removed there**: the other file's changes since the copy point only took codes away, or
-  only cleared the memo or flag. If this project still has them as they were at the copy point
-  and logged no change since, the removal is applied, also when some codes remain; otherwise
-  it is a conflict;
-* otherwise **new** when this project has none (added), else a **conflict**, even where only
-  the other file changed them.
+* **changed only there** (this project logged no change since the base and still has the
+  state of the base, the other file has another): taken over: codes added and removed as
+  needed, the memo and flag set or cleared;
+* **changed only here** (the other file still has the state of the base): this project's are
+  kept and nothing is written (``unchanged_there``);
+* **changed on both sides**, differently: a **conflict**. So is a pair the base merge left as
+  a conflict, until the two files agree.
+
+Where the two logs lead back to different states at the base (a change without a per-segment
+event on one side: a codings import, a codebook revision), the other file's codes (or note) are
+new if this project has none and logged no change, otherwise a conflict. If the two logs share
+no event at all and no merge of the file is recorded, the other file is no copy (a project
+built from the same files, say): there is no base, so the sets and notes are compared alone,
+as new, identical or a conflict, and no removal is recognised.
 
 Conflicts are never overwritten: with any conflict nothing is written unless
 ``skip_conflicts``, which writes everything else and leaves the conflicts as they are.
 
-Changes made without a per-segment event (codings imports, codebook revisions, codes and notes
-an earlier merge added) are not seen as changes since the copy point. If the two logs share no
-event at all, the other file is no copy (a project built from the same files, say): there is
-no copy point, so the sets and notes are compared alone, as new, identical or a conflict, and
-no removal is recognised.
-
-The write is one transaction with one ``merge`` event, whose ``before`` holds the removed
-codings and the cleared notes as they were, so that a later merge reads them as changes here.
-Merged codings keep their origin, codebook version, time and memo.
+The write is one transaction with one ``merge`` event, also when nothing else changes but the
+other file holds events not taken in before. Its ``before`` holds the removed codings (origin,
+codebook version, time, memo) and every note it overwrote or cleared as it was (no note: empty
+memo, no flag); its ``after`` the codes it added, the pairs it kept and left as conflicts, and
+``other_log``. So nothing is lost from the log, and a later merge of another copy reads what
+this one wrote as changes here. Merged codings keep their origin, codebook version, time and
+memo.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -87,8 +103,9 @@ class MergeResult:
     codings_removed: int = 0  # removed in the other file, so removed here too
     notes_added: int = 0
     notes_cleared: int = 0  # memo or flag cleared in the other file, so cleared here too
+    notes_changed: int = 0  # memo or flag otherwise changed in the other file, so here too
     identical: int = 0  # segment/coder pairs already the same in both files
-    unchanged_there: int = 0  # changed only here since the copy: the other file has them as copied
+    unchanged_there: int = 0  # changed only here since the base: the other file has them as then
     coders: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     written: bool = False
@@ -101,6 +118,8 @@ class MergeResult:
             parts.append(f"{self.codings_removed} codings removed")
         if self.notes_cleared:
             parts.append(f"{self.notes_cleared} notes cleared")
+        if self.notes_changed:
+            parts.append(f"{self.notes_changed} notes changed")
         text = f"merged from {self.other}: {', '.join(parts)} of {', '.join(self.coders) or 'no coder'}"
         if self.identical:
             text += f"; {self.identical} already identical"
@@ -129,6 +148,8 @@ def _open_other(path: Path, project: Project) -> sqlite3.Connection:
 
 
 _LOGGED_ACTIONS = ("coding", "note", "undo", "redo", "consensus", "merge")
+_EVENT_ROW = "SELECT id, at, actor, action, target, before, after, ref FROM events ORDER BY id"
+_NO_CODES: frozenset[str] = frozenset()
 _NO_NOTE = ("", False)  # memo and flag of a coder without a note on the segment
 
 _Key = tuple[str, str]  # (segment, coder)
@@ -137,8 +158,7 @@ _Note = tuple[str, bool]  # (memo, flagged)
 
 def _fork_point(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> int:
     """The last event both logs share (0 if none): where the copy was made."""
-    sql = "SELECT id, at, actor, action, target, before, after, ref FROM events ORDER BY id"
-    mine, other = ours.execute(sql), theirs.execute(sql)
+    mine, other = ours.execute(_EVENT_ROW), theirs.execute(_EVENT_ROW)
     last = 0
     try:
         for a, b in zip(mine, other, strict=False):  # the longer log goes on past the copy
@@ -149,6 +169,69 @@ def _fork_point(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> int:
         mine.close()
         other.close()
     return last
+
+
+@dataclass(frozen=True)
+class _Base:
+    """Where a merge starts: this project's log after ``here``, the other's after ``there``.
+
+    From an earlier merge of the same copy, ``prior`` maps the pairs it kept as changed only
+    here to ``"kept"`` and those it left as conflicts to ``"conflict"``, by (kind, segment,
+    coder).
+    """
+
+    here: int
+    there: int
+    prior: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+
+def _log_digests(conn: sqlite3.Connection, wanted: set[int]) -> tuple[int, str, dict[int, str]]:
+    """The id and digest of the last event of ``conn``'s log, and the digests at ``wanted`` ids.
+
+    The digest at an event covers every event up to it, each row as the copy point compares
+    them, so equal digests mean equal logs up there.
+    """
+    digest = hashlib.sha256()
+    last, found = 0, {}
+    for row in conn.execute(_EVENT_ROW):
+        digest.update(json.dumps(list(row), ensure_ascii=False).encode() + b"\n")
+        last = row[0]
+        if last in wanted:
+            found[last] = digest.hexdigest()
+    return last, digest.hexdigest(), found
+
+
+def _pairs(items: Any) -> set[tuple[str, str, str]]:
+    """(kind, segment, coder) of a merge event's ``kept`` or ``conflicts_skipped`` list."""
+    pairs = set()
+    for r in items if isinstance(items, list) else []:
+        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "kind")):
+            pairs.add((r["kind"], r["segment"], r["coder"]))
+    return pairs
+
+
+def _base(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> tuple[_Base | None, int, int, str]:
+    """The base of merging ``theirs`` into ``ours``: its latest merge, else the copy point.
+
+    Returns:
+        The base (None: no copy and never merged), the copy point (0: none), and the id and
+        digest of the last event in ``theirs``'s log.
+    """
+    fork = _fork_point(ours, theirs)
+    records: list[tuple[int, int, str, dict[str, Any]]] = []
+    for event_id, after in ours.execute("SELECT id, after FROM events WHERE action = 'merge' ORDER BY id"):
+        state = _state(after)
+        taken = state.get("other_log")
+        if (isinstance(taken, dict) and isinstance(taken.get("last_event"), int)
+                and isinstance(taken.get("sha256"), str) and taken["last_event"] > fork):
+            records.append((event_id, taken["last_event"], taken["sha256"], state))
+    last, digest, found = _log_digests(theirs, {r[1] for r in records})
+    for event_id, there, sha, state in reversed(records):  # the latest merge of this copy
+        if found.get(there) == sha:
+            prior = dict.fromkeys(_pairs(state.get("kept")), "kept")
+            prior.update(dict.fromkeys(_pairs(state.get("conflicts_skipped")), "conflict"))
+            return _Base(event_id, there, prior), fork, last, digest
+    return (_Base(fork, fork) if fork else None), fork, last, digest
 
 
 def _target(text: str) -> list[str] | None:
@@ -185,21 +268,21 @@ def _note(state: str | None) -> _Note:
 
 @dataclass
 class _Since:
-    """What one file's log changed after the copy point, per segment and coder.
+    """What one file's log changed after the base, per segment and coder.
 
     ``codes`` maps each category a logged change touched to whether the coder had it at the
-    copy point; ``notes`` maps each note field touched (``memo``, ``flagged``) to its value
-    then. Both are read from the first change that touched it.
+    base; ``notes`` maps each note field touched (``memo``, ``flagged``) to its value then.
+    Both are read from the first change that touched it.
     """
 
     codes: dict[_Key, dict[str, bool]] = field(default_factory=dict)
     notes: dict[_Key, dict[str, Any]] = field(default_factory=dict)
 
-    def codes_at_fork(self, key: _Key, now: set[str]) -> set[str]:
+    def codes_at_base(self, key: _Key, now: frozenset[str]) -> frozenset[str]:
         touched = self.codes.get(key, {})
         return (now - touched.keys()) | {c for c, had in touched.items() if had}
 
-    def note_at_fork(self, key: _Key, now: _Note) -> _Note:
+    def note_at_base(self, key: _Key, now: _Note) -> _Note:
         touched = self.notes.get(key, {})
         return (touched.get("memo", now[0]), touched.get("flagged", now[1]))
 
@@ -212,22 +295,22 @@ class _Since:
             touched.setdefault(name, value)
 
 
-def _since(conn: sqlite3.Connection, fork: int) -> _Since:
-    """The changes ``conn``'s log holds after event ``fork``.
+def _since(conn: sqlite3.Connection, base: int) -> _Since:
+    """The changes ``conn``'s log holds after event ``base``.
 
     A change's state before is the ``before`` of a ``coding``, ``note`` or ``consensus``
     event; for an undo (redo) of an earlier change, that change's ``after`` (``before``); for
-    a ``merge``, the codings it removed and the notes it cleared.
+    a ``merge``, what it added, removed and overwrote.
     """
     since = _Since()
     rows = conn.execute(
         "SELECT actor, action, target, before, after, ref FROM events WHERE id > ? AND action IN "
         f"({', '.join('?' * len(_LOGGED_ACTIONS))}) ORDER BY id",
-        (fork, *_LOGGED_ACTIONS),
+        (base, *_LOGGED_ACTIONS),
     )
     for actor, action, target, before, after, ref in rows.fetchall():
         if action == "merge":
-            _merged(since, _state(before))
+            _merged(since, _state(before), _state(after))
             continue
         path = _target(target)
         if path is None:
@@ -245,10 +328,10 @@ def _since(conn: sqlite3.Connection, fork: int) -> _Since:
         if action == "coding" and len(path) != 2:
             continue
         if len(path) == 2 and path[1] in since.codes.get(key, {}):
-            continue  # its state at the copy point is known
+            continue  # its state at the base is known
         if action in ("undo", "redo"):
             undone = conn.execute("SELECT before, after FROM events WHERE id = ?", (ref,)).fetchone()
-            if undone is None:  # a change all the same, its state at the copy point unknown
+            if undone is None:  # a change all the same, its state at the base unknown
                 (since.codes if len(path) == 2 else since.notes).setdefault(key, {})
                 continue
             before = undone[1 if action == "undo" else 0]
@@ -260,15 +343,49 @@ def _since(conn: sqlite3.Connection, fork: int) -> _Since:
     return since
 
 
-def _merged(since: _Since, before: dict[str, Any]) -> None:
-    """Read the codings a ``merge`` event removed and the notes it cleared into ``since``."""
-    for r in before.get("removed") or []:
-        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "category")):
-            since.touch_code((r["segment"], r["coder"]), r["category"], True)
-    for r in before.get("notes") or []:
+def _merged(since: _Since, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Read what a ``merge`` event removed, added and overwrote into ``since``."""
+    for name, had in (("removed", True), ("added", False)):
+        rows = (before if had else after).get(name)
+        for r in rows if isinstance(rows, list) else []:
+            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "category")):
+                since.touch_code((r["segment"], r["coder"]), r["category"], had)
+    notes = before.get("notes")
+    for r in notes if isinstance(notes, list) else []:
         if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder")):
             since.touch_note((r["segment"], r["coder"]), memo=str(r.get("memo") or ""),
                              flagged=bool(r.get("flagged")))
+
+
+def _decide(
+    mine: Any, theirs: Any, empty: Any, here_then: Any, there_then: Any, *,
+    logged_here: bool, prior: str | None, based: bool,
+) -> str:
+    """How one coder's codes (or note) on a segment merge: identical, take, keep or conflict.
+
+    Args:
+        mine: The state in this project.
+        theirs: The state in the other file.
+        empty: The state of a coder with nothing on the segment.
+        here_then: The state at the base, as this project's log leads back to it.
+        there_then: The state at the base, as the other file's log leads back to it.
+        logged_here: Whether this project logged a change of it since the base.
+        prior: ``"kept"`` or ``"conflict"`` if the merge that is the base left it so.
+        based: Whether there is a base at all.
+    """
+    if mine == theirs:
+        return "identical"
+    if not based:  # no copy: compared alone
+        return "take" if mine == empty else "conflict"
+    if prior == "conflict":
+        return "conflict"
+    changed_there = theirs != there_then
+    if prior == "kept" or here_then == there_then:
+        if not changed_there:
+            return "keep"
+        return "conflict" if logged_here or prior == "kept" else "take"
+    # the logs lead back to different states: a change without an event on one side
+    return "take" if mine == empty and not logged_here and not changed_there else "conflict"
 
 
 def _only_cleared(now: _Note, then: _Note) -> bool:
@@ -281,227 +398,282 @@ def _first(items: list[str], n: int = 3) -> str:
     return ", ".join(items[:n]) + more
 
 
+@dataclass
+class _Theirs:
+    """What the other file holds, read in one snapshot, and its log since the base."""
+
+    segments: dict[str, tuple[str, str | None, str]]  # id: (source, question, text)
+    codings: list[tuple]  # segment, category, coder, origin, codebook_version, created_at, memo
+    notes: list[tuple]  # segment, coder, memo, flagged, updated_at
+    base: _Base | None
+    there: _Since  # its changes since the base
+    copied: _Since  # its changes since the copy point
+    last_event: int
+    digest: str
+
+
+def _read_theirs(project: Project, conn: sqlite3.Connection) -> _Theirs:
+    conn.execute("BEGIN")  # one snapshot, also while the coder goes on working in it
+    segments = {
+        r[0]: (r[1], r[2], r[3])
+        for r in conn.execute("SELECT id, source_id, question, text FROM segments")
+    }
+    codings = conn.execute(
+        "SELECT segment_id, category, coder, origin, codebook_version, created_at, memo "
+        "FROM codings ORDER BY segment_id, coder, category"
+    ).fetchall()
+    notes = conn.execute(
+        "SELECT segment_id, coder, memo, flagged, updated_at FROM notes ORDER BY segment_id, coder"
+    ).fetchall()
+    base, fork, last_event, digest = _base(project.conn, conn)
+    there = _since(conn, base.there) if base else _Since()  # no base: no log to read
+    if base is None or base.there == fork:
+        copied = there
+    else:  # merged before: what it changed since the copy point is looked at again
+        copied = _since(conn, fork) if fork else _Since()
+    return _Theirs(segments, codings, notes, base, there, copied, last_event, digest)
+
+
 def merge_project(
     project: Project, other: Path | str, *, actor: str = "lead", skip_conflicts: bool = False,
     dry_run: bool = False,
 ) -> MergeResult:
-    """Merge codings and notes of ``other`` into ``project`` (see the module doc)."""
+    """Merge the codings and notes of ``other`` into ``project`` three ways (see the module doc).
+
+    Args:
+        project: The project to merge into.
+        other: A copy of the project a coder worked on (or a project built from the same files).
+        actor: Who merges, for the ``merge`` event.
+        skip_conflicts: With conflicts, write everything else and leave them as they are.
+        dry_run: Only work out what would be merged.
+
+    Returns:
+        What was merged (or would be, or was not for conflicts) and the conflicts.
+
+    Raises:
+        ProjectError: ``other`` is missing, the project itself, or no qca project.
+        CodingError: A segment is missing here or holds another source or text, or a category
+            is not offered for the segment's question; nothing was written.
+        CodebookError: A category is not in this project's codebook; nothing was written.
+    """
     other_path = Path(other)
     conn = _open_other(other_path, project)
     try:
-        their_segments = {
-            r[0]: (r[1], r[2], r[3])
-            for r in conn.execute("SELECT id, source_id, question, text FROM segments")
-        }
-        their_codings = conn.execute(
-            "SELECT segment_id, category, coder, origin, codebook_version, created_at, memo "
-            "FROM codings ORDER BY segment_id, coder, category"
-        ).fetchall()
-        their_notes = conn.execute(
-            "SELECT segment_id, coder, memo, flagged, updated_at FROM notes ORDER BY segment_id, coder"
-        ).fetchall()
-        fork = _fork_point(project.conn, conn)
-        there = _since(conn, fork) if fork else _Since()  # no copy point: no log to read
-    except sqlite3.Error as exc:
-        raise ProjectError(f"{other_path}: cannot read the project ({exc})") from None
+        try:
+            theirs = _read_theirs(project, conn)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"{other_path}: cannot read the project ({exc})") from None
+        # the reading, checks and writing here are one transaction: nobody codes in between
+        with contextlib.nullcontext(project) if dry_run else project.transaction():
+            return _merge(project, other_path, theirs, actor=actor, skip_conflicts=skip_conflicts,
+                          dry_run=dry_run)
     finally:
         conn.close()
-    result = MergeResult(other_path.name)
 
+
+def _merge(
+    project: Project, other_path: Path, data: _Theirs, *, actor: str, skip_conflicts: bool,
+    dry_run: bool,
+) -> MergeResult:
+    result = MergeResult(other_path.name)
+    name = other_path.name
     ours = {
         r[0]: (r[1], r[2], r[3])
         for r in project.conn.execute("SELECT id, source_id, question, text FROM segments")
     }
-    # per (segment, coder) the other file's codes and note, and where its changes since the
-    # fork only removed codes or cleared a note, their state at the fork; a segment this
-    # project lacks has nothing here to remove
     theirs_by: dict[_Key, list[tuple]] = {}
-    for row in their_codings:
+    for row in data.codings:
         theirs_by.setdefault((row[0], row[2]), []).append(row)
-    their_sets = {key: {r[1] for r in rows} for key, rows in theirs_by.items()}
-    their_note_rows = {(r[0], r[1]): r for r in their_notes}
-    removed_there: dict[_Key, set[str]] = {}
-    for key in there.codes:
-        now_there = their_sets.get(key, set())
-        then = there.codes_at_fork(key, now_there)
-        if now_there < then and key[0] in ours and key[0] in their_segments:
-            removed_there[key] = then
-    cleared_there: dict[_Key, _Note] = {}
-    for key in there.notes:
+    their_sets = {key: frozenset(r[1] for r in rows) for key, rows in theirs_by.items()}
+    their_note_rows = {(r[0], r[1]): r for r in data.notes}
+
+    def their_note(key: _Key) -> _Note:
         row = their_note_rows.get(key)
-        now_note = (row[2], bool(row[3])) if row else _NO_NOTE
-        then_note = there.note_at_fork(key, now_note)
-        if _only_cleared(now_note, then_note) and key[0] in ours and key[0] in their_segments:
-            cleared_there[key] = then_note
+        return (row[2], bool(row[3])) if row else _NO_NOTE
 
     # segments: present here, same source and text
-    used = sorted({r[0] for r in their_codings} | {r[0] for r in their_notes})
+    used = sorted({r[0] for r in data.codings} | {r[0] for r in data.notes})
     missing = [s for s in used if s not in ours]
     if missing:
         raise CodingError(
-            f"{other_path.name}: {len(missing)} coded segments are not in {project.path.name} "
+            f"{name}: {len(missing)} coded segments are not in {project.path.name} "
             f"({_first(missing)}); import the same sources first; nothing was merged"
         )
-    checked = sorted(set(used) | {seg for seg, _ in removed_there} | {seg for seg, _ in cleared_there})
-    changed = [s for s in checked if (ours[s][0], ours[s][2]) != (their_segments[s][0], their_segments[s][2])]
+
+    # the pairs to look at: what the other file has, what its log changed since the base or
+    # the copy point, and what the base merge kept or left as conflicts; a segment one of the
+    # files lacks has nothing to remove
+    def shared(segment: str) -> bool:
+        return segment in ours and segment in data.segments
+
+    code_keys, note_keys = set(theirs_by), set(their_note_rows)
+    for since in (data.there, data.copied):
+        for key in since.codes:
+            now_there = their_sets.get(key, _NO_CODES)
+            if shared(key[0]) and now_there != since.codes_at_base(key, now_there):
+                code_keys.add(key)
+        for key in since.notes:
+            if shared(key[0]) and their_note(key) != since.note_at_base(key, their_note(key)):
+                note_keys.add(key)
+    prior = data.base.prior if data.base else {}
+    for kind, segment, coder in prior:
+        if shared(segment):
+            (code_keys if kind == "codings" else note_keys).add((segment, coder))
+    checked = sorted({seg for seg, _ in code_keys | note_keys})
+    changed = [
+        s for s in checked
+        if s not in data.segments or (ours[s][0], ours[s][2]) != (data.segments[s][0], data.segments[s][2])
+    ]
     if changed:
         raise CodingError(
-            f"{other_path.name}: {len(changed)} segments have another source or text than in "
+            f"{name}: {len(changed)} segments have another source or text than in "
             f"{project.path.name} ({_first(changed)}); the files hold different data; nothing was merged"
         )
 
     # categories: known here and offered for the segment's question
     book = project.codebook()
-    unknown = sorted({r[1] for r in their_codings if book.get(r[1]) is None})
+    unknown = sorted({r[1] for r in data.codings if book.get(r[1]) is None})
     if unknown:
         raise CodebookError(
-            f"{other_path.name}: categories {_first(unknown)} are not in the codebook of "
+            f"{name}: categories {_first(unknown)} are not in the codebook of "
             f"{project.path.name}; add them to the codebook first; nothing was merged"
         )
     offered: dict[str | None, set[str]] = {}
-    for seg, cat, *_ in their_codings:
+    for seg, cat, *_ in data.codings:
         q = ours[seg][1]
         if q not in offered:
             offered[q] = {c.key for c in book.codable_for_question(q)}
         if cat not in offered[q]:
             raise CodingError(
-                f"{other_path.name}: category {cat!r} on segment {seg!r} is not offered for question "
+                f"{name}: category {cat!r} on segment {seg!r} is not offered for question "
                 f"{q!r} in {project.path.name}; nothing was merged"
             )
 
-    here = _since(project.conn, fork) if fork else _Since()
+    base = data.base
+    here = _since(project.conn, base.here) if base else _Since()
+    kept: list[dict[str, str]] = []
 
-    # codings: per (segment, coder) compare the code sets
+    # codings: per (segment, coder) the code sets
     ours_sets: dict[_Key, set[str]] = {}
     for seg, coder, cat in project.conn.execute("SELECT segment_id, coder, category FROM codings"):
         ours_sets.setdefault((seg, coder), set()).add(cat)
-    new_codings: list[tuple] = []
+    additions: list[tuple] = []
     removals: list[tuple[str, str, str]] = []
-    for key in sorted(theirs_by.keys() | removed_there.keys()):
-        mine = ours_sets.get(key)
-        mine_now = mine or set()
-        theirs = their_sets.get(key, set())
-        if mine_now == theirs:
+    for key in sorted(code_keys):
+        mine = frozenset(ours_sets.get(key, ()))
+        theirs = their_sets.get(key, _NO_CODES)
+        verdict = _decide(
+            mine, theirs, _NO_CODES, here.codes_at_base(key, mine), data.there.codes_at_base(key, theirs),
+            logged_here=key in here.codes, prior=prior.get(("codings", *key)), based=base is not None,
+        )
+        if verdict == "identical":
             result.identical += 1
-        elif key in here.codes:
-            # changed here since the fork: kept if the other file still has the codes of then
-            if theirs == there.codes_at_fork(key, theirs) == here.codes_at_fork(key, mine_now):
-                result.unchanged_there += 1
-            else:
-                result.conflicts.append(
-                    Conflict(key[0], key[1], "codings", frozenset(mine_now), frozenset(theirs))
-                )
-        elif key in removed_there and mine_now == removed_there[key]:
-            removals.extend((key[0], cat, key[1]) for cat in sorted(mine_now - theirs))
-        elif mine is None and key not in removed_there:
-            new_codings.extend(theirs_by[key])
+        elif verdict == "keep":
+            result.unchanged_there += 1
+            kept.append({"segment": key[0], "coder": key[1], "kind": "codings"})
+        elif verdict == "take":
+            additions.extend(r for r in theirs_by.get(key, []) if r[1] not in mine)
+            removals.extend((key[0], cat, key[1]) for cat in sorted(mine - theirs))
         else:
-            result.conflicts.append(
-                Conflict(key[0], key[1], "codings", frozenset(mine_now), frozenset(theirs))
-            )
+            result.conflicts.append(Conflict(key[0], key[1], "codings", mine, theirs))
 
-    # notes: per (segment, coder) compare memo and flag the same way
+    # notes: per (segment, coder) memo and flag, the same way
     ours_notes = {
         (r[0], r[1]): (r[2], bool(r[3]))
         for r in project.conn.execute("SELECT segment_id, coder, memo, flagged FROM notes")
     }
-    new_notes: list[tuple] = []
-    clears: list[tuple[_Key, tuple | None]] = []  # the other file's note row, None for none
-    for key in sorted(their_note_rows.keys() | cleared_there.keys()):
-        mine_note = ours_notes.get(key)
-        row = their_note_rows.get(key)
-        theirs_note = (row[2], bool(row[3])) if row else None
-        mine_now_note, theirs_now_note = mine_note or _NO_NOTE, theirs_note or _NO_NOTE
-        if mine_note == theirs_note:
+    note_writes: list[tuple[_Key, _Note, tuple | None]] = []  # ours as it was, the other's row
+    for key in sorted(note_keys):
+        mine_note, theirs_note = ours_notes.get(key, _NO_NOTE), their_note(key)
+        verdict = _decide(
+            mine_note, theirs_note, _NO_NOTE, here.note_at_base(key, mine_note),
+            data.there.note_at_base(key, theirs_note), logged_here=key in here.notes,
+            prior=prior.get(("note", *key)), based=base is not None,
+        )
+        if verdict == "identical":
             result.identical += 1
-        elif key in here.notes:
-            at_fork = there.note_at_fork(key, theirs_now_note)
-            if theirs_now_note == at_fork == here.note_at_fork(key, mine_now_note):
-                result.unchanged_there += 1
+        elif verdict == "keep":
+            result.unchanged_there += 1
+            kept.append({"segment": key[0], "coder": key[1], "kind": "note"})
+        elif verdict == "take":
+            if mine_note == _NO_NOTE:
+                result.notes_added += 1
+            elif _only_cleared(theirs_note, mine_note):
+                result.notes_cleared += 1
             else:
-                result.conflicts.append(Conflict(*key, "note", mine_now_note, theirs_now_note))
-        elif key in cleared_there and mine_now_note == cleared_there[key]:
-            clears.append((key, row))
-        elif mine_note is None and row is not None and key not in cleared_there:
-            new_notes.append((row[0], row[1], row[2], int(bool(row[3])), row[4]))
+                result.notes_changed += 1
+            note_writes.append((key, mine_note, their_note_rows.get(key)))
         else:
-            result.conflicts.append(Conflict(*key, "note", mine_now_note, theirs_now_note))
+            result.conflicts.append(Conflict(*key, "note", mine_note, theirs_note))
 
-    result.codings_added = len(new_codings)
+    result.codings_added = len(additions)
     result.codings_removed = len(removals)
-    result.notes_added = len(new_notes)
-    result.notes_cleared = len(clears)
     result.coders = sorted(
-        {r[2] for r in new_codings} | {r[1] for r in new_notes} | {r[2] for r in removals}
-        | {key[1] for key, _ in clears}
+        {r[2] for r in additions} | {r[2] for r in removals} | {key[1] for key, _, _ in note_writes}
     )
     if dry_run or (result.conflicts and not skip_conflicts):
         return result
-    if not new_codings and not new_notes and not removals and not clears:
-        result.written = True
-        return result
-    with project.transaction():
-        removed = [
-            {"segment": seg, "category": cat, "coder": coder, "origin": r[0],
-             "codebook_version": r[1], "created_at": r[2], "memo": r[3]}
-            for seg, cat, coder in removals
-            for r in project.conn.execute(
-                "SELECT origin, codebook_version, created_at, memo FROM codings "
-                "WHERE segment_id = ? AND category = ? AND coder = ?",
-                (seg, cat, coder),
-            )
-        ]
-        cleared = [
-            {"segment": seg, "coder": coder, "memo": ours_notes[seg, coder][0],
-             "flagged": ours_notes[seg, coder][1]}
-            for (seg, coder), _ in clears
-        ]
-        project.conn.executemany(
-            "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?", removals
-        )
-        project.conn.executemany(
-            "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
-            "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            new_codings,
-        )
-        project.conn.executemany(
-            "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) VALUES (?, ?, ?, ?, ?)",
-            new_notes,
-        )
-        for (seg, coder), row in clears:
-            if row is None:
-                project.conn.execute(
-                    "DELETE FROM notes WHERE segment_id = ? AND coder = ?", (seg, coder)
-                )
-            else:
-                project.conn.execute(
-                    "UPDATE notes SET memo = ?, flagged = ?, updated_at = ? "
-                    "WHERE segment_id = ? AND coder = ?",
-                    (row[2], int(bool(row[3])), row[4], seg, coder),
-                )
-        for coder in result.coders:
-            project.conn.execute(
-                "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, NULL, ?) "
-                "ON CONFLICT(name) DO NOTHING",
-                (coder, now()),
-            )
-        lost = {"removed": removed, "notes": cleared}
-        project.log(
-            actor, "merge", other_path.name,
-            before={k: v for k, v in lost.items() if v} or None,
-            after={
-                "path": str(other_path),
-                "codings": result.codings_added,
-                "codings_removed": result.codings_removed,
-                "notes": result.notes_added,
-                "notes_cleared": result.notes_cleared,
-                "coders": result.coders,
-                "identical": result.identical,
-                "unchanged_there": result.unchanged_there,
-                "conflicts_skipped": [
-                    {"segment": c.segment_id, "coder": c.coder, "kind": c.kind} for c in result.conflicts
-                ],
-            },
-        )
     result.written = True
+    if not additions and not removals and not note_writes and data.last_event <= (base.there if base else 0):
+        return result  # nothing to write, no event of the other file not taken in before
+
+    removed = [
+        {"segment": seg, "category": cat, "coder": coder, "origin": r[0],
+         "codebook_version": r[1], "created_at": r[2], "memo": r[3]}
+        for seg, cat, coder in removals
+        for r in project.conn.execute(
+            "SELECT origin, codebook_version, created_at, memo FROM codings "
+            "WHERE segment_id = ? AND category = ? AND coder = ?",
+            (seg, cat, coder),
+        )
+    ]
+    overwritten = [
+        {"segment": seg, "coder": coder, "memo": was[0], "flagged": was[1]}
+        for (seg, coder), was, _ in note_writes
+    ]
+    project.conn.executemany(
+        "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?", removals
+    )
+    project.conn.executemany(
+        "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+        "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        additions,
+    )
+    for (seg, coder), _, note_row in note_writes:
+        if note_row is None:
+            project.conn.execute("DELETE FROM notes WHERE segment_id = ? AND coder = ?", (seg, coder))
+        else:
+            project.conn.execute(
+                "INSERT OR REPLACE INTO notes (segment_id, coder, memo, flagged, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (seg, coder, note_row[2], int(bool(note_row[3])), note_row[4]),
+            )
+    for coder in result.coders:
+        project.conn.execute(
+            "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, NULL, ?) "
+            "ON CONFLICT(name) DO NOTHING",
+            (coder, now()),
+        )
+    lost = {"removed": removed, "notes": overwritten}
+    project.log(
+        actor, "merge", name,
+        before={k: v for k, v in lost.items() if v} or None,
+        after={
+            "path": str(other_path),
+            "codings": result.codings_added,
+            "codings_removed": result.codings_removed,
+            "notes": result.notes_added,
+            "notes_cleared": result.notes_cleared,
+            "notes_changed": result.notes_changed,
+            "coders": result.coders,
+            "identical": result.identical,
+            "unchanged_there": result.unchanged_there,
+            "conflicts_skipped": [
+                {"segment": c.segment_id, "coder": c.coder, "kind": c.kind} for c in result.conflicts
+            ],
+            "added": [{"segment": r[0], "coder": r[2], "category": r[1]} for r in additions],
+            "kept": kept,
+            "other_log": {"last_event": data.last_event, "sha256": data.digest},
+        },
+    )
     return result

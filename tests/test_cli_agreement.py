@@ -130,11 +130,13 @@ def test_merge_cli(capsys, coded: Path) -> None:
     shutil.copy(coded, copy)
     with Project.open(copy) as other:
         set_coding(other, "2#chancen", "CH_ZUS", "carla", True)
-        set_coding(other, "1#chancen", "CH_ZUS", "anna", True)  # anna: {REFL} here, {REFL, ZUS} there
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", True)  # anna changed her codes there ...
+    with Project.open(coded) as proj:
+        set_coding(proj, "1#chancen", "MEMO", "anna", True)  # ... and here, differently
     before = snapshot_db(coded)
     code, out, err = run(capsys, "merge", str(coded), str(copy))
     assert code != 0
-    assert "conflict: 1#chancen anna codings: here {CH_REFL}, other {CH_REFL, CH_ZUS}" in err
+    assert "conflict: 1#chancen anna codings: here {CH_REFL, MEMO}, other {CH_REFL, CH_ZUS}" in err
     assert err.strip().endswith("--skip-conflicts to merge the rest and keep this project's "
                                 "version of the conflicts")
     assert snapshot_db(coded) == before

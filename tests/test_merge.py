@@ -137,12 +137,12 @@ def test_partial_removal_of_an_unchanged_set_is_applied(survey_project: Project)
     with Project.open(path) as other:
         set_coding(other, "1#chancen", "CH_ZUS", "anna", False)  # a plain removal
         set_coding(other, "2#chancen", "CH_ZUS", "anna", False)  # removal and an addition:
-        set_coding(other, "2#chancen", "MEMO", "anna", True)  # still a conflict
-    result = merge_project(survey_project, path, skip_conflicts=True)
-    assert result.codings_removed == 1 and result.codings_added == 0
-    assert [(c.segment_id, c.theirs) for c in result.conflicts] == [("2#chancen", {"CH_REFL", "MEMO"})]
+        set_coding(other, "2#chancen", "MEMO", "anna", True)  # changed only there, so taken over
+    result = merge_project(survey_project, path)
+    assert result.written and not result.conflicts
+    assert result.codings_removed == 2 and result.codings_added == 1
     assert codes(survey_project, "anna") == {"CH_REFL"}
-    assert codes(survey_project, "anna", "2#chancen") == {"CH_REFL", "CH_ZUS"}
+    assert codes(survey_project, "anna", "2#chancen") == {"CH_REFL", "MEMO"}
 
 
 def test_only_removals_after_the_copy_count(survey_project: Project) -> None:
@@ -168,9 +168,10 @@ def test_removal_merged_once_is_not_applied_again(survey_project: Project) -> No
         set_coding(other, "1#chancen", "CH_REFL", "anna", False)
     assert merge_project(survey_project, path).codings_removed == 1
     set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)  # anna changes her mind here
+    # the copy's removal was taken in by the first merge: only this project changed since
     result = merge_project(survey_project, path)
-    assert not result.written and [c.ours for c in result.conflicts] == [{"CH_REFL"}]
-    assert codes(survey_project, "anna") == {"CH_REFL"}
+    assert result.written and not result.conflicts and result.unchanged_there == 1
+    assert result.codings_removed == 0 and codes(survey_project, "anna") == {"CH_REFL"}
 
 
 def test_consensus_removal_is_applied(survey_project: Project) -> None:
@@ -178,9 +179,10 @@ def test_consensus_removal_is_applied(survey_project: Project) -> None:
     path = copy_of(survey_project)
     with Project.open(path) as other:
         set_consensus(other, "1#chancen", [], lead="lea", reason="doch nichts")
-    result = merge_project(survey_project, path, skip_conflicts=True)
+    result = merge_project(survey_project, path)
+    assert result.written and not result.conflicts
     assert result.codings_removed == 2 and codes(survey_project, "consensus") == set()
-    assert [(c.coder, c.kind) for c in result.conflicts] == [("consensus", "note")]  # the reason
+    assert note(survey_project, "consensus") == ("doch nichts", False)  # the reason, only set there
 
 
 def test_unknown_segment_is_an_error_and_nothing_changes(survey_project: Project) -> None:
@@ -446,3 +448,158 @@ def test_merge_cli_names_cleared_notes_kept_changes_and_note_conflicts(
     assert code == 0 and out.strip() == (
         "merged from copy.qca: 0 codings, 1 notes, 1 notes cleared of anna, ben; "
         "1 changed only here (kept); 1 conflicts left as they are")
+
+
+@pytest.mark.parametrize("change_there, after_codes, after_note, counts", [
+    (lambda o: set_coding(o, "1#chancen", "MEMO", "anna", True),
+     {"CH_REFL", "CH_ZUS", "MEMO"}, ("unsicher", True), (1, 0, 0, 0)),
+    (lambda o: (set_coding(o, "1#chancen", "CH_ZUS", "anna", False),
+                set_coding(o, "1#chancen", "MEMO", "anna", True)),
+     {"CH_REFL", "MEMO"}, ("unsicher", True), (1, 1, 0, 0)),
+    (lambda o: set_memo(o, "1#chancen", "anna", "doch sicher"),
+     {"CH_REFL", "CH_ZUS"}, ("doch sicher", True), (0, 0, 0, 1)),
+    (lambda o: (set_flag(o, "1#chancen", "anna", False), set_memo(o, "1#chancen", "anna", "geklärt")),
+     {"CH_REFL", "CH_ZUS"}, ("geklärt", False), (0, 0, 0, 1)),
+], ids=["code-added", "code-swapped", "memo-edited", "memo-edited-flag-cleared"])
+def test_change_only_in_the_copy_is_taken_over(
+    survey_project: Project, change_there, after_codes, after_note, counts
+) -> None:
+    coded_and_noted(survey_project)
+    set_memo(survey_project, "2#chancen", "ben", "lang")  # a memo without a flag
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        change_there(other)
+        set_flag(other, "2#chancen", "ben", True)  # a flag set on a segment with a memo
+    set_coding(survey_project, "3#chancen", "CH_ZUS", "lea", True)  # elsewhere here
+    result = merge_project(survey_project, path, actor="lead")
+    assert result.written and not result.conflicts and result.unchanged_there == 0
+    added, removed, cleared, changed = counts
+    assert (result.codings_added, result.codings_removed, result.notes_cleared,
+            result.notes_changed) == (added, removed, cleared, changed + 1)
+    assert result.coders == ["anna", "ben"] and f"{changed + 1} notes changed" in result.summary()
+    assert codes(survey_project, "anna") == after_codes and note(survey_project, "anna") == after_note
+    assert note(survey_project, "ben", "2#chancen") == ("lang", True)
+    assert codes(survey_project, "lea", "3#chancen") == {"CH_ZUS"}  # ours kept
+    event = survey_project.events(actor="lead")[-1]
+    # the log keeps what was removed and overwritten, and names what was added
+    assert [r["category"] for r in event.before.get("removed", [])] == ["CH_ZUS"] * removed
+    assert ("ben", "lang", False) in {(r["coder"], r["memo"], r["flagged"]) for r in event.before["notes"]}
+    assert [r["category"] for r in event.after["added"]] == ["MEMO"] * added
+    # the copy as merged is the base now: merging it again changes nothing
+    before = snapshot_db(survey_project.path)
+    again = merge_project(survey_project, path)
+    assert again.written and not again.conflicts and again.codings_added == again.notes_changed == 0
+    assert snapshot_db(survey_project.path) == before
+
+
+def test_change_on_both_sides_blocks_the_change_only_there(survey_project: Project) -> None:
+    coded_and_noted(survey_project)
+    set_coding(survey_project, "2#chancen", "CH_REFL", "ben", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "MEMO", "anna", True)  # both changed anna's codes
+        set_coding(other, "2#chancen", "CH_ZUS", "ben", True)  # only the copy changed ben's
+    set_coding(survey_project, "1#chancen", "CH_SONST", "anna", True)
+    before = snapshot_db(survey_project.path)
+    result = merge_project(survey_project, path)
+    assert not result.written and result.codings_added == 1  # would add ben's
+    assert [(c.segment_id, c.coder, c.ours, c.theirs) for c in result.conflicts] == [
+        ("1#chancen", "anna", {"CH_REFL", "CH_ZUS", "CH_SONST"}, {"CH_REFL", "CH_ZUS", "MEMO"})]
+    assert snapshot_db(survey_project.path) == before  # nothing written
+    result = merge_project(survey_project, path, skip_conflicts=True)
+    assert result.written and len(result.conflicts) == 1
+    assert codes(survey_project, "anna") == {"CH_REFL", "CH_ZUS", "CH_SONST"}  # ours kept
+    assert codes(survey_project, "ben", "2#chancen") == {"CH_REFL", "CH_ZUS"}
+
+
+def test_merging_the_same_copy_again_brings_only_the_new_work(survey_project: Project) -> None:
+    coded_and_noted(survey_project)
+    set_coding(survey_project, "3#chancen", "CH_ZUS", "anna", True)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "MEMO", "anna", True)
+        set_memo(other, "2#chancen", "anna", "später")
+    set_coding(survey_project, "3#chancen", "CH_ZUS", "anna", False)  # only here: kept
+    first = merge_project(survey_project, path, actor="lead")
+    assert (first.codings_added, first.notes_added, first.unchanged_there) == (1, 1, 1)
+    assert not first.conflicts
+    merged = survey_project.events(actor="lead")[-1]
+    with Project.open(path) as other:
+        last = other.events()[-1].id
+        # more work in the copy, some on what the first merge took in ...
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", False)
+        set_memo(other, "1#chancen", "anna", "sicher")
+        set_coding(other, "4#chancen", "CH_ZUS", "ben", True)
+    assert merged.after["other_log"]["last_event"] == last
+    # ... and here, on what came from the copy
+    set_memo(survey_project, "2#chancen", "anna", "später, mit ben")
+    second = merge_project(survey_project, path, actor="lead")
+    assert second.written and not second.conflicts
+    assert (second.codings_added, second.codings_removed, second.notes_changed) == (1, 1, 1)
+    assert second.unchanged_there == 2  # anna's memo on 2#chancen and codes on 3#chancen
+    assert codes(survey_project, "anna") == {"CH_REFL", "MEMO"}
+    assert note(survey_project, "anna") == ("sicher", True)
+    assert note(survey_project, "anna", "2#chancen") == ("später, mit ben", False)
+    assert codes(survey_project, "anna", "3#chancen") == set()  # not brought back
+    assert codes(survey_project, "ben", "4#chancen") == {"CH_ZUS"}
+    # the copy under another name is the same copy: identified by its log
+    moved = path.with_name("moved.qca")
+    shutil.copy(path, moved)
+    third = merge_project(survey_project, moved)
+    assert third.written and not third.conflicts and third.codings_added == third.codings_removed == 0
+
+
+def test_merging_the_same_copy_again_without_new_work_does_nothing(survey_project: Project) -> None:
+    coded_and_noted(survey_project)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", False)  # swapped
+        set_coding(other, "1#chancen", "MEMO", "anna", True)
+        set_memo(other, "1#chancen", "anna", "sicher")
+    first = merge_project(survey_project, path)
+    assert first.written and not first.conflicts
+    set_coding(survey_project, "1#chancen", "CH_SONST", "anna", True)  # here since, only here
+    events = len(survey_project.events())
+    before = snapshot_db(survey_project.path)
+    again = merge_project(survey_project, path)
+    assert again.written and not again.conflicts and again.unchanged_there == 1
+    assert (again.codings_added, again.codings_removed, again.notes_added, again.notes_changed) == (0, 0, 0, 0)
+    assert snapshot_db(survey_project.path) == before and len(survey_project.events()) == events
+
+
+def test_conflict_left_by_a_merge_stays_a_conflict_when_merging_the_copy_again(
+    survey_project: Project
+) -> None:
+    coded_and_noted(survey_project)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_memo(other, "1#chancen", "anna", "dort")
+    set_memo(survey_project, "1#chancen", "anna", "hier")
+    first = merge_project(survey_project, path, skip_conflicts=True)
+    assert first.written and len(first.conflicts) == 1
+    with Project.open(path) as other:
+        set_coding(other, "2#chancen", "CH_ZUS", "ben", True)  # new work elsewhere
+    second = merge_project(survey_project, path)
+    assert not second.written and [(c.kind, c.ours, c.theirs) for c in second.conflicts] == [
+        ("note", ("hier", True), ("dort", True))]
+    set_memo(survey_project, "1#chancen", "anna", "dort")  # the lead settles it
+    third = merge_project(survey_project, path)
+    assert third.written and not third.conflicts and third.codings_added == 1
+
+
+def test_merge_cli_names_notes_changed_in_the_copy(survey_project: Project, capsys) -> None:
+    coded_and_noted(survey_project)
+    path = copy_of(survey_project)
+    with Project.open(path) as other:
+        set_memo(other, "1#chancen", "anna", "sicher")
+        set_coding(other, "1#chancen", "CH_ZUS", "anna", False)
+        set_coding(other, "1#chancen", "MEMO", "anna", True)
+    code, out, _ = run_cli(capsys, "merge", str(survey_project.path), str(path), "--dry-run")
+    assert code == 0 and out.strip() == (
+        "dry run: would add 1 codings and 0 notes and remove 1 codings and change 1 notes of "
+        "anna; 0 identical; 0 conflicts")
+    code, out, _ = run_cli(capsys, "merge", str(survey_project.path), str(path))
+    assert code == 0 and out.strip() == (
+        "merged from copy.qca: 1 codings, 0 notes, 1 codings removed, 1 notes changed of anna")
+    code, out, _ = run_cli(capsys, "merge", "--help")
+    assert code == 0 and "last merge of the same copy" in " ".join(out.split())
