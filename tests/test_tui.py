@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Checkbox, Input, OptionList, TextArea, Tree
-from tui_fixtures import build_project, project_path  # noqa: F401
+from tui_fixtures import build_project, project_path, recording_app, type_fast  # noqa: F401
 
 from qca import coding
 from qca.errors import InputError, ProjectError
@@ -24,17 +24,7 @@ from qca.tui.widgets.categories import CategoryList
 from qca.tui.widgets.segment import SegmentPanel
 
 
-def _app(path: Path, coder: str = "anna", **kw) -> tuple[CodingApp, list[tuple[str, str]]]:
-    app = make_app(path, coder, show_pipeline=False, **kw)
-    notes: list[tuple[str, str]] = []
-    original = app.notify
-
-    def record(message, *, severity="information", **rest):  # type: ignore[no-untyped-def]
-        notes.append((str(message), severity))
-        return original(message, severity=severity, **rest)
-
-    app.notify = record  # type: ignore[method-assign]
-    return app, notes
+_app = recording_app
 
 
 def _codings(path: Path, coder: str = "anna") -> set[tuple[str, str]]:
@@ -406,13 +396,7 @@ def test_build_project_is_deterministic(tmp_path):
         assert [s.text for s in pa.segments()] == [s.text for s in pb.segments()]
 
 
-def _type_fast(app: CodingApp, *keys: str) -> None:
-    """Deliver keys at once, as a fast typist's terminal would (no waiting between keys)."""
-    from textual import events
-
-    for key in keys:
-        char = {"slash": "/", "enter": "\r", "escape": "\x1b"}.get(key, key)
-        app._driver.send_message(events.Key(key, char))
+_type_fast = type_fast
 
 
 async def test_keys_typed_ahead_go_to_the_opening_dialog(project_path):

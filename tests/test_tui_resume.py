@@ -15,13 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-from textual import events
-from tui_fixtures import build_project
+from tui_fixtures import build_project, recording_app, type_fast
 
 from qca import coding
 from qca.session import Session
 from qca.store import Project
-from qca.tui.app import CodingApp, make_app
+from qca.tui.app import CodingApp
 from qca.tui.screens import coding as coding_screen
 
 DELAY = 0.4  # a shorter stay than the default keeps the tests quick
@@ -38,17 +37,7 @@ def short_delay(monkeypatch):
     monkeypatch.setattr(coding_screen, "POSITION_MAX_WAIT", 60.0, raising=False)
 
 
-def _app(path: Path) -> tuple[CodingApp, list[tuple[str, str]]]:
-    app = make_app(path, "anna", show_pipeline=False)
-    notes: list[tuple[str, str]] = []
-    original = app.notify
-
-    def record(message, *, severity="information", **rest):  # type: ignore[no-untyped-def]
-        notes.append((str(message), severity))
-        return original(message, severity=severity, **rest)
-
-    app.notify = record  # type: ignore[method-assign]
-    return app, notes
+_app = recording_app
 
 
 def _stored(path: Path) -> str | None:
@@ -83,9 +72,7 @@ async def _until(pilot, check, seconds: float = 10.0) -> bool:  # type: ignore[n
     return check()
 
 
-def _type_fast(app: CodingApp, *keys: str) -> None:
-    for key in keys:
-        app._driver.send_message(events.Key(key, None))
+_type_fast = type_fast
 
 
 async def test_staying_on_a_segment_stores_it_without_quitting(path):

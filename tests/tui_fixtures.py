@@ -135,3 +135,30 @@ def project(project_path: Path):
     proj = Project.open(project_path)
     yield proj
     proj.close()
+
+
+def recording_app(path: Path, coder: str = "anna", **kw):  # type: ignore[no-untyped-def]
+    """The coding screen's app for ``coder`` (no pipeline note), and the list its
+    notifications are recorded in as ``(message, severity)``."""
+    from qca.tui.app import make_app
+
+    app = make_app(path, coder, show_pipeline=False, **kw)
+    notes: list[tuple[str, str]] = []
+    original = app.notify
+
+    def record(message, *, severity="information", **rest):  # type: ignore[no-untyped-def]
+        notes.append((str(message), severity))
+        return original(message, severity=severity, **rest)
+
+    app.notify = record  # type: ignore[method-assign]
+    return app, notes
+
+
+def type_fast(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Deliver keys at once, as a fast typist's terminal would (no waiting between keys)."""
+    from textual import events
+
+    for key in keys:
+        named = {"slash": "/", "enter": "\r", "escape": "\x1b"}
+        char = named.get(key, key if len(key) == 1 else None)
+        app._driver.send_message(events.Key(key, char))
