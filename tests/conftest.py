@@ -111,3 +111,33 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def project_before_source_texts(path: Path) -> None:
+    """A project file as qca wrote it before migration 0003: a survey answer and a coded
+    protocol passage."""
+    import sqlite_utils
+
+    from qca.store import APPLICATION_ID, migrations
+
+    conn = Project._connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.apply(sqlite_utils.Database(conn), stop_before="0003_source_texts")
+    with conn:
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                         [("name", "alt"), ("created_at", "2024-01-01T00:00:00.000Z"),
+                          ("variables", '["amt"]')])
+        conn.execute("INSERT INTO codebook_versions VALUES (1, 'x', 'lead', 'start', ?)",
+                     ('{"name": "B", "categories": [{"key": "A", "name": "A"}]}',))
+        conn.execute("INSERT INTO categories (key, position, name) VALUES ('A', 0, 'A')")
+        conn.executemany("INSERT INTO sources (id, kind, name, variables) VALUES (?, ?, ?, ?)",
+                         [("R1", "survey", "u.csv", '{"amt": "Jugend"}'),
+                          ("P", "protocol", "p.md", "{}")])
+        conn.executemany(
+            "INSERT INTO segments (id, seq, source_id, question, position, heading, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [("R1#q", 1, "R1", "q", 1, None, "Antwort."),
+             ("P#1", 2, "P", None, 1, "Protokoll > TOP 1", "Erster Absatz."),
+             ("P#2", 3, "P", None, 2, "Protokoll > TOP 2", "Zweiter Absatz.")])
+        conn.execute("INSERT INTO codings VALUES ('P#2', 'A', 'anna', 'manual', 1, 'x', '')")
+    conn.close()

@@ -787,7 +787,7 @@ def test_kept_text_that_lost_a_segment_is_rebuilt(protocol_export, tmp_path):
 
 
 def test_project_from_before_kept_texts_exports_as_before(tmp_path):
-    from test_store import project_before_source_texts
+    from conftest import project_before_source_texts
 
     path = tmp_path / "alt.qca"
     project_before_source_texts(path)
