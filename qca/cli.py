@@ -786,9 +786,12 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                 click.echo(f"no codings by {coder} to evaluate")
             for curve in curves:
                 click.echo(f"{curve.scope} ({curve.kind})")
-                click.echo(f"  {'trained':>7} {'tested':>6} {'top-1':>6} {'top-3':>6}")
+                click.echo(f"  {'trained':>7} {'tested':>6} {'top-1':>6} {'top-3':>6}"
+                           f"  top-3 95% CI")
                 for p in curve.points:
-                    click.echo(f"  {p.trained:>7} {p.tested:>6} {p.top1:>6.2f} {p.top3:>6.2f}")
+                    low, high = p.top3_ci
+                    click.echo(f"  {p.trained:>7} {p.tested:>6} {p.top1:>6.2f} {p.top3:>6.2f}"
+                               f"  [{low:.2f}, {high:.2f}]")
             return
         for seg, ranked in suggest_for_coder(proj, coder, question=question, top=top,
                                              widen=widen, progress=progress):

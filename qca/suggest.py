@@ -866,10 +866,31 @@ class SuggestionService:
 
 @dataclass(frozen=True)
 class CurvePoint:
+    """Top-1/top-3 accuracy on ``tested`` segments after ``trained`` codings.
+
+    ``top3_ci`` is the 95 % Wilson score interval of ``top3``: with few tested segments
+    (long protocols) it is wide, and a figure should be read with it.
+    """
+
     trained: int
     tested: int
     top1: float
     top3: float
+    top1_ci: tuple[float, float] = (0.0, 1.0)
+    top3_ci: tuple[float, float] = (0.0, 1.0)
+
+    @classmethod
+    def of(cls, trained: int, tested: int, hits1: int, hits3: int) -> CurvePoint:
+        return cls(trained, tested, hits1 / tested, hits3 / tested,
+                   _wilson(hits1, tested), _wilson(hits3, tested))
+
+
+def _wilson(hits: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of the proportion ``hits / n``."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(hits, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return (float(ci.low), float(ci.high))
 
 
 @dataclass(frozen=True)
@@ -882,7 +903,8 @@ class LearningCurve:
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "kind": self.kind,
-                "points": [vars(p) for p in self.points]}
+                "points": [{**vars(p), "top1_ci": list(p.top1_ci), "top3_ci": list(p.top3_ci)}
+                           for p in self.points]}
 
 
 def _coding_order(project: Project, coder: str) -> list[tuple[str, set[str]]]:
@@ -954,7 +976,7 @@ def replay(
             truth = y[n:]
             hit1 = truth[np.arange(len(truth)), ranked[:, 0]].astype(bool)
             hit3 = truth[np.arange(len(truth))[:, None], ranked[:, :3]].any(axis=1)
-            points.append(CurvePoint(n, len(truth), float(hit1.mean()), float(hit3.mean())))
+            points.append(CurvePoint.of(n, len(truth), int(hit1.sum()), int(hit3.sum())))
             acc = pooled.setdefault(kind, {}).setdefault(n, [0, 0, 0])
             acc[0] += len(truth)
             acc[1] += int(hit1.sum())
@@ -962,7 +984,7 @@ def replay(
         per_question.append(LearningCurve(str(q), kind, points))
     total = [
         LearningCurve(f"all {kind}", kind,
-                      [CurvePoint(n, t, h1 / t, h3 / t) for n, (t, h1, h3) in sorted(by_n.items())])
+                      [CurvePoint.of(n, t, h1, h3) for n, (t, h1, h3) in sorted(by_n.items())])
         for kind, by_n in sorted(pooled.items(), key=lambda kv: kv[0] != "survey")
     ]
     return per_question + total

@@ -336,7 +336,35 @@ def test_cli_suggest_json_and_evaluate(separable: Project) -> None:
     assert [set(s) for s in first["suggestions"]] == [{"code", "name", "score", "why"}] * 2
     res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate"])
     assert res.exit_code == 0 and "top-3" in res.output and "all survey" in res.output
+    assert "top-3 95% CI" in res.output
+    res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate", "--format",
+                              "json"])
+    curves = [_json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
+    point = curves[-1]["points"][0]
+    low, high = point["top3_ci"]
+    assert point["tested"] == 30 and low <= point["top3"] <= high
     assert separable.count("codings") == 30
+
+
+def test_learning_curve_points_carry_wilson_intervals() -> None:
+    """The 95 % Wilson score interval, checked against its formula: 51 hits in 62 tested
+    passages is 0.82 with [0.71, 0.90], so 0.85 cannot be told apart from it."""
+    import math
+
+    from qca.suggest import CurvePoint
+
+    def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return centre - half, centre + half
+
+    point = CurvePoint.of(100, 62, 43, 51)
+    assert point.top3 == pytest.approx(51 / 62) and point.top1 == pytest.approx(43 / 62)
+    assert point.top3_ci == pytest.approx(wilson(51, 62), abs=1e-9)
+    assert point.top1_ci == pytest.approx(wilson(43, 62), abs=1e-9)
+    assert round(point.top3_ci[0], 2) == 0.71 and round(point.top3_ci[1], 2) == 0.90
+    assert CurvePoint.of(0, 10, 10, 10).top3_ci[1] == pytest.approx(1.0)
 
 
 def test_cli_suggest_has_help() -> None:
