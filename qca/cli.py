@@ -686,7 +686,8 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
               default="long", show_default=True,
               help="long: a CSV row per coding; wide: a CSV row per segment with a 0/1 column "
                    "per category; xlsx: codebook, codings and per-coder sheets; spss: wide CSV "
-                   "plus SPSS syntax (-o is a folder); qdpx: REFI-QDA project.")
+                   "plus SPSS syntax (-o NAME.sps writes NAME.sps and NAME.csv; any other -o is a "
+                   "folder); qdpx: REFI-QDA project.")
 @click.option("--coder", help="Only this coder (wide, spss: required when several coded).")
 @click.option("-o", "--output", type=click.Path(),
               help="Target file (long/wide default: standard output).")

@@ -208,27 +208,37 @@ def _file_part(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("._") or "qca"
 
 
-def write_spss(project: Project, out_dir: Path | str, coder: str) -> list[Path]:
-    """Write the wide CSV of ``coder`` and its SPSS syntax into the folder ``out_dir``.
+def write_spss(project: Project, out: Path | str, coder: str) -> list[Path]:
+    """Write the wide CSV of ``coder`` and the SPSS syntax that reads it.
 
-    The folder is created if its parent exists. Returns ``[csv_path, sps_path]``.
+    ``out`` naming a ``.sps`` or ``.csv`` file writes ``<name>.csv`` and ``<name>.sps`` side
+    by side (``-o anna.sps``); anything else is a folder, created if its parent exists, that
+    gets ``<project>_wide_<coder>.csv`` and ``.sps``. Returns ``[csv_path, sps_path]``.
 
     Raises:
-        ExportError: ``out_dir`` is a file, its parent is missing, or a file cannot be written.
+        ExportError: the folder is a file, a parent folder is missing, or a file cannot be
+            written.
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ExportError(f"{out_dir}: is a file; the SPSS export writes two files, name a folder")
-    if not out_dir.exists():
-        if not out_dir.parent.exists():
-            raise ExportError(f"{out_dir}: folder {out_dir.parent} does not exist; create it first")
-        try:
-            out_dir.mkdir()
-        except OSError as exc:
-            raise ExportError(f"{out_dir}: cannot create the folder ({exc.strerror})") from None
-    stem = f"{_file_part(project.path.stem)}_wide_{_file_part(coder)}"
-    csv_path = (out_dir / f"{stem}.csv").resolve()
-    sps_path = (out_dir / f"{stem}.sps").resolve()
+    out = Path(out)
+    if out.suffix.lower() in (".sps", ".csv"):
+        if not out.parent.is_dir():
+            raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
+        csv_path = out.with_suffix(".csv").resolve()
+        sps_path = out.with_suffix(".sps").resolve()
+    else:
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out}: is a file; name a folder, or a .sps file to write "
+                              "it and its .csv beside it")
+        if not out.exists():
+            if not out.parent.exists():
+                raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
+            try:
+                out.mkdir()
+            except OSError as exc:
+                raise ExportError(f"{out}: cannot create the folder ({exc.strerror})") from None
+        stem = f"{_file_part(project.path.stem)}_wide_{_file_part(coder)}"
+        csv_path = (out / f"{stem}.csv").resolve()
+        sps_path = (out / f"{stem}.sps").resolve()
 
     rows = [[_LINE_BREAK.sub(" ", v) if isinstance(v, str) else v for v in row]
             for row in wide_rows(project, coder)]

@@ -183,6 +183,19 @@ def test_errors(proj, tmp_path):
         write_spss(proj, tmp_path / "a" / "b", "anna")
 
 
+@pytest.mark.parametrize("name", ["anna.sps", "anna.csv", "Anna.SPS"])
+def test_a_sps_or_csv_name_writes_both_files_side_by_side(proj, tmp_path, name):
+    csv_path, sps_path = write_spss(proj, tmp_path / name, "anna")
+    stem = name.rsplit(".", 1)[0]
+    assert (csv_path, sps_path) == ((tmp_path / f"{stem}.csv").resolve(),
+                                    (tmp_path / f"{stem}.sps").resolve())
+    assert csv_path.is_file() and sps_path.is_file()
+    assert f"  /FILE={spss_string(str(csv_path), 32767, squeeze=False)}\n" in \
+        sps_path.read_text(encoding="utf-8-sig")
+    with pytest.raises(ExportError, match="does not exist"):
+        write_spss(proj, tmp_path / "missing" / name, "anna")
+
+
 def test_missing_values_for_text_variables(written):
     sps = written[1].read_text(encoding="utf-8-sig")
     block = sps.split("MISSING VALUES\n", 1)[1].split(".\n", 1)[0]
