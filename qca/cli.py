@@ -624,7 +624,7 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
     never merged, only the codings and notes are compared.
     """
     from qca.errors import CodingError
-    from qca.merge import merge_project
+    from qca.merge import count_noun, merge_project
 
     with _project(project) as proj:
         result = merge_project(proj, other, actor=actor, skip_conflicts=skip_conflicts,
@@ -632,20 +632,12 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
     for conflict in result.conflicts:
         click.echo(f"conflict: {conflict.describe()}", err=True)
     if dry_run:
-        changes = [f"add {result.codings_added} codings and {result.notes_added} notes",
-                   f"remove {result.codings_removed} codings"]
-        if result.notes_cleared:
-            changes.append(f"clear {result.notes_cleared} notes")
-        if result.notes_changed:
-            changes.append(f"change {result.notes_changed} notes")
-        kept = f"; {result.unchanged_there} changed only here (kept)" if result.unchanged_there else ""
-        click.echo(f"dry run: would {' and '.join(changes)} of "
-                   f"{', '.join(result.coders) or 'no coder'}; {result.identical} identical{kept}; "
-                   f"{len(result.conflicts)} conflicts")
+        click.echo(result.dry_run_summary())
         return
     if result.conflicts and not skip_conflicts:
         raise CodingError(
-            f"{len(result.conflicts)} conflicts (listed above); nothing was merged; rerun with "
+            f"{count_noun(len(result.conflicts), 'conflict')} (listed above); nothing was "
+            "merged; rerun with "
             "--skip-conflicts to merge the rest and keep this project's version of the conflicts"
         )
     click.echo(result.summary())

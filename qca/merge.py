@@ -71,7 +71,7 @@ from qca.errors import CodebookError, CodingError, ProjectError
 from qca.reliability import CONSENSUS
 from qca.store import APPLICATION_ID, Project, now
 
-__all__ = ["Conflict", "MergeResult", "merge_project"]
+__all__ = ["Conflict", "MergeResult", "count_noun", "merge_project"]
 
 
 @dataclass(frozen=True)
@@ -113,21 +113,45 @@ class MergeResult:
     def summary(self) -> str:
         if not self.written:
             return f"{self.other}: nothing merged ({len(self.conflicts)} conflicts)"
-        parts = [f"{self.codings_added} codings", f"{self.notes_added} notes"]
-        if self.codings_removed:
-            parts.append(f"{self.codings_removed} codings removed")
-        if self.notes_cleared:
-            parts.append(f"{self.notes_cleared} notes cleared")
-        if self.notes_changed:
-            parts.append(f"{self.notes_changed} notes changed")
-        text = f"merged from {self.other}: {', '.join(parts)} of {', '.join(self.coders) or 'no coder'}"
+        changes = [(self.codings_added, "coding", ""), (self.notes_added, "note", ""),
+                   (self.codings_removed, "coding", " removed"),
+                   (self.notes_cleared, "note", " cleared"),
+                   (self.notes_changed, "note", " changed")]
+        if not any(n for n, _, _ in changes):
+            text = f"nothing new in {self.other}"
+        else:
+            parts = [count_noun(n, noun) + what for n, noun, what in changes[:2]]
+            parts += [count_noun(n, noun) + what for n, noun, what in changes[2:] if n]
+            text = (f"merged from {self.other}: {', '.join(parts)} of "
+                    f"{', '.join(self.coders) or 'no coder'}")
         if self.identical:
             text += f"; {self.identical} already identical"
         if self.unchanged_there:
             text += f"; {self.unchanged_there} changed only here (kept)"
         if self.conflicts:
-            text += f"; {len(self.conflicts)} conflicts left as they are"
+            text += f"; {count_noun(len(self.conflicts), 'conflict')} left as they are"
         return text
+
+    def dry_run_summary(self) -> str:
+        """What a merge would do, as ``qca merge --dry-run`` prints it."""
+        changes = [f"add {count_noun(self.codings_added, 'coding')} and "
+                   f"{count_noun(self.notes_added, 'note')}",
+                   f"remove {count_noun(self.codings_removed, 'coding')}"]
+        if self.notes_cleared:
+            changes.append(f"clear {count_noun(self.notes_cleared, 'note')}")
+        if self.notes_changed:
+            changes.append(f"change {count_noun(self.notes_changed, 'note')}")
+        kept = (f"; {self.unchanged_there} changed only here (kept)"
+                if self.unchanged_there else "")
+        what = (f"would {' and '.join(changes)} of {', '.join(self.coders)}" if self.coders
+                else f"nothing new in {self.other}")
+        return (f"dry run: {what}; {self.identical} identical{kept}; "
+                f"{count_noun(len(self.conflicts), 'conflict')}")
+
+
+def count_noun(n: int, noun: str) -> str:
+    """``1 coding``, ``2 codings``, ``0 codings``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _open_other(path: Path, project: Project) -> sqlite3.Connection:

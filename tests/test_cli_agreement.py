@@ -141,9 +141,9 @@ def test_merge_cli(capsys, coded: Path) -> None:
                                 "version of the conflicts")
     assert snapshot_db(coded) == before
     code, out, err = run(capsys, "merge", str(coded), str(copy), "--dry-run")
-    assert code == 0 and "would add 1 codings" in out and snapshot_db(coded) == before
+    assert code == 0 and "would add 1 coding and" in out and snapshot_db(coded) == before
     code, out, err = run(capsys, "merge", str(coded), str(copy), "--skip-conflicts")
-    assert code == 0 and "1 codings" in out and "carla" in out and "1 conflicts left" in out
+    assert code == 0 and "1 coding," in out and "carla" in out and "1 conflict left" in out
 
 
 def test_merge_cli_removals(capsys, coded: Path) -> None:
@@ -157,12 +157,12 @@ def test_merge_cli_removals(capsys, coded: Path) -> None:
         set_coding(proj, "1#chancen", "CH_ZUS", "ben", True)  # ... he coded on here meanwhile
     before = snapshot_db(coded)
     code, out, err = run(capsys, "merge", str(coded), str(copy), "--dry-run")
-    assert code == 0 and "and remove 2 codings of anna" in out and "1 conflicts" in out
+    assert code == 0 and "and remove 2 codings of anna" in out and "1 conflict" in out
     code, out, err = run(capsys, "merge", str(coded), str(copy))
     assert code != 0 and "conflict: 1#chancen ben codings: here {CH_REFL, CH_ZUS}, other {}" in err
     assert snapshot_db(coded) == before
     code, out, err = run(capsys, "merge", str(coded), str(copy), "--skip-conflicts")
-    assert code == 0 and "2 codings removed of anna" in out and "1 conflicts left" in out
+    assert code == 0 and "2 codings removed of anna" in out and "1 conflict left" in out
     with Project.open(coded) as proj:
         assert proj.codings(coder="anna", segment_id="4#chancen") == []
         assert {c.category for c in proj.codings(coder="ben", segment_id="1#chancen")} == {

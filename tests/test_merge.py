@@ -362,7 +362,7 @@ def test_memo_or_flag_cleared_in_the_copy_is_applied(survey_project: Project, cl
     assert not dry.written and dry.notes_cleared == 1 and note(survey_project, "anna") == ("unsicher", True)
     result = merge_project(survey_project, path, actor="lead")
     assert result.written and not result.conflicts and result.notes_cleared == 1
-    assert result.coders == ["anna"] and "1 notes cleared" in result.summary()
+    assert result.coders == ["anna"] and "1 note cleared" in result.summary()
     assert note(survey_project, "anna") == after
     event = survey_project.events(actor="lead")[-1]
     assert event.after["notes_cleared"] == 1
@@ -438,16 +438,16 @@ def test_merge_cli_names_cleared_notes_kept_changes_and_note_conflicts(
     before = snapshot_db(survey_project.path)
     code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path), "--dry-run")
     assert code == 0 and out.strip() == (
-        "dry run: would add 0 codings and 1 notes and remove 0 codings and clear 1 notes of "
-        "anna, ben; 0 identical; 1 changed only here (kept); 1 conflicts")
+        "dry run: would add 0 codings and 1 note and remove 0 codings and clear 1 note of "
+        "anna, ben; 0 identical; 1 changed only here (kept); 1 conflict")
     assert err.strip() == "conflict: 3#chancen lea note: here memo 'prüfen' (flagged), other memo 'geprüft'"
     code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path))
-    assert code != 0 and "1 conflicts (listed above); nothing was merged" in err
+    assert code != 0 and "1 conflict (listed above); nothing was merged" in err
     assert snapshot_db(survey_project.path) == before
     code, out, err = run_cli(capsys, "merge", str(survey_project.path), str(path), "--skip-conflicts")
     assert code == 0 and out.strip() == (
-        "merged from copy.qca: 0 codings, 1 notes, 1 notes cleared of anna, ben; "
-        "1 changed only here (kept); 1 conflicts left as they are")
+        "merged from copy.qca: 0 codings, 1 note, 1 note cleared of anna, ben; "
+        "1 changed only here (kept); 1 conflict left as they are")
 
 
 @pytest.mark.parametrize("change_there, after_codes, after_note, counts", [
@@ -476,7 +476,7 @@ def test_change_only_in_the_copy_is_taken_over(
     added, removed, cleared, changed = counts
     assert (result.codings_added, result.codings_removed, result.notes_cleared,
             result.notes_changed) == (added, removed, cleared, changed + 1)
-    assert result.coders == ["anna", "ben"] and f"{changed + 1} notes changed" in result.summary()
+    assert result.coders == ["anna", "ben"] and f"{changed + 1} note{'s' if changed else ''} changed" in result.summary()
     assert codes(survey_project, "anna") == after_codes and note(survey_project, "anna") == after_note
     assert note(survey_project, "ben", "2#chancen") == ("lang", True)
     assert codes(survey_project, "lea", "3#chancen") == {"CH_ZUS"}  # ours kept
@@ -565,6 +565,10 @@ def test_merging_the_same_copy_again_without_new_work_does_nothing(survey_projec
     assert again.written and not again.conflicts and again.unchanged_there == 1
     assert (again.codings_added, again.codings_removed, again.notes_added, again.notes_changed) == (0, 0, 0, 0)
     assert snapshot_db(survey_project.path) == before and len(survey_project.events()) == events
+    assert again.summary() == (f"nothing new in {path.name}; {again.identical} already "
+                               "identical; 1 changed only here (kept)")
+    dry = merge_project(survey_project, path, dry_run=True)
+    assert dry.dry_run_summary().startswith(f"dry run: nothing new in {path.name}; ")
 
 
 def test_conflict_left_by_a_merge_stays_a_conflict_when_merging_the_copy_again(
@@ -596,10 +600,10 @@ def test_merge_cli_names_notes_changed_in_the_copy(survey_project: Project, caps
         set_coding(other, "1#chancen", "MEMO", "anna", True)
     code, out, _ = run_cli(capsys, "merge", str(survey_project.path), str(path), "--dry-run")
     assert code == 0 and out.strip() == (
-        "dry run: would add 1 codings and 0 notes and remove 1 codings and change 1 notes of "
+        "dry run: would add 1 coding and 0 notes and remove 1 coding and change 1 note of "
         "anna; 0 identical; 0 conflicts")
     code, out, _ = run_cli(capsys, "merge", str(survey_project.path), str(path))
     assert code == 0 and out.strip() == (
-        "merged from copy.qca: 1 codings, 0 notes, 1 codings removed, 1 notes changed of anna")
+        "merged from copy.qca: 1 coding, 0 notes, 1 coding removed, 1 note changed of anna")
     code, out, _ = run_cli(capsys, "merge", "--help")
     assert code == 0 and "last merge of the same copy" in " ".join(out.split())
