@@ -48,12 +48,6 @@ from qca.store import Project  # noqa: E402
 Learn = Callable[[S._QuestionIndex, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def _share(p: np.ndarray) -> np.ndarray:
-    p = np.maximum(p, 0.0)
-    total = p.sum(axis=1, keepdims=True)
-    return np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / p.shape[1])
-
-
 def _minmax(s: np.ndarray) -> np.ndarray:
     lo, hi = s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)
     return (s - lo) / np.maximum(hi - lo, 1e-9)
@@ -68,7 +62,7 @@ def blended(learn: Learn, *, share: bool = True) -> S.Scorer:
             return cold
         p = learn(index, train, y, test)
         if share:
-            p = _share(p)
+            p = S._share(np.maximum(p, 0.0))
         n_pos = y.sum(axis=0).astype(float)
         w = n_pos / (n_pos + S.PRIOR_EXAMPLES)
         return w * p + (1 - w) * cold

@@ -584,6 +584,12 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray,
     return _Learned(coef, intercept, n_pos, n, _rocchio(x, y, desc))
 
 
+def _share(scores: np.ndarray) -> np.ndarray:
+    """Each row of non-negative ``scores`` as a share over the categories (flat if all 0)."""
+    total = scores.sum(axis=-1, keepdims=True)
+    return np.where(total > 0, scores / np.where(total > 0, total, 1.0), 1.0 / scores.shape[-1])
+
+
 def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> np.ndarray:
     """``w * learned + (1 - w) * cold`` per category, both parts shares over the categories.
 
@@ -594,9 +600,7 @@ def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> 
     """
     if learned is None or learned.n_train == 0:
         return cold
-    p = learned.learned(x)
-    total = p.sum(axis=-1, keepdims=True)
-    p = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / p.shape[-1])
+    p = _share(learned.learned(x))
     w = learned.n_pos / (learned.n_pos + PRIOR_EXAMPLES)
     return w * p + (1 - w) * cold
 
