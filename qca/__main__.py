@@ -1,0 +1,5 @@
+"""``python -m qca``: the same entry point as the ``qca`` console script."""
+
+from qca.cli import main
+
+main()
