@@ -210,7 +210,7 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
 def import_codings_cmd(project: str, file: str, id_column: str | None, coder_column: str | None,
                        code_column: str | None, coder: str | None) -> None:
     """Bring in codings made elsewhere; unknown ids or codes abort with nothing written."""
-    from qca.codings_io import import_codings
+    from qca.importing.codings import import_codings
 
     with _project(project) as proj:
         result = import_codings(proj, file, id_column=id_column, coder_column=coder_column,

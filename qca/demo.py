@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from qca.codebook import load_yaml, merge_codebooks
-from qca.codings_io import import_codings
+from qca.importing.codings import import_codings
 from qca.errors import ProjectError
 from qca.importing import import_protocol, import_survey
 from qca.revise import replace_codebook

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from qca.codebook import Category, Codebook, codebook_from_dict, load_yaml
 from qca.errors import CodebookError, ExportError
 from qca.importing import import_protocol
-from qca.protocol import read_protocol_document
+from qca.importing.protocol import read_protocol_document
 from qca.refi import (
     code_guid,
     format_description,

@@ -11,7 +11,7 @@ Export (:func:`export_qdpx`)
       ``sources/<guid>.txt``. A protocol imported since schema ``0003_source_texts`` (and a
       source imported from a ``.qdpx``) has its whole text kept in the project: the
       document as qca read it, headings and every line that is in no passage included
-      (see :func:`qca.protocol.read_protocol_document`); that text is written. Any other
+      (see :func:`qca.importing.protocol.read_protocol_document`); that text is written. Any other
       source's text is rebuilt from its segments (:func:`source_text`): a survey source's
       answers in question order, each as a line ``<question>:`` followed by the answer,
       answers separated by a blank line; a protocol's passages separated by blank lines, a

@@ -15,7 +15,7 @@ from pathlib import Path
 from qca.coding import validate_coder
 from qca.errors import CodingError, InputError
 from qca.store import Project, now
-from qca.tables import read_table
+from qca.importing.survey import read_table
 
 __all__ = ["CodingsImport", "import_codings"]
 

@@ -1,4 +1,4 @@
-"""Tests for qca.textrepair: repairing PDF-extracted text."""
+"""Tests for qca.importing.textrepair: repairing PDF-extracted text."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qca.textrepair import is_hyphenated_compound, repair_text, split_paragraphs
+from qca.importing.textrepair import is_hyphenated_compound, repair_text, split_paragraphs
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 @pytest.mark.parametrize(

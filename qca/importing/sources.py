@@ -4,7 +4,7 @@ A survey row becomes a source (its id from ``--id-column``, else the file name a
 number) with every other column as a variable; each non-empty answer becomes a segment
 ``<source id>#<question>``. A protocol document becomes one source whose passages are
 segments ``<source id>#<position>``; the project also keeps the protocol's whole text as
-qca read it (headings included, see :func:`qca.protocol.read_protocol_document`) and each
+qca read it (headings included, see :func:`qca.importing.protocol.read_protocol_document`) and each
 passage's offsets in it, so an export can hand on the whole document. Ids are derived from
 the input, so re-importing the same file adds nothing, and a copy of the project holds the
 same ids (``qca merge``).
@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
-from qca.protocol import read_protocol_document
+from qca.importing.protocol import read_protocol_document
 from qca.store import Project, now
-from qca.tables import read_table
+from qca.importing.survey import read_table
 
 __all__ = [
     "ImportResult",

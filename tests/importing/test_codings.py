@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from qca.codings_io import import_codings
+from qca.importing.codings import import_codings
 from qca.errors import InputError
 from qca.store import Project
 

@@ -1,4 +1,4 @@
-"""Tests for qca.tables: reading CSV/TSV/XLSX survey exports."""
+"""Tests for qca.importing.survey: reading CSV/TSV/XLSX survey exports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from qca.errors import InputError
-from qca.tables import read_table
+from qca.importing.survey import read_table
 
 
 def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:

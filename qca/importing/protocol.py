@@ -1,7 +1,7 @@
 """Split protocol documents (.txt, .md, .docx) into passages for coding.
 
 :func:`read_protocol` returns the document's passages in order, each with the heading
-path in force and its text repaired by :func:`qca.textrepair.repair_text`.
+path in force and its text repaired by :func:`qca.importing.textrepair.repair_text`.
 
 Rules per format:
 
@@ -63,8 +63,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qca.errors import InputError
-from qca.tables import decode_text
-from qca.textrepair import repair_text, split_paragraphs
+from qca.importing.survey import decode_text
+from qca.importing.textrepair import repair_text, split_paragraphs
 
 __all__ = [
     "PROTOCOL_EXTENSIONS",

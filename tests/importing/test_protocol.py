@@ -1,4 +1,4 @@
-"""Tests for qca.protocol: splitting protocol documents into passages."""
+"""Tests for qca.importing.protocol: splitting protocol documents into passages."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import docx
 import pytest
 
 from qca.errors import InputError
-from qca.protocol import Passage, read_protocol, read_protocol_document
+from qca.importing.protocol import Passage, read_protocol, read_protocol_document
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
