@@ -5,8 +5,8 @@ path in force and its text repaired by :func:`qca.importing.textrepair.repair_te
 
 Rules per format:
 
-**.txt** (typically text extracted from a PDF; decoded like CSV files: UTF-16 with BOM,
-UTF-8 with or without BOM, then Windows-1252, strictly):
+**.txt** (typically text extracted from a PDF; decoded by :mod:`qca.importing.decode`
+like CSV files: UTF-16 with BOM, UTF-8 with or without BOM, then Windows-1252, strictly):
 
 * Page furniture is dropped first:
 
@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qca.errors import InputError
-from qca.importing.survey import decode_text
+from qca.importing.decode import decode_text
 from qca.importing.textrepair import repair_text, split_paragraphs
 
 __all__ = [

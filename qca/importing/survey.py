@@ -9,19 +9,10 @@ Rules, in the order they apply:
 * **File type** by extension: ``.csv``, ``.tsv``, ``.txt`` are delimited text;
   ``.xlsx``/``.xlsm`` are read with openpyxl. Everything else (``.xls``, ``.ods``,
   ``.pdf`` ...) is an :class:`~qca.errors.InputError` asking to save as .xlsx or CSV.
-* **Encoding** of text files, strictly, in this order: a UTF-16 byte order mark means
-  UTF-16 (Excel's "Unicode text"); otherwise UTF-8 (``'utf-8-sig'`` when the file starts
-  with a BOM, ``'utf-8'`` otherwise); otherwise Windows-1252 (``'cp1252'``, what German
-  Excel writes; it is a superset of Latin-1's printable characters). The five bytes
-  cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are *not* mapped to Latin-1
-  control characters: a file containing them is most likely in another encoding, and
-  guessing would silently corrupt answers, so it is an InputError naming line and byte
-  offset. A file that is cp1252 but also contains UTF-8 encoded umlauts (mixed
-  encodings, typically after copy & paste between files) is an InputError as well.
-* **Delimiter**: ``,``, ``;`` or tab, counted in the header record outside quotes. One
-  candidate present: that one. Several: each is tried on the first records and the one
-  giving the most records with exactly the header's number of fields wins (then the
-  one giving more columns). None: a single-column table (tab for ``.tsv``, else ``,``).
+* **Encoding and delimiter** of text files: decoded by :mod:`qca.importing.decode`
+  (UTF-16 with BOM, UTF-8 with or without BOM, then Windows-1252, strictly; ``,``, ``;``
+  or tab counted in the header record outside quotes), shared with protocols and
+  agreement matrices.
 * **Quoting**: ``"`` quotes, ``""`` inside quotes is a quote, quoted values may contain
   line breaks (normalised to ``\\n``); CRLF and LF files. Malformed quoting (a quote
   never closed, text after a closing quote) is an InputError naming the row.
@@ -48,24 +39,19 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qca.errors import InputError
+from qca.importing.decode import decode_text, detect_delimiter
 
-__all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "decode_text", "read_table"]
+__all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "read_table"]
 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
 
-_DELIMITERS = (";", ",", "\t")  # order = preference on a complete tie
-_SNIFF_RECORDS = 50
 _DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab"}
-# UTF-8 encodings of German umlauts and sharp s; as cp1252 they read as "Ã¤" etc.,
-# which no real text contains, so finding them in a cp1252 file means mixed encodings.
-_UTF8_UMLAUTS = re.compile(rb"\xc3[\x84\x96\x9c\xa4\xb6\xbc\x9f]")
 _KNOWN_OTHER = {
     ".xls": "the old Excel format .xls",
     ".ods": "OpenDocument spreadsheets (.ods)",
@@ -154,115 +140,6 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode_text(data: bytes, name: str, advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, str]:
-    """Decode a text file's bytes as UTF-16 (with BOM), UTF-8 or cp1252, strictly.
-
-    Args:
-        data: The raw file content.
-        name: The file name, for error messages.
-        advice: How to fix an undecodable file, ending error messages.
-
-    Returns:
-        ``(text, encoding)`` with ``encoding`` one of ``'utf-16'``, ``'utf-8-sig'``,
-        ``'utf-8'``, ``'cp1252'``. A BOM is never part of ``text``.
-
-    Raises:
-        InputError: A byte is neither UTF-8 nor cp1252, the file mixes UTF-8 and cp1252,
-            or the file looks binary.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: starts like a UTF-16 text file but byte offset {exc.start} is not "
-                f"valid UTF-16; {advice} and import it again"
-            ) from None
-    try:
-        if data.startswith(b"\xef\xbb\xbf"):
-            return data.decode("utf-8-sig"), "utf-8-sig"
-        text, encoding = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}, line {_line_of(data, exc.start)}: byte 0x{data[exc.start]:02X} at byte "
-                f"offset {exc.start} is neither UTF-8 nor Windows-1252; {advice} and import it again"
-            ) from None
-        if _UTF8_UMLAUTS.search(data):
-            raise InputError(
-                f"{name}, line {_line_of(data, utf8_error.start)}: the file mixes encodings "
-                f"(UTF-8 umlauts elsewhere, but byte 0x{data[utf8_error.start]:02X} at byte offset "
-                f"{utf8_error.start} is not UTF-8); {advice} and check this line"
-            ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise InputError(
-            f"{name}, line {text.count(chr(10), 0, nul) + 1}: contains NUL bytes, so it is not a "
-            f"text file; {advice}"
-        )
-    return text, encoding
-
-
-def _header_record_end(text: str) -> int:
-    """Return the index just past the first record (quotes may span line breaks)."""
-    in_quotes = False
-    for i, char in enumerate(text):
-        if char == '"':
-            in_quotes = not in_quotes
-        elif char in "\r\n" and not in_quotes:
-            return i
-    return len(text)
-
-
-def _count_outside_quotes(record: str) -> dict[str, int]:
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    in_quotes = False
-    for char in record:
-        if char == '"':
-            in_quotes = not in_quotes
-        elif not in_quotes and char in counts:
-            counts[char] += 1
-    return counts
-
-
-def _detect_delimiter(text: str, ext: str) -> str:
-    start = len(text) - len(text.lstrip("\r\n"))  # leading blank lines are skipped
-    header = text[start : start + _header_record_end(text[start:])]
-    counts = _count_outside_quotes(header)
-    candidates = [d for d in _DELIMITERS if counts[d] > 0]
-    if not candidates:
-        return "\t" if ext == ".tsv" else ","
-    if len(candidates) == 1:
-        return candidates[0]
-    sample = text[start:]
-    best: tuple[int, int, int] | None = None
-    chosen = candidates[0]
-    for delimiter in candidates:
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-        width = counts[delimiter] + 1
-        consistent = 0
-        try:
-            next(reader, None)
-            for index, record in enumerate(reader):
-                if index >= _SNIFF_RECORDS:
-                    break
-                if record and len(record) == width:
-                    consistent += 1
-        except csv.Error:
-            pass
-        preferred = 1 if (delimiter == "\t") == (ext == ".tsv") else 0
-        score = (consistent, preferred, width)
-        if best is None or score > best:
-            best, chosen = score, delimiter
-    return chosen
-
-
 def _csv_error(name: str, row: int, exc: csv.Error) -> InputError:
     message = str(exc)
     if "end of data" in message or "field larger than field limit" in message:
@@ -284,7 +161,7 @@ def _read_delimited(path: Path) -> Table:
     if not data.strip():
         raise InputError(f"{name}: the file is empty; export the survey answers with a header row")
     text, encoding = decode_text(data, name)
-    delimiter = _detect_delimiter(text, path.suffix.lower())
+    delimiter = detect_delimiter(text, path.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
 
     records: list[list[str]] = []
