@@ -62,14 +62,10 @@ category (MAXQDA's "code occurrence"), ``category_reports`` the coefficients for
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import numbers
-import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
@@ -95,7 +91,6 @@ __all__ = [
     "n_pairable",
     "n_units",
     "percent_agreement",
-    "read_matrix_csv",
     "report",
     "scott_pi",
     "to_jsonable",
@@ -862,132 +857,3 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
-
-
-# --------------------------------------------------------------------------------------------
-# reading a reliability matrix
-
-
-_UNIT_HEADER = re.compile(r"(unit|units|segment|item|subject|case)?[ _.-]?(id|no|nr|number|#)?")
-_INT = re.compile(r"[+-]?\d+")
-_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
-
-
-def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8")
-        except UnicodeDecodeError as e:
-            row = raw[: e.start + 3].count(b"\n") + 1
-            raise InputError(
-                f"{path}, row {row}: the file starts with a UTF-8 mark but has bytes that are not UTF-8; "
-                "save it again as UTF-8 CSV"
-            ) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as e:
-        row = raw[: e.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}, row {row}: bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8 CSV"
-        ) from None
-
-
-def _parse_cell(cell: str, delimiter: str) -> object | None:
-    s = cell.strip()
-    if not s:
-        return None
-    if _INT.fullmatch(s):
-        return int(s)
-    if _FLOAT.fullmatch(s):
-        return float(s)
-    if delimiter == ";" and _DECIMAL_COMMA.fullmatch(s):
-        return float(s.replace(",", "."))
-    return s
-
-
-def read_matrix_csv(path: str | Path) -> ReliabilityData:
-    """Read a ReCal / R ``irr`` style matrix: rows = units, columns = coders, empty cell = missing.
-
-    The first row holds the coder names. If its first cell is empty or names a unit id column
-    ("unit", "id", "unit_id", "segment", ...), the first column holds unit ids; otherwise units are
-    numbered from 1. Delimiter ``,`` ``;`` or tab (the most frequent one in the header row); UTF-8
-    with or without BOM, else Windows-1252. Integers and decimals become numbers (with ``;`` also
-    German decimal commas such as ``2,5``). Only an empty cell is missing (``NA`` is a label).
-    """
-    p = Path(path)
-    name = str(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise InputError(f"{name}: cannot read the file ({e.strerror}); check the path") from None
-    text = _decode(raw, name)
-    if not text.strip():
-        raise InputError(f"{name}: the file is empty; it needs a header row of coder names and one row per unit")
-    lines = text.splitlines()
-    first = next(line for line in lines if line.strip())
-    counts = {d: first.count(d) for d in ("\t", ";", ",")}
-    delimiter = max(counts, key=lambda d: counts[d])  # ties: tab, then ';', then ','
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if not row or all(not cell.strip() for cell in row) and len(row) <= 1:
-                continue
-            rows.append((reader.line_num, row))
-    except csv.Error as e:
-        raise InputError(f"{name}, row {reader.line_num}: {e}; check the quoting of that row") from None
-    header_line, header = rows[0]
-    header = [h.strip() for h in header]
-    width = len(header)
-    if width > 1 and not header[-1] and all(len(r) < width or not r[width - 1].strip() for _, r in rows[1:]):
-        header = header[:-1]  # trailing delimiter after the last coder name; the column is unused
-    has_ids = _UNIT_HEADER.fullmatch(header[0].lower()) is not None
-    coders = header[1:] if has_ids else header
-    if not coders:
-        raise InputError(
-            f"{name}, row {header_line}: no coder columns in the header; "
-            "the first row must name one column per coder"
-        )
-    if len(coders) < 2:
-        raise InputError(
-            f"{name}, row {header_line}: only 1 coder column ({coders[0]!r}); agreement needs at least 2 coders, "
-            f"one column each (detected delimiter {delimiter!r})"
-        )
-    for k, c in enumerate(coders):
-        if not c:
-            col = k + (2 if has_ids else 1)
-            raise InputError(f"{name}, row {header_line}: column {col} has no coder name; name every coder column")
-    dup = next((c for c in coders if coders.count(c) > 1), None)
-    if dup is not None:
-        raise InputError(f"{name}, row {header_line}: coder {dup!r} appears twice; give each coder one column")
-    width = len(header)
-    units: list[str] = []
-    values: list[list[object | None]] = []
-    seen: dict[str, int] = {}
-    for line_num, row in rows[1:]:
-        if len(row) > width and not any(cell.strip() for cell in row[width:]):
-            row = row[:width]
-        if len(row) != width:
-            raise InputError(
-                f"{name}, row {line_num}: {len(row)} cells but the header has {width}; "
-                "give every row one cell per column (leave a cell empty for a missing code)"
-            )
-        if has_ids:
-            uid = row[0].strip() or str(len(units) + 1)
-            if uid in seen:
-                raise InputError(
-                    f"{name}, row {line_num}: unit id {uid!r} already used in row {seen[uid]}; give each unit its own id"
-                )
-            seen[uid] = line_num
-            cells = row[1:]
-        else:
-            uid = str(len(units) + 1)
-            cells = row
-        units.append(uid)
-        values.append([_parse_cell(c, delimiter) for c in cells])
-    return ReliabilityData(units, coders, values)

@@ -512,7 +512,8 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
                         ("--include-nonsubstantive", include_nonsubstantive)) if used]
         if project_only:
             raise InputError(f"{project_only[0]} is for a project; a --matrix CSV is used as it is")
-        from qca.agreement import read_matrix_csv, report, to_jsonable
+        from qca.agreement import report, to_jsonable
+        from qca.importing.matrix import read_matrix_csv
 
         res = to_jsonable(report(read_matrix_csv(matrix), level))
         if fmt == "json":

@@ -51,7 +51,7 @@ def test_matrix_reproduces_krippendorff_2011(capsys, k2011: Path, level: str, al
     res = json.loads(out)
     assert round(res["krippendorff_alpha"], 3) == alpha
     assert res["n_units"] == 11 and res["n_pairable"] == 40 and res["n_coders"] == 4
-    from qca.agreement import read_matrix_csv
+    from qca.importing.matrix import read_matrix_csv
 
     assert set(res) == set(report(read_matrix_csv(k2011)))
 
