@@ -45,14 +45,19 @@ def _project_arg(func: F) -> F:
     return click.argument("project", type=click.Path(dir_okay=False))(func)
 
 
-def _parse_assignments(values: tuple[str, ...], option: str) -> dict[str, str]:
-    out = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise InputError(f"{option} {item!r}: write it as name=value, e.g. {option} amt=Jugend")
-        out[name.strip()] = value.strip()
-    return out
+def _check_where(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse a malformed ``--where VAR=VALUE`` before anything opens (one parser: the session's)."""
+    from qca.session import parse_where
+
+    parse_where(value)
+    return value
+
+
+def _where_option(func: F) -> F:
+    return click.option(
+        "--where", "where", multiple=True, metavar="VAR=VALUE", callback=_check_where,
+        help="Only segments whose source has VAR=VALUE; repeat to narrow further.",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,10 +81,11 @@ def cli() -> None:
 @click.option("--name", help="Project name (default: the file name).")
 def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
     """Create a new project file PROJECT (for example study.qca)."""
+    from qca.importing.readers import read_codebooks
     from qca.revise import replace_codebook
     from qca.store import Project
 
-    book = _read_codebooks(codebooks) if codebooks else None
+    book = read_codebooks(codebooks) if codebooks else None
     proj = Project.create(project, name=name)
     try:
         if book is not None:
@@ -92,25 +98,6 @@ def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
     proj.close()
     extra = f" with codebook '{book.name}'" if book else ""
     click.echo(f"created {project}{extra}")
-
-
-def _read_codebooks(paths: tuple[str, ...], questions: list[str] | None = None) -> Any:
-    """Read YAML or REFI-QDA codebooks (.qdc, or the codebook inside .qde/.qdpx) and join them.
-
-    ``questions``: the project's question names, so a .qdc top-level code named like a
-    question becomes that question's group.
-    """
-    from qca.codebook import load_yaml, merge_codebooks
-
-    books = []
-    for p in paths:
-        if p.lower().endswith((".qdc", ".qde", ".qdpx")):
-            from qca.refi import read_qdc
-
-            books.append(read_qdc(p, questions=questions))
-        else:
-            books.append(load_yaml(p))
-    return merge_codebooks(books)
 
 
 @cli.command()
@@ -168,34 +155,14 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
       qca import study.qca answers.csv --text-column chancen --id-column lfd_nr
       qca import study.qca protokoll.txt --kind protocol --var treffen=1
     """
-    from qca.importing import import_protocol, import_survey
+    from qca.importing.readers import import_file
 
-    suffix = Path(file).suffix.lower()
-    if suffix == ".qdpx":
-        from qca.refi import import_qdpx
-
-        with _project(project) as proj:
-            click.echo(import_qdpx(proj, file, id_prefix=id_prefix).summary())
-        return
-    kind = kind or ("protocol" if suffix in {".txt", ".md", ".docx"} and not text_columns
-                    else "survey")
     with _project(project) as proj:
-        if kind == "protocol":
-            if text_columns or id_column or question_column or sheet or id_prefix:
-                raise InputError(
-                    "--text-column, --id-column, --question-column, --sheet and --id-prefix "
-                    "are for surveys; a protocol takes --var name=value, --question, --source-id"
-                )
-            result = import_protocol(proj, file, variables=_parse_assignments(variables, "--var"),
-                                     question=question, source_id=source_id)
-        else:
-            if source_id:
-                raise InputError("--source-id is for protocols; surveys take --id-column")
-            result = import_survey(
-                proj, file, text_columns=list(text_columns), id_column=id_column,
-                variables=list(variables) or None, question=question,
-                question_column=question_column, sheet=sheet, id_prefix=id_prefix,
-            )
+        result = import_file(
+            proj, file, kind=kind, text_columns=text_columns, id_column=id_column,
+            variables=variables, question=question, question_column=question_column,
+            sheet=sheet, id_prefix=id_prefix, source_id=source_id,
+        )
     click.echo(result.summary())
 
 
@@ -258,10 +225,11 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
 @click.option("--author", default="lead", show_default=True, help="Who makes this version.")
 def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
+    from qca.importing.readers import read_codebooks
     from qca.revise import replace_codebook
 
     with _project(project) as proj:
-        book = _read_codebooks(files, proj.questions())
+        book = read_codebooks(files, proj.questions())
         version = replace_codebook(proj, book, author=author,
                                    note=f"import {', '.join(Path(f).name for f in files)}")
     click.echo(f"codebook version {version}: {book.name}")
@@ -307,18 +275,25 @@ def codebook_rename(project: str, key: str, new_key: str | None, name: str | Non
     click.echo(f"codebook version {version}: renamed {key}")
 
 
-@codebook.command(name="merge")
+@codebook.command(name="combine")
 @_project_arg
 @click.argument("keys", nargs=-1, required=True)
 @click.option("--into", required=True, help="The category that absorbs KEYS.")
 @click.option("--author", default="lead", show_default=True)
-def codebook_merge(project: str, keys: tuple[str, ...], into: str, author: str) -> None:
-    """Merge categories KEYS into --into; their codings move there."""
-    from qca.revise import merge
+def codebook_combine(project: str, keys: tuple[str, ...], into: str, author: str) -> None:
+    """Combine categories KEYS into --into; their codings move there ('merge' is an alias)."""
+    from qca.revise import combine
 
     with _project(project) as proj:
-        version = merge(proj, list(keys), into, author=author)
-    click.echo(f"codebook version {version}: merged {', '.join(keys)} into {into}")
+        version = combine(proj, list(keys), into, author=author)
+    verb = "merged" if click.get_current_context().info_name == "merge" else "combined"
+    click.echo(f"codebook version {version}: {verb} {', '.join(keys)} into {into}")
+
+
+codebook.add_command(
+    click.Command("merge", params=codebook_combine.params, callback=codebook_combine.callback,
+                  help="The older name of 'qca codebook combine' (combine categories)."),
+)
 
 
 @codebook.command(name="split")
@@ -399,8 +374,7 @@ def redo(project: str, coder: str) -> None:
 @_project_arg
 @click.option("--coder", required=True, help="Your coder name (codings are blind per coder).")
 @click.option("--question", help="Only segments of this question.")
-@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
-              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+@_where_option
 @click.option("--no-suggest", is_flag=True,
               help="Start without category suggestions (T on the screen turns them on).")
 @click.option("--suggest-from-all", "widen", is_flag=True,
@@ -412,7 +386,6 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
     from qca.coding import validate_coder
     from qca.store import Project
 
-    _parse_assignments(where, "--where")
     Project.open(project).close()
     _open_coding_screen(project, validate_coder(coder), question, where,
                         suggest=not no_suggest, widen=widen)

@@ -30,7 +30,7 @@ __all__ = [
     "codebook_to_dict",
     "dump_yaml",
     "load_yaml",
-    "merge_codebooks",
+    "join_codebooks",
     "slug_key",
 ]
 
@@ -351,14 +351,14 @@ def dump_yaml(book: Codebook) -> str:
     )
 
 
-def merge_codebooks(books: list[Codebook]) -> Codebook:
+def join_codebooks(books: list[Codebook]) -> Codebook:
     """Join several codebook files into one: their groups side by side, keys unique."""
     if len(books) == 1:
         return books[0]
-    merged = Codebook(
+    joined = Codebook(
         name=" + ".join(b.name for b in books),
         description="\n\n".join(b.description for b in books if b.description),
         categories=[replace(c) for b in books for c in b.categories],
     )
-    merged.validate("merged codebooks")
-    return merged
+    joined.validate("joined codebooks")
+    return joined

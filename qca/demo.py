@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from qca.codebook import load_yaml, merge_codebooks
-from qca.importing.codings import import_codings
 from qca.errors import ProjectError
 from qca.importing import import_protocol, import_survey
+from qca.importing.codings import import_codings
+from qca.importing.readers import read_codebooks
 from qca.revise import replace_codebook
 from qca.store import Project
 
@@ -58,7 +58,7 @@ def default_demo_dir() -> Path:
 
 def populate_demo(project: Project, root: Path, *, with_codings: bool = True) -> None:
     """Load the demo codebooks, survey, protocols and (optionally) codings into ``project``."""
-    book = merge_codebooks([load_yaml(root / p) for p in DEMO_CODEBOOKS])
+    book = read_codebooks([root / p for p in DEMO_CODEBOOKS])
     replace_codebook(project, book, author="demo", note="demo codebooks")
     import_survey(project, root / DEMO_SURVEY, text_columns=DEMO_QUESTIONS, id_column="lfd_nr")
     for rel, variables in DEMO_PROTOCOLS.items():

@@ -1,4 +1,7 @@
-"""Revising a project's codebook: replace, rename, merge and split categories.
+"""Revising a project's codebook: replace, rename, combine and split categories.
+
+"Combine" is the word for categories (several become one); "merge" is kept for projects
+(:mod:`qca.merge`) and "join" for codebook files (:func:`qca.codebook.join_codebooks`).
 
 Each revision is one transaction that stores a new codebook version, re-points the codings
 it affects and logs what it did, so a revision never strands a coding.
@@ -13,7 +16,7 @@ from qca.codebook import KEY_PATTERN, Category, Codebook
 from qca.errors import CodebookError
 from qca.store import Project, now
 
-__all__ = ["merge", "rename", "replace_codebook", "split"]
+__all__ = ["combine", "rename", "replace_codebook", "split"]
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:
@@ -62,21 +65,21 @@ def rename(
     return version
 
 
-def merge(project: Project, sources: list[str], into: str, *, author: str) -> int:
-    """Merge categories into another; their codings move there (duplicates collapse)."""
+def combine(project: Project, sources: list[str], into: str, *, author: str) -> int:
+    """Combine categories into another; their codings move there (duplicates collapse)."""
     book = copy.deepcopy(project.codebook())
     target = _require(book, into)
     if not target.is_codable:
-        raise CodebookError(f"{into!r} is a group; merge into a codable category")
+        raise CodebookError(f"{into!r} is a group; combine into a codable category")
     for key in sources:
         cat = _require(book, key)
         if key == into:
-            raise CodebookError(f"cannot merge {key!r} into itself")
+            raise CodebookError(f"cannot combine {key!r} with itself")
         if cat.children:
-            raise CodebookError(f"{key!r} has subcategories; merge or move them first")
+            raise CodebookError(f"{key!r} has subcategories; combine or move them first")
         if book.top_level_of(key) is not book.top_level_of(into):
             raise CodebookError(
-                f"{key!r} and {into!r} belong to different groups (questions); merge within a group"
+                f"{key!r} and {into!r} belong to different groups (questions); combine within a group"
             )
     for key in sources:
         cat = _require(book, key)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qca.codebook import codebook_from_dict, dump_yaml, load_yaml, merge_codebooks, slug_key
+from qca.codebook import codebook_from_dict, dump_yaml, join_codebooks, load_yaml, slug_key
 from qca.errors import CodebookError
 
 from conftest import REPO, SMALL_CODEBOOK
@@ -64,9 +64,9 @@ def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
         load_yaml(path)
 
 
-def test_merge_refuses_clashing_keys(small_codebook) -> None:
+def test_join_refuses_clashing_keys(small_codebook) -> None:
     with pytest.raises(CodebookError, match="used twice"):
-        merge_codebooks([small_codebook, codebook_from_dict(book_dict())])
+        join_codebooks([small_codebook, codebook_from_dict(book_dict())])
 
 
 def test_slug_key() -> None:

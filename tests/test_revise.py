@@ -4,7 +4,7 @@ import pytest
 
 from qca.coding import set_coding
 from qca.errors import CodebookError
-from qca.revise import merge, rename, replace_codebook, split
+from qca.revise import combine, rename, replace_codebook, split
 from qca.store import Project
 
 
@@ -22,19 +22,19 @@ def test_rename_repoints_codings(survey_project: Project) -> None:
     assert survey_project.events()[-1].action == "codebook.rename"
 
 
-def test_merge_collapses_duplicates(survey_project: Project) -> None:
+def test_combine_collapses_duplicates(survey_project: Project) -> None:
     set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
     set_coding(survey_project, "1#chancen", "CH_ZUS", "anna", True)
     set_coding(survey_project, "2#chancen", "CH_REFL", "ben", True)
-    merge(survey_project, ["CH_REFL"], "CH_ZUS", author="lead")
+    combine(survey_project, ["CH_REFL"], "CH_ZUS", author="lead")
     assert codings(survey_project) == {("1#chancen", "CH_ZUS", "anna"),
                                        ("2#chancen", "CH_ZUS", "ben")}
     assert "Wir hinterfragen unsere Routinen." in survey_project.codebook().get("CH_ZUS").anchors
 
 
-def test_merge_across_groups_is_refused(survey_project: Project) -> None:
+def test_combine_across_groups_is_refused(survey_project: Project) -> None:
     with pytest.raises(CodebookError, match="different groups"):
-        merge(survey_project, ["HE_SPR"], "CH_ZUS", author="lead")
+        combine(survey_project, ["HE_SPR"], "CH_ZUS", author="lead")
 
 
 def test_split_moves_and_flags(survey_project: Project) -> None:
@@ -62,8 +62,8 @@ def test_replace_codebook_refuses_orphans(survey_project: Project, small_codeboo
         (lambda p: rename(p, "NOPE", "X", author="l"), "not in the codebook"),
         (lambda p: rename(p, "CH_REFL", "CH_ZUS", author="l"), "taken already"),
         (lambda p: rename(p, "CH_REFL", "9x", author="l"), "not a valid key"),
-        (lambda p: merge(p, ["CH_REFL"], "CH_REFL", author="l"), "into itself"),
-        (lambda p: merge(p, ["CH_REFL"], "CH", author="l"), "is a group"),
+        (lambda p: combine(p, ["CH_REFL"], "CH_REFL", author="l"), "with itself"),
+        (lambda p: combine(p, ["CH_REFL"], "CH", author="l"), "is a group"),
         (lambda p: split(p, "CH_REFL", [("A", "")], author="l"), "at least two"),
         (lambda p: split(p, "CH_REFL", [("A", ""), ("A", "")], author="l"), "differ"),
     ],
