@@ -394,59 +394,6 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 # --- agreement, merge, reconcile -----------------------------------------------------------
 
 
-def _coder_list(value: str | None, option: str) -> list[str] | None:
-    if value is None:
-        return None
-    names = [c.strip() for c in value.split(",") if c.strip()]
-    if not names:
-        raise InputError(f"{option} {value!r}: name the coders, comma-separated, e.g. {option} anna,ben")
-    return names
-
-
-_COEFFICIENTS = [
-    ("percent_agreement", "percent agreement (p_a)"),
-    ("krippendorff_alpha", "Krippendorff's alpha"),
-    ("krippendorff_alpha_masi", "Krippendorff's alpha, MASI"),
-    ("cohen_kappa", "Cohen's kappa"),
-    ("scott_pi", "Scott's pi"),
-    ("fleiss_kappa", "Fleiss' kappa"),
-    ("gwet_ac1", "Gwet's AC1"),
-    ("brennan_prediger", "Brennan-Prediger"),
-]
-
-
-def _num(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    return f"{value:.3f}"
-
-
-def _report_lines(res: dict[str, Any], level: str = "nominal") -> list[str]:
-    lines = [f"{res['n_units']} units coded by 2 or more coders, {res['n_pairable']} pairable values, "
-             f"{res['n_coders']} coders"]
-    for key, label in _COEFFICIENTS:
-        if key not in res:
-            continue
-        if key == "krippendorff_alpha":
-            label = f"{label} ({level})"
-        line = f"  {label:<34}{_num(res[key]):>7}"
-        if key == "krippendorff_alpha" and "alpha_ci_low" in res:
-            line += f"   95% CI [{_num(res['alpha_ci_low'])}, {_num(res['alpha_ci_high'])}]"
-        lines.append(line)
-    return lines
-
-
-def _echo_csv(header: list[str], rows: list[list[Any]]) -> None:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    click.echo(buf.getvalue(), nl=False)
-
-
 @cli.command()
 @click.argument("project", required=False, type=click.Path(dir_okay=False))
 @click.option("--matrix", type=click.Path(dir_okay=False),
@@ -477,105 +424,13 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
       qca agreement study.qca --confusion anna,ben
       qca agreement --matrix ratings.csv --level interval
     """
-    if (project is None) == (matrix is None):
-        raise InputError("give either a PROJECT or --matrix FILE.csv (exactly one of them)")
-    if matrix is not None:
-        project_only = [name for name, used in (("--coders", coders), ("--question", question),
-                        ("--by-category", by_category), ("--confusion", confusion_pair),
-                        ("--include-nonsubstantive", include_nonsubstantive)) if used]
-        if project_only:
-            raise InputError(f"{project_only[0]} is for a project; a --matrix CSV is used as it is")
-        from qca.agreement import report, to_jsonable
-        from qca.importing.matrix import read_matrix_csv
+    from qca.agreement_report import agreement_report
 
-        res = to_jsonable(report(read_matrix_csv(matrix), level))
-        if fmt == "json":
-            click.echo(json.dumps(res, indent=2))
-        elif fmt == "csv":
-            _echo_csv(list(res), [list(res.values())])
-        else:
-            click.echo(f"{Path(matrix).name}:")
-            click.echo("\n".join(_report_lines(res, level)))
-        return
-    assert project is not None
-    if level != "nominal":
-        raise InputError("--level is for --matrix; codes in a project are nominal (MASI alpha "
-                         "gives partial credit for overlapping code sets)")
-    if confusion_pair is not None:
-        pair = _coder_list(confusion_pair, "--confusion") or []
-        if len(pair) != 2:
-            raise InputError(f"--confusion {confusion_pair!r}: name exactly two coders, e.g. anna,ben")
-        if coders or by_category:
-            raise InputError("--confusion names its two coders; leave out --coders and --by-category")
-        from qca.reliability import confusion_table
-
-        with _project(project) as proj:
-            conf = confusion_table(proj, pair[0], pair[1], question,
-                                   include_nonsubstantive=include_nonsubstantive)
-        if fmt == "json":
-            click.echo(json.dumps(conf.to_json(), ensure_ascii=False, indent=2))
-        elif fmt == "csv":
-            _echo_csv([pair[0], pair[1], "n"], [[a, b, n] for (a, b), n in conf.table.items()])
-        else:
-            _echo_confusion(conf)
-        return
-    from qca.reliability import agreement as project_agreement
-
-    with _project(project) as proj:
-        result = project_agreement(proj, _coder_list(coders, "--coders"), question,
-                                   by_category=by_category,
-                                   include_nonsubstantive=include_nonsubstantive)
-    out = result.to_json()
-    if fmt == "json":
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
-    overall = out["overall"]
-    if fmt == "csv":
-        keys = [k for k in overall if k not in ("coders", "question", "values")]
-        rows = [["overall", *[overall[k] for k in keys]]]
-        rows += [[cat, *[res.get(k) for k in keys]] for cat, res in out["categories"].items()]
-        _echo_csv(["scope", *keys], rows)
-        return
-    scope = f"question {question}" if question else "all questions"
-    click.echo(f"Agreement of {', '.join(result.coders)} ({scope})")
-    click.echo("\n".join(_report_lines(overall)))
-    if overall["values"] == "code_set":
-        click.echo(f"  several codes per segment ({overall['n_multi_coded']}x): the coefficients "
-                   "compare code sets (equal or not); MASI alpha gives partial credit")
-    if out["categories"]:
-        kappa = "cohen_kappa" if "cohen_kappa" in overall else "fleiss_kappa"
-        width = max(8, *(len(k) for k in out["categories"]))
-        click.echo("")
-        click.echo(f"Per category, present or absent per segment (kappa: "
-                   f"{'Cohen' if kappa == 'cohen_kappa' else 'Fleiss'}):")
-        click.echo(f"{'category':<{width}} {'units':>5} {'agree':>6} {'alpha':>6} "
-                   f"{'kappa':>6} {'AC1':>6}")
-        for cat, res in out["categories"].items():
-            click.echo(f"{cat:<{width}} {res['n_units']:>5} {_num(res['percent_agreement']):>6} "
-                       f"{_num(res['krippendorff_alpha']):>6} {_num(res.get(kappa)):>6} "
-                       f"{_num(res['gwet_ac1']):>6}")
-
-
-def _echo_confusion(conf: Any) -> None:
-    codes = sorted({a for a, _ in conf.table} | {b for _, b in conf.table})
-    click.echo(f"Confusion of {conf.coder_a} (rows) and {conf.coder_b} (columns), "
-               f"{conf.n_units} segments coded by both")
-    if not codes:
-        click.echo("  no segment coded by both")
-        return
-    width = max(len(c) for c in codes)
-    cell = max(5, width)
-    click.echo(" " * (width + 2) + " ".join(f"{c:>{cell}}" for c in codes))
-    for a in codes:
-        cells = " ".join(f"{conf.table.get((a, b), 0) or '.':>{cell}}" for b in codes)
-        click.echo(f"  {a:<{width}}{cells}")
-    click.echo("Most often confused:")
-    for a, b, n in conf.most_confused[:10] or [("-", "-", 0)]:
-        click.echo(f"  {a} / {b}: {n}" if n else "  none")
-    for coder, only in ((conf.coder_a, conf.only_a), (conf.coder_b, conf.only_b)):
-        if only:
-            listed = ", ".join(f"{k} {n}" for k, n in only.items())
-            click.echo(f"Codes only {coder} added (no other code to pair with): {listed}")
+    click.echo(agreement_report(
+        project, matrix=matrix, level=level, coders=coders, question=question,
+        by_category=by_category, confusion=confusion_pair,
+        include_nonsubstantive=include_nonsubstantive, fmt=fmt,
+    ), nl=False)
 
 
 @cli.command(name="merge")
@@ -626,11 +481,12 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
 def reconcile(project: str, lead: str, coders: str | None, question: str | None,
               category: str | None) -> None:
     """Walk the segments where coders disagree and set the consensus (keys: ? on the screen)."""
+    from qca.agreement_report import coder_list
     from qca.coding import validate_coder
     from qca.reconcile import disagreements
 
     lead = validate_coder(lead)
-    chosen = _coder_list(coders, "--coders")
+    chosen = coder_list(coders, "--coders")
     with _project(project) as proj:
         items = disagreements(proj, chosen, question, category)
     if not sys.stdout.isatty():
