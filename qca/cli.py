@@ -19,6 +19,7 @@ import click
 
 from qca import __version__
 from qca.errors import InputError, QcaError
+from qca.progress import Progress
 
 __all__ = ["cli", "main"]
 
@@ -556,7 +557,7 @@ def export(project: str, fmt: str, coder: str | None, output: str | None) -> Non
 
 
 @contextmanager
-def _progressbar(label: str) -> Iterator[Callable[[int, int], None]]:
+def _progressbar(label: str) -> Iterator[Progress]:
     """A progress callback that shows a bar on stderr once there is work to show."""
     state: dict[str, Any] = {}
 

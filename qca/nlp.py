@@ -42,13 +42,14 @@ import json
 import os
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qca.errors import QcaError
+from qca.progress import Progress  # re-exported: the suggestion modules import it from here
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -76,8 +77,6 @@ GENUINE_MODELS = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm")
 _OFFLINE_REVISION = "r1"
 _CHUNK = 500
 
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while features are computed."""
 
 _lock = threading.RLock()
 _nlp: Language | None = None

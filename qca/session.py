@@ -32,7 +32,7 @@ from qca.store import Project, Segment, Source, segment_from_row
 
 __all__ = [
     "STATUSES",
-    "Progress",
+    "SessionProgress",
     "SegmentFilter",
     "SegmentView",
     "Session",
@@ -98,7 +98,7 @@ class SegmentView:
 
 
 @dataclass(frozen=True)
-class Progress:
+class SessionProgress:
     """How far this coder has come within the session's filter."""
 
     coded: int
@@ -368,10 +368,10 @@ class Session:
     def is_substantive(self, segment_id: str) -> bool:
         return segment_id not in self._non_substantive
 
-    def progress(self) -> Progress:
+    def progress(self) -> SessionProgress:
         non_sub = len(self._non_substantive)
         total = len(self.ids) if self.filter.include_nonsubstantive else len(self.ids) - non_sub
-        return Progress(self._coded_in_list, total, self._flagged_in_list, non_sub, len(self.ids))
+        return SessionProgress(self._coded_in_list, total, self._flagged_in_list, non_sub, len(self.ids))
 
     # --- changing (each call commits before it returns) ----------------------------------
 

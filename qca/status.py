@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 
 from qca.store import Project
 
-__all__ = ["Progress", "Status", "project_status"]
+__all__ = ["CoderProgress", "Status", "project_status"]
 
 
 @dataclass(frozen=True)
-class Progress:
+class CoderProgress:
+    """How far one coder has come on one question: coded of its substantive segments."""
+
     coder: str
     question: str
     coded: int
@@ -32,7 +34,7 @@ class Status:
     categories: int
     codable: int
     codings: int
-    progress: list[Progress] = field(default_factory=list)
+    progress: list[CoderProgress] = field(default_factory=list)
     pipeline: str | None = None
 
     def lines(self) -> list[str]:
@@ -97,7 +99,7 @@ def project_status(project: Project) -> Status:
         for q in questions:
             if (coder, q) in coded or (coder, q) in flagged:
                 progress.append(
-                    Progress(coder, q, coded.get((coder, q), 0), totals[q], flagged.get((coder, q), 0))
+                    CoderProgress(coder, q, coded.get((coder, q), 0), totals[q], flagged.get((coder, q), 0))
                 )
     return Status(
         name=project.name,

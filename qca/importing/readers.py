@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["Kind", "Summarised", "import_file", "kind_for", "parse_assignments", "read_codebooks"]
 
 Kind = Literal["survey", "protocol", "qdpx"]
-KINDS: tuple[Kind, ...] = ("survey", "protocol", "qdpx")
 _REFI_CODEBOOKS = (".qdc", ".qde", ".qdpx")
 
 
@@ -60,7 +59,7 @@ def import_file(
     project: Project,
     path: Path | str,
     *,
-    kind: Kind | None = None,
+    kind: str | None = None,
     text_columns: Sequence[str] = (),
     id_column: str | None = None,
     variables: Sequence[str] = (),
@@ -89,8 +88,9 @@ def import_file(
         from qca.refi import import_qdpx
 
         return import_qdpx(project, path, id_prefix=id_prefix)
-    chosen = kind or chosen
-    if chosen == "protocol":
+    if kind is not None and kind not in ("survey", "protocol"):
+        raise InputError(f"--kind {kind!r}: give survey or protocol")
+    if (kind or chosen) == "protocol":
         if text_columns or id_column or question_column or sheet or id_prefix:
             raise InputError(
                 "--text-column, --id-column, --question-column, --sheet and --id-prefix "

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from qca.session import Progress
+from qca.session import SessionProgress
 
 __all__ = ["StatusLine"]
 
@@ -21,7 +21,7 @@ class StatusLine(Horizontal):
         yield Static(id="status-left")
         yield Static(id="status-right")
 
-    def show(self, coder: str, where: str, progress: Progress, *, auto_advance: bool) -> None:
+    def show(self, coder: str, where: str, progress: SessionProgress, *, auto_advance: bool) -> None:
         share = 100 * progress.coded // progress.total if progress.total else 100
         left = Text()
         left.append(f" {coder} ", "reverse bold")
