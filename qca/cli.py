@@ -204,20 +204,11 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
         book = proj.codebook()
         usage = proj.category_usage()
         version = proj.codebook_version()
+    from qca.codebook import tree_lines
+
     click.echo(f"{book.name} (version {version})")
-    cats = book.for_question(question) if question else list(book.walk())
-    for cat in cats:
-        indent = "  " * book.depth(cat.key)
-        short = f"[{cat.shortcut}] " if cat.shortcut else ""
-        bound = f"  (questions: {', '.join(cat.questions)})" if cat.questions else ""
-        used = f"  {usage[cat.key]}x" if cat.key in usage else ""
-        click.echo(f"{indent}{short}{cat.key}  {cat.name}{bound}{used}")
-        if full:
-            for label, text in (("definition", cat.definition), ("rule", cat.rule)):
-                if text:
-                    click.echo(f"{indent}    {label}: {text}")
-            for anchor in cat.anchors:
-                click.echo(f"{indent}    anchor: {anchor}")
+    for line in tree_lines(book, usage, question=question, full=full):
+        click.echo(line)
 
 
 @codebook.command(name="import")

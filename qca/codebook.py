@@ -29,8 +29,9 @@ __all__ = [
     "codebook_from_dict",
     "codebook_to_dict",
     "dump_yaml",
-    "load_yaml",
     "join_codebooks",
+    "load_yaml",
+    "tree_lines",
     "slug_key",
 ]
 
@@ -362,3 +363,29 @@ def join_codebooks(books: list[Codebook]) -> Codebook:
     )
     joined.validate("joined codebooks")
     return joined
+
+
+def tree_lines(
+    book: Codebook, usage: dict[str, int], *, question: str | None = None, full: bool = False
+) -> list[str]:
+    """The category tree as ``qca codebook show`` prints it, one category a line.
+
+    Args:
+        usage: Codings per category key; a category without codings shows no count.
+        question: Only the categories offered for this question.
+        full: Also each category's definition, rule and anchor examples, indented below it.
+    """
+    lines = []
+    cats = book.for_question(question) if question else list(book.walk())
+    for cat in cats:
+        indent = "  " * book.depth(cat.key)
+        short = f"[{cat.shortcut}] " if cat.shortcut else ""
+        bound = f"  (questions: {', '.join(cat.questions)})" if cat.questions else ""
+        used = f"  {usage[cat.key]}x" if cat.key in usage else ""
+        lines.append(f"{indent}{short}{cat.key}  {cat.name}{bound}{used}")
+        if full:
+            for label, text in (("definition", cat.definition), ("rule", cat.rule)):
+                if text:
+                    lines.append(f"{indent}    {label}: {text}")
+            lines.extend(f"{indent}    anchor: {anchor}" for anchor in cat.anchors)
+    return lines

@@ -82,3 +82,15 @@ def test_bundled_codebooks_load(path: Path) -> None:
         if cat.is_codable:
             assert cat.definition and cat.anchors and cat.rule, cat.key
     assert book.questions()
+
+
+def test_tree_lines(small_codebook) -> None:
+    from qca.codebook import tree_lines
+
+    lines = tree_lines(small_codebook, {"CH_REFL": 3}, question="chancen", full=True)
+    assert lines[0] == "CH  Chancen  (questions: chancen)"
+    assert lines[1] == "  [1] CH_REFL  Reflexionsressource  3x"
+    assert lines[2] == "      definition: Vielfalt regt an, die eigene Arbeit zu überdenken."
+    assert "      anchor: Wir hinterfragen unsere Routinen." in lines
+    assert not any(line.lstrip().startswith("HE") for line in lines)
+    assert len(tree_lines(small_codebook, {})) == len(list(small_codebook.walk()))
