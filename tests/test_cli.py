@@ -96,6 +96,9 @@ def _bad_cases():
                                          "--id-column", "x"], "are for surveys"),
         ("bad protocol var", ["import", "{p}", "{d}/prot.txt", "--var", "treffen"],
          "name=value"),
+        ("bad where", ["code", "{p}", "--coder", "anna", "--where", "amt"], "VAR=VALUE"),
+        ("combine across groups", ["codebook", "combine", "{p}", "HE_SPR", "--into", "CH_ZUS"],
+         "different groups"),
         ("unknown code", ["import-codings", "{p}", "{d}/badcodes.csv"], "unknown code 'XX'"),
         ("unknown segment", ["import-codings", "{p}", "{d}/badseg.csv"], "unknown segment id"),
         ("invalid codebook", ["codebook", "import", "{p}", "{d}/badcb.yaml"], "not valid"),
@@ -165,3 +168,14 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("qca: error:")
+
+
+@pytest.mark.parametrize(("command", "verb"), [("combine", "combined"), ("merge", "merged")])
+def test_codebook_combine_and_its_older_name(capsys, proj: Path, files, command: str,
+                                             verb: str) -> None:
+    assert run(capsys, "import-codings", str(proj), str(files["codings"]))[0] == 0
+    code, out, err = run(capsys, "codebook", command, str(proj), "CH_REFL", "--into", "CH_ZUS")
+    assert code == 0, err
+    assert out.strip() == f"codebook version 2: {verb} CH_REFL into CH_ZUS"
+    code, out, _ = run(capsys, "codebook", "show", str(proj))
+    assert "CH_REFL" not in out and "CH_ZUS  Zusammenhalt  1x" in out  # one segment
