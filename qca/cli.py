@@ -46,8 +46,9 @@ def _project_arg(func: F) -> F:
     return click.argument("project", type=click.Path(dir_okay=False))(func)
 
 
-def _check_where(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    """Refuse a malformed ``--where VAR=VALUE`` before anything opens (one parser: the session's)."""
+def _check_where(ctx: click.Context, param: click.Parameter,
+                 value: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse a malformed ``--where VAR=VALUE`` before anything opens (the session parses it)."""
     from qca.session import parse_where
 
     parse_where(value)

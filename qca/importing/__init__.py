@@ -10,8 +10,8 @@ The modules, one format each:
 * :mod:`qca.importing.codings` brings in codings made elsewhere;
 * :mod:`qca.importing.matrix` reads an agreement matrix (units x coders) coded elsewhere;
 * :mod:`qca.importing.sources` writes survey answers and protocol passages into a project;
-* :mod:`qca.importing.readers` chooses the reader by the file's extension, for the CLI,
-  the demo and the TUI.
+* :mod:`qca.importing.readers` chooses the reader by the file's extension, for the CLI
+  and the demo.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Choosing a reader by the file's extension, in one place for the CLI, the demo and the TUI.
+"""Choosing a reader by the file's extension, in one place: the CLI and the demo use it, and
+so will any screen that imports a file.
 
 * A file to import: ``.qdpx`` is a REFI-QDA project (:func:`qca.refi.import_qdpx`);
   ``.txt``, ``.md``, ``.markdown`` and ``.docx`` are protocols unless text columns are
