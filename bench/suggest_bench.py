@@ -26,11 +26,11 @@ from pathlib import Path
 os.environ.setdefault("QCA_PIPELINE", "offline")
 
 from qca.codebook import load_yaml  # noqa: E402
+from qca.demo import data_root  # noqa: E402
 from qca.revise import replace_codebook  # noqa: E402
 from qca.store import Project, now  # noqa: E402
 from qca.suggest import build_indexes, train_model  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 NOISE = ["wichtig", "eigentlich", "Stadt", "Thema", "gerade", "immer", "Bereich", "viele",
          "Arbeit", "sehr", "oft", "Leute", "schon", "Beispiel", "jedenfalls"]
 
@@ -49,7 +49,7 @@ def _damage(word: str, rng: random.Random) -> str:
 
 def make_project(path: Path, n_segments: int, seed: int = 1) -> tuple[Project, list[set[str]]]:
     rng = random.Random(seed)
-    book = load_yaml(ROOT / "codebooks" / "kommunalbefragung.yaml")
+    book = load_yaml(data_root() / "codebooks" / "kommunalbefragung.yaml")
     replace_codebook(proj := Project.create(path), book, author="bench", note="bench")
     questions = book.questions()
     pools = {q: [(c.key, " ".join([c.name, c.definition, *c.anchors, c.rule]).split())

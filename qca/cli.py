@@ -710,13 +710,17 @@ def figure(project: str, by: str, question: str, coder: str | None, order: str |
 
 @cli.command()
 @click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Where to build the demo project (default: a 'qca-demo' folder in the "
-                   "user's data directory).")
+              help="Folder to build demo.qca in (default: ~/.local/share/qca, or "
+                   "$XDG_DATA_HOME/qca when XDG_DATA_HOME is set).")
 @click.option("--fresh", is_flag=True, help="Rebuild the demo project from scratch.")
 @click.option("--no-open", is_flag=True, help="Only build and summarise; do not open the screen.")
 @click.option("--coder", default="demo", show_default=True, help="Coder name on the screen.")
 def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
-    """Build the demo project from the bundled corpora and codebooks, and open it."""
+    """Build the demo project from the bundled corpora and codebooks, and open it.
+
+    The project is built once, as ~/.local/share/qca/demo.qca by default, and reused after;
+    when the output is not a terminal, the project summary is printed instead.
+    """
     from qca.demo import build_demo
     from qca.status import project_status
     from qca.store import Project

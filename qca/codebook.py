@@ -5,7 +5,7 @@ definition, anchor examples, a coding rule, and optionally a shortcut key and a 
 Top-level groups can be bound to survey questions by name: a segment is offered its
 question's groups plus the groups bound to no question.
 
-The YAML format is documented in ``codebooks/README.md``; :func:`load_yaml` and
+The YAML format is documented in ``qca/data/codebooks/README.md``; :func:`load_yaml` and
 :func:`dump_yaml` read and write it.
 """
 
@@ -284,7 +284,8 @@ def codebook_from_dict(data: Any, where: str = "codebook") -> Codebook:
         data = {"categories": data}
     if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
         raise CodebookError(
-            f"{where}: expected a mapping with a 'categories' list; see codebooks/README.md"
+            f"{where}: expected a mapping with a 'categories' list; "
+            "see qca/data/codebooks/README.md"
         )
     book = Codebook(
         name=_text(data.get("name"), "name", where) or "Codebook",
@@ -325,7 +326,7 @@ def codebook_to_dict(book: Codebook) -> dict[str, Any]:
 
 
 def load_yaml(path: Path | str) -> Codebook:
-    """Read a codebook from a YAML file (format: ``codebooks/README.md``)."""
+    """Read a codebook from a YAML file (format: ``qca/data/codebooks/README.md``)."""
     path = Path(path)
     raw = read_input(path, CodebookError)
     try:

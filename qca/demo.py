@@ -1,9 +1,9 @@
 """The demo project: the bundled survey, three protocols, their codebooks and two coders' codings.
 
-The files live in the repository's ``corpora/`` and ``codebooks/`` folders (an editable
-install or a checkout finds them beside the package; ``QCA_DEMO_DATA`` can point elsewhere).
-The project is built in a temporary file and moved into place, so a half-built demo
-never exists.
+The files ship inside the package, in ``qca/data/corpora/`` and ``qca/data/codebooks/``, so
+an installed wheel builds the demo from any folder; ``corpora/make_corpus.py`` in the
+repository regenerates the corpus files. The project is built in a temporary file and moved
+into place, so a half-built demo never exists.
 """
 
 from __future__ import annotations
@@ -38,20 +38,18 @@ PROTOCOL_QUESTION = "dialogprotokoll"
 
 
 def data_root() -> Path:
-    """The folder holding ``corpora/`` and ``codebooks/``."""
-    env = os.environ.get("QCA_DEMO_DATA")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parent.parent)
-    for root in candidates:
-        if (root / DEMO_SURVEY).exists():
-            return root
-    raise ProjectError(
-        "the demo data (corpora/, codebooks/) was not found; run qca from a checkout "
-        "installed with 'pip install -e .', or set QCA_DEMO_DATA to the checkout"
-    )
+    """The folder holding ``corpora/`` and ``codebooks/``: the package's ``data`` folder."""
+    root = Path(__file__).resolve().parent / "data"
+    if not (root / DEMO_SURVEY).exists():
+        raise ProjectError(
+            f"{root}: the demo data (corpora/, codebooks/) is missing from the installed "
+            "package; reinstall qca"
+        )
+    return root
 
 
 def default_demo_dir() -> Path:
+    """``$XDG_DATA_HOME/qca``, or ``~/.local/share/qca`` when ``XDG_DATA_HOME`` is unset."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "qca"
 

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from qca.codebook import codebook_from_dict, dump_yaml, join_codebooks, load_yaml, slug_key
+from qca.demo import data_root
 from qca.errors import CodebookError
 
-from conftest import REPO, SMALL_CODEBOOK
+from conftest import SMALL_CODEBOOK
 
 
 def book_dict() -> dict:
@@ -75,7 +76,7 @@ def test_slug_key() -> None:
     assert slug_key("!!!") == "code"
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "codebooks").glob("*.yaml")))
+@pytest.mark.parametrize("path", sorted((data_root() / "codebooks").glob("*.yaml")))
 def test_bundled_codebooks_load(path: Path) -> None:
     book = load_yaml(path)
     for cat in book.walk():
