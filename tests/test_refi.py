@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import functools
 import string
 from pathlib import Path
 
 import pytest
+import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,15 +29,12 @@ from qca.refi import (
 
 DATA = Path(__file__).parent / "data" / "refi"
 CODEBOOKS = data_root() / "codebooks"
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
+SCHEMAS = DATA  # Codebook.xsd and Project.xsd of REFI-QDA 1.5 (MIT, see LICENSE-REFI-QDA.txt)
 
 
-def _schema(name: str):
-    xmlschema = pytest.importorskip("xmlschema")
-    path = SCHEMAS / name
-    if not path.exists():
-        pytest.skip(f"{path} is missing (the shared REFI-QDA folder is only in team checkouts)")
-    return xmlschema.XMLSchema(str(path))
+@functools.cache
+def _schema(name: str) -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(SCHEMAS / name))
 
 
 def _normalised(book: Codebook) -> Codebook:
