@@ -43,7 +43,8 @@ def _project(path: str) -> Iterator[Any]:
 
 
 def _project_arg(func: F) -> F:
-    return click.argument("project", type=click.Path(dir_okay=False))(func)
+    # No click.Path checks: Project.open/create say in one line what is wrong with the path.
+    return click.argument("project", type=click.Path())(func)
 
 
 def _check_where(ctx: click.Context, param: click.Parameter,
@@ -388,7 +389,7 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 
 
 @cli.command()
-@click.argument("project", required=False, type=click.Path(dir_okay=False))
+@click.argument("project", required=False, type=click.Path())
 @click.option("--matrix", type=click.Path(dir_okay=False),
               help="Instead of a project: a CSV with one row per unit and one column per coder "
                    "(empty cell = missing).")
@@ -428,7 +429,7 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
 
 @cli.command(name="merge")
 @_project_arg
-@click.argument("other", type=click.Path(dir_okay=False))
+@click.argument("other", type=click.Path())
 @click.option("--skip-conflicts", is_flag=True,
               help="Merge everything that does not conflict; conflicts keep PROJECT's version.")
 @click.option("--dry-run", is_flag=True, help="Only report what would be merged.")

@@ -336,7 +336,10 @@ def load_yaml(path: Path | str) -> Codebook:
             f"{path}: byte {exc.start} is not UTF-8; save the codebook as UTF-8"
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = _load_bounded(text, path)
+    except RecursionError:
+        raise CodebookError(f"{path}: the YAML is nested too deeply; a codebook needs "
+                            "a few levels") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
@@ -345,6 +348,94 @@ def load_yaml(path: Path | str) -> Codebook:
     if data is None:
         raise CodebookError(f"{path}: the file is empty; add a 'categories' list")
     return codebook_from_dict(data, where=str(path.name))
+
+
+# A codebook needs no aliases; these bounds stop a "billion laughs" file (aliases nested so
+# that a few hundred bytes stand for billions of values) before anything walks it.
+MAX_YAML_ALIASES = 100
+MAX_YAML_VALUES = 100_000
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys and aliases beyond a small budget."""
+
+    where: Path = Path("codebook")
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                line = self.peek_event().start_mark.line + 1
+                raise CodebookError(
+                    f"{self.where}, line {line}: more than {MAX_YAML_ALIASES} YAML aliases "
+                    "(*name); write the values out instead of referring to them"
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=False)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+                if first is not None:
+                    raise CodebookError(
+                        f"{self.where}, line {line}: the key {key!r} appears twice in one "
+                        f"mapping (first on line {first}); keep one of them"
+                    )
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node: Any, where: Path) -> int:
+    """How many values ``node`` stands for with every alias written out."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(n: Any) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if id(n) in open_nodes:
+            raise CodebookError(f"{where}, line {n.start_mark.line + 1}: a YAML alias refers "
+                                "to the value that contains it; remove the alias")
+        open_nodes.add(id(n))
+        if isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(c) for c in n.value)
+        elif isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        else:
+            total = 1
+        open_nodes.discard(id(n))
+        sizes[id(n)] = total
+        if total > MAX_YAML_VALUES:
+            raise CodebookError(
+                f"{where}, line {n.start_mark.line + 1}: its aliases stand for more than "
+                f"{MAX_YAML_VALUES:,} values (a YAML bomb?); write the values out"
+            )
+        return total
+
+    return size(node)
+
+
+def _load_bounded(text: str, where: Path) -> Any:
+    """Parse YAML text like ``yaml.safe_load``, within the bounds above."""
+    loader = _BoundedLoader(text)
+    loader.where = where
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, where)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def dump_yaml(book: Codebook) -> str:

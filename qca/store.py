@@ -305,6 +305,47 @@ def _is_disk_full(exc: sqlite3.Error) -> bool:
     return "full" in str(exc).lower()
 
 
+def _identify_project(path: Path) -> None:
+    """Raise ``ProjectError`` unless ``path`` is a qca project, reading it only.
+
+    Runs before any connection, pragma or write, so that another application's file (or a
+    folder) is left byte-identical: the SQLite header's magic and ``application_id`` (bytes
+    68-71) decide. Only when the header is not ours but a ``-wal`` file beside it may hold a
+    newer first page is the file asked, read-only, for its ``application_id`` and schema.
+    """
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder, not a qca project file; give the .qca file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: no such project; create it with 'qca init {path}'") from None
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+    if not header.startswith(_SQLITE_MAGIC):
+        raise ProjectError(
+            f"{path}: not a qca project (not an SQLite file); create one with 'qca init'"
+        )
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
+        try:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                has_schema = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'"
+                ).fetchone()
+            if not has_schema:
+                app_id = 0
+        except sqlite3.Error:
+            app_id = 0
+    if app_id != APPLICATION_ID:
+        raise ProjectError(
+            f"{path}: an SQLite file of another application, not a qca project; qca leaves "
+            "it untouched (create a project with 'qca init')"
+        )
+
+
 class Project:
     """An open project file. Use :meth:`create` or :meth:`open`, and close it when done."""
 
@@ -336,6 +377,9 @@ class Project:
     def create(cls, path: Path | str, *, name: str | None = None) -> Project:
         """Create a new, empty project file; refuse to overwrite anything."""
         path = Path(path)
+        if path.is_dir():
+            raise ProjectError(f"{path}: is a folder; give the project a file name, "
+                               f"e.g. {path / 'study.qca'}")
         if path.exists():
             raise ProjectError(f"{path}: file exists already; choose another name or delete it")
         if not path.parent.exists():
@@ -369,29 +413,11 @@ class Project:
     def open(cls, path: Path | str) -> Project:
         """Open an existing project, applying pending migrations."""
         path = Path(path)
-        if not path.exists():
-            raise ProjectError(f"{path}: no such project; create it with 'qca init {path}'")
-        if path.is_dir():
-            raise ProjectError(f"{path}: is a folder, not a qca project file")
-        try:
-            with path.open("rb") as fh:
-                magic = fh.read(len(_SQLITE_MAGIC))
-        except OSError as exc:
-            raise ProjectError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
-        if magic != _SQLITE_MAGIC:
-            raise ProjectError(
-                f"{path}: not a qca project (not an SQLite file); create one with 'qca init'"
-            )
+        _identify_project(path)
         try:
             conn = cls._connect(path)
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         except sqlite3.Error as exc:
             raise ProjectError(f"{path}: cannot open the project ({exc})") from None
-        if app_id != APPLICATION_ID:
-            conn.close()
-            raise ProjectError(
-                f"{path}: an SQLite file but not a qca project; create one with 'qca init'"
-            )
         project = cls(path, conn)
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(project.db)}

@@ -78,7 +78,7 @@ def _bad_cases():
     return [
         ("not a project", ["status", "{d}/cb.yaml"], "not a qca project"),
         ("missing project", ["status", "{d}/none.qca"], "no such project"),
-        ("project is a folder", ["status", "{d}"], "Error"),
+        ("project is a folder", ["status", "{d}"], "is a folder"),
         ("missing text column", ["import", "{p}", "{s}", "--text-column", "nope"],
          "no column 'nope'"),
         ("missing id column", ["import", "{p}", "{s}", "--text-column", "chancen", "--id-column",
