@@ -7,6 +7,7 @@ for bad input.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -61,6 +62,23 @@ def _where_option(func: F) -> F:
         "--where", "where", multiple=True, metavar="VAR=VALUE", callback=_check_where,
         help="Only segments whose source has VAR=VALUE; repeat to narrow further.",
     )(func)
+
+
+def _max_size_option(func: F) -> F:
+    """``--max-size SIZE``: archives (XLSX, DOCX, QDPX) may unpack to SIZE in this run."""
+
+    @click.option("--max-size", metavar="SIZE",
+                  help="XLSX, DOCX, QDPX: refuse a file that unpacks to more than SIZE "
+                       "(default 1GB) or, without this option, to over 100 times its size; "
+                       "e.g. --max-size 4GB for a trusted large file.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, max_size: str | None, **kwargs: Any) -> Any:
+        from qca.limits import parse_size, raised_limits
+
+        with raised_limits(parse_size(max_size) if max_size else None):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -147,6 +165,7 @@ def status(project: str, fmt: str) -> None:
 @click.option("--id-prefix", default="",
               help="Survey, .qdpx: put before every id (keeps waves or projects apart).")
 @click.option("--source-id", help="Protocol: the source id (default: the file name stem).")
+@_max_size_option
 def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, ...],
             id_column: str | None, variables: tuple[str, ...], question: str | None,
             question_column: str | None, sheet: str | None, id_prefix: str,
@@ -217,6 +236,7 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
 @_project_arg
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--author", default="lead", show_default=True, help="Who makes this version.")
+@_max_size_option
 def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
     from qca.importing.readers import read_codebooks
@@ -753,6 +773,9 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qca`` console script."""
+    from qca.limits import note_input
+
+    note_input(None)
     try:
         cli.main(args=argv, prog_name="qca", standalone_mode=False)
     except click.exceptions.Abort:
@@ -768,8 +791,24 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         os._exit(0)
+    except (MemoryError, RecursionError) as exc:
+        _fail(_resource_message(exc), 1)
     except OSError as exc:
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".strip(": "), 1)
+
+
+def _resource_message(exc: BaseException) -> str:
+    """One line for a resource that ran out while reading a user's file."""
+    from qca.limits import current_input, format_size, limits
+
+    name = current_input()
+    where = f"{name}: " if name else ""
+    if isinstance(exc, RecursionError):
+        return (f"{where}nested too deeply to read (over Python's recursion limit of "
+                f"{sys.getrecursionlimit()}); the file is damaged or hostile; export it again")
+    return (f"{where}not enough memory to read it; nothing was changed. Close other programs "
+            f"or split the file; archives that unpack to more than --max-size (now "
+            f"{format_size(limits().max_size)}) are refused before reading")
 
 
 if __name__ == "__main__":

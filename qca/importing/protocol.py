@@ -65,6 +65,7 @@ from pathlib import Path
 from qca.errors import InputError
 from qca.importing.decode import decode_text
 from qca.importing.textrepair import repair_text, split_paragraphs
+from qca.limits import check_archive
 
 __all__ = [
     "PROTOCOL_EXTENSIONS",
@@ -419,6 +420,7 @@ def _docx_blocks(path: Path) -> list[_Block]:
     from docx.table import Table as DocxTable
 
     name = path.name
+    check_archive(path, name)
     try:
         document = docx.Document(str(path))
         blocks: list[_Block] = []

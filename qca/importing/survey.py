@@ -45,6 +45,7 @@ from pathlib import Path
 
 from qca.errors import InputError
 from qca.importing.decode import decode_text, detect_delimiter
+from qca.limits import check_archive
 
 __all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "read_table"]
 
@@ -231,6 +232,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     damaged = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
                AttributeError, IndexError, OSError, EOFError, SyntaxError)  # fmt: skip
     name = path.name
+    check_archive(path, name)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except damaged as exc:

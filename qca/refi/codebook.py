@@ -70,6 +70,7 @@ from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
 from qca.fileio import read_input, write_bytes
+from qca.limits import check_archive
 from qca.refi._xml import (
     CODEBOOK_NS,
     XmlProblem,
@@ -466,6 +467,7 @@ def _read_bytes(path: Path) -> bytes:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                check_archive(archive, path.name, CodebookError)
                 names = [n for n in archive.namelist() if n.lower().endswith(".qde")
                          and "/" not in n.strip("/")]
                 if not names:

@@ -94,6 +94,7 @@ from qca.refi._xml import (
     xml_safe,
 )
 from qca.fileio import read_input, write_bytes
+from qca.limits import check_archive
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.store import Project, Segment, now
 
@@ -357,6 +358,7 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, ET.Element, bytes]:
         raise InputError(
             f"{path.name}: not a zip archive; a .qdpx is a REFI-QDA project exported as a zip"
         ) from None
+    check_archive(archive, path.name)
     names = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n]
     if not names:
         raise InputError(
