@@ -11,7 +11,8 @@ import pytest
 import qca
 
 DOMAIN = sorted(
-    f"qca.{m.name}" for m in pkgutil.iter_modules(qca.__path__) if m.name not in {"tui", "__main__"}
+    f"qca.{m.name}" for m in pkgutil.iter_modules(qca.__path__)
+    if m.name not in {"tui", "__main__"}  # __main__ runs the CLI when imported
 )
 
 
