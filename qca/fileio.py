@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qca.errors import ExportError, QcaError
+from qca.limits import note_input
 
 __all__ = ["atomic_path", "check_target", "read_input", "write_bytes", "write_text"]
 
@@ -21,6 +22,7 @@ def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None
 
     ``folder_hint`` is what to tell a user who named a folder (default: the OS reason).
     """
+    note_input(path.name)
     try:
         return path.read_bytes()
     except FileNotFoundError:

@@ -295,3 +295,20 @@ def test_demo_files_pass_the_default_limits() -> None:
 
     check_archive(data_root() / "corpora" / "protokoll_dialogtreffen_3.docx", "demo.docx")
 
+
+
+def test_memory_running_out_on_a_csv_names_it(capsys, monkeypatch, coded_project: Path,
+                                              survey_file: Path) -> None:
+    import qca.importing.survey
+
+    def no_memory(data, *args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(qca.importing.survey, "decode_text", no_memory)
+    before = snapshot_db(coded_project)
+    code, _, err = run_cli(capsys, "import", str(coded_project), str(survey_file),
+                           "--text-column", "chancen")
+    assert code == 1
+    assert err.startswith(f"qca: error: {survey_file.name}: not enough memory") and \
+        err.count("\n") == 1
+    assert snapshot_db(coded_project) == before

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from qca.errors import InputError
 from qca.importing.decode import decode_text, detect_delimiter
-from qca.limits import check_archive
+from qca.limits import check_archive, note_input
 
 __all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "read_table"]
 
@@ -132,6 +132,7 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
 
 
 def _read_bytes(path: Path) -> bytes:
+    note_input(path.name)
     try:
         return path.read_bytes()
     except OSError as exc:
