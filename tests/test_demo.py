@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qca.codebook import load_yaml, merge_codebooks
+from qca.codebook import join_codebooks, load_yaml
 from qca.demo import DEMO_CODEBOOKS, PROTOCOL_QUESTION, data_root, default_demo_dir
 
 from conftest import REPO, run_cli
@@ -46,7 +46,7 @@ def test_a_fresh_run_of_the_generator_reproduces_the_committed_corpus(tmp_path):
 
 def test_every_category_key_of_the_generator_exists_in_the_codebooks():
     gen = _generator()
-    book = merge_codebooks([load_yaml(data_root() / p) for p in DEMO_CODEBOOKS])
+    book = join_codebooks([load_yaml(data_root() / p) for p in DEMO_CODEBOOKS])
     codable = {q: {c.key for c in book.codable_for_question(q)}
                for q in [*gen.QUESTIONS, PROTOCOL_QUESTION]}
     for question, cats in gen.GROUP_CATS.items():

@@ -11,8 +11,7 @@ import pytest
 import qca
 
 DOMAIN = sorted(
-    f"qca.{m.name}" for m in pkgutil.iter_modules(qca.__path__)
-    if m.name not in {"tui", "__main__"}  # __main__ runs the CLI when imported
+    f"qca.{m.name}" for m in pkgutil.iter_modules(qca.__path__) if m.name not in {"tui"}
 )
 
 

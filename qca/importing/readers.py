@@ -6,7 +6,7 @@ so will any screen that imports a file.
   named; every other file is a survey table (:func:`qca.importing.survey.read_table` says
   which table formats it reads, and refuses the rest with a fix).
 * A codebook file: ``.qdc`` (or the codebook inside ``.qde``/``.qdpx``) is REFI-QDA;
-  every other file is YAML (``codebooks/README.md``). Several files are joined into one.
+  every other file is YAML (``qca/data/codebooks/README.md``). Several files are joined into one.
 """
 
 from __future__ import annotations
