@@ -8,12 +8,22 @@ stays append-only and undo works across restarts and processes.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 from qca.errors import CodingError
-from qca.store import Project, now
+from qca.events import (
+    UNDOABLE,
+    Action,
+    CodingChanged,
+    CodingState,
+    NoteChanged,
+    NoteState,
+    Origin,
+    Redone,
+    Undone,
+)
+from qca.store import Coding, Project, now
 
 __all__ = [
     "Change",
@@ -28,18 +38,22 @@ __all__ = [
     "validate_coder",
 ]
 
-ORIGINS = ("manual", "suggestion", "imported", "consensus")
-_CHANGE_ACTIONS = ("coding", "note")
+ORIGINS = tuple(str(o) for o in Origin)
 
 
 @dataclass(frozen=True)
 class Change:
-    """What one change, undo or redo did, for a coder to read."""
+    """What one change, undo or redo did, for a coder to read.
+
+    ``assigned`` is true when it put a category on the segment (an assignment, or the undo
+    or redo of one's removal).
+    """
 
     event_id: int
-    action: str
+    action: Action
     segment_id: str
     description: str
+    assigned: bool = False
 
 
 def validate_coder(name: str) -> str:
@@ -51,53 +65,27 @@ def validate_coder(name: str) -> str:
     return name
 
 
-def _coding_state(project: Project, segment_id: str, category: str, coder: str) -> dict | None:
-    row = project.conn.execute(
-        "SELECT origin, codebook_version, created_at, memo FROM codings "
-        "WHERE segment_id = ? AND category = ? AND coder = ?",
-        (segment_id, category, coder),
-    ).fetchone()
-    if row is None:
-        return None
-    return {"origin": row[0], "codebook_version": row[1], "created_at": row[2], "memo": row[3]}
+def _coding_state(project: Project, segment_id: str, category: str, coder: str) -> CodingState | None:
+    coding = project.coding(segment_id, category, coder)
+    return None if coding is None else coding.state
 
 
 def _write_coding(
-    project: Project, segment_id: str, category: str, coder: str, state: dict | None
+    project: Project, segment_id: str, category: str, coder: str, state: CodingState | None
 ) -> None:
     if state is None:
-        project.conn.execute(
-            "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?",
-            (segment_id, category, coder),
-        )
+        project.remove_coding(segment_id, category, coder)
     else:
-        project.conn.execute(
-            "INSERT OR REPLACE INTO codings "
-            "(segment_id, category, coder, origin, codebook_version, created_at, memo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (segment_id, category, coder, state["origin"], state["codebook_version"],
-             state["created_at"], state.get("memo", "")),
-        )
+        project.put_coding(Coding.of(segment_id, category, coder, state))
 
 
-def _note_state(project: Project, segment_id: str, coder: str) -> dict:
-    row = project.conn.execute(
-        "SELECT memo, flagged FROM notes WHERE segment_id = ? AND coder = ?", (segment_id, coder)
-    ).fetchone()
-    return {"memo": row[0], "flagged": bool(row[1])} if row else {"memo": "", "flagged": False}
+def _note_state(project: Project, segment_id: str, coder: str) -> NoteState:
+    note = project.note(segment_id, coder)
+    return NoteState() if note is None else NoteState(note.memo, note.flagged)
 
 
-def _write_note(project: Project, segment_id: str, coder: str, state: dict) -> None:
-    if not state["memo"] and not state["flagged"]:
-        project.conn.execute(
-            "DELETE FROM notes WHERE segment_id = ? AND coder = ?", (segment_id, coder)
-        )
-    else:
-        project.conn.execute(
-            "INSERT OR REPLACE INTO notes (segment_id, coder, memo, flagged, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (segment_id, coder, state["memo"], int(state["flagged"]), now()),
-        )
+def _write_note(project: Project, segment_id: str, coder: str, state: NoteState) -> None:
+    project.set_note(segment_id, coder, state.memo, state.flagged)
 
 
 def _check_target(project: Project, segment_id: str, category: str | None = None) -> None:
@@ -141,17 +129,12 @@ def set_coding(
         before = _coding_state(project, segment_id, category, coder)
         if (before is not None) == present:
             return None
-        after = (
-            {"origin": origin, "codebook_version": project.codebook_version(),
-             "created_at": now(), "memo": memo}
-            if present else None
-        )
+        after = CodingState(origin, project.codebook_version(), now(), memo) if present else None
         _write_coding(project, segment_id, category, coder, after)
-        _remember(project, coder, segment_id)
-        target = json.dumps([segment_id, category])
-        event = project.log(coder, "coding", target, before, after)
+        project.set_resume_point(coder, segment_id)
+        event = project.log(coder, CodingChanged(segment_id, category, before, after))
     verb = "assigned" if present else "removed"
-    return Change(event, "coding", segment_id, f"{verb} {category}")
+    return Change(event, Action.CODING, segment_id, f"{verb} {category}", assigned=present)
 
 
 def toggle_coding(
@@ -164,18 +147,20 @@ def toggle_coding(
     return change
 
 
-def _set_note(project: Project, segment_id: str, coder: str, **fields: Any) -> Change | None:
+def _set_note(
+    project: Project, segment_id: str, coder: str, **fields: str | bool
+) -> Change | None:
     with project.transaction():
         _check_target(project, segment_id)
         before = _note_state(project, segment_id, coder)
-        after = {**before, **fields}
+        after = dataclasses.replace(before, **fields)  # type: ignore[arg-type]
         if after == before:
             return None
         _write_note(project, segment_id, coder, after)
-        _remember(project, coder, segment_id)
-        event = project.log(coder, "note", json.dumps([segment_id]), before, after)
+        project.set_resume_point(coder, segment_id)
+        event = project.log(coder, NoteChanged(segment_id, before, after))
     what = ", ".join(f"{k} set" for k in fields)
-    return Change(event, "note", segment_id, what)
+    return Change(event, Action.NOTE, segment_id, what)
 
 
 def set_memo(project: Project, segment_id: str, coder: str, memo: str) -> Change | None:
@@ -184,15 +169,6 @@ def set_memo(project: Project, segment_id: str, coder: str, memo: str) -> Change
 
 def set_flag(project: Project, segment_id: str, coder: str, flagged: bool) -> Change | None:
     return _set_note(project, segment_id, coder, flagged=flagged)
-
-
-def _remember(project: Project, coder: str, segment_id: str) -> None:
-    project.conn.execute(
-        "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(name) DO UPDATE SET last_segment = excluded.last_segment, "
-        "updated_at = excluded.updated_at",
-        (coder, segment_id, now()),
-    )
 
 
 def touch_position(project: Project, coder: str, segment_id: str, *, wait: bool = True) -> None:
@@ -209,13 +185,13 @@ def touch_position(project: Project, coder: str, segment_id: str, *, wait: bool 
     """
     if wait:
         with project.transaction():
-            _remember(project, coder, segment_id)
+            project.set_resume_point(coder, segment_id)
         return
     timeout = project.conn.execute("PRAGMA busy_timeout").fetchone()[0]
     project.conn.execute("PRAGMA busy_timeout = 0")
     try:
         with project.transaction():
-            _remember(project, coder, segment_id)
+            project.set_resume_point(coder, segment_id)
     finally:
         project.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
@@ -223,45 +199,50 @@ def touch_position(project: Project, coder: str, segment_id: str, *, wait: bool 
 def _stacks(project: Project, coder: str) -> tuple[list[int], list[int]]:
     undo_stack: list[int] = []
     redo_stack: list[int] = []
+    actions = (*UNDOABLE, Action.UNDO, Action.REDO)
     rows = project.conn.execute(
         "SELECT id, action, ref FROM events WHERE actor = ? "
-        "AND action IN ('coding', 'note', 'undo', 'redo') ORDER BY id",
-        (coder,),
+        f"AND action IN ({', '.join('?' * len(actions))}) ORDER BY id",
+        (coder, *actions),
     )
     for event_id, action, ref in rows:
-        if action in _CHANGE_ACTIONS:
+        if action in UNDOABLE:
             undo_stack.append(event_id)
             redo_stack.clear()
-        elif action == "undo" and undo_stack and undo_stack[-1] == ref:
+        elif action == Action.UNDO and undo_stack and undo_stack[-1] == ref:
             redo_stack.append(undo_stack.pop())
-        elif action == "redo" and redo_stack and redo_stack[-1] == ref:
+        elif action == Action.REDO and redo_stack and redo_stack[-1] == ref:
             undo_stack.append(redo_stack.pop())
     return undo_stack, redo_stack
 
 
-def _apply(project: Project, coder: str, event_id: int, use: str) -> Change:
-    row = project.conn.execute(
-        "SELECT action, target, before, after FROM events WHERE id = ?", (event_id,)
-    ).fetchone()
-    action, target = row[0], json.loads(row[1])
-    raw = row[2] if use == "before" else row[3]
-    state = json.loads(raw) if raw is not None else None
-    segment_id = target[0]
-    if action == "coding":
-        category = target[1]
+def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Change:
+    """Bring back the state before (``undoing``) or after the change ``event_id``."""
+    event = project.event(event_id)
+    assert event is not None  # the stacks hold ids of this log
+    change = event.payload()
+    kind = Undone if undoing else Redone
+    if isinstance(change, CodingChanged):
+        segment_id, category = change.segment_id, change.category
+        state = change.before if undoing else change.after
         if state is not None and project.codebook().get(category) is None:
             raise CodingError(
                 f"cannot restore {category!r} on {segment_id!r}: the category left the codebook"
             )
         _write_coding(project, segment_id, category, coder, state)
         what = f"{'assigned' if state else 'removed'} {category}"
+        new_id = project.log(coder, kind(segment_id, category, state, event_id))
+        assigned = state is not None
     else:
-        _write_note(project, segment_id, coder, state or {"memo": "", "flagged": False})
+        assert isinstance(change, NoteChanged)  # the other change a coder can undo
+        segment_id = change.segment_id
+        note = change.before if undoing else change.after
+        _write_note(project, segment_id, coder, note)
         what = "memo/flag restored"
-    _remember(project, coder, segment_id)
-    kind = "undo" if use == "before" else "redo"
-    new_id = project.log(coder, kind, row[1], None, state, ref=event_id)
-    return Change(new_id, kind, segment_id, what)
+        new_id = project.log(coder, kind(segment_id, None, note, event_id))
+        assigned = False
+    project.set_resume_point(coder, segment_id)
+    return Change(new_id, kind.ACTION, segment_id, what, assigned=assigned)
 
 
 def undo(project: Project, coder: str) -> Change | None:
@@ -270,7 +251,7 @@ def undo(project: Project, coder: str) -> Change | None:
         undo_stack, _ = _stacks(project, coder)
         if not undo_stack:
             return None
-        return _apply(project, coder, undo_stack[-1], "before")
+        return _apply(project, coder, undo_stack[-1], undoing=True)
 
 
 def redo(project: Project, coder: str) -> Change | None:
@@ -279,4 +260,4 @@ def redo(project: Project, coder: str) -> Change | None:
         _, redo_stack = _stacks(project, coder)
         if not redo_stack:
             return None
-        return _apply(project, coder, redo_stack[-1], "after")
+        return _apply(project, coder, redo_stack[-1], undoing=False)

@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.fileio import atomic_path
 from qca.store import Project
@@ -108,8 +109,8 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the wide e
         "SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (c,)).fetchone()]
     if len(coded) == 1:
         return coded[0]
-    if "consensus" in coded:
-        return "consensus"
+    if CONSENSUS in coded:
+        return CONSENSUS
     listed = ", ".join(coded) or "none yet"
     raise ExportError(f"{what} per coder; add --coder NAME (coders: {listed})")
 

@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import CodebookError, CodingError, ProjectError
-from qca.reliability import CONSENSUS
+from qca.coders import CONSENSUS
 from qca.store import APPLICATION_ID, Project, now
 
 __all__ = ["Conflict", "MergeResult", "count_noun", "merge_project"]

@@ -436,11 +436,7 @@ def _ensure(
         rows = [(key, pid, digest, f.to_json()) for (key, _, digest), f in zip(chunk, feats)]
         try:
             with project.transaction():
-                project.conn.executemany(
-                    "INSERT OR REPLACE INTO features (segment_id, pipeline, digest, lemmas) "
-                    "VALUES (?, ?, ?, ?)",
-                    rows,
-                )
+                project.store_features(rows)
         except QcaError:
             pass  # read-only or busy: the features are still returned, only not kept
         for (key, _, _), f in zip(chunk, feats):

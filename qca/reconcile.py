@@ -10,13 +10,14 @@ has a consensus note (so "no code applies" is a valid, recorded consensus).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from qca.coders import CONSENSUS
 from qca.errors import CodingError
-from qca.reliability import CONSENSUS, coded_sets, default_coders
-from qca.store import Project, Segment, now
+from qca.events import ConsensusSet, ConsensusState, Origin
+from qca.reliability import coded_sets, default_coders
+from qca.store import Coding, Project, Segment, now
 
 __all__ = ["CONSENSUS", "Disagreement", "disagreements", "set_consensus"]
 
@@ -134,38 +135,19 @@ def set_consensus(
             raise CodingError(
                 f"category {bad[0]!r} is not offered for question {seg.question!r} of {segment_id!r}"
             )
-        old = {
-            r[0] for r in project.conn.execute(
-                "SELECT category FROM codings WHERE segment_id = ? AND coder = ?",
-                (segment_id, CONSENSUS),
-            )
-        }
-        old_note = project.conn.execute(
-            "SELECT memo FROM notes WHERE segment_id = ? AND coder = ?", (segment_id, CONSENSUS)
-        ).fetchone()
-        for cat in old - new:
-            project.conn.execute(
-                "DELETE FROM codings WHERE segment_id = ? AND coder = ? AND category = ?",
-                (segment_id, CONSENSUS, cat),
-            )
+        old = {c.category for c in project.codings(coder=CONSENSUS, segment_id=segment_id)}
+        old_note = project.note(segment_id, CONSENSUS)
+        project.remove_codings((segment_id, cat, CONSENSUS) for cat in old - new)
         stamp = now()
         version = project.codebook_version()
-        for cat in sorted(new - old):
-            project.conn.execute(
-                "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
-                "created_at, memo) VALUES (?, ?, ?, 'consensus', ?, ?, '')",
-                (segment_id, cat, CONSENSUS, version, stamp),
-            )
-        project.conn.execute(
-            "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) VALUES (?, ?, ?, 0, ?) "
-            "ON CONFLICT(segment_id, coder) DO UPDATE SET memo = excluded.memo, "
-            "updated_at = excluded.updated_at",
-            (segment_id, CONSENSUS, reason, stamp),
-        )
-        project.log(
-            lead, "consensus", json.dumps([segment_id]),
-            before=None if old_note is None and not old else
-            {"codes": sorted(old), "reason": old_note[0] if old_note else ""},
-            after={"codes": sorted(new), "reason": reason, "taken_from": taken_from},
-        )
+        project.add_codings(Coding(segment_id, cat, CONSENSUS, Origin.CONSENSUS, version, stamp)
+                            for cat in sorted(new - old))
+        project.set_note_memo(segment_id, CONSENSUS, reason, stamp)
+        project.log(lead, ConsensusSet(
+            segment_id,
+            None if old_note is None and not old else
+            ConsensusState(sorted(old), old_note.memo if old_note else ""),
+            ConsensusState(sorted(new), reason),
+            taken_from,
+        ))
     return new

@@ -53,6 +53,7 @@ from qca.agreement import (
     report,
     to_jsonable,
 )
+from qca.coders import CONSENSUS
 from qca.errors import CodingError
 from qca.store import Project
 
@@ -66,8 +67,6 @@ __all__ = [
     "default_coders",
     "reliability_data",
 ]
-
-CONSENSUS = "consensus"
 
 
 @dataclass(frozen=True)

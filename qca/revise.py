@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from qca.codebook import KEY_PATTERN, Category, Codebook
 from qca.errors import CodebookError
+from qca.events import CategoriesMerged, CategoryRenamed, CategorySplit
 from qca.store import Project, now
 
 __all__ = ["combine", "rename", "replace_codebook", "split"]
@@ -60,8 +61,7 @@ def rename(
     with project.transaction():
         version = project.save_codebook_repointed(book, {old: cat.key}, author=author,
                                                   note=f"rename {old} -> {cat.key} ({cat.name})")
-        project.log(author, "codebook.rename", old,
-                    before={"key": old}, after={"key": cat.key, "name": cat.name})
+        project.log(author, CategoryRenamed(old, cat.key, cat.name))
     return version
 
 
@@ -92,7 +92,7 @@ def combine(project: Project, sources: list[str], into: str, *, author: str) -> 
             book, {k: into for k in sources}, author=author,
             note=f"merge {', '.join(sources)} -> {into}",
         )
-        project.log(author, "codebook.merge", into, before={"keys": sources}, after={"key": into})
+        project.log(author, CategoriesMerged(list(sources), into))
     return version
 
 
@@ -132,15 +132,6 @@ def split(
         version = project.save_codebook_repointed(
             book, {key: first}, author=author, note=f"split {key} -> {', '.join(keys)}"
         )
-        stamp = now()
-        for seg, coder in affected:
-            project.conn.execute(
-                "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) "
-                "VALUES (?, ?, ?, 1, ?) ON CONFLICT(segment_id, coder) DO UPDATE SET "
-                "flagged = 1, memo = TRIM(notes.memo || ' ' || excluded.memo), "
-                "updated_at = excluded.updated_at",
-                (seg, coder, f"[{key} split into {', '.join(keys)}: check]", stamp),
-            )
-        project.log(author, "codebook.split", key, before={"key": key},
-                    after={"keys": keys, "flagged_segments": len(affected)})
+        project.flag_for_review(affected, f"[{key} split into {', '.join(keys)}: check]", now())
+        project.log(author, CategorySplit(key, keys, len(affected)))
     return version

@@ -30,12 +30,22 @@ from sqlite_utils.migrations import Migrations
 
 from qca.codebook import Category, Codebook, codebook_from_dict, codebook_to_dict
 from qca.errors import CodebookError, InputError, ProjectError, QcaError
+from qca.events import (
+    CodebookSaved,
+    CodingState,
+    Payload,
+    ProjectCreated,
+    decode,
+    dumps,
+    loads,
+)
 
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT",
     "Coding",
     "Event",
+    "Note",
     "Project",
     "SCHEMA_VERSION",
     "Segment",
@@ -46,6 +56,7 @@ __all__ = [
 APPLICATION_ID = 0x51434131  # "QCA1": marks the SQLite file as a qca project
 BUSY_TIMEOUT = 15.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 migrations = Migrations("qca")
 
@@ -225,9 +236,34 @@ class Coding:
     created_at: str
     memo: str = ""
 
+    @property
+    def state(self) -> CodingState:
+        """The coding as an event records it."""
+        return CodingState(self.origin, self.codebook_version, self.created_at, self.memo)
+
+    @classmethod
+    def of(cls, segment_id: str, category: str, coder: str, state: CodingState) -> Coding:
+        """The coding an event's ``state`` describes."""
+        return cls(segment_id, category, coder, state.origin, state.codebook_version,
+                   state.created_at, state.memo)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A coder's memo and flag on a segment (a coder without a row has neither)."""
+
+    segment_id: str
+    coder: str
+    memo: str
+    flagged: bool
+    updated_at: str
+
 
 @dataclass(frozen=True)
 class Event:
+    """One row of the event log, ``before`` and ``after`` decoded from JSON; its typed
+    payload is :meth:`payload`."""
+
     id: int
     at: str
     actor: str
@@ -236,6 +272,10 @@ class Event:
     before: Any
     after: Any
     ref: int | None
+
+    def payload(self) -> Payload:
+        """What this event records (see :func:`qca.events.decode`)."""
+        return decode(self, event_id=self.id)
 
 
 def segment_from_row(row: dict[str, Any]) -> Segment:
@@ -276,8 +316,8 @@ def event_from_row(row: dict[str, Any]) -> Event:
         actor=row["actor"],
         action=row["action"],
         target=row["target"],
-        before=json.loads(row["before"]) if row["before"] is not None else None,
-        after=json.loads(row["after"]) if row["after"] is not None else None,
+        before=loads(row["before"]),
+        after=loads(row["after"]),
         ref=row["ref"],
     )
 
@@ -400,7 +440,7 @@ class Project:
                         {"key": "variables", "value": "[]"},
                     ]
                 )
-                project.log("system", "init", path.name)
+                project.log("system", ProjectCreated(path.name))
         except BaseException:
             conn.close()
             with contextlib.suppress(OSError):
@@ -522,28 +562,17 @@ class Project:
             )
         return ProjectError(f"{self.path}: database error ({text}); nothing was changed")
 
-    def log(
-        self,
-        actor: str,
-        action: str,
-        target: str = "",
-        before: Any = None,
-        after: Any = None,
-        ref: int | None = None,
-    ) -> int:
-        """Append one event; call inside :meth:`transaction`. Returns the event id."""
+    def log(self, actor: str, payload: Payload) -> int:
+        """Append one event (see :mod:`qca.events`); call inside :meth:`transaction`.
+
+        Returns the event id.
+        """
+        columns = payload.to_json()
         cur = self.conn.execute(
             "INSERT INTO events (at, actor, action, target, before, after, ref) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                now(),
-                actor,
-                action,
-                target,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-                ref,
-            ),
+            (now(), actor, str(payload.ACTION), columns.target, dumps(columns.before),
+             dumps(columns.after), columns.ref),
         )
         return int(cur.lastrowid or 0)
 
@@ -554,6 +583,10 @@ class Project:
             sql += " AND actor = ?"
             params.append(actor)
         return [event_from_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
+
+    def event(self, event_id: int) -> Event | None:
+        rows = list(self.db.query("SELECT * FROM events WHERE id = ?", [event_id]))
+        return event_from_row(rows[0]) if rows else None
 
     # --- meta ---------------------------------------------------------------------------
 
@@ -646,7 +679,7 @@ class Project:
         )
         self.conn.execute("DELETE FROM categories")
         self.db.table("categories").insert_all(_category_rows(book))
-        self.log(author, "codebook", f"v{version}", after={"version": version, "note": note})
+        self.log(author, CodebookSaved(version, note))
         self._codebook = None
         return version
 
@@ -759,3 +792,185 @@ class Project:
 
     def category(self, key: str) -> Category | None:
         return self.codebook().get(key)
+
+    # --- writes: codings ---------------------------------------------------------------
+    # Each write below belongs inside :meth:`transaction`; the caller logs the event.
+
+    def coding(self, segment_id: str, category: str, coder: str) -> Coding | None:
+        """One coder's coding of ``category`` on a segment, if there is one."""
+        rows = list(self.db.query(
+            "SELECT * FROM codings WHERE segment_id = ? AND category = ? AND coder = ?",
+            [segment_id, category, coder],
+        ))
+        return coding_from_row(rows[0]) if rows else None
+
+    def put_coding(self, coding: Coding) -> None:
+        """Store ``coding``, replacing the coder's coding of that category on that segment."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO codings "
+            "(segment_id, category, coder, origin, codebook_version, created_at, memo) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _coding_values(coding),
+        )
+
+    def add_codings(self, codings: Iterable[Coding]) -> None:
+        """Store new codings (each must not exist yet)."""
+        self.conn.executemany(
+            "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+            "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_coding_values(c) for c in codings],
+        )
+
+    def remove_coding(self, segment_id: str, category: str, coder: str) -> None:
+        """Remove one coder's coding of ``category`` on a segment (if there is one)."""
+        self.remove_codings([(segment_id, category, coder)])
+
+    def remove_codings(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        """Remove codings given as (segment, category, coder)."""
+        self.conn.executemany(
+            "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?", list(keys)
+        )
+
+    # --- writes: notes and coders --------------------------------------------------------
+
+    def note(self, segment_id: str, coder: str) -> Note | None:
+        row = self.conn.execute(
+            "SELECT memo, flagged, updated_at FROM notes WHERE segment_id = ? AND coder = ?",
+            (segment_id, coder),
+        ).fetchone()
+        return Note(segment_id, coder, row[0], bool(row[1]), row[2]) if row else None
+
+    def put_note(self, note: Note) -> None:
+        """Store ``note`` as it is, replacing the coder's note on that segment."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO notes (segment_id, coder, memo, flagged, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (note.segment_id, note.coder, note.memo, int(note.flagged), note.updated_at),
+        )
+
+    def remove_note(self, segment_id: str, coder: str) -> None:
+        self.conn.execute(
+            "DELETE FROM notes WHERE segment_id = ? AND coder = ?", (segment_id, coder)
+        )
+
+    def set_note(self, segment_id: str, coder: str, memo: str, flagged: bool) -> None:
+        """Set a coder's memo and flag on a segment now; neither removes the note."""
+        if not memo and not flagged:
+            self.remove_note(segment_id, coder)
+        else:
+            self.put_note(Note(segment_id, coder, memo, flagged, now()))
+
+    def set_note_memo(self, segment_id: str, coder: str, memo: str, at: str) -> None:
+        """Set a coder's memo on a segment, keeping the flag; the note stays also when
+        ``memo`` is empty (a consensus note records that a segment was decided)."""
+        self.conn.execute(
+            "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) "
+            "VALUES (?, ?, ?, 0, ?) ON CONFLICT(segment_id, coder) DO UPDATE SET "
+            "memo = excluded.memo, updated_at = excluded.updated_at",
+            (segment_id, coder, memo, at),
+        )
+
+    def flag_for_review(self, pairs: Iterable[tuple[str, str]], memo: str, at: str) -> None:
+        """Flag each (segment, coder) and add ``memo`` to the end of the coder's memo."""
+        self.conn.executemany(
+            "INSERT INTO notes (segment_id, coder, memo, flagged, updated_at) "
+            "VALUES (?, ?, ?, 1, ?) ON CONFLICT(segment_id, coder) DO UPDATE SET "
+            "flagged = 1, memo = TRIM(notes.memo || ' ' || excluded.memo), "
+            "updated_at = excluded.updated_at",
+            [(seg, coder, memo, at) for seg, coder in pairs],
+        )
+
+    def set_resume_point(self, coder: str, segment_id: str) -> None:
+        """Remember the segment ``coder`` worked on last (where the coding screen resumes)."""
+        self.conn.execute(
+            "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET last_segment = excluded.last_segment, "
+            "updated_at = excluded.updated_at",
+            (coder, segment_id, now()),
+        )
+
+    def add_coders(self, names: Iterable[str]) -> None:
+        """Make ``names`` known coders (no resume point); known ones stay as they are."""
+        self.conn.executemany(
+            "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, NULL, ?) "
+            "ON CONFLICT(name) DO NOTHING",
+            [(name, now()) for name in names],
+        )
+
+    # --- writes: imports, sources, segments, texts ---------------------------------------
+
+    def record_import(
+        self, *, actor: str, kind: str, path: Path, sha256: str, options: dict[str, Any],
+        n_sources: int, n_segments: int,
+    ) -> int:
+        """Record one import of the file ``path``; returns its id for the sources it adds."""
+        cur = self.conn.execute(
+            "INSERT INTO imports (at, actor, kind, path, sha256, options, n_sources, n_segments) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), actor, kind, str(path), sha256, json.dumps(options, ensure_ascii=False),
+             n_sources, n_segments),
+        )
+        return int(cur.lastrowid or 0)
+
+    def add_sources(self, sources: Iterable[Source], import_id: int) -> None:
+        """Store new sources, added by the import ``import_id``."""
+        self.conn.executemany(
+            "INSERT INTO sources (id, kind, name, variables, import_id) VALUES (?, ?, ?, ?, ?)",
+            [(s.id, s.kind, s.name, _to_json(s.variables), import_id) for s in sources],
+        )
+
+    def set_source_variables(self, values: Iterable[tuple[str, dict[str, str]]]) -> None:
+        """Replace the variables of sources, given as (source id, variables)."""
+        self.conn.executemany(
+            "UPDATE sources SET variables = ? WHERE id = ?",
+            [(_to_json(v), sid) for sid, v in values],
+        )
+
+    def add_segments(self, segments: Iterable[Segment]) -> None:
+        """Store new segments (their ``seq`` numbers must be free: see :meth:`next_seq`)."""
+        self.conn.executemany(
+            "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
+            "substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s.id, s.seq, s.source_id, s.question, s.position, s.heading, s.text,
+              int(s.substantive)) for s in segments],
+        )
+
+    def source_text(self, source_id: str) -> str | None:
+        """The whole text kept for a source, if one is."""
+        row = self.conn.execute(
+            "SELECT text FROM source_texts WHERE source_id = ?", (source_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def keep_source_text(self, source_id: str, text: str) -> None:
+        """Keep ``text`` as the source's whole text (replacing a kept one)."""
+        self.conn.execute(
+            "INSERT INTO source_texts (source_id, text) VALUES (?, ?) "
+            "ON CONFLICT(source_id) DO UPDATE SET text = excluded.text",
+            (source_id, text),
+        )
+
+    def set_segment_spans(self, spans: Iterable[tuple[str, int, int]]) -> None:
+        """Set where segments lie in their source's kept text: (segment, start, end)."""
+        self.conn.executemany(
+            "INSERT INTO segment_spans (segment_id, start_position, end_position) "
+            "VALUES (?, ?, ?) ON CONFLICT(segment_id) DO UPDATE SET "
+            "start_position = excluded.start_position, end_position = excluded.end_position",
+            list(spans),
+        )
+
+    # --- writes: linguistic features -----------------------------------------------------
+
+    def store_features(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """Keep segments' linguistic features, given as (segment, pipeline, digest,
+        lemmas JSON), replacing older ones (see :mod:`qca.nlp`)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO features (segment_id, pipeline, digest, lemmas) "
+            "VALUES (?, ?, ?, ?)",
+            list(rows),
+        )
+
+
+def _coding_values(c: Coding) -> tuple[Any, ...]:
+    return (c.segment_id, c.category, c.coder, c.origin, c.codebook_version, c.created_at,
+            c.memo)

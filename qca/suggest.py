@@ -65,6 +65,8 @@ import numpy as np
 from scipy import sparse
 
 from qca.codebook import Category
+from qca.coders import CONSENSUS
+from qca.events import Origin
 from qca.nlp import Progress, SegmentFeatures, ensure_features, fold, stop_words, text_features
 from qca.store import Project, Segment
 
@@ -89,7 +91,6 @@ RETRAIN_EVERY = 5
 PRIOR_EXAMPLES = 5.0
 """Training examples at which a category's learned and cold-start scores weigh the same."""
 DEFAULT_STEPS = (0, 25, 50, 100, 200, 400, 800, 1600)
-_CONSENSUS = "consensus"
 _TEMPERATURE = 0.05
 _COLD_WEIGHTS = {"word": 0.4, "char": 0.3, "fuzzy": 0.3}
 _COLD_WEIGHTS_VEC = {"word": 0.35, "char": 0.25, "fuzzy": 0.25, "vec": 0.15}
@@ -611,7 +612,7 @@ def _training_codes(project: Project, coder: str, widen: bool) -> dict[str, set[
     else:
         rows = project.conn.execute(
             "SELECT segment_id, category FROM codings "
-            "WHERE coder = ? OR coder = ? OR origin = ?", (coder, _CONSENSUS, _CONSENSUS))
+            "WHERE coder = ? OR coder = ? OR origin = ?", (coder, CONSENSUS, Origin.CONSENSUS))
     out: dict[str, set[str]] = {}
     for seg, cat in rows:
         out.setdefault(seg, set()).add(cat)

@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.fileio import atomic_path
 from qca.export import long_rows, wide_rows
@@ -118,7 +119,7 @@ def _codebook_rows(project: Project) -> Iterable[list[object]]:
 def _coders_with_codings(project: Project) -> list[str]:
     rows = project.conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")
     coders = [r[0] for r in rows]
-    return sorted(coders, key=lambda c: (c != "consensus", c))
+    return sorted(coders, key=lambda c: (c != CONSENSUS, c))
 
 
 def write_xlsx(project: Project, path: Path | str) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from qca.errors import ProjectError
+from qca.events import ProjectCreated
 from qca.store import APPLICATION_ID, SCHEMA_VERSION, Project, migrations
 
 from conftest import project_before_source_texts
@@ -74,14 +75,14 @@ def test_transaction_rolls_back(project: Project) -> None:
     before = project.count("events")
     with pytest.raises(RuntimeError):
         with project.transaction():
-            project.log("t", "test")
+            project.log("t", ProjectCreated("test"))
             raise RuntimeError("boom")
     assert project.count("events") == before
 
 
 def test_event_log_is_append_only(project: Project) -> None:
     with project.transaction():
-        project.log("t", "test")
+        project.log("t", ProjectCreated("test"))
     with pytest.raises(ProjectError, match="append-only"):
         with project.transaction():
             project.conn.execute("DELETE FROM events")
@@ -102,10 +103,10 @@ def test_busy_database_waits_then_reports(tmp_path: Path, monkeypatch) -> None:
     proj.conn.execute("PRAGMA busy_timeout = 200")
     with pytest.raises(ProjectError, match="busy"):
         with proj.transaction():
-            proj.log("t", "x")
+            proj.log("t", ProjectCreated("x"))
     blocker.rollback()
     with proj.transaction():
-        proj.log("t", "x")
+        proj.log("t", ProjectCreated("x"))
     proj.close()
     blocker.close()
 

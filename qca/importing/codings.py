@@ -14,8 +14,9 @@ from pathlib import Path
 
 from qca.coding import validate_coder
 from qca.errors import CodingError, InputError
-from qca.store import Project, now
+from qca.events import CodingsImported, Origin
 from qca.importing.survey import read_table
+from qca.store import Coding, Project, now
 
 __all__ = ["CodingsImport", "import_codings"]
 
@@ -52,7 +53,7 @@ def import_codings(
     coder_column: str | None = None,
     code_column: str | None = None,
     coder: str | None = None,
-    origin: str = "imported",
+    origin: str = Origin.IMPORTED,
     actor: str = "import",
 ) -> CodingsImport:
     """Import codings; raises with every unknown id or code listed, writing nothing."""
@@ -131,16 +132,11 @@ def import_codings(
                 if (seg, key, who) in existing:
                     present += 1
                     continue
-                rows.append((seg, key, who, origin, version, stamp, ""))
+                rows.append(Coding(seg, key, who, origin, version, stamp))
                 existing.add((seg, key, who))
         added = len(rows)
-        project.conn.executemany(
-            "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
-            "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        project.add_codings(rows)
         coders = sorted({who for _, who in wanted})
         if added:
-            project.log(actor, "import-codings", path.name,
-                        after={"codings": added, "coders": coders, "origin": origin})
+            project.log(actor, CodingsImported(path.name, added, coders, origin))
     return CodingsImport(added, present, coders)

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
+from qca.events import SourcesImported
 from qca.importing.protocol import read_protocol_document
-from qca.store import Project, now
 from qca.importing.survey import read_table
+from qca.store import Project, Segment, Source
 
 __all__ = [
     "ImportResult",
@@ -45,7 +46,6 @@ _NON_SUBSTANTIVE = {
     "ist nicht bekannt", "mir nicht bekannt", "dito", "wie oben", "s oben", "vgl oben",
 }
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
 # A pointer to another answer ("vgl. Frage 1", "siehe Antwort oben") says nothing itself.
 _REFERENCE = re.compile(r"^(siehe|vgl|s)( (frage|antwort|nr|oben|unten|vorherige\w*))+( \d+)?$")
 
@@ -326,21 +326,14 @@ def _write(
         if not new_sources and not updated and not fresh:
             return ImportResult(path, 0, 0, 0, len(segments), 0, empty)
 
-        cur = project.conn.execute(
-            "INSERT INTO imports (at, actor, kind, path, sha256, options, n_sources, n_segments) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (now(), actor, kind, str(path), sha, json.dumps(options, ensure_ascii=False),
-             len(new_sources), len(fresh)),
+        import_id = project.record_import(
+            actor=actor, kind=kind, path=path, sha256=sha, options=options,
+            n_sources=len(new_sources), n_segments=len(fresh),
         )
-        import_id = cur.lastrowid
-        project.conn.executemany(
-            "INSERT INTO sources (id, kind, name, variables, import_id) VALUES (?, ?, ?, ?, ?)",
-            [(sid, kind, path.name, _to_json(sources[sid]), import_id) for sid in new_sources],
+        project.add_sources(
+            [Source(sid, kind, path.name, sources[sid]) for sid in new_sources], import_id
         )
-        project.conn.executemany(
-            "UPDATE sources SET variables = ? WHERE id = ?",
-            [(json.dumps(values, ensure_ascii=False), sid) for sid, values in updated],
-        )
+        project.set_source_variables(updated)
         seq = project.next_seq()
         non_substantive = 0
         rows = []
@@ -348,23 +341,16 @@ def _write(
             substantive = kind == "protocol" or is_substantive(seg["text"])
             non_substantive += not substantive
             rows.append(
-                (seg["id"], seq + offset, seg["source_id"], seg["question"],
-                 seg.get("position", 1), seg.get("heading"), seg["text"], int(substantive))
+                Segment(seg["id"], seq + offset, seg["source_id"], seg["question"],
+                        seg.get("position", 1), seg.get("heading"), seg["text"], substantive)
             )
-        project.conn.executemany(
-            "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
-            "substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        project.add_segments(rows)
         if texts:
             _write_texts(project, texts, segments, set(new_sources),
                          {seg["source_id"] for seg in fresh})
         project.add_variable_names(var_names)
-        project.log(
-            actor, "import", str(path.name),
-            after={"import_id": import_id, "kind": kind, "sha256": sha,
-                   "sources": len(new_sources), "segments": len(fresh)},
-        )
+        project.log(actor, SourcesImported(str(path.name), import_id, kind, sha,
+                                           len(new_sources), len(fresh)))
     return ImportResult(
         path, len(new_sources), len(updated), len(fresh), len(segments) - len(fresh),
         non_substantive, empty,
@@ -394,15 +380,8 @@ def _write_texts(
                 "SELECT id FROM segments WHERE source_id = ?", (sid,))]
             if any(seg_id not in spans for seg_id in held):
                 continue
-        project.conn.execute(
-            "INSERT INTO source_texts (source_id, text) VALUES (?, ?) "
-            "ON CONFLICT(source_id) DO UPDATE SET text = excluded.text",
-            (sid, text),
-        )
-        project.conn.executemany(
-            "INSERT INTO segment_spans (segment_id, start_position, end_position) "
-            "VALUES (?, ?, ?) ON CONFLICT(segment_id) DO UPDATE SET "
-            "start_position = excluded.start_position, end_position = excluded.end_position",
+        project.keep_source_text(sid, text)
+        project.set_segment_spans(
             [(seg["id"], *seg["span"]) for seg in segments
-             if seg["source_id"] == sid and "span" in seg],
+             if seg["source_id"] == sid and "span" in seg]
         )

@@ -368,7 +368,7 @@ class CodingScreen(Screen[None]):
     def _noted(self, change: coding.Change | None) -> None:
         """Count an assignment towards the next retrain."""
         if (change is not None and self.suggestions is not None
-                and change.description.startswith("assigned")
+                and change.assigned
                 and self.suggestions.note_coding()):
             self._retrain_due = True
             self._when_idle()
@@ -454,7 +454,7 @@ class CodingScreen(Screen[None]):
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
-        if advance and change is not None and change.description.startswith("assigned"):
+        if advance and change is not None and change.assigned:
             self.session.next()
         self.show_segment()
         self._noted(change)
