@@ -67,9 +67,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qca.errors import CodebookError, CodingError, ProjectError
 from qca.coders import CONSENSUS
-from qca.store import APPLICATION_ID, Project, now
+from qca.errors import CodebookError, CodingError, ProjectError
+from qca.events import (
+    Action,
+    AddedCoding,
+    CodingChanged,
+    ConsensusSet,
+    NoteChanged,
+    NoteState,
+    OtherLog,
+    OverwrittenNote,
+    Pair,
+    PairKind,
+    Payload,
+    ProjectMerged,
+    RemovedCoding,
+    Restored,
+    Undone,
+    decode_row,
+)
+from qca.store import APPLICATION_ID, Coding, Note, Project
 
 __all__ = ["Conflict", "MergeResult", "count_noun", "merge_project"]
 
@@ -80,13 +98,13 @@ class Conflict:
 
     segment_id: str
     coder: str
-    kind: str  # "codings" or "note"
+    kind: PairKind
     ours: Any
     theirs: Any
 
     def describe(self) -> str:
         def fmt(v: Any) -> str:
-            if self.kind == "note":  # (memo, flagged)
+            if self.kind == PairKind.NOTE:  # (memo, flagged)
                 memo, flagged = v
                 return (f"memo {memo!r}" if memo else "no memo") + (" (flagged)" if flagged else "")
             if isinstance(v, (set, frozenset, list, tuple)):
@@ -171,13 +189,15 @@ def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     return conn
 
 
-_LOGGED_ACTIONS = ("coding", "note", "undo", "redo", "consensus", "merge")
+_LOGGED_ACTIONS = (Action.CODING, Action.NOTE, Action.UNDO, Action.REDO, Action.CONSENSUS,
+                   Action.MERGE)
 _EVENT_ROW = "SELECT id, at, actor, action, target, before, after, ref FROM events ORDER BY id"
 _NO_CODES: frozenset[str] = frozenset()
 _NO_NOTE = ("", False)  # memo and flag of a coder without a note on the segment
 
 _Key = tuple[str, str]  # (segment, coder)
 _Note = tuple[str, bool]  # (memo, flagged)
+_Prior = dict[tuple[str, str, str], str]  # (kind, segment, coder): "kept" or "conflict"
 
 
 def _fork_point(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> int:
@@ -225,13 +245,30 @@ def _log_digests(conn: sqlite3.Connection, wanted: set[int]) -> tuple[int, str, 
     return last, digest.hexdigest(), found
 
 
-def _pairs(items: Any) -> set[tuple[str, str, str]]:
-    """(kind, segment, coder) of a merge event's ``kept`` or ``conflicts_skipped`` list."""
-    pairs = set()
-    for r in items if isinstance(items, list) else []:
-        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "kind")):
-            pairs.add((r["kind"], r["segment"], r["coder"]))
-    return pairs
+def _payload(row: tuple[Any, ...]) -> Payload | None:
+    """The payload of an event row (id, action, target, before, after, ref); None for a row
+    this qca cannot read (a copy's log may hold anything)."""
+    event_id, action, target, before, after, ref = row
+    try:
+        return decode_row(action, target, before, after, ref, event_id=event_id)
+    except ProjectError:
+        return None
+
+
+def _merges(conn: sqlite3.Connection) -> list[tuple[int, ProjectMerged]]:
+    """The ``merge`` events of ``conn``'s log with their ids, oldest first."""
+    rows = conn.execute(
+        "SELECT id, action, target, before, after, ref FROM events WHERE action = ? ORDER BY id",
+        (Action.MERGE,),
+    ).fetchall()
+    found = [(row[0], _payload(row)) for row in rows]
+    return [(event_id, p) for event_id, p in found if isinstance(p, ProjectMerged)]
+
+
+def _prior(merged: ProjectMerged) -> _Prior:
+    prior: _Prior = {(p.kind, p.segment, p.coder): "kept" for p in merged.kept}
+    prior.update({(p.kind, p.segment, p.coder): "conflict" for p in merged.conflicts_skipped})
+    return prior
 
 
 def _base(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> tuple[_Base | None, int, int, str]:
@@ -242,52 +279,15 @@ def _base(ours: sqlite3.Connection, theirs: sqlite3.Connection) -> tuple[_Base |
         digest of the last event in ``theirs``'s log.
     """
     fork = _fork_point(ours, theirs)
-    records: list[tuple[int, int, str, dict[str, Any]]] = []
-    for event_id, after in ours.execute("SELECT id, after FROM events WHERE action = 'merge' ORDER BY id"):
-        state = _state(after)
-        taken = state.get("other_log")
-        if (isinstance(taken, dict) and isinstance(taken.get("last_event"), int)
-                and isinstance(taken.get("sha256"), str) and taken["last_event"] > fork):
-            records.append((event_id, taken["last_event"], taken["sha256"], state))
-    last, digest, found = _log_digests(theirs, {r[1] for r in records})
-    for event_id, there, sha, state in reversed(records):  # the latest merge of this copy
-        if found.get(there) == sha:
-            prior = dict.fromkeys(_pairs(state.get("kept")), "kept")
-            prior.update(dict.fromkeys(_pairs(state.get("conflicts_skipped")), "conflict"))
-            return _Base(event_id, there, prior), fork, last, digest
+    records = [(event_id, merged) for event_id, merged in _merges(ours)
+               if merged.other_log is not None and merged.other_log.last_event > fork]
+    last, digest, found = _log_digests(theirs, {m.other_log.last_event for _, m in records
+                                                if m.other_log is not None})
+    for event_id, merged in reversed(records):  # the latest merge of this copy
+        taken = merged.other_log
+        if taken is not None and found.get(taken.last_event) == taken.sha256:
+            return _Base(event_id, taken.last_event, _prior(merged)), fork, last, digest
     return (_Base(fork, fork) if fork else None), fork, last, digest
-
-
-def _target(text: str) -> list[str] | None:
-    """An event's target as ``[segment]`` or ``[segment, category]``; None for any other."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return value
-    return None
-
-
-def _state(text: str | None) -> dict[str, Any]:
-    """An event's before or after as a dict; empty for none or any other value."""
-    try:
-        value = json.loads(text) if text else None
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _codes(state: str | None) -> set[str]:
-    """The codes in a ``consensus`` event's before or after."""
-    codes = _state(state).get("codes")
-    return {c for c in codes if isinstance(c, str)} if isinstance(codes, list) else set()
-
-
-def _note(state: str | None) -> _Note:
-    """The memo and flag in a ``note`` event's before or after."""
-    value = _state(state)
-    return (str(value.get("memo") or ""), bool(value.get("flagged")))
 
 
 @dataclass
@@ -328,57 +328,67 @@ def _since(conn: sqlite3.Connection, base: int) -> _Since:
     """
     since = _Since()
     rows = conn.execute(
-        "SELECT actor, action, target, before, after, ref FROM events WHERE id > ? AND action IN "
-        f"({', '.join('?' * len(_LOGGED_ACTIONS))}) ORDER BY id",
+        "SELECT id, actor, action, target, before, after, ref FROM events WHERE id > ? AND "
+        f"action IN ({', '.join('?' * len(_LOGGED_ACTIONS))}) ORDER BY id",
         (base, *_LOGGED_ACTIONS),
     )
-    for actor, action, target, before, after, ref in rows.fetchall():
-        if action == "merge":
-            _merged(since, _state(before), _state(after))
-            continue
-        path = _target(target)
-        if path is None:
-            continue
-        if action == "consensus":
-            key = (path[0], CONSENSUS)
-            old, new = _codes(before), _codes(after)
-            for cat in old ^ new:
-                since.touch_code(key, cat, cat in old)
-            reason = str(_state(before).get("reason") or "")
-            if reason != str(_state(after).get("reason") or ""):
-                since.touch_note(key, memo=reason)
-            continue
-        key = (path[0], actor)
-        if action == "coding" and len(path) != 2:
-            continue
-        if len(path) == 2 and path[1] in since.codes.get(key, {}):
-            continue  # its state at the base is known
-        if action in ("undo", "redo"):
-            undone = conn.execute("SELECT before, after FROM events WHERE id = ?", (ref,)).fetchone()
-            if undone is None:  # a change all the same, its state at the base unknown
-                (since.codes if len(path) == 2 else since.notes).setdefault(key, {})
-                continue
-            before = undone[1 if action == "undo" else 0]
-        if len(path) == 2:
-            since.touch_code(key, path[1], before is not None)
-        else:
-            memo, flagged = _note(before)
-            since.touch_note(key, memo=memo, flagged=flagged)
+    for event_id, actor, *columns in rows.fetchall():
+        payload = _payload((event_id, *columns))
+        if isinstance(payload, ProjectMerged):
+            _merged(since, payload)
+        elif isinstance(payload, ConsensusSet):
+            _consensus(since, payload)
+        elif isinstance(payload, CodingChanged):
+            key = (payload.segment_id, actor)
+            if payload.category not in since.codes.get(key, {}):  # else known at the base
+                since.touch_code(key, payload.category, payload.before is not None)
+        elif isinstance(payload, NoteChanged):
+            since.touch_note((payload.segment_id, actor), memo=payload.before.memo,
+                             flagged=payload.before.flagged)
+        elif isinstance(payload, Restored):
+            _restored(since, conn, payload, actor)
     return since
 
 
-def _merged(since: _Since, before: dict[str, Any], after: dict[str, Any]) -> None:
+def _consensus(since: _Since, change: ConsensusSet) -> None:
+    """Read what a ``consensus`` event changed of the consensus coder's codes and reason."""
+    key = (change.segment_id, CONSENSUS)
+    old = set(change.before.codes) if change.before else set()
+    for cat in old ^ set(change.after.codes):
+        since.touch_code(key, cat, cat in old)
+    reason = change.before.reason if change.before else ""
+    if reason != change.after.reason:
+        since.touch_note(key, memo=reason)
+
+
+def _restored(since: _Since, conn: sqlite3.Connection, change: Restored, actor: str) -> None:
+    """Read an undo or redo: the state before it is the other side of the change it reverses."""
+    key = (change.segment_id, actor)
+    if change.category is not None and change.category in since.codes.get(key, {}):
+        return  # its state at the base is known
+    row = conn.execute(
+        "SELECT id, action, target, before, after, ref FROM events WHERE id = ?", (change.ref,)
+    ).fetchone()
+    reversed_ = _payload(row) if row is not None else None
+    undoing = isinstance(change, Undone)
+    if change.category is not None and isinstance(reversed_, CodingChanged):
+        was = reversed_.after if undoing else reversed_.before
+        since.touch_code(key, change.category, was is not None)
+    elif change.category is None and isinstance(reversed_, NoteChanged):
+        note = reversed_.after if undoing else reversed_.before
+        since.touch_note(key, memo=note.memo, flagged=note.flagged)
+    else:  # a change all the same, its state at the base unknown
+        (since.codes if change.category is not None else since.notes).setdefault(key, {})
+
+
+def _merged(since: _Since, merged: ProjectMerged) -> None:
     """Read what a ``merge`` event removed, added and overwrote into ``since``."""
-    for name, had in (("removed", True), ("added", False)):
-        rows = (before if had else after).get(name)
-        for r in rows if isinstance(rows, list) else []:
-            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder", "category")):
-                since.touch_code((r["segment"], r["coder"]), r["category"], had)
-    notes = before.get("notes")
-    for r in notes if isinstance(notes, list) else []:
-        if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("segment", "coder")):
-            since.touch_note((r["segment"], r["coder"]), memo=str(r.get("memo") or ""),
-                             flagged=bool(r.get("flagged")))
+    for r in merged.removed:
+        since.touch_code((r.segment, r.coder), r.category, True)
+    for a in merged.added:
+        since.touch_code((a.segment, a.coder), a.category, False)
+    for n in merged.overwritten:
+        since.touch_note((n.segment, n.coder), memo=n.note.memo, flagged=n.note.flagged)
 
 
 def _decide(
@@ -427,13 +437,34 @@ class _Theirs:
     """What the other file holds, read in one snapshot, and its log since the base."""
 
     segments: dict[str, tuple[str, str | None, str]]  # id: (source, question, text)
-    codings: list[tuple]  # segment, category, coder, origin, codebook_version, created_at, memo
-    notes: list[tuple]  # segment, coder, memo, flagged, updated_at
+    codings: list[Coding]
+    notes: list[Note]
     base: _Base | None
     there: _Since  # its changes since the base
     copied: _Since  # its changes since the copy point
     last_event: int
     digest: str
+    by_pair: dict[_Key, list[Coding]] = field(init=False)
+    sets: dict[_Key, frozenset[str]] = field(init=False)
+    note_rows: dict[_Key, Note] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_pair = {}
+        for coding in self.codings:
+            self.by_pair.setdefault((coding.segment_id, coding.coder), []).append(coding)
+        self.sets = {key: frozenset(c.category for c in rows) for key, rows in self.by_pair.items()}
+        self.note_rows = {(n.segment_id, n.coder): n for n in self.notes}
+
+    @property
+    def prior(self) -> _Prior:
+        return self.base.prior if self.base else {}
+
+    def codes(self, key: _Key) -> frozenset[str]:
+        return self.sets.get(key, _NO_CODES)
+
+    def note(self, key: _Key) -> _Note:
+        row = self.note_rows.get(key)
+        return (row.memo, row.flagged) if row else _NO_NOTE
 
 
 def _read_theirs(project: Project, conn: sqlite3.Connection) -> _Theirs:
@@ -442,13 +473,13 @@ def _read_theirs(project: Project, conn: sqlite3.Connection) -> _Theirs:
         r[0]: (r[1], r[2], r[3])
         for r in conn.execute("SELECT id, source_id, question, text FROM segments")
     }
-    codings = conn.execute(
+    codings = [Coding(*r) for r in conn.execute(
         "SELECT segment_id, category, coder, origin, codebook_version, created_at, memo "
         "FROM codings ORDER BY segment_id, coder, category"
-    ).fetchall()
-    notes = conn.execute(
+    )]
+    notes = [Note(r[0], r[1], r[2], bool(r[3]), r[4]) for r in conn.execute(
         "SELECT segment_id, coder, memo, flagged, updated_at FROM notes ORDER BY segment_id, coder"
-    ).fetchall()
+    )]
     base, fork, last_event, digest = _base(project.conn, conn)
     there = _since(conn, base.there) if base else _Since()  # no base: no log to read
     if base is None or base.there == fork:
@@ -495,28 +526,61 @@ def merge_project(
         conn.close()
 
 
+
+
+_Ours = dict[str, tuple[str, str | None, str]]  # segment id: (source, question, text)
+
+
+@dataclass
+class _Plan:
+    """What a merge writes: codings to add and remove, notes to set, pairs it keeps."""
+
+    additions: list[Coding] = field(default_factory=list)
+    removals: list[tuple[str, str, str]] = field(default_factory=list)  # segment, category, coder
+    notes: list[tuple[_Key, _Note, Note | None]] = field(default_factory=list)  # ours then, theirs
+    kept: list[Pair] = field(default_factory=list)
+
+    def coders(self) -> list[str]:
+        return sorted({c.coder for c in self.additions} | {r[2] for r in self.removals}
+                      | {key[1] for key, _, _ in self.notes})
+
+    def is_empty(self) -> bool:
+        return not self.additions and not self.removals and not self.notes
+
+
 def _merge(
     project: Project, other_path: Path, data: _Theirs, *, actor: str, skip_conflicts: bool,
     dry_run: bool,
 ) -> MergeResult:
-    result = MergeResult(other_path.name)
+    """Check ``data`` against the project, plan the merge and write it (see the module doc)."""
     name = other_path.name
-    ours = {
+    ours: _Ours = {
         r[0]: (r[1], r[2], r[3])
         for r in project.conn.execute("SELECT id, source_id, question, text FROM segments")
     }
-    theirs_by: dict[_Key, list[tuple]] = {}
-    for row in data.codings:
-        theirs_by.setdefault((row[0], row[2]), []).append(row)
-    their_sets = {key: frozenset(r[1] for r in rows) for key, rows in theirs_by.items()}
-    their_note_rows = {(r[0], r[1]): r for r in data.notes}
+    _check_segments_present(project, name, data, ours)
+    code_keys, note_keys = _pairs_to_compare(data, ours)
+    _check_same_data(project, name, data, ours, code_keys | note_keys)
+    _check_categories(project, name, data, ours)
+    here = _since(project.conn, data.base.here) if data.base else _Since()
+    result, plan = MergeResult(name), _Plan()
+    _plan_codings(project, data, here, sorted(code_keys), result, plan)
+    _plan_notes(project, data, here, sorted(note_keys), result, plan)
+    result.codings_added = len(plan.additions)
+    result.codings_removed = len(plan.removals)
+    result.coders = plan.coders()
+    if dry_run or (result.conflicts and not skip_conflicts):
+        return result
+    result.written = True
+    if plan.is_empty() and data.last_event <= (data.base.there if data.base else 0):
+        return result  # nothing to write, no event of the other file not taken in before
+    _write(project, other_path, data, plan, result, actor=actor)
+    return result
 
-    def their_note(key: _Key) -> _Note:
-        row = their_note_rows.get(key)
-        return (row[2], bool(row[3])) if row else _NO_NOTE
 
-    # segments: present here, same source and text
-    used = sorted({r[0] for r in data.codings} | {r[0] for r in data.notes})
+def _check_segments_present(project: Project, name: str, data: _Theirs, ours: _Ours) -> None:
+    """Every segment the other file has codings or notes on must be in this project."""
+    used = sorted({c.segment_id for c in data.codings} | {n.segment_id for n in data.notes})
     missing = [s for s in used if s not in ours]
     if missing:
         raise CodingError(
@@ -524,180 +588,168 @@ def _merge(
             f"({_first(missing)}); import the same sources first; nothing was merged"
         )
 
-    # the pairs to look at: what the other file has, what its log changed since the base or
-    # the copy point, and what the base merge kept or left as conflicts; a segment one of the
-    # files lacks has nothing to remove
+
+def _pairs_to_compare(data: _Theirs, ours: _Ours) -> tuple[set[_Key], set[_Key]]:
+    """The (segment, coder) pairs whose codes and whose notes to merge.
+
+    They are what the other file has, what its log changed since the base or the copy
+    point, and what the base merge kept or left as conflicts; a segment one of the files
+    lacks has nothing to remove.
+    """
     def shared(segment: str) -> bool:
         return segment in ours and segment in data.segments
 
-    code_keys, note_keys = set(theirs_by), set(their_note_rows)
+    code_keys, note_keys = set(data.by_pair), set(data.note_rows)
     for since in (data.there, data.copied):
         for key in since.codes:
-            now_there = their_sets.get(key, _NO_CODES)
+            now_there = data.codes(key)
             if shared(key[0]) and now_there != since.codes_at_base(key, now_there):
                 code_keys.add(key)
         for key in since.notes:
-            if shared(key[0]) and their_note(key) != since.note_at_base(key, their_note(key)):
+            if shared(key[0]) and data.note(key) != since.note_at_base(key, data.note(key)):
                 note_keys.add(key)
-    prior = data.base.prior if data.base else {}
-    for kind, segment, coder in prior:
+    for kind, segment, coder in data.prior:
         if shared(segment):
-            (code_keys if kind == "codings" else note_keys).add((segment, coder))
-    checked = sorted({seg for seg, _ in code_keys | note_keys})
+            (code_keys if kind == PairKind.CODINGS else note_keys).add((segment, coder))
+    return code_keys, note_keys
+
+
+def _check_same_data(
+    project: Project, name: str, data: _Theirs, ours: _Ours, keys: set[_Key]
+) -> None:
+    """The segments to merge must have the same source and text in both files."""
+    checked = sorted({seg for seg, _ in keys})
     changed = [
         s for s in checked
-        if s not in data.segments or (ours[s][0], ours[s][2]) != (data.segments[s][0], data.segments[s][2])
+        if s not in data.segments
+        or (ours[s][0], ours[s][2]) != (data.segments[s][0], data.segments[s][2])
     ]
     if changed:
         raise CodingError(
             f"{name}: {len(changed)} segments have another source or text than in "
-            f"{project.path.name} ({_first(changed)}); the files hold different data; nothing was merged"
+            f"{project.path.name} ({_first(changed)}); the files hold different data; "
+            "nothing was merged"
         )
 
-    # categories: known here and offered for the segment's question
+
+def _check_categories(project: Project, name: str, data: _Theirs, ours: _Ours) -> None:
+    """Every category used must be known here and offered for its segment's question."""
     book = project.codebook()
-    unknown = sorted({r[1] for r in data.codings if book.get(r[1]) is None})
+    unknown = sorted({c.category for c in data.codings if book.get(c.category) is None})
     if unknown:
         raise CodebookError(
             f"{name}: categories {_first(unknown)} are not in the codebook of "
             f"{project.path.name}; add them to the codebook first; nothing was merged"
         )
     offered: dict[str | None, set[str]] = {}
-    for seg, cat, *_ in data.codings:
-        q = ours[seg][1]
+    for coding in data.codings:
+        q = ours[coding.segment_id][1]
         if q not in offered:
             offered[q] = {c.key for c in book.codable_for_question(q)}
-        if cat not in offered[q]:
+        if coding.category not in offered[q]:
             raise CodingError(
-                f"{name}: category {cat!r} on segment {seg!r} is not offered for question "
-                f"{q!r} in {project.path.name}; nothing was merged"
+                f"{name}: category {coding.category!r} on segment {coding.segment_id!r} is not "
+                f"offered for question {q!r} in {project.path.name}; nothing was merged"
             )
 
-    base = data.base
-    here = _since(project.conn, base.here) if base else _Since()
-    kept: list[dict[str, str]] = []
 
-    # codings: per (segment, coder) the code sets
+def _plan_codings(
+    project: Project, data: _Theirs, here: _Since, keys: list[_Key], result: MergeResult,
+    plan: _Plan,
+) -> None:
+    """Decide each pair's code set: identical, take theirs, keep ours, or a conflict."""
     ours_sets: dict[_Key, set[str]] = {}
     for seg, coder, cat in project.conn.execute("SELECT segment_id, coder, category FROM codings"):
         ours_sets.setdefault((seg, coder), set()).add(cat)
-    additions: list[tuple] = []
-    removals: list[tuple[str, str, str]] = []
-    for key in sorted(code_keys):
+    for key in keys:
         mine = frozenset(ours_sets.get(key, ()))
-        theirs = their_sets.get(key, _NO_CODES)
+        theirs = data.codes(key)
         verdict = _decide(
-            mine, theirs, _NO_CODES, here.codes_at_base(key, mine), data.there.codes_at_base(key, theirs),
-            logged_here=key in here.codes, prior=prior.get(("codings", *key)), based=base is not None,
+            mine, theirs, _NO_CODES, here.codes_at_base(key, mine),
+            data.there.codes_at_base(key, theirs), logged_here=key in here.codes,
+            prior=data.prior.get((PairKind.CODINGS, *key)), based=data.base is not None,
         )
         if verdict == "identical":
             result.identical += 1
         elif verdict == "keep":
             result.unchanged_there += 1
-            kept.append({"segment": key[0], "coder": key[1], "kind": "codings"})
+            plan.kept.append(Pair(*key, PairKind.CODINGS))
         elif verdict == "take":
-            additions.extend(r for r in theirs_by.get(key, []) if r[1] not in mine)
-            removals.extend((key[0], cat, key[1]) for cat in sorted(mine - theirs))
+            plan.additions.extend(c for c in data.by_pair.get(key, []) if c.category not in mine)
+            plan.removals.extend((key[0], cat, key[1]) for cat in sorted(mine - theirs))
         else:
-            result.conflicts.append(Conflict(key[0], key[1], "codings", mine, theirs))
+            result.conflicts.append(Conflict(key[0], key[1], PairKind.CODINGS, mine, theirs))
 
-    # notes: per (segment, coder) memo and flag, the same way
+
+def _plan_notes(
+    project: Project, data: _Theirs, here: _Since, keys: list[_Key], result: MergeResult,
+    plan: _Plan,
+) -> None:
+    """Decide each pair's memo and flag the same way as the code sets."""
     ours_notes = {
         (r[0], r[1]): (r[2], bool(r[3]))
         for r in project.conn.execute("SELECT segment_id, coder, memo, flagged FROM notes")
     }
-    note_writes: list[tuple[_Key, _Note, tuple | None]] = []  # ours as it was, the other's row
-    for key in sorted(note_keys):
-        mine_note, theirs_note = ours_notes.get(key, _NO_NOTE), their_note(key)
+    for key in keys:
+        mine, theirs = ours_notes.get(key, _NO_NOTE), data.note(key)
         verdict = _decide(
-            mine_note, theirs_note, _NO_NOTE, here.note_at_base(key, mine_note),
-            data.there.note_at_base(key, theirs_note), logged_here=key in here.notes,
-            prior=prior.get(("note", *key)), based=base is not None,
+            mine, theirs, _NO_NOTE, here.note_at_base(key, mine),
+            data.there.note_at_base(key, theirs), logged_here=key in here.notes,
+            prior=data.prior.get((PairKind.NOTE, *key)), based=data.base is not None,
         )
         if verdict == "identical":
             result.identical += 1
         elif verdict == "keep":
             result.unchanged_there += 1
-            kept.append({"segment": key[0], "coder": key[1], "kind": "note"})
+            plan.kept.append(Pair(*key, PairKind.NOTE))
         elif verdict == "take":
-            if mine_note == _NO_NOTE:
+            if mine == _NO_NOTE:
                 result.notes_added += 1
-            elif _only_cleared(theirs_note, mine_note):
+            elif _only_cleared(theirs, mine):
                 result.notes_cleared += 1
             else:
                 result.notes_changed += 1
-            note_writes.append((key, mine_note, their_note_rows.get(key)))
+            plan.notes.append((key, mine, data.note_rows.get(key)))
         else:
-            result.conflicts.append(Conflict(*key, "note", mine_note, theirs_note))
+            result.conflicts.append(Conflict(*key, PairKind.NOTE, mine, theirs))
 
-    result.codings_added = len(additions)
-    result.codings_removed = len(removals)
-    result.coders = sorted(
-        {r[2] for r in additions} | {r[2] for r in removals} | {key[1] for key, _, _ in note_writes}
-    )
-    if dry_run or (result.conflicts and not skip_conflicts):
-        return result
-    result.written = True
-    if not additions and not removals and not note_writes and data.last_event <= (base.there if base else 0):
-        return result  # nothing to write, no event of the other file not taken in before
 
+def _write(
+    project: Project, other_path: Path, data: _Theirs, plan: _Plan, result: MergeResult, *,
+    actor: str,
+) -> None:
+    """Write the plan and log it as one ``merge`` event (inside the merge's transaction)."""
     removed = [
-        {"segment": seg, "category": cat, "coder": coder, "origin": r[0],
-         "codebook_version": r[1], "created_at": r[2], "memo": r[3]}
-        for seg, cat, coder in removals
-        for r in project.conn.execute(
-            "SELECT origin, codebook_version, created_at, memo FROM codings "
-            "WHERE segment_id = ? AND category = ? AND coder = ?",
-            (seg, cat, coder),
-        )
+        RemovedCoding(seg, cat, coder, coding.state)
+        for seg, cat, coder in plan.removals
+        if (coding := project.coding(seg, cat, coder)) is not None
     ]
-    overwritten = [
-        {"segment": seg, "coder": coder, "memo": was[0], "flagged": was[1]}
-        for (seg, coder), was, _ in note_writes
-    ]
-    project.conn.executemany(
-        "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ?", removals
-    )
-    project.conn.executemany(
-        "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
-        "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        additions,
-    )
-    for (seg, coder), _, note_row in note_writes:
-        if note_row is None:
-            project.conn.execute("DELETE FROM notes WHERE segment_id = ? AND coder = ?", (seg, coder))
+    overwritten = [OverwrittenNote(seg, coder, NoteState(*was))
+                   for (seg, coder), was, _ in plan.notes]
+    project.remove_codings(plan.removals)
+    project.add_codings(plan.additions)
+    for (seg, coder), _, note in plan.notes:
+        if note is None:
+            project.remove_note(seg, coder)
         else:
-            project.conn.execute(
-                "INSERT OR REPLACE INTO notes (segment_id, coder, memo, flagged, updated_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (seg, coder, note_row[2], int(bool(note_row[3])), note_row[4]),
-            )
-    for coder in result.coders:
-        project.conn.execute(
-            "INSERT INTO coders (name, last_segment, updated_at) VALUES (?, NULL, ?) "
-            "ON CONFLICT(name) DO NOTHING",
-            (coder, now()),
-        )
-    lost = {"removed": removed, "notes": overwritten}
-    project.log(
-        actor, "merge", name,
-        before={k: v for k, v in lost.items() if v} or None,
-        after={
-            "path": str(other_path),
-            "codings": result.codings_added,
-            "codings_removed": result.codings_removed,
-            "notes": result.notes_added,
-            "notes_cleared": result.notes_cleared,
-            "notes_changed": result.notes_changed,
-            "coders": result.coders,
-            "identical": result.identical,
-            "unchanged_there": result.unchanged_there,
-            "conflicts_skipped": [
-                {"segment": c.segment_id, "coder": c.coder, "kind": c.kind} for c in result.conflicts
-            ],
-            "added": [{"segment": r[0], "coder": r[2], "category": r[1]} for r in additions],
-            "kept": kept,
-            "other_log": {"last_event": data.last_event, "sha256": data.digest},
-        },
-    )
-    return result
+            project.put_note(note)
+    project.add_coders(result.coders)
+    project.log(actor, ProjectMerged(
+        name=other_path.name,
+        path=str(other_path),
+        codings=result.codings_added,
+        codings_removed=result.codings_removed,
+        notes=result.notes_added,
+        notes_cleared=result.notes_cleared,
+        notes_changed=result.notes_changed,
+        coders=result.coders,
+        identical=result.identical,
+        unchanged_there=result.unchanged_there,
+        conflicts_skipped=[Pair(c.segment_id, c.coder, PairKind(c.kind))
+                           for c in result.conflicts],
+        added=[AddedCoding(c.segment_id, c.coder, c.category) for c in plan.additions],
+        kept=plan.kept,
+        other_log=OtherLog(data.last_event, data.digest),
+        removed=removed,
+        overwritten=overwritten,
+    ))
