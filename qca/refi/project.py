@@ -96,13 +96,15 @@ from qca.refi._xml import (
 from qca.fileio import read_input, write_bytes
 from qca.limits import check_archive
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
-from qca.store import Project, Segment, now
+from qca.events import Origin, QdpxDetails, SourcesImported
+from qca.store import Coding, Project, Segment, Source, now
 
 __all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _MAX_MEMBER = 2**31 - 1  # the spec's limit for one file inside the archive
 _MAX_LISTED = 5
+_NO_USER = "imported"  # the coder of a coding whose file names no user
 
 
 def _ns(tag: str) -> str:
@@ -465,11 +467,63 @@ def import_qdpx(
     """Import sources, codes and codings from a REFI-QDA project archive (``.qdpx``)."""
     path = Path(path)
     archive, root, raw = _open(path)
-    where = path.name
-    problems: list[str] = []
-    skipped: dict[str, int] = defaultdict(int)
-    members = {n.rsplit("/", 1)[-1].lower(): n for n in archive.namelist()}
+    parsed = _parse(project, path, archive, root, id_prefix)
+    with project.transaction():
+        current = project.codebook()
+        if parsed.incoming is not None:
+            merged, mapping, added = _merge_codes(current, parsed.incoming)
+        else:
+            merged, mapping, added = current, {}, []
+        merged.validate(path.name)
+        plan = _plan(project, parsed.sources, merged, mapping, path.name)
+        version = _write_import(project, path, parsed.sources, plan, merged, added,
+                                sha=hashlib.sha256(raw).hexdigest(), id_prefix=id_prefix,
+                                actor=actor)
+    return QdpxImport(path, len(plan.new_sources), len(plan.new_segments),
+                      plan.present_segments, len(plan.new_codings), plan.present_codings,
+                      added, version, plan.coders(), dict(parsed.skipped))
 
+
+def _problems(where: str, problems: list[str], hint: str = "") -> InputError:
+    more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
+    return InputError(f"{where}: {len(problems)} problem(s), nothing imported: "
+                      + "; ".join(problems[:_MAX_LISTED]) + more + hint)
+
+
+# --- import: reading the file ----------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    """What a ``.qdpx`` holds that qca imports."""
+
+    incoming: QdcResult | None
+    sources: list[_Source]
+    skipped: dict[str, int]
+
+
+def _parse(
+    project: Project, path: Path, archive: zipfile.ZipFile, root: ET.Element, id_prefix: str
+) -> _Parsed:
+    """Read users, codes, variables and sources; raise with every problem found."""
+    incoming = _incoming_codes(project, root, path)
+    var_names = _variables(root)
+    reader = _SourceReader(
+        archive=archive, path=path, id_prefix=id_prefix, users=_users(root),
+        default_user=norm_guid(root.get("creatingUserGUID")), var_names=var_names,
+        case_values=_case_values(root, var_names),
+        guid_to_key=incoming.guids if incoming else {},
+    )
+    sources_elem = child(root, "Sources")
+    for elem in list(sources_elem) if sources_elem is not None else []:
+        reader.read(elem)
+    if reader.problems:
+        raise _problems(path.name, reader.problems)
+    return _Parsed(incoming, reader.sources, dict(reader.skipped))
+
+
+def _users(root: ET.Element) -> dict[str, str]:
+    """Each ``<User>``'s GUID and its name as a qca coder."""
     users: dict[str, str] = {}
     users_elem = child(root, "Users")
     for user in children(users_elem, "User") if users_elem is not None else []:
@@ -481,19 +535,25 @@ def import_qdpx(
             users[guid] = _coder_name(label)
         except CodingError:
             users[guid] = f"user-{guid[:8]}"
-    default_user = norm_guid(root.get("creatingUserGUID"))
+    return users
 
-    incoming = None
+
+def _incoming_codes(project: Project, root: ET.Element, path: Path) -> QdcResult | None:
+    """The file's ``<CodeBook>`` as a codebook, if it holds codes."""
     book_elem = child(root, "CodeBook")
-    if book_elem is not None and any(local(e.tag) == "Code" for e in book_elem.iter()):
-        try:
-            incoming = codebook_from_element(
-                root, where, questions=project.questions() + project.codebook().questions(),
-                default_name=(root.get("name") or path.stem).strip() or path.stem,
-            )
-        except CodebookError as exc:
-            raise InputError(str(exc)) from None
+    if book_elem is None or not any(local(e.tag) == "Code" for e in book_elem.iter()):
+        return None
+    try:
+        return codebook_from_element(
+            root, path.name, questions=project.questions() + project.codebook().questions(),
+            default_name=(root.get("name") or path.stem).strip() or path.stem,
+        )
+    except CodebookError as exc:
+        raise InputError(str(exc)) from None
 
+
+def _variables(root: ET.Element) -> dict[str, str]:
+    """Each ``<Variable>``'s GUID and name."""
     var_names: dict[str, str] = {}
     vars_elem = child(root, "Variables")
     for var in children(vars_elem, "Variable") if vars_elem is not None else []:
@@ -501,258 +561,304 @@ def import_qdpx(
         var_name = (var.get("name") or "").strip()
         if guid and var_name:
             var_names[guid] = var_name
+    return var_names
 
-    def read_values(elem: ET.Element) -> dict[str, str]:
-        out = {}
-        for vv in children(elem, "VariableValue"):
-            ref = child(vv, "VariableRef")
-            name = var_names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
-            value_elem = next((c for c in vv if local(c.tag).endswith("Value")), None)
-            if name is not None and value_elem is not None:
-                out[name] = (value_elem.text or "").strip()
-        return out
 
+def _values(elem: ET.Element, var_names: dict[str, str]) -> dict[str, str]:
+    """The ``<VariableValue>``s of a source or case, by variable name."""
+    out = {}
+    for vv in children(elem, "VariableValue"):
+        ref = child(vv, "VariableRef")
+        name = var_names.get(norm_guid(ref.get("targetGUID")) or "") if ref is not None else None
+        value_elem = next((c for c in vv if local(c.tag).endswith("Value")), None)
+        if name is not None and value_elem is not None:
+            out[name] = (value_elem.text or "").strip()
+    return out
+
+
+def _case_values(root: ET.Element, var_names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The variable values of the cases that refer to each source, by the source's GUID."""
     case_values: dict[str, dict[str, str]] = defaultdict(dict)
     cases_elem = child(root, "Cases")
     for case in children(cases_elem, "Case") if cases_elem is not None else []:
-        vals = read_values(case)
+        vals = _values(case, var_names)
         for source_ref in children(case, "SourceRef"):
             guid = norm_guid(source_ref.get("targetGUID"))
             if guid:
                 case_values[guid].update(vals)
+    return case_values
 
-    # --- sources, selections and codings, as the file has them ---------------------------
-    guid_to_key = incoming.guids if incoming else {}
-    sources: list[_Source] = []
-    used_ids: set[str] = set()
-    sources_elem = child(root, "Sources")
-    for elem in list(sources_elem) if sources_elem is not None else []:
+
+@dataclass
+class _SourceReader:
+    """Reads the sources, selections and codings as the file has them, collecting problems
+    and what it skips."""
+
+    archive: zipfile.ZipFile
+    path: Path
+    id_prefix: str
+    users: dict[str, str]
+    default_user: str | None
+    var_names: dict[str, str]
+    case_values: dict[str, dict[str, str]]
+    guid_to_key: dict[str, str]
+    sources: list[_Source] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    used_ids: set[str] = field(default_factory=set)
+    members: dict[str, str] = field(init=False)  # an archive member by its lower-case name
+
+    def __post_init__(self) -> None:
+        self.members = {n.rsplit("/", 1)[-1].lower(): n for n in self.archive.namelist()}
+
+    def read(self, elem: ET.Element) -> None:
+        """Read one child of ``<Sources>``."""
         kind = local(elem.tag)
         text_elem = elem
         if kind == "PDFSource":
             representation = child(elem, "Representation")
             if representation is None:
-                skipped["PDF sources without text"] += 1
-                continue
+                self.skipped["PDF sources without text"] += 1
+                return
             text_elem = representation
         elif kind != "TextSource":
             if kind:
-                skipped[f"{kind.removesuffix('Source').lower()} sources"] += 1
-            continue
-        guid = norm_guid(elem.get("guid")) or make_guid("anonymous", str(len(sources)))
+                self.skipped[f"{kind.removesuffix('Source').lower()} sources"] += 1
+            return
+        guid = norm_guid(elem.get("guid")) or make_guid("anonymous", str(len(self.sources)))
         name = (elem.get("name") or "").strip() or guid
-        label = f"source {name!r}"
+        text = self._text(text_elem, f"source {name!r}")
+        if text is None:
+            return
+        sid = f"{self.id_prefix}{name}"
+        if sid in self.used_ids:
+            sid = f"{sid} ({guid[:8]})"
+        self.used_ids.add(sid)
+        values = {**self.case_values.get(guid, {}), **_values(elem, self.var_names)}
+        normalised, pairs = _normalise_lines(text)
+        source = _Source(guid, sid, values, normalised, {})
+        self.sources.append(source)
+        fallback_user = norm_guid(elem.get("creatingUser")) or self.default_user
+        self._selections(source, text_elem, text, pairs, f"source {name!r}", fallback_user)
+
+    def _text(self, text_elem: ET.Element, label: str) -> str | None:
+        """A source's plain text, inline or from the archive; None if it has none."""
         content = child(text_elem, "PlainTextContent")
         text_path = (text_elem.get("plainTextPath") or "").strip()
         if content is not None:
-            text = content.text or ""
-        elif text_path.lower().startswith("internal://"):
-            member = members.get(text_path[len("internal://"):].lower())
-            if member is None:
-                problems.append(f"{label}: {text_path} is not in the archive")
-                continue
-            try:
-                text = _member(archive, member, path).decode("utf-8-sig")
-            except UnicodeDecodeError:
-                problems.append(f"{label}: {member} is not UTF-8 text")
-                continue
-        else:
-            skipped["sources without embedded plain text"] += 1
-            continue
-        sid = f"{id_prefix}{name}"
-        if sid in used_ids:
-            sid = f"{sid} ({guid[:8]})"
-        used_ids.add(sid)
-        values = {**case_values.get(guid, {}), **read_values(elem)}
-        normalised, pairs = _normalise_lines(text)
-        source = _Source(guid, sid, values, normalised, {})
-        sources.append(source)
+            return content.text or ""
+        if not text_path.lower().startswith("internal://"):
+            self.skipped["sources without embedded plain text"] += 1
+            return None
+        member = self.members.get(text_path[len("internal://"):].lower())
+        if member is None:
+            self.problems.append(f"{label}: {text_path} is not in the archive")
+            return None
+        try:
+            return _member(self.archive, member, self.path).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.problems.append(f"{label}: {member} is not UTF-8 text")
+            return None
 
-        fallback_user = norm_guid(elem.get("creatingUser")) or default_user
+    def _selections(
+        self, source: _Source, text_elem: ET.Element, text: str, pairs: list[int], label: str,
+        fallback_user: str | None,
+    ) -> None:
+        """Read a source's selections (a coding of the whole source is one of its text)."""
         selections = [(s, _int(s.get("startPosition")), _int(s.get("endPosition")))
                       for s in children(text_elem, "PlainTextSelection")]
         if any(True for _ in children(text_elem, "Coding")):
             selections.append((text_elem, 0, len(text)))
         for sel, start, end in selections:
             if start is None or end is None or not 0 <= start <= end <= len(text):
-                problems.append(
+                self.problems.append(
                     f"{label}: selection {sel.get('startPosition')}-{sel.get('endPosition')} "
                     f"lies outside its text of {len(text)} characters"
                 )
                 continue
             selected = text[start:end].replace("\r\n", "\n").replace("\r", "\n").strip()
             if not selected:
-                skipped["empty selections"] += 1
+                self.skipped["empty selections"] += 1
                 continue
             entry = source.segments.setdefault((start, end), {
                 "text": selected, "span": _normalised_span(text, pairs, start, end),
                 "codings": []})
             sel_user = norm_guid(sel.get("creatingUser")) if sel is not text_elem else None
-            for coding in children(sel, "Coding"):
-                ref = child(coding, "CodeRef")
-                code = norm_guid(ref.get("targetGUID")) if ref is not None else None
-                if code not in guid_to_key:
-                    problems.append(f"{label}: a coding refers to unknown code "
-                                    f"{ref.get('targetGUID') if ref is not None else '(none)'}")
-                    continue
-                who = norm_guid(coding.get("creatingUser")) or sel_user or fallback_user
-                coder = users.get(who or "", "imported")
-                stamp = _stamp(coding.get("creationDateTime"))
-                entry["codings"].append((guid_to_key[code], coder, stamp))
+            self._codings(sel, entry["codings"], label, sel_user or fallback_user)
 
-    if problems:
-        more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
-        raise InputError(f"{where}: {len(problems)} problem(s), nothing imported: "
-                         + "; ".join(problems[:_MAX_LISTED]) + more)
+    def _codings(self, sel: ET.Element, out: list, label: str, fallback_user: str | None) -> None:
+        """Read a selection's codings as (code key, coder, time) into ``out``."""
+        for coding in children(sel, "Coding"):
+            ref = child(coding, "CodeRef")
+            code = norm_guid(ref.get("targetGUID")) if ref is not None else None
+            if code not in self.guid_to_key:
+                self.problems.append(f"{label}: a coding refers to unknown code "
+                                     f"{ref.get('targetGUID') if ref is not None else '(none)'}")
+                continue
+            who = norm_guid(coding.get("creatingUser")) or fallback_user
+            coder = self.users.get(who or "", _NO_USER)
+            out.append((self.guid_to_key[code], coder, _stamp(coding.get("creationDateTime"))))
 
-    sha = hashlib.sha256(raw).hexdigest()
-    with project.transaction():
-        current = project.codebook()
-        if incoming is not None:
-            merged, mapping, added = _merge_codes(current, incoming)
+
+# --- import: checking against the project and writing --------------------------------------
+
+_NewSegment = tuple[str, str, str | None, int, str, tuple[int, int]]  # id, source, question,
+# position, text, span in the source's kept text
+
+
+@dataclass
+class _ImportPlan:
+    """What an import adds to the project, and what it found there already."""
+
+    new_sources: list[_Source] = field(default_factory=list)
+    updated: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # source, variables
+    new_segments: list[_NewSegment] = field(default_factory=list)
+    new_codings: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    present_segments: int = 0
+    present_codings: int = 0
+    problems: list[str] = field(default_factory=list)
+    conflict: bool = False  # a problem an id prefix or a new project avoids
+
+    def coders(self) -> list[str]:
+        return sorted({c for _, _, c, _ in self.new_codings})
+
+    def adds_anything(self) -> bool:
+        return bool(self.new_sources or self.updated or self.new_segments or self.new_codings)
+
+
+def _plan(
+    project: Project, sources: list[_Source], merged: Codebook, mapping: dict[str, str],
+    where: str,
+) -> _ImportPlan:
+    """Check the file's sources against the project and plan what is new; raise with every
+    problem found."""
+    old_sources = {r[0]: (r[1], json.loads(r[2]), r[3]) for r in project.conn.execute(
+        "SELECT s.id, s.kind, s.variables, i.kind FROM sources s "
+        "LEFT JOIN imports i ON i.id = s.import_id")}
+    old_segments = {r[0]: (r[1], r[2]) for r in project.conn.execute(
+        "SELECT id, text, question FROM segments")}
+    existing = set(project.conn.execute("SELECT segment_id, category, coder FROM codings"))
+    plan = _ImportPlan()
+    for source in sources:
+        if _plan_source(plan, source, old_sources.get(source.id)):
+            _plan_segments(plan, source, old_segments, existing, merged, mapping)
+    if plan.problems:
+        raise _problems(where, plan.problems, "; import into a new project or with an id prefix"
+                        if plan.conflict else "")
+    return plan
+
+
+def _plan_source(
+    plan: _ImportPlan, source: _Source, old: tuple[str, dict[str, str], str | None] | None
+) -> bool:
+    """Plan a source as new or as updated; False if it is another one of the project's."""
+    if old is None:
+        plan.new_sources.append(source)
+        return True
+    old_kind, old_values, how = old
+    if how != "qdpx":  # only sources from an earlier .qdpx import are the same
+        plan.problems.append(f"source {source.id!r} is already in the project as a "
+                             f"{old_kind} source")
+        plan.conflict = True
+        return False
+    clash = [k for k in source.variables
+             if k in old_values and old_values[k] != source.variables[k]]
+    if clash:
+        k = clash[0]
+        plan.problems.append(f"source {source.id!r} has {k}={old_values[k]!r} in the "
+                             f"project but {source.variables[k]!r} in the file")
+        plan.conflict = True
+    elif set(source.variables) - set(old_values):
+        plan.updated.append((source.id, {**old_values, **source.variables}))
+    return True
+
+
+def _plan_segments(
+    plan: _ImportPlan, source: _Source, old_segments: dict[str, tuple[str, str | None]],
+    existing: set[tuple[str, str, str]], merged: Codebook, mapping: dict[str, str],
+) -> None:
+    """Plan a source's selections as new or present segments, and their codings."""
+    for (start, end), entry in sorted(source.segments.items()):
+        seg_id = f"{source.id}#{start}-{end}"
+        keys = [mapping.get(k, k) for k, _, _ in entry["codings"]]
+        if seg_id in old_segments:
+            old_text, question = old_segments[seg_id]
+            if old_text != entry["text"]:
+                plan.problems.append(f"segment {seg_id!r} is in the project with other text")
+                plan.conflict = True
+                continue
+            plan.present_segments += 1
         else:
-            merged, mapping, added = current, {}, []
-        merged.validate(where)
-
-        # Check against the project.
-        old_sources = {r[0]: (r[1], json.loads(r[2]), r[3]) for r in project.conn.execute(
-            "SELECT s.id, s.kind, s.variables, i.kind FROM sources s "
-            "LEFT JOIN imports i ON i.id = s.import_id")}
-        old_segments = {r[0]: (r[1], r[2]) for r in project.conn.execute(
-            "SELECT id, text, question FROM segments")}
-        existing = set(project.conn.execute("SELECT segment_id, category, coder FROM codings"))
-        new_sources, updated, new_segments, new_codings = [], [], [], []
-        present_segments = present_codings = 0
-        conflict = False
-        for source in sources:
-            if source.id in old_sources:
-                old_kind, old_values, how = old_sources[source.id]
-                if how != "qdpx":  # only sources from an earlier .qdpx import are the same
-                    problems.append(f"source {source.id!r} is already in the project as a "
-                                    f"{old_kind} source")
-                    conflict = True
-                    continue
-                clash = [k for k in source.variables
-                         if k in old_values and old_values[k] != source.variables[k]]
-                if clash:
-                    k = clash[0]
-                    problems.append(f"source {source.id!r} has {k}={old_values[k]!r} in the "
-                                    f"project but {source.variables[k]!r} in the file")
-                    conflict = True
-                elif set(source.variables) - set(old_values):
-                    updated.append((source.id, {**old_values, **source.variables}))
+            question = _question_of(merged, keys)
+            plan.new_segments.append((seg_id, source.id, question, start, entry["text"],
+                                      entry["span"]))
+        offered = {c.key for c in merged.for_question(question) if c.is_codable}
+        for key, (_, coder, stamp) in zip(keys, entry["codings"]):
+            cat = merged.get(key)
+            if cat is None or not cat.is_codable:
+                plan.problems.append(f"code {key!r} on {seg_id!r} is a group in qca, not codable")
+            elif key not in offered:
+                plan.problems.append(f"code {key!r} on {seg_id!r} belongs to another "
+                                     "question than the segment's")
+            elif (seg_id, key, coder) in existing:
+                plan.present_codings += 1
             else:
-                new_sources.append(source)
-            for (start, end), entry in sorted(source.segments.items()):
-                seg_id = f"{source.id}#{start}-{end}"
-                keys = [mapping.get(k, k) for k, _, _ in entry["codings"]]
-                if seg_id in old_segments:
-                    old_text, question = old_segments[seg_id]
-                    if old_text != entry["text"]:
-                        problems.append(f"segment {seg_id!r} is in the project with other text")
-                        conflict = True
-                        continue
-                    present_segments += 1
-                else:
-                    question = _question_of(merged, keys)
-                    new_segments.append((seg_id, source.id, question, start, entry["text"],
-                                         entry["span"]))
-                offered = {c.key for c in merged.for_question(question) if c.is_codable}
-                for key, (_, coder, stamp) in zip(keys, entry["codings"]):
-                    cat = merged.get(key)
-                    if cat is None or not cat.is_codable:
-                        problems.append(f"code {key!r} on {seg_id!r} is a group in qca, "
-                                        "not codable")
-                    elif key not in offered:
-                        problems.append(f"code {key!r} on {seg_id!r} belongs to another "
-                                        "question than the segment's")
-                    elif (seg_id, key, coder) in existing:
-                        present_codings += 1
-                    else:
-                        existing.add((seg_id, key, coder))
-                        new_codings.append((seg_id, key, coder, stamp))
-        if problems:
-            more = (f" (and {len(problems) - _MAX_LISTED} more)"
-                    if len(problems) > _MAX_LISTED else "")
-            raise InputError(
-                f"{where}: {len(problems)} problem(s), nothing imported: "
-                + "; ".join(problems[:_MAX_LISTED]) + more
-                + ("; import into a new project or with an id prefix" if conflict else "")
-            )
+                existing.add((seg_id, key, coder))
+                plan.new_codings.append((seg_id, key, coder, stamp))
 
-        version = None
-        if added:
-            version = project.save_codebook(merged, author=actor, note=f"import {where}")
-        coders = sorted({c for _, _, c, _ in new_codings})
-        if new_sources or updated or new_segments or new_codings or added:
-            cur = project.conn.execute(
-                "INSERT INTO imports (at, actor, kind, path, sha256, options, n_sources, "
-                "n_segments) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (now(), actor, "qdpx", str(path), sha,
-                 json.dumps({"id_prefix": id_prefix}, ensure_ascii=False),
-                 len(new_sources), len(new_segments)),
-            )
-            import_id = cur.lastrowid
-            project.conn.executemany(
-                "INSERT INTO sources (id, kind, name, variables, import_id) "
-                "VALUES (?, 'protocol', ?, ?, ?)",
-                [(s.id, path.name, json.dumps(s.variables, ensure_ascii=False), import_id)
-                 for s in new_sources],
-            )
-            project.conn.executemany(
-                "UPDATE sources SET variables = ? WHERE id = ?",
-                [(json.dumps(v, ensure_ascii=False), sid) for sid, v in updated],
-            )
-            seq = project.next_seq()
-            project.conn.executemany(
-                "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
-                "substantive) VALUES (?, ?, ?, ?, ?, NULL, ?, 1)",
-                [(sid, seq + i, src, q, pos, text)
-                 for i, (sid, src, q, pos, text, _) in enumerate(new_segments)],
-            )
-            _keep_texts(project, sources, {s.id for s in new_sources}, new_segments)
-            names = [n for s in sources for n in s.variables]
-            project.add_variable_names(list(dict.fromkeys(names)))
-            cb_version = project.codebook_version()
-            stamp_now = now()
-            project.conn.executemany(
-                "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
-                "created_at, memo) VALUES (?, ?, ?, 'imported', ?, ?, '')",
-                [(seg, key, coder, cb_version, stamp or stamp_now)
-                 for seg, key, coder, stamp in new_codings],
-            )
-            project.log(actor, "import", where, after={
-                "import_id": import_id, "kind": "qdpx", "sha256": sha,
-                "sources": len(new_sources), "segments": len(new_segments),
-                "codings": len(new_codings), "codes_added": added, "codebook_version": version,
-                "coders": coders,
-            })
-    return QdpxImport(path, len(new_sources), len(new_segments), present_segments,
-                      len(new_codings), present_codings, added, version, coders, dict(skipped))
+
+def _write_import(
+    project: Project, path: Path, sources: list[_Source], plan: _ImportPlan, merged: Codebook,
+    added: list[str], *, sha: str, id_prefix: str, actor: str,
+) -> int | None:
+    """Write the plan and log it (inside the import's transaction); returns the new codebook
+    version, if codes were added."""
+    version = None
+    if added:
+        version = project.save_codebook(merged, author=actor, note=f"import {path.name}")
+    if not plan.adds_anything() and not added:
+        return version
+    import_id = project.record_import(
+        actor=actor, kind="qdpx", path=path, sha256=sha, options={"id_prefix": id_prefix},
+        n_sources=len(plan.new_sources), n_segments=len(plan.new_segments),
+    )
+    project.add_sources([Source(s.id, "protocol", path.name, s.variables)
+                         for s in plan.new_sources], import_id)
+    project.set_source_variables(plan.updated)
+    seq = project.next_seq()
+    project.add_segments([Segment(sid, seq + i, src, q, pos, None, text)
+                          for i, (sid, src, q, pos, text, _) in enumerate(plan.new_segments)])
+    _keep_texts(project, sources, {s.id for s in plan.new_sources}, plan.new_segments)
+    names = [n for s in sources for n in s.variables]
+    project.add_variable_names(list(dict.fromkeys(names)))
+    cb_version = project.codebook_version()
+    stamp_now = now()
+    project.add_codings(Coding(seg, key, coder, Origin.IMPORTED, cb_version, stamp or stamp_now)
+                        for seg, key, coder, stamp in plan.new_codings)
+    project.log(actor, SourcesImported(
+        path.name, import_id, "qdpx", sha, len(plan.new_sources), len(plan.new_segments),
+        QdpxDetails(len(plan.new_codings), added, version, plan.coders()),
+    ))
+    return version
 
 
 def _keep_texts(
     project: Project,
     sources: list[_Source],
     new_ids: set[str],
-    new_segments: list[tuple[str, str, str | None, int, str, tuple[int, int]]],
+    new_segments: list[_NewSegment],
 ) -> None:
     """Keep the whole text of each new source, and the spans of the new segments of each
     source whose kept text is the file's (inside the import's transaction)."""
     with_text = set()
     for source in sources:
         if source.id in new_ids:
-            project.conn.execute("INSERT INTO source_texts (source_id, text) VALUES (?, ?)",
-                                 (source.id, source.text))
+            project.keep_source_text(source.id, source.text)
             with_text.add(source.id)
-        else:
-            row = project.conn.execute("SELECT text FROM source_texts WHERE source_id = ?",
-                                       (source.id,)).fetchone()
-            if row is not None and row[0] == source.text:
-                with_text.add(source.id)
-    project.conn.executemany(
-        "INSERT INTO segment_spans (segment_id, start_position, end_position) VALUES (?, ?, ?)",
-        [(seg_id, *span) for seg_id, src, _, _, _, span in new_segments if src in with_text],
+        elif project.source_text(source.id) == source.text:
+            with_text.add(source.id)
+    project.set_segment_spans(
+        [(seg_id, *span) for seg_id, src, _, _, _, span in new_segments if src in with_text]
     )
 
 
