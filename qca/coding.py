@@ -118,7 +118,7 @@ def set_coding(
     coder: str,
     present: bool,
     *,
-    origin: str = "manual",
+    origin: str = Origin.MANUAL,
     memo: str = "",
 ) -> Change | None:
     """Assign (``present``) or remove a category; returns None when nothing changed."""
@@ -138,7 +138,7 @@ def set_coding(
 
 
 def toggle_coding(
-    project: Project, segment_id: str, category: str, coder: str, *, origin: str = "manual"
+    project: Project, segment_id: str, category: str, coder: str, *, origin: str = Origin.MANUAL
 ) -> Change:
     with project.transaction():
         present = _coding_state(project, segment_id, category, coder) is None

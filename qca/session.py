@@ -28,6 +28,7 @@ from typing import Any
 from qca import coding
 from qca.codebook import Category
 from qca.errors import CodingError, InputError, ProjectError
+from qca.events import Origin
 from qca.store import Project, Segment, Source, segment_from_row
 
 __all__ = [
@@ -383,7 +384,7 @@ class Session:
         self._saved = sid
         return change
 
-    def assign(self, category: str, origin: str = "manual") -> coding.Change | None:
+    def assign(self, category: str, origin: str = Origin.MANUAL) -> coding.Change | None:
         """Assign ``category`` on the current segment (e.g. an accepted suggestion)."""
         sid = self._require_current()
         change = coding.set_coding(self.project, sid, category, self.coder, True, origin=origin)

@@ -34,6 +34,7 @@ from textual.widgets import Footer, OptionList
 from qca import coding
 from qca.codebook import Category
 from qca.errors import QcaError
+from qca.events import Origin
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.screens.codebook import CodebookScreen
 from qca.tui.screens.counts import CountsScreen
@@ -407,7 +408,7 @@ class CodingScreen(Screen[None]):
         if chosen.code in view.categories:
             self.notify(f"{chosen.name} is already assigned", timeout=3)
             return
-        self._code(lambda: self.session.assign(chosen.code, origin="suggestion"),
+        self._code(lambda: self.session.assign(chosen.code, origin=Origin.SUGGESTION),
                    advance=self.auto_advance)
 
     # --- coding ----------------------------------------------------------------------------
