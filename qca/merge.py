@@ -87,7 +87,7 @@ from qca.events import (
     Undone,
     decode_row,
 )
-from qca.store import APPLICATION_ID, Coding, Note, Project
+from qca.store import APPLICATION_ID, Coding, Note, Project, read_codings, read_notes
 
 __all__ = ["Conflict", "MergeResult", "count_noun", "merge_project"]
 
@@ -473,13 +473,8 @@ def _read_theirs(project: Project, conn: sqlite3.Connection) -> _Theirs:
         r[0]: (r[1], r[2], r[3])
         for r in conn.execute("SELECT id, source_id, question, text FROM segments")
     }
-    codings = [Coding(*r) for r in conn.execute(
-        "SELECT segment_id, category, coder, origin, codebook_version, created_at, memo "
-        "FROM codings ORDER BY segment_id, coder, category"
-    )]
-    notes = [Note(r[0], r[1], r[2], bool(r[3]), r[4]) for r in conn.execute(
-        "SELECT segment_id, coder, memo, flagged, updated_at FROM notes ORDER BY segment_id, coder"
-    )]
+    codings = read_codings(conn)
+    notes = read_notes(conn)
     base, fork, last_event, digest = _base(project.conn, conn)
     there = _since(conn, base.there) if base else _Since()  # no base: no log to read
     if base is None or base.there == fork:

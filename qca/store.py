@@ -4,6 +4,13 @@ A project holds sources (a survey row or a protocol document), segments (the uni
 coding), the codebook and its versions, codings, per-coder notes (memo, flag), and an
 append-only event log. The schema grows only through the numbered migrations below.
 
+This module owns every write. Other modules read with SQL where it suits them, but change a
+project only through the named operations of :class:`Project` (``put_coding``,
+``add_codings``, ``set_note``, ``add_sources``, ``record_import``, ``log``, ...), which take
+the row types defined here; a test scans the package for SQL that writes anywhere else. The
+events' payloads are defined in :mod:`qca.events`. A new column is a migration here, a field
+of its row type, and its converter and writer beside them.
+
 Durability and concurrency: the database runs in WAL mode with ``synchronous=FULL``, so a
 change is on disk when its transaction commits. Every write runs in ``BEGIN IMMEDIATE``,
 so concurrent writers (several coders on one server) queue behind SQLite's lock instead of
@@ -307,6 +314,36 @@ def coding_from_row(row: dict[str, Any]) -> Coding:
         created_at=row["created_at"],
         memo=row["memo"],
     )
+
+
+def note_from_row(row: dict[str, Any]) -> Note:
+    return Note(
+        segment_id=row["segment_id"],
+        coder=row["coder"],
+        memo=row["memo"],
+        flagged=bool(row["flagged"]),
+        updated_at=row["updated_at"],
+    )
+
+
+def _dict_rows(conn: sqlite3.Connection, sql: str) -> Iterator[dict[str, Any]]:
+    cur = conn.execute(sql)
+    names = [d[0] for d in cur.description]
+    for values in cur:
+        yield dict(zip(names, values))
+
+
+def read_codings(conn: sqlite3.Connection) -> list[Coding]:
+    """Every coding of the project file behind ``conn`` (also another one, opened read-only
+    for a merge), ordered by segment, coder and category."""
+    return [coding_from_row(r) for r in _dict_rows(
+        conn, "SELECT * FROM codings ORDER BY segment_id, coder, category")]
+
+
+def read_notes(conn: sqlite3.Connection) -> list[Note]:
+    """Every note of the project file behind ``conn``, ordered by segment and coder."""
+    return [note_from_row(r) for r in _dict_rows(
+        conn, "SELECT * FROM notes ORDER BY segment_id, coder")]
 
 
 def event_from_row(row: dict[str, Any]) -> Event:
