@@ -27,10 +27,10 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -213,16 +213,23 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@dataclass(frozen=True)
-class Source:
+# The row types a project is read and written as. Sources, segments and codings are
+# NamedTuples: immutable like frozen dataclasses, and cheap enough to build by the hundred
+# thousand (an import writes, a coding screen reads that many).
+
+
+class Source(NamedTuple):
+    """A survey respondent or a protocol document; ``variables`` by name."""
+
     id: str
     kind: str
     name: str
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
+    """The unit of coding: an answer to a question, or a passage of a protocol."""
+
     id: str
     seq: int
     source_id: str
@@ -233,8 +240,9 @@ class Segment:
     substantive: bool = True
 
 
-@dataclass(frozen=True)
-class Coding:
+class Coding(NamedTuple):
+    """One coder's assignment of one category to one segment."""
+
     segment_id: str
     category: str
     coder: str
@@ -847,7 +855,7 @@ class Project:
             "INSERT OR REPLACE INTO codings "
             "(segment_id, category, coder, origin, codebook_version, created_at, memo) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            _coding_values(coding),
+            _coding_row(coding),
         )
 
     def add_codings(self, codings: Iterable[Coding]) -> None:
@@ -855,7 +863,7 @@ class Project:
         self.conn.executemany(
             "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
             "created_at, memo) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [_coding_values(c) for c in codings],
+            [_coding_row(c) for c in codings],
         )
 
     def remove_coding(self, segment_id: str, category: str, coder: str) -> None:
@@ -953,7 +961,7 @@ class Project:
         """Store new sources, added by the import ``import_id``."""
         self.conn.executemany(
             "INSERT INTO sources (id, kind, name, variables, import_id) VALUES (?, ?, ?, ?, ?)",
-            [(s.id, s.kind, s.name, _to_json(s.variables), import_id) for s in sources],
+            [(s.id, str(s.kind), s.name, _to_json(s.variables), import_id) for s in sources],
         )
 
     def set_source_variables(self, values: Iterable[tuple[str, dict[str, str]]]) -> None:
@@ -1008,6 +1016,7 @@ class Project:
         )
 
 
-def _coding_values(c: Coding) -> tuple[Any, ...]:
-    return (c.segment_id, c.category, c.coder, c.origin, c.codebook_version, c.created_at,
-            c.memo)
+def _coding_row(c: Coding) -> tuple[Any, ...]:
+    # plain str and int bind faster than their subclasses (an Origin, a bool)
+    return (c.segment_id, c.category, c.coder, str(c.origin), c.codebook_version,
+            c.created_at, c.memo)
