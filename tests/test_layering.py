@@ -74,8 +74,17 @@ def write_violations(source: str) -> list[str]:
     return found
 
 
+def _names_action(node: ast.AST) -> bool:
+    """Whether ``node`` is a name or attribute for an action or origin (``event.action``)."""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return any(word in name.lower() for word in ("action", "origin"))
+
+
 def _compared(node: ast.Compare) -> list[tuple[int, str]]:
+    """The strings an action or origin is compared with (a command name is no action)."""
     operands = [node.left, *node.comparators]
+    if not any(_names_action(o) for o in operands):
+        return []
     out = []
     for operand in operands:
         items = operand.elts if isinstance(operand, (ast.Tuple, ast.List, ast.Set)) else [operand]
@@ -195,6 +204,7 @@ def test_action_scan_catches(snippet: str) -> None:
 @pytest.mark.parametrize("snippet", [
     'if action == Action.CODING:\n    pass',
     'count_noun(n, "coding")',
+    'verb = "merged" if ctx.info_name == "merge" else "combined"',
     '@cli.command(name="merge")\ndef merge_cmd():\n    pass',
     'conn.execute("SELECT id FROM events WHERE action = ?", (Action.MERGE,))',
 ])
