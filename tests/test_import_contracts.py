@@ -16,7 +16,8 @@ import pytest
 
 from conftest import REPO
 
-CONTRACTS = ["The domain never imports Textual", "Only the CLI opens the TUI"]
+CONTRACTS = ["The domain never imports Textual", "Only the CLI opens the TUI",
+             "Only the store wraps sqlite-utils"]
 
 
 def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -39,6 +40,7 @@ def test_the_contracts_are_kept() -> None:
     ("counts.py", "import textual.widgets", CONTRACTS[0]),
     ("status.py", "from qca.tui import app", CONTRACTS[1]),
     ("tui/app.py", "from qca import cli", CONTRACTS[1]),
+    ("merge.py", "import sqlite_utils", CONTRACTS[2]),
 ])
 def test_a_breach_breaks_its_contract(tmp_path: Path, module: str, line: str,
                                       contract: str) -> None:
