@@ -1,0 +1,454 @@
+"""Finding personal data in one text: persons, places, e-mail, phone, URL, IBAN, addresses.
+
+Rules, applied to every text (all offline):
+
+- **Patterns**: e-mail addresses, URLs, phone numbers (``+49``/``0`` and at least seven
+  digits), IBANs, street addresses (``Lindenstraße 12``, with a following ``12345 Ort``),
+  a postcode with its town (``12345 Auenfeld``).
+- **Forms of address and titles**: ``Frau``, ``Herr``, ``Dr.``, ``Prof.`` and roles such as
+  ``Bürgermeisterin`` before a capitalised word make that word (and up to two more, with
+  ``von``/``van``/``de`` between) a person's name: ``Frau Dr. Seidel``, ``Bürgermeisterin
+  Krüger``. The title stays, the name is replaced (``Frau Dr. [Person 1]``). A role alone
+  (``die Moderatorin``, ``Herr Bürgermeister``) is no name, nor is ``eine Frau Anfang 40``.
+- **Protocol speaker lines**: a line that begins with a name and a colon (``Seidel:``,
+  ``Herr Brenner (Umweltamt):``); header labels (``Datum:``, ``Moderation:``) and roles
+  (``Moderatorin:``) are no speakers.
+- **Name lists** (:mod:`qca.pseudonymise.lexicon`): a first name, with the capitalised word
+  after it as the surname (``Jana Seidel``); a listed surname alone when it is no common
+  word (``Krüger`` yes, ``Koch`` only after ``Frau``).
+- **Places**: ``Stadt``/``Gemeinde``/``Landkreis`` … + name, a listed German, Austrian or
+  Swiss city, ``in``/``aus``/``nach`` + a capitalised word no word list knows.
+  Offices (``das Ordnungsamt``) are no places and no persons.
+- **The user's list** (``--names``) and, when a genuine spaCy model is installed, its named
+  entities (PER, LOC, ORG).
+
+What is found once is a *term*; :class:`Terms` then finds every occurrence of every term in
+every text of the project, so ``Seidel`` alone is replaced everywhere once ``Frau Seidel``
+was found anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from qca.pseudonymise import lexicon as lx
+
+__all__ = [
+    "ADDRESS",
+    "EMAIL",
+    "IBAN",
+    "KINDS",
+    "ORG",
+    "PERSON",
+    "PHONE",
+    "PLACE",
+    "URL",
+    "Detector",
+    "Finding",
+    "Terms",
+]
+
+PERSON = "Person"
+EMAIL = "E-Mail"
+PHONE = "Telefon"
+ADDRESS = "Adresse"
+PLACE = "Ort"
+URL = "URL"
+IBAN = "IBAN"
+ORG = "Organisation"
+KINDS = (PERSON, PLACE, ORG, ADDRESS, EMAIL, PHONE, URL, IBAN)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data in a text: ``text[start:end]``, of ``kind``.
+
+    ``entity`` identifies who or what it is, so that ``Jana Seidel`` and ``Seidel`` get the
+    same pseudonym; ``rule`` says which rule found it (for the dry run and the benchmark).
+    """
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    entity: str
+    rule: str
+
+
+# --- patterns ----------------------------------------------------------------------------
+
+_L = "A-Za-zÀ-ÖØ-öø-ɏ"  # Latin letters
+_UP = "A-ZÀ-ÖØ-Þ"
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
+_PHONE_RE = re.compile(
+    r"(?<![\w+/])(?:\+|00)?(?:49|43|41)?[ ]?(?:\(0\)[ ]?)?0?\d{2,5}(?:[ /.-]?\d{2,}){1,4}"
+    r"(?:[ ]?-[ ]?\d{1,5})?(?![\w/])"
+)
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|"
+                  r"steig|pfad|markt|berg|hof|park|garten|zeile|stieg|kamp|wall)")
+_STREET_RE = re.compile(
+    rf"(?<![\w-])(?:[{_UP}][{_L}ß-]*{_STREET_SUFFIX}|(?:Am|An der|Auf dem|Im|In der|Zum|Zur)"
+    rf"[ ][{_UP}][{_L}ß-]+)[ ]\d{{1,3}}(?:[ ]?[a-z])?(?![\w.,]\d)\b"
+    rf"(?:,?[ ]\d{{5}}[ ][{_UP}][{_L}ß-]+)?"
+)
+_POSTCODE_RE = re.compile(rf"(?<![\w-])(?:D-)?\d{{5}}[ ][{_UP}][{_L}ß-]+(?:[ ]\([^)]*\))?")
+_WORD_RE = re.compile(
+    rf"(?:Dipl\.-Ing\.|Dr\.|Prof\.|Hr\.|Fr\.|med\.|phil\.|rer\.|nat\.|h\.c\.)"
+    rf"|[{_L}][{_L}ß'’]*(?:-(?:[ \t]*\n[ \t]*(?=[a-zäöüß]))?[{_L}ß'’]+)*"
+)
+_SPEAKER_RE = re.compile(r"^[ \t]*(?:[-–•*][ \t]*)?([^\n:]{1,60}?)[ \t]*(?:\([^)\n]*\))?[ \t]*:",
+                         re.MULTILINE)
+_PARTICLES = frozenset({"von", "van", "de", "der", "den", "zu", "vom", "di", "da", "del",
+                        "al", "el", "ter", "ten"})
+_ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem",
+                       "einer", "eines", "jede", "jeder", "jedem", "jeden", "keine", "kein",
+                       "keiner", "keinem", "diese", "dieser", "diesem", "jene", "welche",
+                       "unsere", "unserer", "ihre", "seine", "meine", "andere", "anderen",
+                       "junge", "jungen", "ältere", "älteren"})
+_PLACE_PREPS = frozenset({"in", "aus", "nach"})
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    text: str  # hyphenation at a line end removed: "Ober-\nländer" reads "Oberländer"
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), _dehyphen(m.group())) for m in _WORD_RE.finditer(text)]
+
+
+def _dehyphen(value: str) -> str:
+    return re.sub(r"-[ \t]*\n[ \t]*(?=[a-zäöüß])", "", value)
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() or (word.isupper() and len(word) > 3)
+
+
+def _title_case(word: str) -> str:
+    return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-")) if word.isupper() \
+        else word
+
+
+def _compound(word: str) -> bool:
+    """Whether ``word`` ends in a common noun of four letters or more (``Stadtplanung``)."""
+    for i in range(3, len(word) - 3):
+        tail = word[i].upper() + word[i + 1:]
+        if len(tail) >= 4 and lx.is_common_word(tail) and tail not in lx.first_names():
+            return True
+    return False
+
+
+def _listed(word: str) -> bool:
+    return word in lx.first_names() or word in lx.surnames()
+
+
+def _blocked(word: str) -> bool:
+    """A word that never is (part of) a name."""
+    w = _title_case(word)
+    return (not _is_cap(word) or w in lx.FUNCTION_WORDS or lx.is_stop_word(w) or w in lx.HEADER_WORDS
+            or w in lx.ADDRESS_WORDS or w in lx.TITLE_WORDS or w in lx.PLACE_WORDS
+            or lx.is_role_word(w) or lx.is_office_word(w))
+
+
+def _namelike(word: str) -> bool:
+    """A capitalised word that reads as a name without context: no common word, no compound
+    of one, or a listed name that is no common word."""
+    w = _title_case(word)
+    if _blocked(word) or lx.is_common_word(w.split("-")[-1]):
+        return False
+    return _listed(w) or not _compound(w)
+
+
+def _only_space(text: str, a: _Tok, b: _Tok) -> bool:
+    gap = text[a.end:b.start]
+    return gap.strip() == "" and gap.count("\n") <= 1 and len(gap) <= 3
+
+
+class Detector:
+    """Finds personal data in texts; configure once per project.
+
+    Args:
+        names: The user's own terms: a person's name per entry, or ``(kind, term)`` pairs.
+        keep: Terms never to replace (a study site's name, a word taken for a name).
+        ner: A spaCy pipeline with an ``ner`` pipe (a genuine model), or None.
+    """
+
+    def __init__(
+        self,
+        names: Iterable[str | tuple[str, str]] = (),
+        keep: Iterable[str] = (),
+        ner: Any = None,
+    ) -> None:
+        self.user: list[tuple[str, str]] = [
+            (PERSON, n) if isinstance(n, str) else (n[0], n[1]) for n in names
+        ]
+        self.keep = frozenset(k.strip() for k in keep if k.strip())
+        self.ner = ner
+
+    # -- the rules --------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Finding]:
+        """Every finding in ``text``, overlaps resolved (the longest wins, then the first)."""
+        found: list[Finding] = []
+        found += self._patterns(text)
+        toks = _tokens(text)
+        found += self._addressed(text, toks)
+        found += self._speakers(text)
+        found += self._listed_names(text, toks)
+        found += self._places(text, toks)
+        found += self._user(text)
+        if self.ner is not None:
+            found += self._entities(text)
+        return _resolve([f for f in found if f.text not in self.keep])
+
+    def _patterns(self, text: str) -> Iterator[Finding]:
+        for rx, kind in ((_EMAIL_RE, EMAIL), (_URL_RE, URL), (_IBAN_RE, IBAN),
+                         (_STREET_RE, ADDRESS), (_POSTCODE_RE, ADDRESS)):
+            for m in rx.finditer(text):
+                value = m.group()
+                yield Finding(m.start(), m.end(), kind, value, _entity(kind, value), "pattern")
+        for m in _PHONE_RE.finditer(text):
+            value = m.group().strip()
+            digits = re.sub(r"\D", "", value)
+            if len(digits) < 7 or not (value.startswith(("+", "0")) or "/" in value):
+                continue
+            if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", value) or re.fullmatch(r"(19|20)\d\d", value):
+                continue
+            yield Finding(m.start(), m.start() + len(value), PHONE, value,
+                          _entity(PHONE, value), "pattern")
+
+    def _name_run(self, text: str, toks: list[_Tok], i: int, lenient: bool) -> int:
+        """The index past the name that starts at ``toks[i]`` (``i`` when none does)."""
+        j, names = i, 0
+        while j < len(toks) and names < 3:
+            tok = toks[j]
+            if j > i and not _only_space(text, toks[j - 1], tok):
+                break
+            if tok.text in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text) \
+                    and names > 0 or (tok.text in _PARTICLES and j == i and lenient):
+                j += 1
+                continue
+            word = _title_case(tok.text)
+            if _blocked(tok.text):
+                break
+            if names == 0 and not lenient and not _namelike(tok.text):
+                break
+            if names > 0 and lx.is_common_word(word) and word not in lx.surnames():
+                break
+            names += 1
+            j += 1
+        while j > i and toks[j - 1].text in _PARTICLES:
+            j -= 1
+        return j if names else i
+
+    def _addressed(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
+        i = 0
+        while i < len(toks):
+            word = toks[i].text
+            role = lx.is_role_word(word) and _is_cap(word)
+            if word not in lx.ADDRESS_WORDS and word not in lx.TITLE_WORDS and not role:
+                i += 1
+                continue
+            article = i > 0 and toks[i - 1].text.lower() in _ARTICLES and \
+                _only_space(text, toks[i - 1], toks[i])
+            addressed = False
+            j = i
+            while j < len(toks) and (toks[j].text in lx.ADDRESS_WORDS
+                                     or toks[j].text in lx.TITLE_WORDS
+                                     or (lx.is_role_word(toks[j].text) and _is_cap(toks[j].text))):
+                addressed |= toks[j].text not in lx.ADDRESS_WORDS or not article
+                if j > i and not _only_space(text, toks[j - 1], toks[j]):
+                    break
+                j += 1
+            if j >= len(toks) or (j > i and not _only_space(text, toks[j - 1], toks[j])):
+                i = max(j, i + 1)
+                continue
+            only_role = all(lx.is_role_word(t.text) for t in toks[i:j])
+            lenient = addressed and not only_role
+            end = self._name_run(text, toks, j, lenient)
+            if end == j and article and _listed(_title_case(toks[j].text)):
+                end = self._name_run(text, toks, j, True)
+            if end > j:
+                yield _person(text, toks[j].start, toks[end - 1].end, "address")
+            i = max(end, i + 1)
+
+    def _speakers(self, text: str) -> Iterator[Finding]:
+        for m in _SPEAKER_RE.finditer(text):
+            label = m.group(1)
+            toks = _tokens(label)
+            if not toks or len(toks) > 5 or label.count(" ") > 5:
+                continue
+            k = 0
+            while k < len(toks) and (toks[k].text in lx.ADDRESS_WORDS or toks[k].text in lx.TITLE_WORDS
+                                     or lx.is_role_word(toks[k].text)):
+                k += 1
+            rest = toks[k:]
+            if not rest or any(_blocked(t.text) for t in rest) or \
+                    any(t.text not in _PARTICLES and not _is_cap(t.text) for t in rest):
+                continue
+            if k == 0 and not all(_namelike(t.text) or _listed(_title_case(t.text))
+                                  and not lx.is_common_word(_title_case(t.text)) for t in rest):
+                continue
+            base = m.start(1)
+            yield _person(text, base + rest[0].start, base + rest[-1].end, "speaker")
+
+    def _listed_names(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
+        firsts, lasts = lx.first_names(), lx.surnames()
+        i = 0
+        while i < len(toks):
+            word = toks[i].text
+            prev = toks[i - 1].text if i else ""
+            if prev in lx.ADDRESS_WORDS or prev in lx.TITLE_WORDS:
+                i += 1
+                continue
+            if word in firsts and not lx.is_common_word(word) and not _blocked(word):
+                end = self._name_run(text, toks, i, True)
+                yield _person(text, toks[i].start, toks[end - 1].end, "first name")
+                i = end
+                continue
+            if word in lasts and _namelike(word):
+                yield _person(text, toks[i].start, toks[i].end, "surname")
+            i += 1
+
+    def _places(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
+        cities = lx.cities()
+        for i, tok in enumerate(toks):
+            word = tok.text
+            if word in cities and not lx.is_common_word(word):
+                yield _place(tok.start, tok.end, word, "city list")
+            if i + 1 >= len(toks) or not _only_space(text, tok, toks[i + 1]):
+                continue
+            nxt = toks[i + 1]
+            if nxt.text in lx.not_places() or not _is_cap(nxt.text):
+                continue
+            if word in lx.PLACE_WORDS and not _blocked(nxt.text) and \
+                    not lx.is_common_word(nxt.text):
+                yield _place(nxt.start, nxt.end, nxt.text, "place word")
+            elif word in _PLACE_PREPS and _namelike(nxt.text) and not lx.is_known(nxt.text) \
+                    and not _listed(nxt.text):
+                yield _place(nxt.start, nxt.end, nxt.text, "in/aus/nach")
+
+    def _user(self, text: str) -> Iterator[Finding]:
+        for kind, term in self.user:
+            for m in _term_re([term]).finditer(text):
+                yield Finding(m.start(), m.end(), kind, term, _entity(kind, term), "your list")
+
+    def _entities(self, text: str) -> Iterator[Finding]:
+        labels = {"PER": PERSON, "PERSON": PERSON, "LOC": PLACE, "GPE": PLACE, "ORG": ORG}
+        for ent in self.ner(text).ents:
+            kind = labels.get(ent.label_)
+            if kind is None:
+                continue
+            words = [t for t in ent if not t.is_punct]
+            while words and (words[0].text in lx.ADDRESS_WORDS or words[0].text in lx.TITLE_WORDS
+                             or lx.is_role_word(words[0].text)):
+                words = words[1:]
+            if not words or all(_blocked(t.text) or lx.is_common_word(t.text) for t in words):
+                continue
+            if kind == PLACE and ent.text in lx.not_places():
+                continue
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            if kind == PERSON:
+                yield _person(text, start, end, "spaCy NER")
+            else:
+                value = text[start:end]
+                yield Finding(start, end, kind, value, _entity(kind, value), "spaCy NER")
+
+
+def _entity(kind: str, value: str) -> str:
+    if kind == EMAIL or kind == URL:
+        return f"{kind}:{value.lower()}"
+    if kind in (PHONE, IBAN):
+        return f"{kind}:{re.sub(r'[^0-9A-Z]', '', value.upper())}"
+    if kind == PERSON:
+        return f"{kind}:{_title_case(_dehyphen(value).split()[-1])}"
+    return f"{kind}:{_dehyphen(value)}"
+
+
+def _person(text: str, start: int, end: int, rule: str) -> Finding:
+    value = text[start:end]
+    return Finding(start, end, PERSON, value, _entity(PERSON, value), rule)
+
+
+def _place(start: int, end: int, value: str, rule: str) -> Finding:
+    return Finding(start, end, PLACE, value, _entity(PLACE, value), rule)
+
+
+def _resolve(found: list[Finding]) -> list[Finding]:
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[Finding] = []
+    for f in found:
+        if out and f.start < out[-1].end:
+            if f.end - f.start > out[-1].end - out[-1].start and f.start == out[-1].start:
+                out[-1] = f
+            continue
+        out.append(f)
+    return out
+
+
+def _term_re(terms: Iterable[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
+    return re.compile(rf"(?<![\w@.-])(?:{alts})(?=s?(?![\w@-]))" if alts else r"(?!x)x")
+
+
+class Terms:
+    """Every term found anywhere in the project, and where each occurs in a text.
+
+    A term is a finding's text; all texts of a person (``Jana Seidel``, ``Seidel``,
+    ``Jana``) share its entity and so its pseudonym. A first name that belongs to several
+    people becomes an entity of its own.
+    """
+
+    def __init__(self) -> None:
+        self.kind: dict[str, str] = {}
+        self.entity: dict[str, str] = {}
+        self._first: dict[str, set[str]] = {}
+        self._regex: re.Pattern[str] | None = None
+
+    def add(self, finding: Finding) -> None:
+        term = finding.text
+        if term in self.entity:
+            return
+        self._regex = None
+        self.kind[term] = finding.kind
+        self.entity[term] = finding.entity
+        if finding.kind == PERSON:
+            words = _dehyphen(term).split()
+            surname = words[-1]
+            if len(words) > 1 and surname not in self.entity:
+                self.kind[surname], self.entity[surname] = PERSON, finding.entity
+            if len(words) > 1 and words[0] in lx.first_names():
+                self._first.setdefault(words[0], set()).add(finding.entity)
+
+    def settle(self) -> None:
+        """Give each first name met alone the entity of the one person who bears it."""
+        for first, entities in self._first.items():
+            if len(entities) == 1 and self.kind.get(first) == PERSON:
+                self.entity[first] = next(iter(entities))
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of every term in ``text``, left to right, not overlapping.
+
+        A person's name that is also a common word (``Koch``) is skipped after an article.
+        """
+        if not self.entity:
+            return []
+        if self._regex is None:
+            self._regex = _term_re(self.entity)
+        out = []
+        for m in self._regex.finditer(text):
+            term = m.group()
+            if self.kind[term] == PERSON and " " not in term and lx.is_common_word(term):
+                before = text[:m.start()].rstrip().rsplit(None, 1)
+                if before and before[-1].lower() in _ARTICLES:
+                    continue
+            out.append((m.start(), m.end(), term))
+        return out

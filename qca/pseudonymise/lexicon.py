@@ -1,0 +1,213 @@
+"""The word lists detection relies on, from installed packages only (nothing downloads).
+
+- First names and surnames: the person providers of Faker (PyPI ``faker``, MIT licence,
+  https://github.com/joke2k/faker), German (de_DE, de_AT, de_CH) and the first names of the
+  Latin-script locales whose names are common in Germany (Turkish, Polish, Croatian,
+  Italian, Dutch, Swedish, French, English); surnames from the German, Turkish, Croatian and
+  Italian locales.
+- Places: the German, Austrian and Swiss city lists of Faker; its country and state lists
+  name what is *not* pseudonymised (a country or a Land identifies nobody).
+- Known words: simplemma's German dictionary (MIT), and spaCy's stop words.
+- Common words: spaCy's German lemma table (``spacy-lookups-data``, MIT). A capitalised
+  word counts as a common word when the table lists a plural or other inflected form of it
+  besides a genitive ``-s`` (``Koch`` → ``Köche``, ``Anfang`` → ``Anfänge``, ``August`` →
+  ``Auguste``), or knows its lower-case form (``lange``). Names have at most a genitive
+  (``Seidels``, ``Sabines``), so ``Frau Koch`` is a person while a lone ``Koch`` is not.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import json
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "ADDRESS_WORDS",
+    "FUNCTION_WORDS",
+    "HEADER_WORDS",
+    "PLACE_WORDS",
+    "TITLE_WORDS",
+    "cities",
+    "first_names",
+    "is_common_word",
+    "is_office_word",
+    "is_known",
+    "is_role_word",
+    "is_stop_word",
+    "not_places",
+    "surnames",
+]
+
+_FIRST_NAME_LOCALES = ("de_DE", "de_AT", "de_CH", "tr_TR", "pl_PL", "hr_HR", "it_IT",
+                       "nl_NL", "sv_SE", "fr_FR", "en_US", "en_GB")
+_SURNAME_LOCALES = ("de_DE", "de_AT", "de_CH", "tr_TR", "hr_HR", "it_IT")
+
+#: Forms of address: the capitalised word after one is a name, unless it is a role.
+ADDRESS_WORDS = frozenset({"Frau", "Herr", "Herrn", "Fr.", "Hr.", "Familie", "Ehepaar"})
+#: Titles that stand between a form of address and a name, or before a name alone.
+TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.-Ing.", "med.", "phil.", "rer.", "nat.", "h.c.",
+                         "Professor", "Professorin", "Doktor", "Dres."})
+#: Words before a municipality's name: ``Stadt Auenfeld``, ``Gemeinde Ellerbach``.
+PLACE_WORDS = frozenset({"Stadt", "Gemeinde", "Landkreis", "Kreis", "Stadtteil", "Ortsteil",
+                         "Ortschaft", "Bezirk", "Stadtbezirk", "Markt", "Samtgemeinde",
+                         "Verbandsgemeinde", "Hansestadt", "Kreisstadt", "Großstadt"})
+#: Labels of a protocol's header lines, never speakers.
+HEADER_WORDS = frozenset({
+    "Datum", "Ort", "Zeit", "Uhrzeit", "Moderation", "Protokoll", "Teilnehmende",
+    "Teilnehmer", "Teilnehmerinnen", "Anwesend", "Abwesend", "Entschuldigt", "Gäste", "Gast",
+    "Thema", "Themen", "Tagesordnung", "Ergebnis", "Ergebnisse", "Beschluss", "Hinweis",
+    "Frage", "Antwort", "Anmerkung", "Fazit", "Ziel", "Ziele", "Nachtrag", "Verteiler",
+    "Betreff", "Anlage", "Anlagen", "Quelle", "Notiz", "Protokollführung", "Leitung",
+    "Begrüßung", "Ausblick", "Termin", "Zusammenfassung", "Diskussion", "Input", "Rückfrage",
+    "Beispiel", "Wichtig", "Achtung", "Offen", "Kontakt", "Telefon", "Mail", "Adresse",
+})
+#: Words that begin a sentence capitalised; never a name.
+FUNCTION_WORDS = frozenset({
+    "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Einem", "Einer", "Eines",
+    "Und", "Oder", "Aber", "Sie", "Er", "Es", "Wir", "Ihr", "Ich", "Man", "Auch", "Auf", "In",
+    "Im", "Am", "An", "Bei", "Mit", "Nach", "Von", "Vom", "Zu", "Zum", "Zur", "Für", "Über",
+    "Unter", "Als", "Wie", "Wenn", "Dass", "Da", "Dann", "Doch", "So", "Nur", "Noch", "Schon",
+    "Hier", "Dort", "Kein", "Keine", "Jede", "Jeder", "Alle", "Viele", "Einige", "Dies",
+    "Diese", "Dieser", "Dieses", "Ihre", "Ihren", "Sein", "Seine", "Unser", "Unsere", "Was",
+    "Wer", "Wo", "Warum", "Ja", "Nein", "Danke", "Bitte", "Hallo", "Ok", "Okay", "Nicht",
+    "Mehr", "Weniger", "Sehr", "Gut", "Frau", "Herr", "Herrn", "Dr.", "Prof.", "TOP", "Uhr",
+    "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag",
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember", "Euro", "Prozent",
+})
+
+# A role or office, not a person: "die Moderatorin", "das Ordnungsamt", "Herr Bürgermeister".
+_ROLE_SUFFIXES = (
+    "bürgermeister", "bürgermeisterin", "beauftragte", "beauftragter", "beauftragten",
+    "leiter", "leiterin", "leitung", "referent", "referentin", "moderator", "moderatorin",
+    "kollege", "kollegin", "vorsitzende", "vorsitzender", "dezernent", "dezernentin",
+    "direktor", "direktorin", "präsident", "präsidentin", "sprecher", "sprecherin",
+    "stadtrat", "stadträtin", "gemeinderat", "gemeinderätin", "manager", "managerin",
+    "koordinator", "koordinatorin", "sachbearbeiter", "sachbearbeiterin", "mitarbeiter",
+    "mitarbeiterin", "vertreter", "vertreterin", "minister", "ministerin", "landrat", "landrätin", "planer", "planerin", "experte",
+    "expertin", "protokollantin", "protokollant", "teilnehmerin", "teilnehmer", "bewohner",
+    "bewohnerin", "bürger", "bürgerin", "chef", "chefin", "doktor", "doktorin", "pfarrer",
+    "pfarrerin", "lehrer", "lehrerin",
+)
+# An office or a body: never a person, and no title before a name ("Stabsstelle Klima").
+_OFFICE_SUFFIXES = (
+    "amt", "ämter", "behörde", "verwaltung", "stelle", "abteilung", "fachbereich",
+    "dezernat", "referat", "team", "gruppe", "vorstand", "ausschuss", "rat", "leitung",
+    "büro", "zentrum", "betrieb", "werk", "werke", "kammer", "verband", "verein", "ministerium",
+)
+
+
+def is_role_word(word: str) -> bool:
+    """A word that names a person's role (``Moderatorin``, ``Bürgermeister``): a title
+    before a name (``Bürgermeisterin Krüger``), never a name itself."""
+    low = word.casefold().rstrip(".")
+    if low.endswith(("meister", "meisterin")):
+        return "bürgermeister" in low
+    return low.endswith(_ROLE_SUFFIXES)
+
+
+def is_office_word(word: str) -> bool:
+    """A word that names an office or body (``Ordnungsamt``, ``Stabsstelle``)."""
+    return word.casefold().endswith(_OFFICE_SUFFIXES)
+
+
+def _faker_attr(kind: str, locale: str, names: tuple[str, ...]) -> set[str]:
+    try:
+        provider = importlib.import_module(f"faker.providers.{kind}.{locale}").Provider
+    except ImportError:
+        return set()
+    out: set[str] = set()
+    for name in names:
+        values = getattr(provider, name, None) or ()
+        out.update(str(v) for v in values)
+    return out
+
+
+def _latin(word: str) -> bool:
+    return all(c.isascii() or "\u00c0" <= c <= "\u024f" or c in "-' " for c in word)
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """First names (Faker's person providers; empty when Faker is not installed)."""
+    out: set[str] = set()
+    for locale in _FIRST_NAME_LOCALES:
+        out |= _faker_attr("person", locale,
+                           ("first_names", "first_names_male", "first_names_female"))
+    return frozenset(n for n in out if n[:1].isupper() and _latin(n) and len(n) > 2)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Surnames (Faker's person providers; empty when Faker is not installed)."""
+    out: set[str] = set()
+    for locale in _SURNAME_LOCALES:
+        out |= _faker_attr("person", locale, ("last_names",))
+    return frozenset(n for n in out if n[:1].isupper() and _latin(n) and len(n) > 2)
+
+
+@lru_cache(maxsize=1)
+def cities() -> frozenset[str]:
+    """German, Austrian and Swiss cities (Faker's address providers)."""
+    out: set[str] = set()
+    for locale in ("de_DE", "de_AT", "de_CH"):
+        out |= _faker_attr("address", locale, ("cities",))
+    return frozenset(out - not_places())
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[str]:
+    """Countries and German/Austrian/Swiss states: places that identify nobody."""
+    out: set[str] = {"Deutschland", "Europa", "Bund", "EU"}
+    for locale in ("de_DE", "de_AT", "de_CH"):
+        out |= _faker_attr("address", locale, ("countries", "states"))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        table: dict[str, str] = json.load(handle)
+    forms: dict[str, set[str]] = defaultdict(set)
+    for form, lemma in table.items():
+        if form != lemma:
+            forms[lemma].add(form)
+    return table, {k: frozenset(v) for k, v in forms.items()}
+
+
+@lru_cache(maxsize=50_000)
+def is_common_word(word: str) -> bool:
+    """Whether capitalised ``word`` is (also) a common German word, not only a name."""
+    table, forms = _lemma_table()
+    low = word.lower()
+    if low in table or low in forms:
+        return True
+    lemma = table.get(word)
+    if lemma is not None and lemma != word and lemma + "s" != word:
+        return True  # an inflected form of another word: "Jahren", "Daten"
+    return any(f not in (word + "s", word + "'s", word) for f in forms.get(word, ()))
+
+
+@lru_cache(maxsize=50_000)
+def is_stop_word(word: str) -> bool:
+    """Whether ``word`` in lower case is a German function word (``Solange``, ``Sofern``)."""
+    from spacy.lang.de.stop_words import STOP_WORDS
+
+    return word.lower() in STOP_WORDS
+
+
+@lru_cache(maxsize=50_000)
+def is_known(word: str) -> bool:
+    """Whether simplemma's German dictionary knows ``word`` (common words and well-known
+    names alike; a town only a study knows, such as ``Auenfeld``, it does not)."""
+    try:
+        import simplemma
+    except ImportError:
+        return is_common_word(word)
+    return bool(simplemma.is_known(word, lang="de"))
