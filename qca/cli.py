@@ -358,6 +358,51 @@ def copy_project(project: str, dest: str) -> None:
                f"qca merge {project} {dest}")
 
 
+@cli.command(name="pseudonymise")
+@click.argument("project", type=click.Path(dir_okay=False))
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.argument("out", required=False, type=click.Path(dir_okay=False))
+@click.option("--key", type=click.Path(dir_okay=False),
+              help="Where to write the key (default: DEST-key.csv beside DEST).")
+@click.option("--names", type=click.Path(dir_okay=False),
+              help="Your own list: a name per line, or 'Ort: Auenfeld', 'Organisation: ...'.")
+@click.option("--keep", multiple=True, metavar="TERM",
+              help="A word never to replace (a study site, a word taken for a name); repeat.")
+@click.option("--dry-run", is_flag=True,
+              help="Only list what would be replaced, per kind with counts and examples.")
+@click.option("--reverse", is_flag=True,
+              help="Restore: qca pseudonymise --reverse DEST KEY.csv OUT.qca writes OUT with "
+                   "every original back.")
+def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
+                     names: str | None, keep: tuple[str, ...], dry_run: bool,
+                     reverse: bool) -> None:
+    """Write DEST, a copy of PROJECT with personal data replaced by pseudonyms.
+
+    Names, e-mail addresses, phone numbers, addresses, places, URLs and IBANs in segment
+    texts, protocol documents, variables and memos (also those in the log) become
+    [Person 1], [E-Mail 1], [Ort 1] ...: the same person the same pseudonym everywhere.
+    Codings, notes and events stay on the same segments, so agreement, counts and exports
+    of DEST equal PROJECT's. The key (original -> pseudonym) goes to DEST-key.csv, never
+    into DEST. With --reverse the arguments are DEST KEY.csv OUT.qca.
+    """
+    from qca.pseudonymise.copies import pseudonymise, reverse_copy
+
+    if reverse:
+        if out is None:
+            raise InputError("--reverse takes three files: qca pseudonymise --reverse DEST "
+                             "KEY.csv OUT.qca")
+        if key or names or keep or dry_run:
+            raise InputError("--reverse takes only DEST KEY.csv OUT.qca; leave out --key, "
+                             "--names, --keep and --dry-run")
+        click.echo(reverse_copy(project, dest, out).summary())
+        return
+    if out is not None:
+        raise InputError(f"unexpected third file {out!r}; a copy is written with qca "
+                         "pseudonymise PROJECT DEST.qca (three files only with --reverse)")
+    result = pseudonymise(project, dest, key=key, names=names, keep=keep, dry_run=dry_run)
+    click.echo(result.summary(dest) if dry_run else result.summary())  # type: ignore[call-arg]
+
+
 @cli.command()
 @_project_arg
 @click.option("--coder", required=True, help="Whose change to undo.")

@@ -57,7 +57,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "Segment",
     "Source",
+    "TextRewrite",
     "now",
+    "rewrite_texts",
 ]
 
 APPLICATION_ID = 0x51434131  # "QCA1": marks the SQLite file as a qca project
@@ -1020,3 +1022,87 @@ def _coding_row(c: Coding) -> tuple[Any, ...]:
     # plain str and int bind faster than their subclasses (an Origin, a bool)
     return (c.segment_id, c.category, c.coder, str(c.origin), c.codebook_version,
             c.created_at, c.memo)
+
+
+# --- pseudonymised copies (qca.pseudonymise) -------------------------------------------------
+
+_EVENT_TRIGGERS = (  # as migration 0001 creates them
+    "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"
+    "            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
+    "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events\n"
+    "            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END",
+)
+
+
+@dataclass
+class TextRewrite:
+    """New texts for a pseudonymised copy (or for restoring one), keyed like their rows.
+
+    Only texts change: ids, codings, notes' flags and the order of everything stay.
+    """
+
+    segments: dict[str, dict[str, str | None]] = field(default_factory=dict)  # id → text/heading
+    source_texts: dict[str, str] = field(default_factory=dict)  # source id → whole text
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # segment id → offsets
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)  # id → name/variables (JSON)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # (segment, coder) → memo
+    coding_memos: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    events: dict[int, dict[str, str | None]] = field(default_factory=dict)  # id → before/after JSON
+
+
+def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action: str,
+                  target: str, marker: str | None, payload: dict[str, Any]) -> int:
+    """Write ``rewrite`` into ``project``, a fresh copy of another project, in one transaction.
+
+    Meant only for a copy that ``qca pseudonymise`` has just written (or restores): it
+    also rewrites texts inside old events, which the log's triggers forbid everywhere else;
+    they are dropped and recreated within the transaction. Stored linguistic features are
+    deleted (they hold the old words; they are recomputed on demand). ``marker`` is kept as
+    meta ``pseudonymised`` (None removes it). Afterwards the file is vacuumed, so no page
+    of it still holds an old text. Returns the id of the event logged as ``action``.
+    """
+    with project.transaction():
+        conn = project.conn
+        for seg_id, cols in rewrite.segments.items():
+            for col, value in cols.items():
+                if col not in ("text", "heading"):
+                    raise ValueError(f"segments.{col} is not rewritten")
+                conn.execute(f"UPDATE segments SET {col} = ? WHERE id = ?", (value, seg_id))
+        for source_id, text in rewrite.source_texts.items():
+            conn.execute("UPDATE source_texts SET text = ? WHERE source_id = ?", (text, source_id))
+        for seg_id, (start, end) in rewrite.spans.items():
+            conn.execute("UPDATE segment_spans SET start_position = ?, end_position = ? "
+                         "WHERE segment_id = ?", (start, end, seg_id))
+        for source_id, cols in rewrite.sources.items():
+            for col, value in cols.items():
+                if col not in ("name", "variables"):
+                    raise ValueError(f"sources.{col} is not rewritten")
+                conn.execute(f"UPDATE sources SET {col} = ? WHERE id = ?", (value, source_id))
+        for (seg_id, coder), memo in rewrite.notes.items():
+            conn.execute("UPDATE notes SET memo = ? WHERE segment_id = ? AND coder = ?",
+                         (memo, seg_id, coder))
+        for (seg_id, category, coder), memo in rewrite.coding_memos.items():
+            conn.execute("UPDATE codings SET memo = ? WHERE segment_id = ? AND category = ? "
+                         "AND coder = ?", (memo, seg_id, category, coder))
+        if rewrite.events:
+            conn.execute("DROP TRIGGER events_append_only_update")
+            conn.execute("DROP TRIGGER events_append_only_delete")
+            for event_id, cols in rewrite.events.items():
+                for col, value in cols.items():
+                    if col not in ("before", "after"):
+                        raise ValueError(f"events.{col} is not rewritten")
+                    conn.execute(f"UPDATE events SET {col} = ? WHERE id = ?", (value, event_id))
+            for statement in _EVENT_TRIGGERS:
+                conn.execute(statement)
+        conn.execute("DELETE FROM features")
+        if marker is None:
+            conn.execute("DELETE FROM meta WHERE key = 'pseudonymised'")
+        else:
+            project.set_meta("pseudonymised", marker)
+        event = project.log(actor, action, target, after=payload)
+    try:
+        project.conn.execute("VACUUM")
+        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as exc:
+        raise project._friendly(exc) from None
+    return event
