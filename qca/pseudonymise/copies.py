@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError, ProjectError
-from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms
+from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms, build_terms
 from qca.store import Project, TextRewrite, rewrite_texts
 
 __all__ = [
@@ -279,15 +279,7 @@ def _variable_findings(m: _Material) -> Iterator[Finding]:
 def plan_copy(project: Project, detector: Detector) -> Plan:
     """Find the personal data in ``project`` and the texts its pseudonymised copy holds."""
     m = _read(project)
-    terms = Terms()
-    rules: Counter[str] = Counter()
-    for finding in _variable_findings(m):
-        terms.add(finding)
-    for _, text in _texts(m):
-        for finding in detector.find(text):
-            rules[finding.rule] += 1
-            terms.add(finding)
-    terms.settle()
+    terms, rules = build_terms((text for _, text in _texts(m)), detector, _variable_findings(m))
     names = _Pseudonyms(terms)
     rewrite = TextRewrite()
     reps: list[Replacement] = []
@@ -362,7 +354,7 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
                 cols_e[column] = _dumps(value)
         if cols_e:
             rewrite.events[event_id] = cols_e
-    return Plan(reps, rewrite, len(terms.entity), rules)
+    return Plan(reps, rewrite, len(terms.entity), Counter(rules))
 
 
 def _plan_document(sid: str, text: str, seg_ids: list[str], m: _Material, terms: Terms,

@@ -49,6 +49,7 @@ __all__ = [
     "Detector",
     "Finding",
     "Terms",
+    "build_terms",
 ]
 
 PERSON = "Person"
@@ -93,7 +94,8 @@ _STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufe
                   r"steig|pfad|markt|berg|hof|park|garten|zeile|stieg|kamp|wall)")
 _STREET_RE = re.compile(
     rf"(?<![\w-])(?:[{_UP}][{_L}ß-]*{_STREET_SUFFIX}|(?:Am|An der|Auf dem|Im|In der|Zum|Zur)"
-    rf"[ ][{_UP}][{_L}ß-]+)[ ]\d{{1,3}}(?:[ ]?[a-z])?(?![\w.,]\d)\b"
+    rf"[ ][{_UP}][{_L}ß-]+)[ ]\d{{1,3}}(?:[ ]?[a-z])?(?:[ ]?[–-][ ]?\d{{1,3}}(?:[ ]?[a-z])?)?"
+    rf"(?![\w.,]\d)\b"
     rf"(?:,?[ ]\d{{5}}[ ][{_UP}][{_L}ß-]+)?"
 )
 _POSTCODE_RE = re.compile(rf"(?<![\w-])(?:D-)?\d{{5}}[ ][{_UP}][{_L}ß-]+(?:[ ]\([^)]*\))?")
@@ -103,6 +105,7 @@ _WORD_RE = re.compile(
 )
 _SPEAKER_RE = re.compile(r"^[ \t]*(?:[-–•*][ \t]*)?([^\n:]{1,60}?)[ \t]*(?:\([^)\n]*\))?[ \t]*:",
                          re.MULTILINE)
+_LIST_RE = re.compile(r"^[ \t]*[-–•*][ \t]*([^\n,(:;]{3,60}?)[ \t]*(?:,|\(|$)", re.MULTILINE)
 _PARTICLES = frozenset({"von", "van", "de", "der", "den", "zu", "vom", "di", "da", "del",
                         "al", "el", "ter", "ten"})
 _ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem",
@@ -167,6 +170,23 @@ def _namelike(word: str) -> bool:
     return _listed(w) or not _compound(w)
 
 
+_PLACE_SUFFIXES = ("bach", "dorf", "feld", "felde", "hausen", "heim", "berg", "burg", "stadt",
+                   "hagen", "brück", "brücken", "kirchen", "rode", "born", "ingen", "stedt",
+                   "leben", "au", "tal", "wald", "hofen", "furt", "beck", "büttel", "ow", "itz")
+_DIRECTIONS = frozenset({"Nord", "Süd", "Ost", "West", "Mitte", "Zentrum", "Altstadt"})
+
+
+def _placelike(word: str) -> bool:
+    """A capitalised word that reads as a town's name after ``in``/``aus``/``nach``: no common
+    word, no name, and a compound only when it ends like a town (``-bach``, ``-kirchen``)."""
+    head, _, tail = word.partition("-")
+    if tail and tail not in _DIRECTIONS:
+        head = word
+    if _blocked(word) or lx.is_common_word(head) or _listed(head) or head in lx.not_places():
+        return False
+    return not _compound(head) or head.lower().endswith(_PLACE_SUFFIXES)
+
+
 def _only_space(text: str, a: _Tok, b: _Tok) -> bool:
     gap = text[a.end:b.start]
     return gap.strip() == "" and gap.count("\n") <= 1 and len(gap) <= 3
@@ -202,6 +222,8 @@ class Detector:
         toks = _tokens(text)
         found += self._addressed(text, toks)
         found += self._speakers(text)
+        found += self._lists(text)
+        found += self._lowercase(text, toks)
         found += self._listed_names(text, toks)
         found += self._places(text, toks)
         found += self._user(text)
@@ -232,8 +254,8 @@ class Detector:
             tok = toks[j]
             if j > i and not _only_space(text, toks[j - 1], tok):
                 break
-            if tok.text in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text) \
-                    and names > 0 or (tok.text in _PARTICLES and j == i and lenient):
+            if tok.text in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text) and (
+                    names > 0 or (lenient and (j > i or tok.text not in ("der", "den")))):
                 j += 1
                 continue
             word = _title_case(tok.text)
@@ -241,6 +263,8 @@ class Detector:
                 break
             if names == 0 and not lenient and not _namelike(tok.text):
                 break
+            if names == 0 and j > i and lx.is_common_word(word) and word not in lx.surnames():
+                break  # "Herr der Lage"
             if names > 0 and lx.is_common_word(word) and word not in lx.surnames():
                 break
             names += 1
@@ -280,6 +304,32 @@ class Detector:
                 yield _person(text, toks[j].start, toks[end - 1].end, "address")
             i = max(end, i + 1)
 
+    def _lowercase(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
+        """In all-lower-case writing ("bei herrn schulte"): the word after a lower-case
+        form of address, which correct German never writes."""
+        for a, b in zip(toks, toks[1:], strict=False):
+            if a.text in ("frau", "herr", "herrn") and b.text.islower() and len(b.text) > 2 \
+                    and _only_space(text, a, b) and not lx.is_stop_word(b.text) \
+                    and not lx.is_role_word(b.text) and not lx.is_office_word(b.text):
+                yield _person(text, b.start, b.end, "lower case")
+
+    def _lists(self, text: str) -> Iterator[Finding]:
+        """A protocol's list of those present: ``- Nnamdi Okafor, Integrationsrat``."""
+        for m in _LIST_RE.finditer(text):
+            toks = _tokens(m.group(1))
+            k = 0
+            while k < len(toks) and (toks[k].text in lx.TITLE_WORDS
+                                     or toks[k].text in lx.ADDRESS_WORDS):
+                k += 1
+            rest = toks[k:]
+            if not 2 <= len(rest) <= 3 or any(_blocked(t.text) for t in rest):
+                continue
+            if any(lx.is_common_word(_title_case(t.text)) and t.text not in lx.surnames()
+                   for t in rest):
+                continue
+            base = m.start(1)
+            yield _person(text, base + rest[0].start, base + rest[-1].end, "list of those present")
+
     def _speakers(self, text: str) -> Iterator[Finding]:
         for m in _SPEAKER_RE.finditer(text):
             label = m.group(1)
@@ -311,7 +361,11 @@ class Detector:
                 continue
             if word in firsts and not lx.is_common_word(word) and not _blocked(word):
                 end = self._name_run(text, toks, i, True)
-                yield _person(text, toks[i].start, toks[end - 1].end, "first name")
+                alone = end == i + 1
+                after_article = i > 0 and _only_space(text, toks[i - 1], toks[i]) and (
+                    prev.lower() in _ARTICLES or (prev.islower() and prev.endswith("en")))
+                if not (alone and after_article):
+                    yield _person(text, toks[i].start, toks[end - 1].end, "first name")
                 i = end
                 continue
             if word in lasts and _namelike(word):
@@ -322,7 +376,7 @@ class Detector:
         cities = lx.cities()
         for i, tok in enumerate(toks):
             word = tok.text
-            if word in cities and not lx.is_common_word(word):
+            if (word in cities or word.split("-")[0] in cities) and not lx.is_common_word(word):
                 yield _place(tok.start, tok.end, word, "city list")
             if i + 1 >= len(toks) or not _only_space(text, tok, toks[i + 1]):
                 continue
@@ -332,8 +386,7 @@ class Detector:
             if word in lx.PLACE_WORDS and not _blocked(nxt.text) and \
                     not lx.is_common_word(nxt.text):
                 yield _place(nxt.start, nxt.end, nxt.text, "place word")
-            elif word in _PLACE_PREPS and _namelike(nxt.text) and not lx.is_known(nxt.text) \
-                    and not _listed(nxt.text):
+            elif word.lower() in _PLACE_PREPS and _placelike(nxt.text):
                 yield _place(nxt.start, nxt.end, nxt.text, "in/aus/nach")
 
     def _user(self, text: str) -> Iterator[Finding]:
@@ -429,7 +482,13 @@ class Terms:
                 self._first.setdefault(words[0], set()).add(finding.entity)
 
     def settle(self) -> None:
-        """Give each first name met alone the entity of the one person who bears it."""
+        """Give each first name met alone the entity of the one person who bears it, and
+        drop a genitive (``Yılmazs``) where the name itself is a term: the name is replaced
+        and the ``s`` stays."""
+        for term in [t for t, k in self.kind.items() if k == PERSON]:
+            if term.endswith("s") and " " not in term and self.kind.get(term[:-1]) == PERSON:
+                del self.kind[term], self.entity[term]
+        self._regex = None
         for first, entities in self._first.items():
             if len(entities) == 1 and self.kind.get(first) == PERSON:
                 self.entity[first] = next(iter(entities))
@@ -452,3 +511,19 @@ class Terms:
                     continue
             out.append((m.start(), m.end(), term))
         return out
+
+
+def build_terms(texts: Iterable[str], detector: Detector,
+                extra: Iterable[Finding] = ()) -> tuple[Terms, dict[str, int]]:
+    """The terms of a whole project: ``extra`` findings, then every finding of ``detector``
+    in ``texts``; also how many findings each rule made."""
+    terms = Terms()
+    rules: dict[str, int] = {}
+    for finding in extra:
+        terms.add(finding)
+    for text in texts:
+        for finding in detector.find(text):
+            rules[finding.rule] = rules.get(finding.rule, 0) + 1
+            terms.add(finding)
+    terms.settle()
+    return terms, rules

@@ -76,7 +76,8 @@ FUNCTION_WORDS = frozenset({
     "Mehr", "Weniger", "Sehr", "Gut", "Frau", "Herr", "Herrn", "Dr.", "Prof.", "TOP", "Uhr",
     "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag",
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-    "Oktober", "November", "Dezember", "Euro", "Prozent",
+    "Oktober", "November", "Dezember", "Euro", "Prozent", "Solange", "Sofern", "Soweit",
+    "Sobald", "Insofern", "Indem", "Nachdem", "Obwohl", "Während", "Seit", "Bis", "Weil",
 })
 
 # A role or office, not a person: "die Moderatorin", "das Ordnungsamt", "Herr Bürgermeister".
@@ -104,6 +105,8 @@ def is_role_word(word: str) -> bool:
     """A word that names a person's role (``Moderatorin``, ``Bürgermeister``): a title
     before a name (``Bürgermeisterin Krüger``), never a name itself."""
     low = word.casefold().rstrip(".")
+    if low.endswith("innen"):
+        low = low[:-3]
     if low.endswith(("meister", "meisterin")):
         return "bürgermeister" in low
     return low.endswith(_ROLE_SUFFIXES)
