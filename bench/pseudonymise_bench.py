@@ -119,7 +119,7 @@ def errors(items: list[tuple[str, str, list[Span]]], pred: list[list[Span]]) -> 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "test", "holdout", "all"], default="all")
     parser.add_argument("--errors", action="store_true", help="List misses and wrong finds.")
     args = parser.parse_args(argv)
     items = load(args.split)
