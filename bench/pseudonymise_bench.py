@@ -16,6 +16,9 @@ does: terms found anywhere are replaced everywhere):
 * ``spaCy NER``: with a genuine German model, only when one is installed;
 * ``baseline``: a capitalised word after ``Frau``/``Herr``/``Herrn`` is a person.
 
+Negatives: the demo survey's open answers (``corpora/kommunalbefragung.csv``), which hold no
+personal data; every finding there is a false one (the bench lists them).
+
 A predicted span counts when it equals a marked span of the same kind (strict); the
 ``overlap`` columns count a marked span as found when a prediction of its kind overlaps it
 (what matters for privacy: the name is gone).
@@ -38,6 +41,9 @@ from qca.pseudonymise import KINDS, detector  # noqa: E402
 from qca.pseudonymise.detect import Detector, build_terms  # noqa: E402
 
 GOLD = Path(__file__).parent / "data" / "pseudonymise_gold.jsonl"
+SURVEY = Path(__file__).parents[1] / "corpora" / "kommunalbefragung.csv"
+SURVEY_TEXT = ("chancen_vielfalt", "herausforderungen_vielfalt", "gruende_nichtnutzung",
+               "beteiligungsformate")
 _MARK = re.compile(r"\[\[([^:\]]+):([^\]]+)\]\]")
 Span = tuple[int, int, str]
 
@@ -117,6 +123,25 @@ def errors(items: list[tuple[str, str, list[Span]]], pred: list[list[Span]]) -> 
             print(f"  wrong  {item_id} {s[2]}: {text[s[0]:s[1]]!r}")
 
 
+def negatives(det: Detector, show: bool) -> None:
+    import csv
+
+    with SURVEY.open(encoding="cp1252", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    answers = [r[c] for r in rows for c in SURVEY_TEXT if r.get(c, "").strip()]
+    start = time.perf_counter()
+    found = predict(answers, det)
+    took = time.perf_counter() - start
+    hits = [(a, s) for a, spans in zip(answers, found, strict=True) for s in spans]
+    with_hits = sum(1 for spans in found if spans)
+    print(f"\nnegatives: {len(answers)} demo survey answers without personal data: "
+          f"{len(hits)} false finds in {with_hits} answers "
+          f"({with_hits / len(answers):.1%}; {took * 1000:.0f} ms)")
+    if show:
+        for text, (a, b, kind) in hits:
+            print(f"  wrong  {kind}: {text[a:b]!r}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "holdout", "all"], default="all")
@@ -154,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.errors:
         print("\nerrors of the offline pipeline:")
         errors(items, results["offline"][0])
+    negatives(det, args.errors)
     sys.exit(0)
 
 

@@ -16,8 +16,11 @@ Rules, applied to every text (all offline):
 - **Name lists** (:mod:`qca.pseudonymise.lexicon`): a first name, with the capitalised word
   after it as the surname (``Jana Seidel``); a listed surname alone when it is no common
   word (``Krüger`` yes, ``Koch`` only after ``Frau``).
+- **Word classes**: a capitalised word whose Brown cluster (spaCy's German lexeme table) is
+  that of people's names and that is no common word (``Haddad``, ``Kübra``).
 - **Places**: ``Stadt``/``Gemeinde``/``Landkreis`` … + name, a listed German, Austrian or
-  Swiss city, ``in``/``aus``/``nach`` + a capitalised word no word list knows.
+  Swiss city, ``in``/``aus``/``nach`` + a word of the towns' cluster or one no word list
+  knows that ends like a town (``-bach``, ``-kirchen``).
   Offices (``das Ordnungsamt``) are no places and no persons.
 - **The user's list** (``--names``) and, when a genuine spaCy model is installed, its named
   entities (PER, LOC, ORG).
@@ -167,7 +170,7 @@ def _namelike(word: str) -> bool:
     w = _title_case(word)
     if _blocked(word) or lx.is_common_word(w.split("-")[-1]):
         return False
-    return _listed(w) or not _compound(w)
+    return _listed(w) or lx.cluster_kind(w) == "person" or not _compound(w)
 
 
 _PLACE_SUFFIXES = ("bach", "dorf", "feld", "felde", "hausen", "heim", "berg", "burg", "stadt",
@@ -183,6 +186,10 @@ def _placelike(word: str) -> bool:
     if tail and tail not in _DIRECTIONS:
         head = word
     if _blocked(word) or lx.is_common_word(head) or _listed(head) or head in lx.not_places():
+        return False
+    if lx.cluster_kind(head) == "place" or tail in _DIRECTIONS:
+        return True
+    if lx.is_known(head):
         return False
     return not _compound(head) or head.lower().endswith(_PLACE_SUFFIXES)
 
@@ -370,6 +377,13 @@ class Detector:
                 continue
             if word in lasts and _namelike(word):
                 yield _person(text, toks[i].start, toks[i].end, "surname")
+            elif lx.cluster_kind(word) == "person" and not lx.is_common_word(word) and \
+                    not _blocked(word) and not (i and prev.lower() in _ARTICLES):
+                end = self._name_run(text, toks, i, False)
+                if end > i:
+                    yield _person(text, toks[i].start, toks[end - 1].end, "name cluster")
+                    i = end
+                    continue
             i += 1
 
     def _places(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
