@@ -152,6 +152,12 @@ def _compound(word: str) -> bool:
     return False
 
 
+def _common(word: str) -> bool:
+    """A common word that is not used as a name, too (``Thomas`` is the plural of
+    ``Thoma`` in the lemma table, and a name by its cluster)."""
+    return lx.is_common_word(word) and lx.cluster_kind(word) != "person"
+
+
 def _listed(word: str) -> bool:
     return word in lx.first_names() or word in lx.surnames()
 
@@ -177,6 +183,10 @@ _PLACE_SUFFIXES = ("bach", "dorf", "feld", "felde", "hausen", "heim", "berg", "b
                    "hagen", "brück", "brücken", "kirchen", "rode", "born", "ingen", "stedt",
                    "leben", "au", "tal", "wald", "hofen", "furt", "beck", "büttel", "ow", "itz")
 _DIRECTIONS = frozenset({"Nord", "Süd", "Ost", "West", "Mitte", "Zentrum", "Altstadt"})
+
+
+def _town(word: str) -> bool:
+    return word not in lx.FUNCTION_WORDS and not lx.is_common_word(word)
 
 
 def _placelike(word: str) -> bool:
@@ -243,6 +253,8 @@ class Detector:
                          (_STREET_RE, ADDRESS), (_POSTCODE_RE, ADDRESS)):
             for m in rx.finditer(text):
                 value = m.group()
+                if rx is _POSTCODE_RE and not _town(value.split()[1]):
+                    continue  # "50000 Euro", "12000 Einwohner"
                 yield Finding(m.start(), m.end(), kind, value, _entity(kind, value), "pattern")
         for m in _PHONE_RE.finditer(text):
             value = m.group().strip()
@@ -272,7 +284,7 @@ class Detector:
                 break
             if names == 0 and j > i and lx.is_common_word(word) and word not in lx.surnames():
                 break  # "Herr der Lage"
-            if names > 0 and lx.is_common_word(word) and word not in lx.surnames():
+            if names > 0 and _common(word) and word not in lx.surnames():
                 break
             names += 1
             j += 1
@@ -366,7 +378,7 @@ class Detector:
             if prev in lx.ADDRESS_WORDS or prev in lx.TITLE_WORDS:
                 i += 1
                 continue
-            if word in firsts and not lx.is_common_word(word) and not _blocked(word):
+            if word in firsts and not _common(word) and not _blocked(word):
                 end = self._name_run(text, toks, i, True)
                 alone = end == i + 1
                 after_article = i > 0 and _only_space(text, toks[i - 1], toks[i]) and (

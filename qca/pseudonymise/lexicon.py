@@ -198,8 +198,8 @@ def is_common_word(word: str) -> bool:
     if low in table or low in forms:
         return True
     lemma = table.get(word)
-    if lemma is not None and lemma != word and lemma + "s" != word:
-        return True  # an inflected form of another word: "Jahren", "Daten"
+    if lemma is not None and lemma != word:
+        return True  # an inflected form of another word: "Jahren", "Daten", "Infos"
     return any(f not in (word + "s", word + "'s", word) for f in forms.get(word, ()))
 
 
