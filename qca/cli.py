@@ -385,7 +385,7 @@ def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
     of DEST equal PROJECT's. The key (original -> pseudonym) goes to DEST-key.csv, never
     into DEST. With --reverse the arguments are DEST KEY.csv OUT.qca.
     """
-    from qca.pseudonymise.copies import pseudonymise, reverse_copy
+    from qca.pseudonymise.copies import Plan, pseudonymise, reverse_copy
 
     if reverse:
         if out is None:
@@ -400,7 +400,7 @@ def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
         raise InputError(f"unexpected third file {out!r}; a copy is written with qca "
                          "pseudonymise PROJECT DEST.qca (three files only with --reverse)")
     result = pseudonymise(project, dest, key=key, names=names, keep=keep, dry_run=dry_run)
-    click.echo(result.summary(dest) if dry_run else result.summary())  # type: ignore[call-arg]
+    click.echo(result.summary(dest) if isinstance(result, Plan) else result.summary())
 
 
 @cli.command()

@@ -186,6 +186,10 @@ def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     if app_id != APPLICATION_ID or not {"segments", "codings", "notes", "events"} <= tables:
         conn.close()
         raise ProjectError(f"{path}: not a qca project; merge from a copy of a qca project file")
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'pseudonymised'").fetchone():
+        conn.close()
+        raise ProjectError(f"{path}: a pseudonymised copy; restore it first with 'qca "
+                           f"pseudonymise --reverse {path} KEY.csv OUT.qca' and merge OUT")
     return conn
 
 

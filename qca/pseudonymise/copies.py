@@ -108,6 +108,15 @@ class Plan:
     rewrite: TextRewrite
     terms: int
     rules: Counter[str] = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)  # ids and names that keep a found term
+
+    def kept_note(self) -> str:
+        """A warning naming ids and file names that hold a found term and stay as they are."""
+        if not self.kept:
+            return ""
+        listed = ", ".join(self.kept[:5]) + (" ..." if len(self.kept) > 5 else "")
+        return (f"note: {len(self.kept)} ids or file names hold a replaced term and stay as "
+                f"they are (ids must not change): {listed}")
 
     def summary(self, dest: str) -> str:
         """The dry run's report: per kind the pseudonyms, occurrences and examples."""
@@ -128,6 +137,8 @@ class Plan:
             examples = ", ".join(f"{o!r} → {p}" for (o, p), _ in pairs.most_common(4))
             lines.append(f"  {kind:<12} {len(pseudonyms):>4} pseudonyms, "
                          f"{sum(pairs.values()):>5} occurrences: {examples}")
+        if self.kept:
+            lines.append(self.kept_note())
         lines.append(f"nothing written; without --dry-run this writes {dest} and its key")
         return "\n".join(lines)
 
@@ -354,7 +365,19 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
                 cols_e[column] = _dumps(value)
         if cols_e:
             rewrite.events[event_id] = cols_e
-    return Plan(reps, rewrite, len(terms.entity), Counter(rules))
+    return Plan(reps, rewrite, len(terms.entity), Counter(rules), _kept(project, m, terms))
+
+
+def _kept(project: Project, m: _Material, terms: Terms) -> list[str]:
+    """Ids, the project's name and imported file names that contain a term: they stay."""
+    words = {t.casefold() for t in terms.entity if len(t) >= 4}
+    if not words:
+        return []
+    rx = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    names = [project.meta("name") or "", *(sid for sid, _, _ in m.sources),
+             *(seg_id for seg_id, _, _, _ in m.segments),
+             *(r[0] for r in project.conn.execute("SELECT path FROM imports"))]
+    return list(dict.fromkeys(n for n in names if rx.search(n.casefold())))
 
 
 def _plan_document(sid: str, text: str, seg_ids: list[str], m: _Material, terms: Terms,
@@ -694,10 +717,11 @@ class Written:
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {n}" for k, n in sorted(self.plan.counts().items())) or "none"
+        note = f"\n{self.plan.kept_note()}" if self.plan.kept else ""
         return (f"wrote {self.dest} with {len(self.plan.replacements)} replacements "
                 f"({counts}) and its key {self.key}; keep the key apart from the copy, it "
                 f"restores the originals: qca pseudonymise --reverse {self.dest} {self.key} "
-                "OUT.qca")
+                f"OUT.qca{note}")
 
 
 def pseudonymise(project_path: Path | str, dest: Path | str, *, key: Path | str | None = None,

@@ -177,6 +177,15 @@ def test_reverse_restores_every_byte_and_merges_back(study: Project, capsys) -> 
     assert "nothing new" in merged
 
 
+def test_a_pseudonymised_copy_is_not_merged_before_it_is_restored(study: Project,
+                                                                   capsys) -> None:
+    dest, _, _ = _pseudonymise(capsys, study)
+    before = snapshot_db(study.path)
+    code, out, err = run_cli(capsys, "merge", str(study.path), str(dest))
+    _one_line_error(code, out, err, "a pseudonymised copy", "--reverse")
+    assert snapshot_db(study.path) == before
+
+
 def test_memos_changed_in_the_copy_are_kept_on_reverse(study: Project, capsys) -> None:
     dest, key, _ = _pseudonymise(capsys, study)
     with Project.open(dest) as copy:
@@ -308,3 +317,15 @@ def test_a_copy_without_personal_data_is_a_plain_copy(survey_project: Project,
         assert conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 7
     finally:
         conn.close()
+
+
+def test_ids_that_hold_a_name_are_named_in_the_report(project: Project, capsys,
+                                                      tmp_path: Path) -> None:
+    protocol = tmp_path / "gespraech_seidel.txt"
+    protocol.write_text("Frau Seidel berichtet vom Quartier.\n", encoding="utf-8")
+    import_protocol(project, protocol, question="chancen")
+    dest = tmp_path / "pseudo.qca"
+
+    out = _cli(capsys, "pseudonymise", str(project.path), str(dest), "--dry-run")
+
+    assert "stay as they are (ids must not change): gespraech_seidel" in out
