@@ -44,6 +44,7 @@ from qca.store import Project, TextRewrite, rewrite_texts
 
 __all__ = [
     "KEY_COLUMNS",
+    "KeyMapping",
     "Plan",
     "Replacement",
     "Restored",
@@ -743,3 +744,37 @@ def pseudonymise(project_path: Path | str, dest: Path | str, *, key: Path | str 
             return plan
         write_copy(project, dest, plan, key_path)
     return Written(dest, key_path, plan)
+
+
+class KeyMapping:
+    """What a key maps (original → pseudonym), to pseudonymise other texts on the fly.
+
+    Meant for exports of the original project (``qca export ... --pseudonymise KEY.csv``):
+    every original of the key is replaced wherever it stands as a word, longest first, by
+    the pseudonym the copy gave it.
+    """
+
+    def __init__(self, pairs: dict[str, str]) -> None:
+        from qca.pseudonymise.detect import _term_re
+
+        self.pairs = pairs
+        self._regex = _term_re(pairs)
+
+    @classmethod
+    def read(cls, path: Path | str) -> KeyMapping:
+        _, reps = _read_key(Path(path))
+        return cls({r.original: r.pseudonym for r in reps})
+
+    def apply(self, text: str) -> str:
+        if not self.pairs:
+            return text
+        return self._regex.sub(lambda m: self.pairs[m.group()], text)
+
+    def rows(self, rows: Iterable[list[object]]) -> Iterator[list[object]]:
+        """Rows of a table with every text cell pseudonymised; the header passes as it is."""
+        it = iter(rows)
+        for header in it:
+            yield header
+            break
+        for row in it:
+            yield [self.apply(v) if isinstance(v, str) else v for v in row]

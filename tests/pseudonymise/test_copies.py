@@ -329,3 +329,14 @@ def test_ids_that_hold_a_name_are_named_in_the_report(project: Project, capsys,
     out = _cli(capsys, "pseudonymise", str(project.path), str(dest), "--dry-run")
 
     assert "stay as they are (ids must not change): gespraech_seidel" in out
+
+
+def test_a_key_pseudonymises_an_export_of_the_original(study: Project, capsys) -> None:
+    from qca.export import long_rows
+    from qca.pseudonymise.copies import KeyMapping
+
+    dest, key, _ = _pseudonymise(capsys, study)
+    mapping = KeyMapping.read(key)
+    rows = list(mapping.rows(long_rows(study)))
+    with Project.open(dest) as copy:
+        assert rows == list(long_rows(copy))
