@@ -1073,11 +1073,11 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action:
         for seg_id, (start, end) in rewrite.spans.items():
             conn.execute("UPDATE segment_spans SET start_position = ?, end_position = ? "
                          "WHERE segment_id = ?", (start, end, seg_id))
-        for source_id, cols in rewrite.sources.items():
-            for col, value in cols.items():
+        for source_id, source_cols in rewrite.sources.items():
+            for col, text in source_cols.items():
                 if col not in ("name", "variables"):
                     raise ValueError(f"sources.{col} is not rewritten")
-                conn.execute(f"UPDATE sources SET {col} = ? WHERE id = ?", (value, source_id))
+                conn.execute(f"UPDATE sources SET {col} = ? WHERE id = ?", (text, source_id))
         for (seg_id, coder), memo in rewrite.notes.items():
             conn.execute("UPDATE notes SET memo = ? WHERE segment_id = ? AND coder = ?",
                          (memo, seg_id, coder))

@@ -294,8 +294,16 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
     terms, rules = build_terms((text for _, text in _texts(m)), detector, _variable_findings(m))
     names = _Pseudonyms(terms)
     rewrite = TextRewrite()
-    reps: list[Replacement] = []
+    reps = _plan_sources(m, terms, names, rewrite)
+    reps += _plan_segments(m, terms, names, rewrite)
+    reps += _plan_memos(m, terms, names, rewrite)
+    reps += _plan_events(m, terms, names, rewrite)
+    return Plan(reps, rewrite, len(terms.entity), Counter(rules), _kept(project, m, terms))
 
+
+def _plan_sources(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRewrite
+                  ) -> list[Replacement]:
+    reps: list[Replacement] = []
     for sid, name, variables in m.sources:
         new_name, r = _replace(name, Where("sources", (sid,), "name"), terms, names)
         reps += r
@@ -305,14 +313,21 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
                 values[var], r = _replace(value, Where("sources", (sid,), "variables", (var,)),
                                           terms, names)
                 reps += r
-        cols = {}
+        cols: dict[str, str] = {}
         if new_name != name:
             cols["name"] = new_name
         if _dumps(values) != variables:
             cols["variables"] = _dumps(values)
         if cols:
             rewrite.sources[sid] = cols
+    return reps
 
+
+def _plan_segments(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRewrite
+                   ) -> list[Replacement]:
+    """Protocol documents piece by piece, then the segments: a passage of a document is its
+    piece of the new document, any other segment is replaced on its own."""
+    reps: list[Replacement] = []
     by_source: dict[str, list[str]] = defaultdict(list)
     for seg_id, sid, _, _ in m.segments:
         if seg_id in m.spans and sid in m.source_texts:
@@ -320,8 +335,6 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
     derived: dict[str, tuple[str, list[Replacement]]] = {}
     for sid, text in m.source_texts.items():
         reps += _plan_document(sid, text, by_source[sid], m, terms, names, rewrite, derived)
-
-    texts = {seg_id: text for seg_id, _, _, text in m.segments}
     for seg_id, _, heading, text in m.segments:
         cols: dict[str, str | None] = {}
         if heading:
@@ -333,14 +346,18 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
         if seg_id in derived:
             new_text, r = derived[seg_id]
         else:
-            new_text, r = _replace(texts[seg_id], Where("segments", (seg_id,), "text"), terms,
-                                   names)
+            new_text, r = _replace(text, Where("segments", (seg_id,), "text"), terms, names)
         reps += r
         if new_text != text:
             cols["text"] = new_text
         if cols:
             rewrite.segments[seg_id] = cols
+    return reps
 
+
+def _plan_memos(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRewrite
+                ) -> list[Replacement]:
+    reps: list[Replacement] = []
     for seg_id, coder, memo in m.notes:
         new, r = _replace(memo, Where("notes", (seg_id, coder), "memo"), terms, names)
         reps += r
@@ -351,8 +368,15 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
         reps += r
         if new != memo:
             rewrite.coding_memos[(seg_id, cat, coder)] = new
+    return reps
+
+
+def _plan_events(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRewrite
+                 ) -> list[Replacement]:
+    """The memos and reasons inside the log's before/after: an old memo keeps a name too."""
+    reps: list[Replacement] = []
     for event_id, before, after in m.events:
-        cols_e: dict[str, str | None] = {}
+        cols: dict[str, str | None] = {}
         for column, raw in (("before", before), ("after", after)):
             if raw is None:
                 continue
@@ -363,10 +387,10 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
                 if new != text:
                     value, changed = _set_path(value, path, new), True
             if changed:
-                cols_e[column] = _dumps(value)
-        if cols_e:
-            rewrite.events[event_id] = cols_e
-    return Plan(reps, rewrite, len(terms.entity), Counter(rules), _kept(project, m, terms))
+                cols[column] = _dumps(value)
+        if cols:
+            rewrite.events[event_id] = cols
+    return reps
 
 
 def _kept(project: Project, m: _Material, terms: Terms) -> list[str]:
