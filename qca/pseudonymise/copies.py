@@ -109,15 +109,15 @@ class Plan:
     rewrite: TextRewrite
     terms: int
     rules: Counter[str] = field(default_factory=Counter)
-    kept: list[str] = field(default_factory=list)  # ids and names that keep a found term
+    kept: list[str] = field(default_factory=list)  # ids, names, codebook entries kept as is
 
     def kept_note(self) -> str:
         """A warning naming ids and file names that hold a found term and stay as they are."""
         if not self.kept:
             return ""
         listed = ", ".join(self.kept[:5]) + (" ..." if len(self.kept) > 5 else "")
-        return (f"note: {len(self.kept)} ids or file names hold a replaced term and stay as "
-                f"they are (ids must not change): {listed}")
+        return (f"note: {len(self.kept)} ids, file names or codebook entries hold a replaced "
+                f"term and stay as they are (ids must not change): {listed}")
 
     def summary(self, dest: str) -> str:
         """The dry run's report: per kind the pseudonyms, occurrences and examples."""
@@ -402,7 +402,12 @@ def _kept(project: Project, m: _Material, terms: Terms) -> list[str]:
     names = [project.meta("name") or "", *(sid for sid, _, _ in m.sources),
              *(seg_id for seg_id, _, _, _ in m.segments),
              *(r[0] for r in project.conn.execute("SELECT path FROM imports"))]
-    return list(dict.fromkeys(n for n in names if rx.search(n.casefold())))
+    kept = [n for n in names if rx.search(n.casefold())]
+    for key, *texts in project.conn.execute(
+            "SELECT key, name, definition, anchors, rule FROM categories ORDER BY position"):
+        if any(rx.search(str(t).casefold()) for t in texts):
+            kept.append(f"codebook category {key}")
+    return list(dict.fromkeys(kept))
 
 
 def _plan_document(sid: str, text: str, seg_ids: list[str], m: _Material, terms: Terms,

@@ -328,7 +328,8 @@ def test_ids_that_hold_a_name_are_named_in_the_report(project: Project, capsys,
 
     out = _cli(capsys, "pseudonymise", str(project.path), str(dest), "--dry-run")
 
-    assert "stay as they are (ids must not change): gespraech_seidel" in out
+    assert "stay as they are (ids must not change): gespraech_seidel," in out
+    assert "codebook category" not in out
 
 
 def test_a_key_pseudonymises_an_export_of_the_original(study: Project, capsys) -> None:
