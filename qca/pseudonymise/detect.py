@@ -92,6 +92,7 @@ _PHONE_RE = re.compile(
     r"(?<![\w+/])(?:\+|00)?(?:49|43|41)?[ ]?(?:\(0\)[ ]?)?0?\d{2,5}(?:[ /.-]?\d{2,}){1,4}"
     r"(?:[ ]?-[ ]?\d{1,5})?(?![\w/])"
 )
+_PHONE_PARENS_RE = re.compile(r"(?<![\w)])\(0[\d ]{2,7}\)[ ]?\d[\d /-]{2,14}\d(?![\w/])")
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 _STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|"
                   r"steig|pfad|markt|berg|hof|park|garten|zeile|stieg|kamp|wall)")
@@ -256,6 +257,9 @@ class Detector:
                 if rx is _POSTCODE_RE and not _town(value.split()[1]):
                     continue  # "50000 Euro", "12000 Einwohner"
                 yield Finding(m.start(), m.end(), kind, value, _entity(kind, value), "pattern")
+        for m in _PHONE_PARENS_RE.finditer(text):
+            value = m.group()
+            yield Finding(m.start(), m.end(), PHONE, value, _entity(PHONE, value), "pattern")
         for m in _PHONE_RE.finditer(text):
             value = m.group().strip()
             digits = re.sub(r"\D", "", value)
@@ -267,28 +271,38 @@ class Detector:
                           _entity(PHONE, value), "pattern")
 
     def _name_run(self, text: str, toks: list[_Tok], i: int, lenient: bool) -> int:
-        """The index past the name that starts at ``toks[i]`` (``i`` when none does)."""
-        j, names = i, 0
+        """The index past the name that starts at ``toks[i]`` (``i`` when none does).
+
+        Particles stand inside a name (``Ilse von der Heide``) or, after a form of address,
+        begin it (``Frau von der Heide``), but not ``der`` alone (``Herr der Lage``)."""
+        j, names, particles = i, 0, 0
         while j < len(toks) and names < 3:
             tok = toks[j]
             if j > i and not _only_space(text, toks[j - 1], tok):
                 break
-            if tok.text in _PARTICLES and j + 1 < len(toks) and _is_cap(toks[j + 1].text) and (
-                    names > 0 or (lenient and (j > i or tok.text not in ("der", "den")))):
-                j += 1
-                continue
+            if tok.text in _PARTICLES:
+                k = j
+                while k < len(toks) and toks[k].text in _PARTICLES:
+                    k += 1
+                starts = lenient and names == 0 and tok.text not in ("der", "den")
+                inside = names == 1  # "Ilse von der Heide", not "Yusuf Demirci von der Caritas"
+                if k < len(toks) and _is_cap(toks[k].text) and k - j <= 3 and (inside or
+                                                                                  starts):
+                    particles, j = k - j, k
+                    continue
+                break
             word = _title_case(tok.text)
             if _blocked(tok.text):
                 break
             if names == 0 and not lenient and not _namelike(tok.text):
                 break
-            if names == 0 and j > i and lx.is_common_word(word) and word not in lx.surnames():
-                break  # "Herr der Lage"
-            if names > 0 and _common(word) and word not in lx.surnames():
+            if names == 0 and particles == 1 and _common(word) and word not in lx.surnames():
+                break  # "Herr von Anfang an"
+            if names > 0 and _common(word) and word not in lx.surnames() and not particles:
                 break
             names += 1
             j += 1
-        while j > i and toks[j - 1].text in _PARTICLES:
+        while j > i and toks[j - 1].text in _PARTICLES:  # "Lehmkuhl vom Sozialamt"
             j -= 1
         return j if names else i
 
