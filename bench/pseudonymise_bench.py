@@ -5,8 +5,16 @@ Run: ``python bench/pseudonymise_bench.py [--split dev|test|all] [--errors]``.
 The fixture ``bench/data/pseudonymise_gold.jsonl`` (written for this benchmark, not taken
 from the demo corpora) holds protocol passages, survey answers and memos with their
 personal data marked inline as ``[[Kind:text]]``; a title or form of address stays outside
-the mark (``Frau Dr. [[Person:Seidel]]``). Its ``dev`` items were in view while the rules
-were tuned; the ``test`` items were written at the same time and only measured.
+the mark (``Frau Dr. [[Person:Seidel]]``). It was written in four rounds, each measured once
+as text the rules had not seen, then used to fix what it showed (so the figures over
+``--split all`` are optimistic; the first measurements are the honest ones):
+
+    split     texts  person spans  first measurement, Person strict (by overlap)
+    dev          32        37      (tuned on from the start)
+    test         28        29      recall 0.93 (0.97), precision 0.96 (1.00)
+    holdout      20        25      recall 1.00 (1.00), precision 1.00 (1.00)
+    final        20        23      recall 0.87 (0.91), precision 0.95 (1.00)
+    unseen, pooled         77      recall 0.94 (0.96), precision 0.97 (1.00)
 
 Pipelines, each over all items of the split as one project (what ``qca pseudonymise``
 does: terms found anywhere are replaced everywhere):
