@@ -533,8 +533,9 @@ def _check_new(path: Path, what: str, error: type[Exception] = ProjectError) -> 
 
 def _write_key_tmp(path: Path, text: str) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+    try:  # readable by its owner only: it holds every original
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -136,6 +136,7 @@ def test_copy_keeps_ids_codings_and_flags_and_replaces_the_texts(study: Project,
         actions = [e.action for e in copy.events()]
         assert actions == [e.action for e in study.events()] + ["pseudonymise"]
     assert {r["kind"] for r in _key(key)} >= {"Person", "E-Mail", "Telefon", "Adresse", "Ort"}
+    assert key.stat().st_mode & 0o077 == 0  # the key is its owner's alone
 
 
 def test_the_key_never_appears_in_the_copy(study: Project, capsys) -> None:
