@@ -166,8 +166,8 @@ def _listed(word: str) -> bool:
 def _blocked(word: str) -> bool:
     """A word that never is (part of) a name."""
     w = _title_case(word)
-    return (not _is_cap(word) or w in lx.FUNCTION_WORDS or lx.is_stop_word(w) or w in lx.HEADER_WORDS
-            or w in lx.ADDRESS_WORDS or w in lx.TITLE_WORDS or w in lx.PLACE_WORDS
+    return (not _is_cap(word) or w in lx.FUNCTION_WORDS or lx.is_stop_word(w)
+            or w in lx.HEADER_WORDS or w in lx.ADDRESS_WORDS or w in lx.TITLE_WORDS or w in lx.PLACE_WORDS
             or lx.is_role_word(w) or lx.is_office_word(w))
 
 
@@ -203,6 +203,12 @@ def _placelike(word: str) -> bool:
     if lx.is_known(head):
         return False
     return not _compound(head) or head.lower().endswith(_PLACE_SUFFIXES)
+
+
+def _title_like(word: str) -> bool:
+    """A form of address, a title or a role: what may stand before a name."""
+    return word in lx.ADDRESS_WORDS or word in lx.TITLE_WORDS or (
+        lx.is_role_word(word) and _is_cap(word))
 
 
 def _only_space(text: str, a: _Tok, b: _Tok) -> bool:
@@ -265,8 +271,8 @@ class Detector:
             digits = re.sub(r"\D", "", value)
             if len(digits) < 7 or not (value.startswith(("+", "0")) or "/" in value):
                 continue
-            if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}", value) or re.fullmatch(r"(19|20)\d\d", value):
-                continue
+            if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(19|20)\d\d", value):
+                continue  # a date or a year
             yield Finding(m.start(), m.start() + len(value), PHONE, value,
                           _entity(PHONE, value), "pattern")
 
@@ -307,35 +313,31 @@ class Detector:
         return j if names else i
 
     def _addressed(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
+        """A name after forms of address, titles and roles (``Frau Dr. Seidel``)."""
         i = 0
         while i < len(toks):
-            word = toks[i].text
-            role = lx.is_role_word(word) and _is_cap(word)
-            if word not in lx.ADDRESS_WORDS and word not in lx.TITLE_WORDS and not role:
+            if not _title_like(toks[i].text):
                 i += 1
                 continue
+            j = i + 1
+            while j < len(toks) and _title_like(toks[j].text) and \
+                    _only_space(text, toks[j - 1], toks[j]):
+                j += 1
+            if j >= len(toks) or not _only_space(text, toks[j - 1], toks[j]):
+                i = j
+                continue
+            chain = [t.text for t in toks[i:j]]
             article = i > 0 and toks[i - 1].text.lower() in _ARTICLES and \
                 _only_space(text, toks[i - 1], toks[i])
-            addressed = False
-            j = i
-            while j < len(toks) and (toks[j].text in lx.ADDRESS_WORDS
-                                     or toks[j].text in lx.TITLE_WORDS
-                                     or (lx.is_role_word(toks[j].text) and _is_cap(toks[j].text))):
-                addressed |= toks[j].text not in lx.ADDRESS_WORDS or not article
-                if j > i and not _only_space(text, toks[j - 1], toks[j]):
-                    break
-                j += 1
-            if j >= len(toks) or (j > i and not _only_space(text, toks[j - 1], toks[j])):
-                i = max(j, i + 1)
-                continue
-            only_role = all(lx.is_role_word(t.text) for t in toks[i:j])
-            lenient = addressed and not only_role
-            end = self._name_run(text, toks, j, lenient)
+            # after an article, Frau and Herr alone are nouns: "eine Frau Mitte fünfzig"
+            addressed = any(w not in lx.ADDRESS_WORDS or not article for w in chain)
+            only_role = all(lx.is_role_word(w) for w in chain)
+            end = self._name_run(text, toks, j, addressed and not only_role)
             if end == j and article and _listed(_title_case(toks[j].text)):
-                end = self._name_run(text, toks, j, True)
+                end = self._name_run(text, toks, j, True)  # "die Frau Sabine ..."
             if end > j:
                 yield _person(text, toks[j].start, toks[end - 1].end, "address")
-            i = max(end, i + 1)
+            i = max(end, j)
 
     def _lowercase(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
         """In all-lower-case writing ("bei herrn schulte"): the word after a lower-case
@@ -370,8 +372,7 @@ class Detector:
             if not toks or len(toks) > 5 or label.count(" ") > 5:
                 continue
             k = 0
-            while k < len(toks) and (toks[k].text in lx.ADDRESS_WORDS or toks[k].text in lx.TITLE_WORDS
-                                     or lx.is_role_word(toks[k].text)):
+            while k < len(toks) and _title_like(toks[k].text):
                 k += 1
             rest = toks[k:]
             if not rest or any(_blocked(t.text) for t in rest) or \
