@@ -342,3 +342,40 @@ def test_a_key_pseudonymises_an_export_of_the_original(study: Project, capsys) -
     rows = list(mapping.rows(long_rows(study)))
     with Project.open(dest) as copy:
         assert rows == list(long_rows(copy))
+
+
+def test_a_project_from_another_tool_round_trips(tmp_path: Path, capsys) -> None:
+    """ATLAS.ti's .qdpx (data we did not write): selections in one document, a user's term
+    inside them; the passages keep their offsets and the restore gives back every byte."""
+    import zipfile
+
+    from qca.refi import import_qdpx
+
+    folder = Path(__file__).parents[1] / "data" / "refi" / "atlas_project"
+    archive = tmp_path / "atlas.qdpx"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                handle.write(file, file.relative_to(folder).as_posix())
+    path = tmp_path / "atlas.qca"
+    with Project.create(path) as proj:
+        import_qdpx(proj, archive)
+    names = tmp_path / "namen.txt"
+    names.write_text("Steuern\nOrt: Arzt\n", encoding="utf-8")
+    dest, out = tmp_path / "pseudo.qca", tmp_path / "back.qca"
+
+    _cli(capsys, "pseudonymise", str(path), str(dest), "--names", str(names))
+    _cli(capsys, "pseudonymise", "--reverse", str(dest), str(tmp_path / "pseudo-key.csv"),
+         str(out))
+
+    with Project.open(dest) as copy:
+        doc = dict(copy.conn.execute("SELECT source_id, text FROM source_texts"))
+        assert "[Person 1] sind auch" in "".join(doc.values())
+        for seg in copy.segments():
+            span = copy.conn.execute("SELECT start_position, end_position FROM segment_spans "
+                                     "WHERE segment_id = ?", (seg.id,)).fetchone()
+            if span:
+                assert doc[seg.source_id][span[0]:span[1]] == seg.text
+    before, after = snapshot_db(path), snapshot_db(out)
+    for table in ("segments", "source_texts", "segment_spans", "sources", "codings"):
+        assert after[table] == before[table], table
