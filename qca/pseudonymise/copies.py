@@ -26,11 +26,13 @@ says, is refused before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import re
+import tempfile
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -51,6 +53,7 @@ __all__ = [
     "Where",
     "Written",
     "default_key_path",
+    "keyed_copy",
     "plan_copy",
     "pseudonymise",
     "read_names",
@@ -245,13 +248,19 @@ def _texts(m: _Material) -> Iterator[tuple[Where, str]]:
 
 
 class _Pseudonyms:
-    def __init__(self, terms: Terms) -> None:
+    """Numbers each entity's pseudonym in the order pseudonyms first occur; with ``fixed``
+    (a key's original → pseudonym) gives the key's instead."""
+
+    def __init__(self, terms: Terms, fixed: dict[str, str] | None = None) -> None:
         self.terms = terms
+        self.fixed = fixed
         self._of: dict[str, str] = {}
         self._next: Counter[str] = Counter()
 
     def of(self, term: str) -> tuple[str, str]:
         kind, entity = self.terms.kind[term], self.terms.entity[term]
+        if self.fixed is not None:
+            return kind, self.fixed[term]
         if entity not in self._of:
             self._next[kind] += 1
             self._of[entity] = f"[{kind} {self._next[kind]}]"
@@ -292,13 +301,42 @@ def plan_copy(project: Project, detector: Detector) -> Plan:
     """Find the personal data in ``project`` and the texts its pseudonymised copy holds."""
     m = _read(project)
     terms, rules = build_terms((text for _, text in _texts(m)), detector, _variable_findings(m))
-    names = _Pseudonyms(terms)
+    reps, rewrite = _plan_texts(m, terms, _Pseudonyms(terms))
+    return Plan(reps, rewrite, len(terms.entity), Counter(rules), _kept(project, m, terms))
+
+
+def _plan_texts(m: _Material, terms: Terms, names: _Pseudonyms
+                ) -> tuple[list[Replacement], TextRewrite]:
     rewrite = TextRewrite()
     reps = _plan_sources(m, terms, names, rewrite)
     reps += _plan_segments(m, terms, names, rewrite)
     reps += _plan_memos(m, terms, names, rewrite)
     reps += _plan_events(m, terms, names, rewrite)
-    return Plan(reps, rewrite, len(terms.entity), Counter(rules), _kept(project, m, terms))
+    return reps, rewrite
+
+
+@contextlib.contextmanager
+def keyed_copy(project: Project, key: Path | str) -> Iterator[Project]:
+    """A temporary copy of ``project`` with every original of ``key`` replaced by the
+    pseudonym the key gives it, for exports on the fly (``qca export ... --pseudonymise
+    KEY.csv``): any writer that reads a project writes the pseudonymised version. The copy
+    is deleted when the block ends.
+    """
+    copy_id, reps = _read_key(Path(key))
+    fixed: dict[str, str] = {}
+    terms = Terms()
+    for r in reps:
+        if r.original not in fixed:
+            fixed[r.original] = r.pseudonym
+            terms.add(Finding(0, len(r.original), r.kind, r.original, r.pseudonym, "key"))
+    fixed.update({t: fixed.get(t) or terms.entity[t] for t in terms.entity})
+    _, rewrite = _plan_texts(_read(project), terms, _Pseudonyms(terms, fixed))
+    with tempfile.TemporaryDirectory(prefix="qca-pseudonymised-") as folder:
+        dest = Path(folder) / project.path.name
+        _apply_to_copy(project, dest, rewrite, action="pseudonymise", marker=copy_id or "key",
+                       payload={"copy": copy_id, "on_the_fly": True})
+        with Project.open(dest) as copy:
+            yield copy
 
 
 def _plan_sources(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRewrite

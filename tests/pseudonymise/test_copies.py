@@ -379,3 +379,19 @@ def test_a_project_from_another_tool_round_trips(tmp_path: Path, capsys) -> None
     before, after = snapshot_db(path), snapshot_db(out)
     for table in ("segments", "source_texts", "segment_spans", "sources", "codings"):
         assert after[table] == before[table], table
+
+
+def test_exports_on_the_fly_with_a_key_equal_those_of_the_copy(study: Project, capsys,
+                                                               tmp_path: Path) -> None:
+    from qca.export import long_rows, wide_rows
+    from qca.pseudonymise.copies import keyed_copy
+
+    dest, key, _ = _pseudonymise(capsys, study)
+    before = snapshot_db(study.path)
+    with keyed_copy(study, key) as on_the_fly, Project.open(dest) as copy:
+        assert list(long_rows(on_the_fly)) == list(long_rows(copy))
+        assert list(wide_rows(on_the_fly, "anna")) == list(wide_rows(copy, "anna"))
+        doc = "SELECT text FROM source_texts"
+        assert list(on_the_fly.conn.execute(doc)) == list(copy.conn.execute(doc))
+        folder = on_the_fly.path.parent
+    assert not folder.exists() and snapshot_db(study.path) == before
