@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError, ProjectError
+from qca.merge import count_noun
 from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms, build_terms
 from qca.store import Project, TextRewrite, rewrite_texts
 
@@ -132,15 +133,15 @@ class Plan:
             by_kind[rep.kind][(rep.original, rep.pseudonym)] += 1
             tables[_TABLE_LABELS.get(rep.where.table, rep.where.table)] += 1
         where = ", ".join(f"{label} {n}" for label, n in tables.most_common())
-        lines = [f"would replace {len(self.replacements)} occurrences ({where}):"]
+        lines = [f"would replace {count_noun(len(self.replacements), 'occurrence')} ({where}):"]
         for kind in KINDS:
             pairs = by_kind.get(kind)
             if not pairs:
                 continue
             pseudonyms = {p for _, p in pairs}
             examples = ", ".join(f"{o!r} → {p}" for (o, p), _ in pairs.most_common(4))
-            lines.append(f"  {kind:<12} {len(pseudonyms):>4} pseudonyms, "
-                         f"{sum(pairs.values()):>5} occurrences: {examples}")
+            lines.append(f"  {kind:<12} {count_noun(len(pseudonyms), 'pseudonym')}, "
+                         f"{count_noun(sum(pairs.values()), 'occurrence')}: {examples}")
         if self.kept:
             lines.append(self.kept_note())
         lines.append(f"nothing written; without --dry-run this writes {dest} and its key")
@@ -633,9 +634,9 @@ class Restored:
     memos_changed: int
 
     def summary(self) -> str:
-        kept = (f"; {self.memos_changed} memos changed in the copy since were kept as they are"
-                if self.memos_changed else "")
-        return f"restored {self.restored} originals into {self.out}{kept}"
+        kept = (f"; {count_noun(self.memos_changed, 'memo')} changed in the copy since kept as "
+                "they are" if self.memos_changed else "")
+        return f"restored {count_noun(self.restored, 'original')} into {self.out}{kept}"
 
 
 def _current(project: Project, where: Where) -> str | None:
@@ -787,7 +788,7 @@ class Written:
     def summary(self) -> str:
         counts = ", ".join(f"{k} {n}" for k, n in sorted(self.plan.counts().items())) or "none"
         note = f"\n{self.plan.kept_note()}" if self.plan.kept else ""
-        return (f"wrote {self.dest} with {len(self.plan.replacements)} replacements "
+        return (f"wrote {self.dest} with {count_noun(len(self.plan.replacements), 'replacement')} "
                 f"({counts}) and its key {self.key}; keep the key apart from the copy, it "
                 f"restores the originals: qca pseudonymise --reverse {self.dest} {self.key} "
                 f"OUT.qca{note}")

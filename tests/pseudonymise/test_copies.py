@@ -195,7 +195,7 @@ def test_memos_changed_in_the_copy_are_kept_on_reverse(study: Project, capsys) -
 
     text = _cli(capsys, "pseudonymise", "--reverse", str(dest), str(key), str(out))
 
-    assert "1 memos changed in the copy since were kept" in text
+    assert "1 memo changed in the copy since kept as they are" in text
     with Project.open(out) as back:
         memo = back.conn.execute("SELECT memo FROM notes WHERE segment_id = '1#chancen' "
                                  "AND coder = 'anna'").fetchone()[0]
