@@ -239,8 +239,11 @@ class Detector:
 
     # -- the rules --------------------------------------------------------------------------
 
-    def find(self, text: str) -> list[Finding]:
-        """Every finding in ``text``, overlaps resolved (the longest wins, then the first)."""
+    def find(self, text: str, doc: Any = None) -> list[Finding]:
+        """Every finding in ``text``, overlaps resolved (the longest wins, then the first).
+
+        ``doc``: the NER pipeline's result for ``text`` when the caller ran it already
+        (:meth:`find_all` runs it in batches)."""
         found: list[Finding] = []
         found += self._patterns(text)
         toks = _tokens(text)
@@ -252,7 +255,7 @@ class Detector:
         found += self._places(text, toks)
         found += self._user(text)
         if self.ner is not None:
-            found += self._entities(text)
+            found += self._entities(text, doc)
         return _resolve([f for f in found if f.text not in self.keep])
 
     def _patterns(self, text: str) -> Iterator[Finding]:
@@ -435,9 +438,18 @@ class Detector:
             for m in _term_re([term]).finditer(text):
                 yield Finding(m.start(), m.end(), kind, term, _entity(kind, term), "your list")
 
-    def _entities(self, text: str) -> Iterator[Finding]:
+    def find_all(self, texts: Iterable[str]) -> Iterator[list[Finding]]:
+        """:meth:`find` for each of ``texts``, the NER pipeline run in batches."""
+        if self.ner is None:
+            yield from (self.find(t) for t in texts)
+            return
+        items = list(texts)
+        for text, doc in zip(items, self.ner.pipe(items, batch_size=64), strict=True):
+            yield self.find(text, doc)
+
+    def _entities(self, text: str, doc: Any = None) -> Iterator[Finding]:
         labels = {"PER": PERSON, "PERSON": PERSON, "LOC": PLACE, "GPE": PLACE, "ORG": ORG}
-        for ent in self.ner(text).ents:
+        for ent in (doc if doc is not None else self.ner(text)).ents:
             kind = labels.get(ent.label_)
             if kind is None:
                 continue
@@ -562,8 +574,8 @@ def build_terms(texts: Iterable[str], detector: Detector,
     rules: dict[str, int] = {}
     for finding in extra:
         terms.add(finding)
-    for text in texts:
-        for finding in detector.find(text):
+    for findings in detector.find_all(texts):
+        for finding in findings:
             rules[finding.rule] = rules.get(finding.rule, 0) + 1
             terms.add(finding)
     terms.settle()

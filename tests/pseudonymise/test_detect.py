@@ -115,6 +115,14 @@ def test_named_entities_of_a_spacy_pipeline(ner_pipeline) -> None:
                                       ("Ort", "Zülpich")}
 
 
+def test_named_entities_in_batches_are_those_one_by_one(ner_pipeline) -> None:
+    with_ner = Detector(ner=ner_pipeline)
+    texts = ["Frau Wiśniewska kommt.", "Nichts.", "Die Kulturbrücke in Zülpich."]
+    assert list(with_ner.find_all(texts)) == [with_ner.find(t) for t in texts]
+    terms, _ = build_terms(texts, with_ner)
+    assert terms.kind["Kulturbrücke"] == "Organisation" and terms.kind["Zülpich"] == "Ort"
+
+
 def test_the_detector_uses_no_model_unless_a_genuine_one_is_installed(monkeypatch) -> None:
     from qca.pseudonymise import detector as make
 
