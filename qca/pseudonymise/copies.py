@@ -142,6 +142,9 @@ class Plan:
             examples = ", ".join(f"{o!r} → {p}" for (o, p), _ in pairs.most_common(4))
             lines.append(f"  {kind:<12} {count_noun(len(pseudonyms), 'pseudonym')}, "
                          f"{count_noun(sum(pairs.values()), 'occurrence')}: {examples}")
+        if self.rules:
+            rules = ", ".join(f"{rule} {n}" for rule, n in self.rules.most_common())
+            lines.append(f"found by: {rules}")
         if self.kept:
             lines.append(self.kept_note())
         lines.append(f"nothing written; without --dry-run this writes {dest} and its key")
