@@ -1050,6 +1050,16 @@ class TextRewrite:
     events: dict[int, dict[str, str | None]] = field(default_factory=dict)  # id → before/after JSON
 
 
+def _rebuild_search_indexes(project: Project) -> None:
+    """Rebuild every full-text index from the rewritten texts: an FTS5 index keeps the
+    tokens of deleted rows in its segments until it is merged."""
+    rows = project.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' "
+        "AND lower(sql) LIKE '%using fts5%'").fetchall()
+    for (name,) in rows:
+        project.conn.execute(f'INSERT INTO "{name}"("{name}") VALUES (\'rebuild\')')
+
+
 def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action: str,
                   target: str, marker: str | None, payload: dict[str, Any]) -> int:
     """Write ``rewrite`` into ``project``, a fresh copy of another project, in one transaction.
@@ -1057,7 +1067,8 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action:
     Meant only for a copy that ``qca pseudonymise`` has just written (or restores): it
     also rewrites texts inside old events, which the log's triggers forbid everywhere else;
     they are dropped and recreated within the transaction. Stored linguistic features are
-    deleted (they hold the old words; they are recomputed on demand). ``marker`` is kept as
+    deleted (they hold the old words; they are recomputed on demand) and full-text indexes
+    rebuilt. ``marker`` is kept as
     meta ``pseudonymised`` (None removes it). Afterwards the file is vacuumed, so no page
     of it still holds an old text. Returns the id of the event logged as ``action``.
     """
@@ -1095,6 +1106,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action:
             for statement in _EVENT_TRIGGERS:
                 conn.execute(statement)
         conn.execute("DELETE FROM features")
+        _rebuild_search_indexes(project)
         if marker is None:
             conn.execute("DELETE FROM meta WHERE key = 'pseudonymised'")
         else:
