@@ -24,8 +24,8 @@ does: terms found anywhere are replaced everywhere):
 * ``spaCy NER``: with a genuine German model, only when one is installed;
 * ``baseline``: a capitalised word after ``Frau``/``Herr``/``Herrn`` is a person.
 
-Negatives: the demo survey's open answers (``corpora/kommunalbefragung.csv``), which hold no
-personal data; every finding there is a false one (the bench lists them).
+Negatives: the demo survey's open answers (``qca/data/corpora/kommunalbefragung.csv``), which
+hold no personal data; every finding there is a false one (the bench lists them).
 
 A predicted span counts when it equals a marked span of the same kind (strict); the
 ``overlap`` columns count a marked span as found when a prediction of its kind overlaps it
@@ -45,11 +45,12 @@ from pathlib import Path
 
 os.environ.setdefault("QCA_PIPELINE", "offline")
 
+from qca.demo import DEMO_SURVEY, data_root  # noqa: E402
 from qca.pseudonymise import KINDS, detector  # noqa: E402
 from qca.pseudonymise.detect import Detector, build_terms  # noqa: E402
 
 GOLD = Path(__file__).parent / "data" / "pseudonymise_gold.jsonl"
-SURVEY = Path(__file__).parents[1] / "corpora" / "kommunalbefragung.csv"
+SURVEY = data_root() / DEMO_SURVEY
 SURVEY_TEXT = ("chancen_vielfalt", "herausforderungen_vielfalt", "gruende_nichtnutzung",
                "beteiligungsformate")
 _MARK = re.compile(r"\[\[([^:\]]+):([^\]]+)\]\]")
