@@ -29,7 +29,13 @@ action                  target                 payload
 ``undo`` / ``redo``     the reversed target    :class:`Undone` / :class:`Redone`
 ``consensus``           ``[segment]``          :class:`ConsensusSet`
 ``merge``               the other file's name  :class:`ProjectMerged`
+``pseudonymise``        the copy's file name   :class:`CopyPseudonymised`
+``pseudonymise.reverse``  the restored file    :class:`CopyRestored`
 ======================  =====================  ============================================
+
+The texts a coder wrote that payloads carry (memos, consensus reasons) are reached through
+:func:`free_texts` and replaced with :func:`with_free_text`, so a pseudonymised copy can
+replace names in them too (:mod:`qca.pseudonymise`).
 
 Besides the actions, the values a coding's ``origin`` takes (:class:`Origin`) and the kinds
 of a coder's work on a segment a merge tells apart (:class:`PairKind`) are defined here,
@@ -59,6 +65,9 @@ __all__ = [
     "Columns",
     "ConsensusSet",
     "ConsensusState",
+    "CopyPseudonymised",
+    "CopyRestored",
+    "FREE_TEXT_KEYS",
     "NoteChanged",
     "NoteState",
     "OtherLog",
@@ -79,7 +88,10 @@ __all__ = [
     "decode",
     "decode_row",
     "dumps",
+    "free_text_at",
+    "free_texts",
     "loads",
+    "with_free_text",
 ]
 
 
@@ -99,6 +111,8 @@ class Action(StrEnum):
     REDO = "redo"
     CONSENSUS = "consensus"
     MERGE = "merge"
+    PSEUDONYMISE = "pseudonymise"
+    PSEUDONYMISE_REVERSE = "pseudonymise.reverse"
 
 
 #: The changes a coder can undo (and redo), in the order qca looks for them.
@@ -742,3 +756,90 @@ class ProjectMerged(Payload):
             overwritten=[OverwrittenNote(r["segment"], r["coder"], NoteState.from_json(r))
                          for r in _items(before.get("notes"), ("segment", "coder"))],
         )
+
+
+
+# --- pseudonymised copies ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyPseudonymised(Payload):
+    """This file is the pseudonymised copy ``file`` (id ``copy``) with ``replaced``
+    replacements per kind; the originals are in its key, never here."""
+
+    ACTION = Action.PSEUDONYMISE
+    file: str
+    copy: str
+    replaced: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> Columns:
+        return Columns(self.file, after={"copy": self.copy, "replaced": dict(self.replaced)})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> CopyPseudonymised:
+        after = _obj(columns.after)
+        return cls(columns.target, _text(after.get("copy")),
+                   {str(k): _int(v) for k, v in _obj(after.get("replaced")).items()})
+
+
+@dataclass(frozen=True)
+class CopyRestored(Payload):
+    """The pseudonymised copy ``copy`` was restored into ``file`` with its key: ``restored``
+    originals back, ``memos_changed`` memos changed in the copy kept as they were."""
+
+    ACTION = Action.PSEUDONYMISE_REVERSE
+    file: str
+    copy: str
+    restored: int = 0
+    memos_changed: int = 0
+
+    def to_json(self) -> Columns:
+        return Columns(self.file, after={"copy": self.copy, "restored": self.restored,
+                                         "memos_changed": self.memos_changed})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> CopyRestored:
+        after = _obj(columns.after)
+        return cls(columns.target, _text(after.get("copy")), _int(after.get("restored")),
+                   _int(after.get("memos_changed")))
+
+
+#: The keys under which payloads carry text a coder wrote: note and coding memos, a
+#: consensus reason (also inside undo/redo states and a merge's overwritten notes).
+FREE_TEXT_KEYS = frozenset({"memo", "reason"})
+
+
+def free_texts(value: Any, path: tuple[str, ...] = (), free: bool = False
+               ) -> Iterable[tuple[tuple[str, ...], str]]:
+    """``(path, text)`` of every non-empty text a coder wrote in a decoded ``before`` or
+    ``after`` value; ``path`` leads to it through dict keys and list indexes."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from free_texts(v, (*path, str(k)), free or k in FREE_TEXT_KEYS)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from free_texts(v, (*path, str(i)), free)
+    elif isinstance(value, str) and free and value:
+        yield path, value
+
+
+def free_text_at(value: Any, path: tuple[str, ...]) -> str | None:
+    """The text at ``path`` of a decoded value (None when there is none)."""
+    try:
+        for p in path:
+            value = value[int(p)] if isinstance(value, list) else value[p]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def with_free_text(value: Any, path: tuple[str, ...], text: str) -> Any:
+    """``value`` with the text at ``path`` replaced by ``text`` (changed in place)."""
+    if not path:
+        return text
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        value[int(head)] = with_free_text(value[int(head)], rest, text)
+    else:
+        value[head] = with_free_text(value[head], rest, text)
+    return value

@@ -27,7 +27,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1060,8 +1060,8 @@ def _rebuild_search_indexes(project: Project) -> None:
         project.conn.execute(f'INSERT INTO "{name}"("{name}") VALUES (\'rebuild\')')
 
 
-def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action: str,
-                  target: str, marker: str | None, payload: dict[str, Any]) -> int:
+def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
+                  marker: str | None, payload: Payload) -> int:
     """Write ``rewrite`` into ``project``, a fresh copy of another project, in one transaction.
 
     Meant only for a copy that ``qca pseudonymise`` has just written (or restores): it
@@ -1070,7 +1070,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action:
     deleted (they hold the old words; they are recomputed on demand) and full-text indexes
     rebuilt. ``marker`` is kept as
     meta ``pseudonymised`` (None removes it). Afterwards the file is vacuumed, so no page
-    of it still holds an old text. Returns the id of the event logged as ``action``.
+    of it still holds an old text. Returns the id of the event that logs ``payload``.
     """
     with project.transaction():
         conn = project.conn
@@ -1111,7 +1111,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str, action:
             conn.execute("DELETE FROM meta WHERE key = 'pseudonymised'")
         else:
             project.set_meta("pseudonymised", marker)
-        event = project.log(actor, action, target, after=payload)
+        event = project.log(actor, payload)
     try:
         project.conn.execute("VACUUM")
         project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

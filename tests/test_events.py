@@ -10,6 +10,8 @@ import pytest
 from qca.coding import set_coding, set_flag, set_memo, undo
 from qca.errors import ProjectError
 from qca.events import (
+    CopyPseudonymised,
+    CopyRestored,
     Action,
     AddedCoding,
     CategoriesMerged,
@@ -77,6 +79,8 @@ EXAMPLES: list[Payload] = [
         removed=[RemovedCoding("2#chancen", "CH_REFL", "ben", STATE)],
         overwritten=[OverwrittenNote("5#chancen", "ben", NoteState("war", True))],
     ),
+    CopyPseudonymised("geteilt.qca", "ab" * 16, {"Person": 12, "Ort": 3}),
+    CopyRestored("zurueck.qca", "ab" * 16, 15, 1),
 ]
 
 
@@ -111,12 +115,13 @@ def test_action_names_are_the_stored_strings() -> None:
     assert [a.value for a in Action] == [
         "init", "codebook", "codebook.rename", "codebook.merge", "codebook.split", "import",
         "import-codings", "coding", "note", "undo", "redo", "consensus", "merge",
+        "pseudonymise", "pseudonymise.reverse",
     ]
 
 
 def test_unknown_action_is_a_clear_error() -> None:
-    event = Event(17, "t", "anna", "pseudonymise", "", None, None, None)
-    with pytest.raises(ProjectError, match=r"event 17 has the action 'pseudonymise'.*upgrade qca"):
+    event = Event(17, "t", "anna", "translate", "", None, None, None)
+    with pytest.raises(ProjectError, match=r"event 17 has the action 'translate'.*upgrade qca"):
         event.payload()
 
 
@@ -182,3 +187,19 @@ def test_every_event_a_project_logs_decodes(survey_project: Project, tmp_path: P
         cols = payload.to_json()
         assert (cols.target, cols.before, cols.after, cols.ref) == \
             (event.target, event.before, event.after, event.ref)
+
+
+
+def test_free_texts_are_the_memos_and_reasons_a_coder_wrote() -> None:
+    from qca.events import free_text_at, free_texts, with_free_text
+
+    value = {"memo": "Frau Seidel", "flagged": True, "notes": [{"memo": "", "coder": "ben"},
+                                                               {"memo": "Haddad", "coder": "x"}],
+             "codes": ["CH_A"], "reason": "laut Krüger"}
+    found = list(free_texts(value))
+    assert found == [(("memo",), "Frau Seidel"), (("notes", "1", "memo"), "Haddad"),
+                     (("reason",), "laut Krüger")]
+    assert free_text_at(value, ("notes", "1", "memo")) == "Haddad"
+    assert free_text_at(value, ("notes", "7", "memo")) is None
+    changed = with_free_text(value, ("notes", "1", "memo"), "[Person 2]")
+    assert changed["notes"][1]["memo"] == "[Person 2]" and changed["codes"] == ["CH_A"]

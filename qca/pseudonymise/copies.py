@@ -41,6 +41,16 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError, ProjectError
+from qca.events import (
+    CopyPseudonymised,
+    CopyRestored,
+    Payload,
+    dumps,
+    free_text_at,
+    free_texts,
+    loads,
+    with_free_text,
+)
 from qca.merge import count_noun
 from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms, build_terms
 from qca.store import Project, TextRewrite, rewrite_texts
@@ -64,7 +74,6 @@ __all__ = [
 
 KEY_COLUMNS = ("copy", "table", "row", "column", "path", "start", "kind", "pseudonym",
                "original")
-_FREE_TEXT_KEYS = frozenset({"memo", "reason"})  # texts a coder wrote, inside event payloads
 _EDITABLE = frozenset({"notes", "codings"})  # a coder may change these after the copy
 _PERSONAL_VARIABLES = (
     (re.compile(r"(?i)^(e-?mail|mail)"), "E-Mail"),
@@ -189,36 +198,6 @@ def _read(project: Project) -> _Material:
     )
 
 
-def _strings(value: Any, path: tuple[str, ...] = (), free: bool = False) -> Iterator[
-        tuple[tuple[str, ...], str]]:
-    """The free-text strings inside an event payload: values of ``memo``/``reason`` keys."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, (*path, str(k)), free or k in _FREE_TEXT_KEYS)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, (*path, str(i)), free)
-    elif isinstance(value, str) and free and value:
-        yield path, value
-
-
-def _set_path(value: Any, path: tuple[str, ...], new: str) -> Any:
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    if isinstance(value, list):
-        value[int(head)] = _set_path(value[int(head)], rest, new)
-    else:
-        value[head] = _set_path(value[head], rest, new)
-    return value
-
-
-def _get_path(value: Any, path: tuple[str, ...]) -> Any:
-    for p in path:
-        value = value[int(p)] if isinstance(value, list) else value[p]
-    return value
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -244,7 +223,7 @@ def _texts(m: _Material) -> Iterator[tuple[Where, str]]:
     for event_id, before, after in m.events:
         for column, raw in (("before", before), ("after", after)):
             if raw is not None:
-                for path, text in _strings(json.loads(raw)):
+                for path, text in free_texts(loads(raw)):
                     yield Where("events", (event_id,), column, path), text
 
 
@@ -337,8 +316,8 @@ def keyed_copy(project: Project, key: Path | str) -> Iterator[Project]:
     _, rewrite = _plan_texts(_read(project), terms, _Pseudonyms(terms, fixed))
     with tempfile.TemporaryDirectory(prefix="qca-pseudonymised-") as folder:
         dest = Path(folder) / project.path.name
-        _apply_to_copy(project, dest, rewrite, action="pseudonymise", marker=copy_id or "key",
-                       payload={"copy": copy_id, "on_the_fly": True})
+        _apply_to_copy(project, dest, rewrite, marker=copy_id or "key",
+                       payload=CopyPseudonymised(dest.name, copy_id, {}))
         with Project.open(dest) as copy:
             yield copy
 
@@ -422,14 +401,14 @@ def _plan_events(m: _Material, terms: Terms, names: _Pseudonyms, rewrite: TextRe
         for column, raw in (("before", before), ("after", after)):
             if raw is None:
                 continue
-            value, changed = json.loads(raw), False
-            for path, text in list(_strings(value)):
+            value, changed = loads(raw), False
+            for path, text in list(free_texts(value)):
                 new, r = _replace(text, Where("events", (event_id,), column, path), terms, names)
                 reps += r
                 if new != text:
-                    value, changed = _set_path(value, path, new), True
+                    value, changed = with_free_text(value, path, new), True
             if changed:
-                cols[column] = _dumps(value)
+                cols[column] = dumps(value)
         if cols:
             rewrite.events[event_id] = cols
     return reps
@@ -588,8 +567,8 @@ def _write_key_tmp(path: Path, text: str) -> Path:
     return tmp
 
 
-def _apply_to_copy(project: Project, dest: Path, rewrite: TextRewrite, *, action: str,
-                   marker: str | None, payload: dict[str, Any]) -> None:
+def _apply_to_copy(project: Project, dest: Path, rewrite: TextRewrite, *,
+                   marker: str | None, payload: Payload) -> None:
     """Copy ``project`` beside ``dest``, write ``rewrite`` into the copy, move it to ``dest``."""
     tmp = dest.with_name(f".{dest.name}.pseudonymise.tmp")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -597,8 +576,7 @@ def _apply_to_copy(project: Project, dest: Path, rewrite: TextRewrite, *, action
     project.copy_to(tmp)
     try:
         with Project.open(tmp) as copy:
-            rewrite_texts(copy, rewrite, actor="system", action=action, target=dest.name,
-                          marker=marker, payload=payload)
+            rewrite_texts(copy, rewrite, actor="system", marker=marker, payload=payload)
         os.replace(tmp, dest)
     except BaseException:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -621,8 +599,8 @@ def write_copy(project: Project, dest: Path | str, plan: Plan,
     copy_id = uuid.uuid4().hex
     tmp_key = _write_key_tmp(key_path, _key_csv(copy_id, plan.replacements))
     try:
-        _apply_to_copy(project, dest, plan.rewrite, action="pseudonymise", marker=copy_id,
-                       payload={"copy": copy_id, "replaced": plan.counts()})
+        _apply_to_copy(project, dest, plan.rewrite, marker=copy_id,
+                       payload=CopyPseudonymised(dest.name, copy_id, plan.counts()))
         os.replace(tmp_key, key_path)
     except BaseException:
         tmp_key.unlink(missing_ok=True)
@@ -668,8 +646,8 @@ def _current(project: Project, where: Where) -> str | None:
     value = row[0]
     if t in ("sources", "events") and where.column in ("variables", "before", "after"):
         try:
-            value = _get_path(json.loads(value), where.path)
-        except (KeyError, IndexError, ValueError, TypeError):
+            return free_text_at(json.loads(value), where.path)
+        except ValueError:
             return None
     return value if isinstance(value, str) else None
 
@@ -698,9 +676,8 @@ def reverse_copy(pseudonymised: Path | str, key: Path | str, out: Path | str) ->
                              f"{copy.path.name} is copy {marker[:8]}); use the key written "
                              "with this copy")
         rewrite, restored, changed = _plan_restore(copy, key, reps)
-        _apply_to_copy(copy, out, rewrite, action="pseudonymise.reverse", marker=None,
-                       payload={"copy": marker, "restored": restored,
-                                "memos_changed": changed})
+        _apply_to_copy(copy, out, rewrite, marker=None,
+                       payload=CopyRestored(out.name, marker, restored, changed))
     return Restored(out, restored, changed)
 
 
@@ -753,16 +730,15 @@ def _restore_rewrite(copy: Project, texts: dict[Where, str],
             slot = (t, row, where.column)
             if slot not in json_cols:
                 table = "sources" if t == "sources" else "events"
-                idcol = "id"
-                raw = copy.conn.execute(f"SELECT {where.column} FROM {table} WHERE {idcol} = ?",
+                raw = copy.conn.execute(f"SELECT {where.column} FROM {table} WHERE id = ?",
                                         row).fetchone()[0]
-                json_cols[slot] = json.loads(raw)
-            json_cols[slot] = _set_path(json_cols[slot], where.path, text)
+                json_cols[slot] = json.loads(raw) if t == "sources" else loads(raw)
+            json_cols[slot] = with_free_text(json_cols[slot], where.path, text)
     for (t, row, column), value in json_cols.items():
         if t == "sources":
             rewrite.sources.setdefault(row[0], {})[column] = _dumps(value)
         else:
-            rewrite.events.setdefault(int(row[0]), {})[column] = _dumps(value)
+            rewrite.events.setdefault(int(row[0]), {})[column] = dumps(value)
     return rewrite
 
 
