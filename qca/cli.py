@@ -394,15 +394,18 @@ def redo(project: str, coder: str) -> None:
 @click.option("--suggest-from-all", "widen", is_flag=True,
               help="Suggestions learn from every coder's codings (ends blind coding; by "
                    "default only CODER's own and consensus codings).")
+@click.option("--lead", is_flag=True,
+              help="Show every coder's usage counts in the codebook browser (B); a blind "
+                   "coder sees only their own.")
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
-         no_suggest: bool, widen: bool) -> None:
+         no_suggest: bool, widen: bool, lead: bool) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
 
     Project.open(project).close()
     _open_coding_screen(project, validate_coder(coder), question, where,
-                        suggest=not no_suggest, widen=widen)
+                        suggest=not no_suggest, widen=widen, lead=lead)
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -757,7 +760,7 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True,
-                        widen: bool = False) -> None:
+                        widen: bool = False, lead: bool = False) -> None:
     from qca.tui.app import run_coding_app
 
     if suggest:
@@ -768,7 +771,7 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
             ensure_features(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
-                   widen=widen)
+                   widen=widen, lead=lead)
 
 
 def main(argv: list[str] | None = None) -> None:
