@@ -73,6 +73,7 @@ class CodingScreen(Screen[None]):
     """Code the segments of a :class:`Session`, one keypress per decision."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-medium"), (45, "-tall")]
 
     BINDINGS = [
         Binding("enter,right", "next", "Next", key_display="⏎",
@@ -189,7 +190,6 @@ class CodingScreen(Screen[None]):
 
     def _show_suggestion_panel(self) -> None:
         self.set_class(self.suggest_on, "-suggest")
-        self.query_one(SuggestionPanel).display = self.suggest_on
         self._show_keys()
 
     def _show_keys(self) -> None:

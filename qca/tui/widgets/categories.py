@@ -53,12 +53,10 @@ class CategoryList(OptionList):
         self._rows: list[tuple[Category, int]] = []
         self._assigned: frozenset[str] = frozenset()
         self._title = "Categories"
-        self._hidden_note: str | None = None
 
     def set_title(self, title: str) -> None:
         """The border title; the note on scrolled-away assigned categories follows it."""
         self._title = title
-        self._hidden_note = None
         self._update_title()
 
     def show_categories(self, rows: Iterable[tuple[Category, int]], assigned: frozenset[str]) -> None:
@@ -145,10 +143,9 @@ class CategoryList(OptionList):
             parts.append(f"{MARK} +{len(above)} assigned above{_keys(above)}")
         if below:
             parts.append(f"{MARK} +{len(below)} assigned below{_keys(below)}")
-        note = " · ".join(parts) or None
-        if note != self._hidden_note or self.border_title is None:
-            self._hidden_note = note
-            self.border_title = escape(f"{self._title} · {note}" if note else self._title)
+        title = escape(" · ".join([self._title, *parts]))
+        if title != self.border_title:
+            self.border_title = title
 
 
 def _keys(cats: list[Category]) -> str:
