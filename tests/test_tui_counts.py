@@ -34,6 +34,9 @@ async def test_counts_bars_grouped_and_closed(project_path: Path) -> None:
         assert "by amt" in app.screen.query_one("#counts").border_title
         text = _bars(app)
         assert "Ordnungsamt" in text and "Stadtplanung" in text
+        # anna coded nothing of Sozialamt and Jugendamt: no 0/0 lines, but a count of them
+        assert "Jugendamt" not in text and "0/0" not in text
+        assert "2 groups of amt without your codings not shown" in text
         await pilot.press("escape")
         assert isinstance(app.screen, CodingScreen)
         assert app.session.view().categories == frozenset()  # keys went to the dialog only
