@@ -40,6 +40,7 @@ def _highlight_in_view(app) -> bool:  # type: ignore[no-untyped-def]
     cats = app.screen.query_one(CategoryList)
     top = cats.scroll_offset.y
     rows = cats.scrollable_content_region.height
+    assert cats.virtual_size.height == cats.option_count  # one line per option
     visible = _on_screen(app, cats)
     # The list is not clipped by its container: all its rows are on the terminal ...
     assert visible.height == cats.region.height and rows > 0
