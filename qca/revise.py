@@ -51,7 +51,8 @@ def _free_shortcuts(book: Codebook, cats: list[Category]) -> None:
     for cat in cats:
         if cat.shortcut is None:
             cat.shortcut = next((s for s in _SHORTCUTS if s not in taken), None)
-            taken.add(cat.shortcut)
+            if cat.shortcut is not None:
+                taken.add(cat.shortcut)
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:

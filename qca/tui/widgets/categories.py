@@ -107,7 +107,8 @@ class CategoryList(OptionList):
     def hidden_assigned(self) -> tuple[list[Category], list[Category]]:
         """Assigned categories scrolled out of view: (above, below)."""
         shown = self.visible_rows
-        above, below = [], []
+        above: list[Category] = []
+        below: list[Category] = []
         for i, (cat, _) in enumerate(self._rows):
             if cat.key in self._assigned and i not in shown:
                 (above if i < shown.start else below).append(cat)
