@@ -353,7 +353,9 @@ def load_yaml(path: Path | str) -> Codebook:
 
 
 def _require_leaf_texts(book: Codebook, where: str) -> None:
-    """A codebook file's leaves need a definition and a coding rule (``codebooks/README.md``).
+    """A codebook file's leaves need a definition and a coding rule.
+
+    As ``qca/data/codebooks/README.md`` requires.
 
     Only files are held to this: codes brought from other tools (REFI-QDA) often have
     neither, and a project keeps them as they came.
@@ -366,7 +368,8 @@ def _require_leaf_texts(book: Codebook, where: str) -> None:
         if missing:
             raise CodebookError(
                 f"{where}: category {cat.key!r} ({cat.name}) has no {' and no '.join(missing)}; "
-                f"a category codes are assigned to needs both (see codebooks/README.md)")
+                "a category codes are assigned to needs both "
+                "(see qca/data/codebooks/README.md)")
 
 
 # A codebook needs no aliases; these bounds stop a "billion laughs" file (aliases nested so
