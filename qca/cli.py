@@ -244,9 +244,11 @@ def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
 
     with _project(project) as proj:
         book = read_codebooks(files, proj.questions())
+        before = proj.codebook_version()
         version = replace_codebook(proj, book, author=author,
                                    note=f"import {', '.join(Path(f).name for f in files)}")
-    click.echo(f"codebook version {version}: {book.name}")
+    click.echo(f"codebook unchanged, still version {version}" if version == before
+               else f"codebook version {version}: {book.name}")
 
 
 @codebook.command(name="export")
@@ -326,8 +328,8 @@ def codebook_split(project: str, key: str, into: str, names: str | None, author:
         raise InputError(f"--names gives {len(labels)} names for {len(keys)} keys; give one each")
     pairs = list(zip(keys, labels or [""] * len(keys)))
     with _project(project) as proj:
-        version = split(proj, key, pairs, author=author)
-    click.echo(f"codebook version {version}: split {key} into {', '.join(keys)}")
+        result = split(proj, key, pairs, author=author)
+    click.echo(result.describe())
 
 
 @codebook.command(name="versions")
@@ -439,15 +441,18 @@ def redo(project: str, coder: str) -> None:
 @click.option("--suggest-from-all", "widen", is_flag=True,
               help="Suggestions learn from every coder's codings (ends blind coding; by "
                    "default only CODER's own and consensus codings).")
+@click.option("--lead", is_flag=True,
+              help="Show every coder's usage counts in the codebook browser (B); a blind "
+                   "coder sees only their own.")
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
-         no_suggest: bool, widen: bool) -> None:
+         no_suggest: bool, widen: bool, lead: bool) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
 
     Project.open(project).close()
     _open_coding_screen(project, validate_coder(coder), question, where,
-                        suggest=not no_suggest, widen=widen)
+                        suggest=not no_suggest, widen=widen, lead=lead)
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -785,24 +790,29 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
     """Build the demo project from the bundled corpora and codebooks, and open it.
 
     The project is built once, as ~/.local/share/qca/demo.qca by default, and reused after;
-    when the output is not a terminal, the project summary is printed instead.
+    the project summary is printed when the screen closes (instead of opening it when the
+    output is not a terminal).
     """
     from qca.demo import build_demo
     from qca.status import project_status
     from qca.store import Project
 
     path = build_demo(Path(directory) if directory else None, fresh=fresh)
-    with Project.open(path) as proj:
-        click.echo("\n".join(project_status(proj).lines()))
     if no_open or not sys.stdout.isatty():
+        with Project.open(path) as proj:
+            click.echo("\n".join(project_status(proj).lines()))
         click.echo(f"\nopen it with: qca code {path} --coder {coder}")
         return
     _open_coding_screen(path, coder, None, ())
+    # Summarised after the screen closes, so it counts what was just coded.
+    with Project.open(path) as proj:
+        click.echo("\n".join(project_status(proj).lines()))
+    click.echo(f"\ncontinue with: qca code {path} --coder {coder}")
 
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True,
-                        widen: bool = False) -> None:
+                        widen: bool = False, lead: bool = False) -> None:
     from qca.tui.app import run_coding_app
 
     if suggest:
@@ -813,7 +823,7 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
             ensure_features(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
-                   widen=widen)
+                   widen=widen, lead=lead)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -347,7 +347,29 @@ def load_yaml(path: Path | str) -> Codebook:
         raise CodebookError(f"{path}{line}: {problem}; fix the YAML syntax") from None
     if data is None:
         raise CodebookError(f"{path}: the file is empty; add a 'categories' list")
-    return codebook_from_dict(data, where=str(path.name))
+    book = codebook_from_dict(data, where=str(path.name))
+    _require_leaf_texts(book, path.name)
+    return book
+
+
+def _require_leaf_texts(book: Codebook, where: str) -> None:
+    """A codebook file's leaves need a definition and a coding rule.
+
+    As ``qca/data/codebooks/README.md`` requires.
+
+    Only files are held to this: codes brought from other tools (REFI-QDA) often have
+    neither, and a project keeps them as they came.
+    """
+    for cat in book.walk():
+        if cat.children or not cat.is_codable:
+            continue
+        missing = [field for field, text in (("definition", cat.definition), ("rule", cat.rule))
+                   if not (text or "").strip()]
+        if missing:
+            raise CodebookError(
+                f"{where}: category {cat.key!r} ({cat.name}) has no {' and no '.join(missing)}; "
+                "a category codes are assigned to needs both "
+                "(see qca/data/codebooks/README.md)")
 
 
 # A codebook needs no aliases; these bounds stop a "billion laughs" file (aliases nested so

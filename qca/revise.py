@@ -10,14 +10,49 @@ it affects and logs what it did, so a revision never strands a coding.
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from qca.codebook import KEY_PATTERN, Category, Codebook
 from qca.errors import CodebookError
 from qca.events import CategoriesMerged, CategoryRenamed, CategorySplit
 from qca.store import Project, now
 
-__all__ = ["combine", "rename", "replace_codebook", "split"]
+__all__ = ["SplitResult", "combine", "rename", "replace_codebook", "split"]
+
+_SHORTCUTS = "1234567890abcdefghijklmnopqrstuvwxyz"
+"""Shortcuts handed to new categories, in this order (digits first, as the demo uses)."""
+
+
+@dataclass(frozen=True)
+class SplitResult:
+    """What :func:`split` did: the new version, categories and review flags."""
+
+    version: int
+    key: str
+    categories: list[tuple[str, str | None]]
+    """The new categories as (key, shortcut); the shortcut is None when none was free."""
+    flagged_segments: int
+    """Segments whose codings of ``key`` were flagged for their coders to review."""
+
+    def describe(self) -> str:
+        new = ", ".join(f"{k} [{s}]" if s else f"{k} (no free shortcut)"
+                        for k, s in self.categories)
+        noun = "segment" if self.flagged_segments == 1 else "segments"
+        return (f"codebook version {self.version}: split {self.key} into {new}; "
+                f"{self.flagged_segments} {noun} flagged for review (their codings moved to "
+                f"{self.categories[0][0]})")
+
+
+def _free_shortcuts(book: Codebook, cats: list[Category]) -> None:
+    """Give each of ``cats`` without a shortcut the first one free wherever it is offered."""
+    scopes = [q for q in [None, *book.questions()]
+              if any(c in book.codable_for_question(q) for c in cats)]
+    taken = {c.shortcut for q in scopes for c in book.codable_for_question(q) if c.shortcut}
+    for cat in cats:
+        if cat.shortcut is None:
+            cat.shortcut = next((s for s in _SHORTCUTS if s not in taken), None)
+            if cat.shortcut is not None:
+                taken.add(cat.shortcut)
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:
@@ -98,11 +133,13 @@ def combine(project: Project, sources: list[str], into: str, *, author: str) -> 
 
 def split(
     project: Project, key: str, into: list[tuple[str, str]], *, author: str
-) -> int:
+) -> SplitResult:
     """Replace a category by new ones (key, name); its codings move to the first of them.
 
-    The segments that carried the old category are flagged for each coder who had coded
-    them, with a memo naming the split, so coders re-decide which new category applies.
+    The first keeps the old shortcut; the others get the first shortcut free wherever
+    they are offered. The segments that carried the old category are flagged for each
+    coder who had coded them, with a memo naming the split, so coders re-decide which new
+    category applies.
     """
     if len(into) < 2:
         raise CodebookError("a split needs at least two new categories (--into A,B)")
@@ -124,6 +161,7 @@ def split(
     siblings = book.get(cat.parent).children if cat.parent else book.categories  # type: ignore[union-attr]
     at = siblings.index(cat)
     siblings[at : at + 1] = new_cats
+    _free_shortcuts(book, new_cats)
     first = keys[0]
     with project.transaction():
         affected = project.conn.execute(
@@ -134,4 +172,5 @@ def split(
         )
         project.flag_for_review(affected, f"[{key} split into {', '.join(keys)}: check]", now())
         project.log(author, CategorySplit(key, keys, len(affected)))
-    return version
+    return SplitResult(version, key, [(c.key, c.shortcut) for c in new_cats],
+                       len({seg for seg, _ in affected}))

@@ -289,6 +289,21 @@ class Session:
             raise CodingError(f"segment {ref!r} is not in the current filter; widen it with W")
         raise CodingError(f"no segment {ref!r}; ids look like {self.current_id or 'S1#frage'}")
 
+    def hidden_by_filter(self, ref: str) -> str | None:
+        """The segment ``ref`` names (an id or id prefix) when the current filter hides it.
+
+        None when ``ref`` is listed, names no segment at all, or is a list number.
+        """
+        ref = ref.strip()
+        if not ref or ref.isdigit() or ref in self._index:
+            return None
+        if any(sid.startswith(ref) for sid in self.ids):
+            return None
+        rows = self._query(
+            "SELECT id FROM segments WHERE substr(id, 1, ?) = ? ORDER BY id = ? DESC, seq "
+            "LIMIT 1", [len(ref), ref, ref])
+        return rows[0][0] if rows else None
+
     @property
     def position_saved(self) -> bool:
         """Whether the project holds the current segment as this coder's resume point.

@@ -700,9 +700,13 @@ class Project:
     def save_codebook(self, book: Codebook, *, author: str, note: str) -> int:
         """Store ``book`` as a new codebook version; call inside :meth:`transaction`.
 
-        Refuses a codebook that would leave codings on categories it no longer has.
+        Refuses a codebook that would leave codings on categories it no longer has. A book
+        equal to the current version stores nothing and returns that version's number.
         """
         book.validate("codebook")
+        current = self.codebook_version()
+        if current and book == self.codebook():
+            return current
         keys = set(book.keys())
         orphans = [
             (row[0], row[1])

@@ -28,10 +28,10 @@ SMALL_CODEBOOK = {
                  "shortcut": "1"},
                 {"key": "CH_ZUS", "name": "Zusammenhalt",
                  "definition": "Vielfalt stärkt den sozialen Zusammenhalt.",
-                 "anchors": ["Das Miteinander im Quartier wird besser."], "rule": "",
+                 "anchors": ["Das Miteinander im Quartier wird besser."], "rule": "Zusammenhalt.",
                  "shortcut": "2"},
                 {"key": "CH_SONST", "name": "Sonstiges", "definition": "Andere Chancen.",
-                 "shortcut": "9"},
+                 "rule": "Sonstiges.", "shortcut": "9"},
             ],
         },
         {
@@ -40,12 +40,13 @@ SMALL_CODEBOOK = {
             "questions": ["herausforderungen"],
             "children": [
                 {"key": "HE_SPR", "name": "Sprachbarrieren", "definition": "Verständigung.",
-                 "shortcut": "1"},
+                 "rule": "Sprachbarrieren.", "shortcut": "1"},
                 {"key": "HE_KONF", "name": "Konflikte", "definition": "Konflikte zwischen Gruppen.",
-                 "shortcut": "2"},
+                 "rule": "Konflikte.", "shortcut": "2"},
             ],
         },
-        {"key": "MEMO", "name": "Bemerkenswert", "definition": "Für alle Fragen.", "shortcut": "0"},
+        {"key": "MEMO", "name": "Bemerkenswert", "definition": "Für alle Fragen.",
+         "rule": "Bemerkenswert.", "shortcut": "0"},
     ],
 }
 

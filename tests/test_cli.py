@@ -179,3 +179,35 @@ def test_codebook_combine_and_its_older_name(capsys, proj: Path, files, command:
     assert out.strip() == f"codebook version 2: {verb} CH_REFL into CH_ZUS"
     code, out, _ = run(capsys, "codebook", "show", str(proj))
     assert "CH_REFL" not in out and "CH_ZUS  Zusammenhalt  1x" in out  # one segment
+
+
+def test_codebook_import_unchanged_and_split_report(capsys, proj: Path, files) -> None:
+    code, out, _ = run(capsys, "codebook", "import", str(proj), str(files["cb"]))
+    assert code == 0 and out.strip() == "codebook unchanged, still version 1"
+    assert run(capsys, "import-codings", str(proj), str(files["codings"]))[0] == 0
+    code, out, _ = run(capsys, "codebook", "split", str(proj), "CH_REFL", "--into",
+                       "CH_REFL_A,CH_REFL_B", "--names", "Selbst;Lernen")
+    assert code == 0
+    assert "CH_REFL_A [1], CH_REFL_B [3]" in out and "1 segment flagged for review" in out
+
+
+def test_demo_summarises_after_the_screen_closes(capsys, tmp_path: Path, monkeypatch) -> None:
+    """The summary counts what was coded on the screen, not what was there before."""
+    import sys
+
+    import qca.cli
+    from qca import coding
+    from qca.store import Project
+
+    def code_one(path, coder, question, where, **kwargs):  # type: ignore[no-untyped-def]
+        with Project.open(path) as proj:
+            segment = next(s for s in proj.segments() if s.question == "dialogprotokoll")
+            coding.set_coding(proj, segment.id, "TK_WISSEN", coder, True)
+
+    monkeypatch.setattr(qca.cli, "_open_coding_screen", code_one)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = run(capsys, "demo", "--dir", str(tmp_path))
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.strip().startswith("demo ")
+                and "dialogprotokoll" in x)
+    assert "1 / 177" in line and "continue with: qca code" in out

@@ -95,3 +95,15 @@ def test_tree_lines(small_codebook) -> None:
     assert "      anchor: Wir hinterfragen unsere Routinen." in lines
     assert not any(line.lstrip().startswith("HE") for line in lines)
     assert len(tree_lines(small_codebook, {})) == len(list(small_codebook.walk()))
+
+
+@pytest.mark.parametrize(("field", "message"), [("definition", "has no definition"),
+                                                 ("rule", "has no rule")])
+def test_codebook_file_leaf_needs_definition_and_rule(tmp_path: Path, field, message) -> None:
+    data = book_dict()
+    data["categories"][0]["children"][0].pop(field)
+    path = tmp_path / "cb.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
+    with pytest.raises(CodebookError, match=rf"cb.yaml: category 'CH_REFL' .*{message}"):
+        load_yaml(path)
+    codebook_from_dict(data)  # codes from other tools (REFI-QDA) may come without them

@@ -72,3 +72,27 @@ def test_bad_revisions(survey_project: Project, call, message) -> None:
     with pytest.raises(CodebookError, match=message):
         call(survey_project)
     assert survey_project.codebook_version() == 1
+
+
+def test_split_gives_free_shortcuts_and_counts_flagged(survey_project: Project) -> None:
+    set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
+    set_coding(survey_project, "1#chancen", "CH_REFL", "ben", True)
+    set_coding(survey_project, "2#chancen", "CH_REFL", "anna", True)
+    result = split(survey_project, "CH_REFL",
+                   [("CH_REFL_A", "Selbstreflexion"), ("CH_REFL_B", "Lernen"), ("CH_REFL_C", "")],
+                   author="lead")
+    # 1, 2, 9 and MEMO's 0 are taken for "chancen": the new ones get 3 and 4.
+    assert result.categories == [("CH_REFL_A", "1"), ("CH_REFL_B", "3"), ("CH_REFL_C", "4")]
+    assert result.flagged_segments == 2
+    assert "2 segments flagged" in result.describe() and "CH_REFL_B [3]" in result.describe()
+    book = survey_project.codebook()
+    assert book.get("CH_REFL_B").shortcut == "3"
+    book.validate()
+
+
+def test_saving_an_unchanged_codebook_keeps_the_version(survey_project: Project,
+                                                        small_codebook) -> None:
+    assert replace_codebook(survey_project, small_codebook, author="lead", note="same") == 1
+    assert survey_project.codebook_version() == 1
+    small_codebook.categories[0].name = "Chancen (neu)"
+    assert replace_codebook(survey_project, small_codebook, author="lead", note="new") == 2

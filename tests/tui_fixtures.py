@@ -162,3 +162,102 @@ def type_fast(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
         named = {"slash": "/", "enter": "\r", "escape": "\x1b"}
         char = named.get(key, key if len(key) == 1 else None)
         app._driver.send_message(events.Key(key, char))
+
+
+LONG_NAME = ("Diversifizierte Governance-, Arbeits- und Entscheidungsstrukturen zwischen "
+             "Ämtern, Ressorts und Stadtgesellschaft")
+"""A category name longer than any line of the screen."""
+
+MANY_CATEGORIES = {
+    "name": "Dialogbuch",
+    "categories": [
+        {"key": "KAP", "name": "Komponenten transformativer Kapazität", "questions": ["dialog"],
+         "children": [
+             {"key": f"KA_{i}", "name": name, "shortcut": str(i),
+              "definition": f"Definition von {name}.", "rule": "Kodieren, wenn genannt."}
+             for i, name in enumerate([LONG_NAME, "Leitung und Führung", "Systembewusstsein",
+                                       "Reflexion und Lernen", "Zusammenarbeit mit Akteuren",
+                                       "Wissensdialog", "Sonstiges (Kapazität)"], start=1)]},
+        {"key": "BAR", "name": "Barrieren der Umsetzung", "questions": ["dialog"],
+         "children": [
+             {"key": f"BA_{c.upper()}", "name": name, "shortcut": c,
+              "definition": f"Definition von {name}.", "rule": "Kodieren, wenn genannt."}
+             for c, name in zip("abcdefgh", [
+                 "Ressortlogik und Hierarchie", "Geschlossene Verwaltungskultur",
+                 "Personalmangel und Überlastung", "Freiwillige Aufgabe",
+                 "Fehlendes Wissen", "Koordinierungsdefizite", "Fehlende Unterstützung",
+                 "Sonstiges (Barrieren)"])]},
+        {"key": "ALLG", "name": "Allgemein",
+         "children": [
+             {"key": "UNKLAR", "name": "Unklar", "shortcut": "x",
+              "definition": "Nicht zuordenbar.", "rule": "Nur wenn nichts passt."},
+             {"key": "ZITAT", "name": "Gutes Zitat", "shortcut": "y",
+              "definition": "Für den Bericht.", "rule": "Zusätzlich zu anderen Codes."}]},
+    ],
+}
+"""17 codable categories in three groups (20 rows) for the question ``dialog``."""
+
+DIALOG = [
+    ("Rahmendaten", "Datum: 12. Februar 2025\nOrt: digital (Videokonferenz)"),
+    ("Erfahrungen", "Frau K. berichtet, dass die Stelle befristet über ein Förderprogramm "
+                    "finanziert wird und in 18 Monaten ausläuft."),
+    ("Barrieren", "Herr B. sieht die Ressortlogik als größtes Hindernis: jedes Amt plane für "
+                  "sich, Abstimmungen kämen zu spät."),
+]
+
+
+def build_many_categories_project(path: Path) -> Path:
+    """A protocol of three passages whose question offers 17 categories."""
+    project = Project.create(path)
+    try:
+        replace_codebook(project, codebook_from_dict(MANY_CATEGORIES), author="t", note="t")
+        with project.transaction():
+            project.conn.execute(
+                "INSERT INTO sources (id, kind, name, variables) VALUES "
+                "('D1', 'protocol', 'dialog_1.txt', ?)", (json.dumps({"treffen": "1"}),))
+            for pos, (heading, text) in enumerate(DIALOG, start=1):
+                project.conn.execute(
+                    "INSERT INTO segments (id, seq, source_id, question, position, heading, "
+                    "text, substantive) VALUES (?, ?, 'D1', 'dialog', ?, ?, ?, 1)",
+                    (f"D1#{pos}", pos, pos, heading, text))
+            project.add_variable_names(["treffen"])
+    finally:
+        project.close()
+    return path
+
+
+@pytest.fixture
+def many_path(tmp_path: Path) -> Path:
+    return build_many_categories_project(tmp_path / "many.qca")
+
+
+class FixedSuggestions:
+    """A stand-in for :class:`qca.suggest.SuggestionService` with fixed suggestions."""
+
+    widen = False
+    ready = True
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def retrain(self) -> None:
+        pass
+
+    def note_coding(self) -> bool:
+        return False
+
+    def suggest(self, segment):  # type: ignore[no-untyped-def]
+        from qca.suggest import Suggestion
+
+        return [Suggestion("KA_1", LONG_NAME, 0.82, ["Stelle"]),
+                Suggestion("BA_B", "Geschlossene Verwaltungskultur", 0.41, []),
+                Suggestion("UNKLAR", "Unklar", 0.12, [])]
+
+
+@pytest.fixture
+def fixed_suggestions(monkeypatch: pytest.MonkeyPatch) -> type[FixedSuggestions]:
+    """Make the coding screen's suggestions :class:`FixedSuggestions` (no model, no timing)."""
+    import qca.suggest
+
+    monkeypatch.setattr(qca.suggest, "SuggestionService", FixedSuggestions)
+    return FixedSuggestions

@@ -14,7 +14,12 @@ Rules of :func:`repair_text`, in order:
    thin spaces ...) becomes one space; lines are stripped.
 2. **Paragraphs** are separated by blank lines; within a paragraph the lines are joined
    into one line. Only a line that starts a list item (``•``, ``▪``, ``◦``, ``‣``, ``●``,
-   or ``-``/``–``/``*`` followed by a space) keeps its own line.
+   or ``-``/``–``/``*`` followed by a space) keeps its own line, and so does every line of
+   a **header block**: a paragraph of two or more lines, each at most 100 characters and
+   each either a field (``Datum: 12. Februar 2025``, ``**Ort:** digital``: a label of up
+   to three words starting with a letter, then ``:``) or an agenda item (``TOP 1
+   Begrüßung``). Prose whose lines merely start with ``Fazit:`` is no header block,
+   because its other lines are not fields.
 3. **Joining a line that ends in a hyphen** (``-`` directly after a letter) to the next:
 
    a. next line starts with ``und``, ``oder``, ``bzw.``, ``sowie``, ``als``, ``wie``,
@@ -88,6 +93,9 @@ _CHARACTERS = str.maketrans(
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
 _BULLET = re.compile(r"(?:[•▪◦‣●]|[-–*] )")
+_FIELD = re.compile(r"(?:\*\*|__)?[^\W\d_][\w.()/-]*(?: [\w.()/-]+){0,2}(?:\*\*|__)?:(?:\*\*|__)?(?: |$)")
+_AGENDA = re.compile(r"TOP\s?\d+[a-z]?(?:[.:)]|\s|$)", re.IGNORECASE)
+_HEADER_LINE = 100
 _LAST_WORD = re.compile(r"([^\W\d_]+)-$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 _DASH_END = re.compile(r"(?:^|\s)[-–—]$|[–—]$")
@@ -174,15 +182,25 @@ def _join(current: str, following: str) -> str:
     return current + " " + following
 
 
+def _is_header_block(lines: list[str]) -> bool:
+    """Whether ``lines`` (stripped, non-empty) are fields or agenda items, one per line."""
+    return len(lines) >= 2 and all(
+        len(line) <= _HEADER_LINE and (_FIELD.match(line) or _AGENDA.match(line))
+        for line in lines)
+
+
 def _repair_paragraph(paragraph: str) -> str:
     out: list[str] = []
-    for raw in paragraph.split("\n"):
+    raws = [raw for raw in paragraph.split("\n") if raw.strip()]
+    header = _is_header_block([_SPACES.sub(" ", raw.replace("\u00ad", "")).strip()
+                               for raw in raws])
+    for raw in raws:
         line = _SPACES.sub(" ", raw.replace("\u00ad", "")).strip()
         if not line:
             continue
         if raw.rstrip().endswith("\u00ad"):
             line += "\u00ad"  # marks a soft line-break hyphen for _join
-        if not out or _BULLET.match(line):
+        if not out or header or _BULLET.match(line):
             out.append(line)
         else:
             out[-1] = _join(out[-1], line)

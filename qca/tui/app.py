@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from qca.errors import QcaError
 from qca.session import SegmentFilter, Session, parse_where
@@ -38,8 +39,9 @@ class CodingApp(App[None]):
     TITLE = "qca"
 
     def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True,
-                 suggest: bool = False, widen: bool = False) -> None:
+                 suggest: bool = False, widen: bool = False, lead: bool = False) -> None:
         super().__init__()
+        self.lead = lead
         self.project = project
         self.session = session
         self.show_pipeline = show_pipeline
@@ -53,7 +55,7 @@ class CodingApp(App[None]):
             from qca.suggest import SuggestionService
 
             service = SuggestionService(self.project.path, self.session.coder, widen=self.widen)
-        self.push_screen(CodingScreen(self.session, service, widen=self.widen))
+        self.push_screen(CodingScreen(self.session, service, widen=self.widen, lead=self.lead))
         if self.show_pipeline:
             self._describe_pipeline()
 
@@ -70,6 +72,16 @@ class CodingApp(App[None]):
             for screen in self.screen_stack:
                 if isinstance(screen, CodingScreen):
                     screen.set_note(note)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """On the coding screen, a message goes to its message line (one at a time, never
+        over the text or the categories); a dialog on top shows Textual's notification."""
+        if isinstance(self.screen, CodingScreen):
+            self.screen.say(message, severity, timeout)
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout,
+                           markup=markup)
 
     def on_unmount(self) -> None:
         try:
@@ -89,12 +101,15 @@ def make_app(
     show_pipeline: bool = True,
     suggest: bool = False,
     widen: bool = False,
+    lead: bool = False,
 ) -> CodingApp:
     """Open the project and build the coding app for ``coder``.
 
     ``suggest`` turns category suggestions on (the CLI does unless ``--no-suggest``; tests
     and snapshots leave them off unless they test them, so nothing races a model).
     ``widen`` lets the suggestions learn from every coder, not only this coder and consensus.
+    ``lead`` shows every coder's usage counts in the codebook browser (a blind coder sees
+    only their own).
 
     Raises :class:`QcaError` (before any screen appears) for an unusable project, coder
     name, question or ``VAR=VALUE`` filter.
@@ -109,12 +124,12 @@ def make_app(
         project.close()
         raise
     return CodingApp(project, session, show_pipeline=show_pipeline, suggest=suggest,
-                     widen=widen)
+                     widen=widen, lead=lead)
 
 
 def run_coding_app(
     path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = (),
-    *, suggest: bool = True, widen: bool = False,
+    *, suggest: bool = True, widen: bool = False, lead: bool = False,
 ) -> None:
     """Open the coding screen in this terminal until the coder quits."""
-    make_app(path, coder, question, where, suggest=suggest, widen=widen).run()
+    make_app(path, coder, question, where, suggest=suggest, widen=widen, lead=lead).run()

@@ -260,3 +260,15 @@ def test_seed_protocol() -> None:
                  "EU-Programm", "wesentliche Befunde"):
         assert word in text
     assert all("\n" not in p.text or "•" in p.text for p in passages[:20])
+
+
+def test_demo_protocol_header_and_agenda_keep_their_lines() -> None:
+    """Protocol 1's Rahmendaten (#2) and Tagesordnung (#4) read as the document shows them."""
+    path = (Path(__file__).resolve().parents[2] / "qca" / "data" / "corpora"
+            / "protokoll_dialogtreffen_1.txt")
+    passages = read_protocol(path)
+    assert passages[1].text.split("\n") == [
+        "Datum: 12. Februar 2025, 9:30 bis 12:15 Uhr", "Ort: digital (Videokonferenz)",
+        "Moderation: Dr. Miriam Hoffmeister, Jonas Albrecht (ISV)", "Protokoll: Lena Vogt (ISV)"]
+    agenda = passages[3].text.split("\n")
+    assert len(agenda) == 5 and all(line.startswith("TOP ") for line in agenda)

@@ -132,3 +132,28 @@ def test_seed_hyphenation(name: str) -> None:
         assert expected in repaired
     # no paragraph keeps a hard wrap
     assert all("\n" not in p or "•" in p for p in split_paragraphs(repaired)[:5])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Datum: 12. Februar 2025, 9:30 bis 12:15 Uhr\nOrt: digital (Videokonferenz)\n"
+         "Moderation: Dr. Miriam Hoffmeister\nProtokoll: Lena Vogt (ISV)",
+         "Datum: 12. Februar 2025, 9:30 bis 12:15 Uhr\nOrt: digital (Videokonferenz)\n"
+         "Moderation: Dr. Miriam Hoffmeister\nProtokoll: Lena Vogt (ISV)"),
+        ("**Datum:** 12. März 2025  \n**Ort:** digital", "**Datum:** 12. März 2025\n**Ort:** digital"),
+        ("TOP 1 Begrüßung\nTOP 2 Erfahrungen aus den Städten: Klima\nTOP 3 Barrieren",
+         "TOP 1 Begrüßung\nTOP 2 Erfahrungen aus den Städten: Klima\nTOP 3 Barrieren"),
+        # Prose that merely starts with a label is joined as before.
+        ("Fazit: Die Nutzung des Konzepts hat zu einer Systematisierung\nder Gesprache beigetragen.",
+         "Fazit: Die Nutzung des Konzepts hat zu einer Systematisierung der Gesprache beigetragen."),
+        ("Parallel wird der Nutzen verschiedener Formate der\nZusammenarbeit diskutiert: Modellprojekte.",
+         "Parallel wird der Nutzen verschiedener Formate der Zusammenarbeit diskutiert: Modellprojekte."),
+        ("Datum: 12. Februar 2025 und viel mehr\nText, der weiterläuft",
+         "Datum: 12. Februar 2025 und viel mehr Text, der weiterläuft"),
+    ],
+    ids=["fields", "markdown-fields", "agenda", "prose-label", "prose-colon", "field-then-prose"],
+)
+def test_header_block_keeps_its_lines(text: str, expected: str) -> None:
+    assert repair_text(text) == expected
+    assert repair_text(expected) == expected  # idempotent

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -18,40 +19,54 @@ __all__ = ["CodebookScreen"]
 class CodebookScreen(Dialog[None]):
     """↑/↓ move, Enter or Space opens a node, Esc or B closes.
 
-    Usage counts show this coder's segments and all coders' segments per category; they
-    are totals only, so blind coding is kept (no other coder's decision on a segment shows).
+    Each codable category starts with its usage: the number of segments this coder gave
+    it, and for the lead (``qca code --lead``) also all coders' number, ``3/12``. A blind
+    coder sees only their own counts. Counts come first so that a narrow terminal cuts a
+    long name, never a number.
     """
 
     BINDINGS = [Binding("escape,B,Q", "close", "Close"), Binding("space", "toggle_node", show=False)]
 
     def __init__(self, book: Codebook, version: int, mine: dict[str, int],
-                 everyone: dict[str, int]) -> None:
+                 everyone: dict[str, int] | None = None, *, coder: str = "you") -> None:
         super().__init__()
         self.book = book
         self.version = version
         self.mine = mine
         self.everyone = everyone
+        self.coder = coder
+        width = max([len(str(n)) for n in mine.values()] + [1])
+        if everyone is not None:
+            width += 1 + max([len(str(n)) for n in everyone.values()] + [1])
+        self._count_width = width
 
     def compose(self) -> ComposeResult:
         tree: Tree[str] = Tree(f"{self.book.name} (version {self.version})", id="codebook-tree",
                                classes="dialog")
-        tree.border_title = "Codebook · usage: yours / all coders · Esc closes"
+        usage = (f"segments: {self.coder}/all coders" if self.everyone is not None
+                 else f"segments coded by {self.coder}")
+        tree.border_title = escape(f"Codebook · {usage} · Esc closes")
         tree.root.expand()
         for cat in self.book.categories:
             self._add(tree.root, cat, expand=True)
         yield tree
 
+    def _count(self, key: str) -> str:
+        count = str(self.mine.get(key, 0))
+        if self.everyone is not None:
+            count += f"/{self.everyone.get(key, 0)}"
+        return count.rjust(self._count_width)
+
     def _label(self, cat: Category) -> Text:
-        label = Text()
+        label = Text(no_wrap=True, overflow="ellipsis")
+        if cat.is_codable:
+            label.append(self._count(cat.key) + " ", "bold")
         if cat.shortcut:
             label.append(f"[{cat.shortcut}] ", "bold")
         label.append(cat.name, "bold" if not cat.is_codable else "")
         label.append(f"  {cat.key}", "dim")
         if cat.questions:
             label.append(f"  ({', '.join(cat.questions)})", "italic")
-        if cat.is_codable:
-            label.append(f"  {self.mine.get(cat.key, 0)} / {self.everyone.get(cat.key, 0)}",
-                         "bold")
         return label
 
     def _add(self, parent: TreeNode[str], cat: Category, *, expand: bool = False) -> None:

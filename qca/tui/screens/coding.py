@@ -29,7 +29,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from qca import coding
 from qca.codebook import Category
@@ -37,6 +37,7 @@ from qca.errors import QcaError
 from qca.events import Origin
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.screens.codebook import CodebookScreen
+from qca.tui.screens.confirm import ConfirmScreen
 from qca.tui.screens.counts import CountsScreen
 from qca.tui.screens.dialog import Dialog
 from qca.tui.screens.filter import FilterScreen
@@ -46,6 +47,8 @@ from qca.tui.screens.memo import MemoScreen
 from qca.tui.screens.picker import PickerScreen
 from qca.tui.widgets.categories import CategoryList
 from qca.tui.widgets.definition import DefinitionPanel
+from qca.tui.widgets.keybar import KeyBar
+from qca.tui.widgets.message import MessageLine
 from qca.tui.widgets.segment import SegmentPanel
 from qca.tui.widgets.status import StatusLine
 from qca.tui.widgets.suggestions import SuggestionPanel
@@ -70,6 +73,7 @@ class CodingScreen(Screen[None]):
     """Code the segments of a :class:`Session`, one keypress per decision."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-medium"), (45, "-tall")]
 
     BINDINGS = [
         Binding("enter,right", "next", "Next", key_display="⏎",
@@ -106,6 +110,9 @@ class CodingScreen(Screen[None]):
         Binding("up", "cursor_up", "Highlight ↑", show=False,
                 tooltip="Move the highlight in the category list (↑ / ↓)."),
         Binding("down", "cursor_down", "Highlight ↓", show=False),
+        Binding("home", "cursor_first", "First", show=False,
+                tooltip="Highlight the first (Home) or last (End) category."),
+        Binding("end", "cursor_last", "Last", show=False),
         Binding("space", "toggle_highlighted", "Toggle", show=False, key_display="Space",
                 tooltip="Toggle the highlighted category."),
         Binding("pageup", "scroll_text(-1)", "Text ↑", show=False,
@@ -113,16 +120,30 @@ class CodingScreen(Screen[None]):
         Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
         Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
-        # Last, so that at 80 columns the footer keeps Help and Quit; the suggestion
-        # panel names S itself.
         Binding("S", "accept_suggestion", "Accept ★",
                 tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
     ]
 
+    FOOTER_ORDER = [
+        "next", "previous", "next_uncoded", "accept_suggestion", "next_suggestion", "pick",
+        "memo", "flag", "undo", "redo", "filter", "definition", "context", "jump", "browse",
+        "counts", "toggle_suggestions", "auto_advance", "help", "app.quit",
+    ]
+    """The footer's keys in the order they are shown."""
+    FOOTER_RANK = [
+        "help", "app.quit", "next", "next_uncoded", "accept_suggestion", "pick", "previous",
+        "undo", "memo", "flag", "filter", "next_suggestion", "definition", "jump", "context",
+        "browse", "counts", "toggle_suggestions", "auto_advance", "redo",
+    ]
+    """The footer's keys by importance: a narrow terminal shows the first that fit."""
+
     def __init__(self, session: Session, suggestions: SuggestionService | None = None, *,
-                 widen: bool = False) -> None:
+                 widen: bool = False, lead: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.lead = lead
+        """The lead sees every coder's usage counts in the codebook browser; others only
+        their own (blind coding)."""
         self.suggestions = suggestions
         self.suggest_on = suggestions is not None
         self._widen = suggestions.widen if suggestions is not None else widen
@@ -138,6 +159,7 @@ class CodingScreen(Screen[None]):
         self.auto_advance = False
         self.show_context = False
         self._rows_key: tuple[int, str | None] | None = None
+        self._shown_id: str | None = None
         self._shortcuts: dict[str, str] = {}
         self._depths: dict[str, int] = {}
         self._view: SegmentView | None = None
@@ -156,15 +178,45 @@ class CodingScreen(Screen[None]):
                 yield SuggestionPanel(id="suggestions")
                 yield CategoryList(id="categories")
                 yield DefinitionPanel(id="definition")
-        yield Footer(compact=True)
+        yield MessageLine(id="message")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#categories").border_title = "Categories"
         self.query_one("#definition").border_title = "Definition"
-        self.query_one(SuggestionPanel).display = self.suggest_on
+        self._show_suggestion_panel()
         self.show_segment()
         if self.suggest_on:
             self._train()
+
+    def _show_suggestion_panel(self) -> None:
+        self.set_class(self.suggest_on, "-suggest")
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """Offer the footer the keys that make sense now (S and X only with suggestions)."""
+        hidden = set() if self.suggest_on else {"accept_suggestion", "next_suggestion"}
+        bindings = {b.action: b for b in self.BINDINGS if isinstance(b, Binding)}
+        keys = []
+        for action in self.FOOTER_ORDER:
+            if action in hidden:
+                continue
+            binding = bindings[action]
+            shown = binding.key_display or self.app.get_key_display(
+                Binding(binding.key.split(",")[0], ""))
+            keys.append((shown, binding.description, self.FOOTER_RANK.index(action)))
+        self.query_one(KeyBar).show(keys)
+
+    # --- messages --------------------------------------------------------------------------
+
+    def say(self, message: str, severity: str = "information",
+            timeout: float | None = None) -> None:
+        """Show ``message`` in the message line, replacing the one shown.
+
+        The app routes this screen's notifications here, so no toast covers the text or
+        the categories. An error stays until the next key; other messages also go after
+        ``timeout`` seconds.
+        """
+        self.query_one(MessageLine).say(message, severity, timeout or 5.0)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -190,9 +242,13 @@ class CodingScreen(Screen[None]):
             rows = self._category_rows(question) if view else []
             self._shortcuts = {c.shortcut: c.key for c, _ in rows if c.shortcut and c.is_codable}
             categories.show_categories(rows, assigned)
-            categories.border_title = f"Categories · {question}" if question else "Categories"
+            categories.set_title(f"Categories · {question}" if question else "Categories")
         else:
             categories.mark(assigned)
+        shown_id = view.segment.id if view else None
+        if shown_id != self._shown_id:
+            self._shown_id = shown_id
+            categories.to_top()  # each segment starts with the first heading in view
         context = None
         if view is not None and self.show_context:
             context = self.session.neighbours(view.segment)
@@ -381,7 +437,7 @@ class CodingScreen(Screen[None]):
 
             self.suggestions = SuggestionService(self.session.project.path, self.session.coder,
                                                  widen=self._widen)
-        self.query_one(SuggestionPanel).display = self.suggest_on
+        self._show_suggestion_panel()
         self.notify("suggestions on" if self.suggest_on else "suggestions off", timeout=3)
         if self.suggest_on and not self.suggestions.ready:  # type: ignore[union-attr]
             self._train()
@@ -421,6 +477,7 @@ class CodingScreen(Screen[None]):
         screen's own bindings here keeps the order, and keys typed while a dialog is
         opening go to that dialog.
         """
+        self.query_one(MessageLine).clear()
         if self._dialog is not None:
             event.stop()
             event.prevent_default()
@@ -470,6 +527,12 @@ class CodingScreen(Screen[None]):
 
     def action_cursor_down(self) -> None:
         self.query_one(CategoryList).action_cursor_down()
+
+    def action_cursor_first(self) -> None:
+        self.query_one(CategoryList).action_first()
+
+    def action_cursor_last(self) -> None:
+        self.query_one(CategoryList).action_last()
 
     def action_flag(self) -> None:
         self._change(self.session.toggle_flag)
@@ -521,8 +584,12 @@ class CodingScreen(Screen[None]):
         (panel.scroll_page_down if direction > 0 else panel.scroll_page_up)(animate=False)
 
     def action_definition(self) -> None:
+        """Wide: hide/show the definition beside the list. Narrow: show it instead of the
+        suggestions, so text, categories and definition all keep their rows at 80x24."""
         wide = self.has_class("-wide")
         self.toggle_class("-hide-definition" if wide else "-show-definition")
+        self.query_one(CategoryList).call_after_refresh(
+            self.query_one(CategoryList).scroll_to_highlight)
 
     def action_context(self) -> None:
         self.show_context = not self.show_context
@@ -591,11 +658,39 @@ class CodingScreen(Screen[None]):
             try:
                 self.session.jump(ref)
             except QcaError as exc:
-                self.notify(str(exc), severity="warning")
+                hidden = self.session.hidden_by_filter(ref)
+                if hidden is None:
+                    self.notify(str(exc), severity="warning")
+                else:
+                    self._offer_clear_filter(hidden)
                 return
             self.show_segment()
 
         self._open(JumpScreen(), chosen)
+
+    def _offer_clear_filter(self, segment_id: str) -> None:
+        """The filter hides ``segment_id``: name the filter and offer to clear it."""
+        described = self.session.filter.describe()
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify(f"{segment_id} stays hidden by the filter ({described}); "
+                            "W changes it", timeout=6)
+                return
+            try:
+                self.session.apply_filter(SegmentFilter())
+                self.session.jump(segment_id)
+            except QcaError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.show_segment()
+            self.notify(f"filter cleared: {len(self.session)} segments, all questions",
+                        timeout=4)
+
+        self._open(ConfirmScreen(
+            "Hidden by the filter",
+            f"{segment_id} is not shown with the filter: {described}.\n"
+            "Clear the filter and go there?"), answered)
 
     def action_filter(self) -> None:
         def chosen(segment_filter: SegmentFilter | None) -> None:
@@ -624,10 +719,10 @@ class CodingScreen(Screen[None]):
     def action_browse(self) -> None:
         project = self.session.project
         try:
-            usage_all = project.category_usage()
+            usage_all = project.category_usage() if self.lead else None
             usage_mine = project.category_usage(self.session.coder)
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
         self._open(CodebookScreen(project.codebook(), project.codebook_version(),
-                                            usage_mine, usage_all))
+                                  usage_mine, usage_all, coder=self.session.coder))

@@ -76,10 +76,17 @@ class CountsScreen(Dialog[None]):
             text = Text("You have not coded any substantive segment of this question yet.",
                         "italic")
         else:
-            lines = text_bars(table.category_rows(), width)
-            text = Text("\n".join(lines))
+            # Groups where this coder coded nothing would only add 0/0 lines (a variable
+            # such as "kommune" has dozens of them); they are counted instead.
+            empty = [g for g in table.groups if g != TOTAL and table.n_group(g) == 0]
+            rows = [r for r in table.category_rows() if r.group not in empty]
+            text = Text("\n".join(text_bars(rows, width)))
             text.append(f"\n\nshare of your {table.n_group(TOTAL)} coded segments "
                         "(several categories per segment possible)", "dim")
+            if empty:
+                noun = "group" if len(empty) == 1 else "groups"
+                text.append(f"\n{len(empty)} {noun} of {by} without your codings not shown",
+                            "dim")
         self.app.call_from_thread(self._show, text, by)
 
     def _show(self, text: Text, by: str | None) -> None:

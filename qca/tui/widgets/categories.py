@@ -1,10 +1,18 @@
-"""The category list: the current question's categories with shortcuts and this coder's marks."""
+"""The category list: the current question's categories with shortcuts and this coder's marks.
+
+Every option is one line (long names end in an ellipsis), so option ``i`` is line ``i`` and
+the list knows exactly which rows are on screen. It scrolls with the highlight, shows the
+group heading above the first category of a group, and names the assigned categories that
+are scrolled out of view in its border title ("✔ 2 below: [b] [g]").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.markup import escape
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,12 +27,16 @@ def category_prompt(cat: Category, depth: int, assigned: bool) -> Text:
     """One row: colour bar, shortcut, mark and name; a group is a bold heading."""
     indent = "  " * max(depth - 1, 0)
     if not cat.is_codable:
-        return Text.assemble(indent, (cat.name, "bold underline"))
-    shortcut = f"[{cat.shortcut}]" if cat.shortcut else "   "
-    bar = ("▌", cat.color) if cat.color else (" ", "")
-    mark = (f" {MARK} ", "bold") if assigned else ("   ", "")
-    name_style = "bold reverse" if assigned else ""
-    return Text.assemble(indent, bar, (shortcut, "bold"), mark, (cat.name, name_style))
+        text = Text.assemble(indent, (cat.name, "bold underline"))
+    else:
+        shortcut = f"[{cat.shortcut}]" if cat.shortcut else "   "
+        bar = ("▌", cat.color) if cat.color else (" ", "")
+        mark = (f" {MARK} ", "bold") if assigned else ("   ", "")
+        name_style = "bold reverse" if assigned else ""
+        text = Text.assemble(indent, bar, (shortcut, "bold"), mark, (cat.name, name_style))
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
 
 
 class CategoryList(OptionList):
@@ -40,6 +52,12 @@ class CategoryList(OptionList):
         super().__init__(id=id)
         self._rows: list[tuple[Category, int]] = []
         self._assigned: frozenset[str] = frozenset()
+        self._title = "Categories"
+
+    def set_title(self, title: str) -> None:
+        """The border title; the note on scrolled-away assigned categories follows it."""
+        self._title = title
+        self._update_title()
 
     def show_categories(self, rows: Iterable[tuple[Category, int]], assigned: frozenset[str]) -> None:
         """Replace the list by ``rows`` (category, depth) with ``assigned`` marked."""
@@ -50,8 +68,14 @@ class CategoryList(OptionList):
                    disabled=not cat.is_codable)
             for cat, depth in self._rows
         )
+        self.to_top()
+
+    def to_top(self) -> None:
+        """Highlight the first category and show the list from its first heading."""
         first = next((i for i, (cat, _) in enumerate(self._rows) if cat.is_codable), None)
         self.highlighted = first
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_title()
 
     def mark(self, assigned: frozenset[str]) -> None:
         """Update only the rows whose mark changed."""
@@ -62,6 +86,7 @@ class CategoryList(OptionList):
         for i, (cat, depth) in enumerate(self._rows):
             if cat.key in changed:
                 self.replace_option_prompt_at_index(i, category_prompt(cat, depth, cat.key in assigned))
+        self._update_title()
 
     @property
     def highlighted_category(self) -> Category | None:
@@ -69,3 +94,61 @@ class CategoryList(OptionList):
             return None
         cat = self._rows[self.highlighted][0]
         return cat if cat.is_codable else None
+
+    # --- what is on screen ---------------------------------------------------------------
+
+    @property
+    def visible_rows(self) -> range:
+        """Indexes of the options inside the visible region (one line per option)."""
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        return range(top, min(top + height, len(self._rows)))
+
+    def hidden_assigned(self) -> tuple[list[Category], list[Category]]:
+        """Assigned categories scrolled out of view: (above, below)."""
+        shown = self.visible_rows
+        above: list[Category] = []
+        below: list[Category] = []
+        for i, (cat, _) in enumerate(self._rows):
+            if cat.key in self._assigned and i not in shown:
+                (above if i < shown.start else below).append(cat)
+        return above, below
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Keep the highlighted row visible, and the heading just above it if it has one."""
+        highlighted = self.highlighted
+        if highlighted is None or not self.is_mounted or not self._rows:
+            return
+        start = highlighted
+        while start > 0 and not self._rows[start - 1][0].is_codable:
+            start -= 1  # the group heading(s) right above belong to the view
+        height = self.scrollable_content_region.height
+        if height and highlighted - start + 1 > height:
+            start = highlighted
+        self.scroll_to_region(
+            Region(0, start, self.scrollable_content_region.width, highlighted - start + 1),
+            force=True, animate=False, top=top, immediate=True)
+        self._update_title()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._update_title()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.scroll_to_highlight)
+
+    def _update_title(self) -> None:
+        above, below = self.hidden_assigned() if self._assigned else ([], [])
+        parts = []
+        if above:
+            parts.append(f"{MARK} +{len(above)} assigned above{_keys(above)}")
+        if below:
+            parts.append(f"{MARK} +{len(below)} assigned below{_keys(below)}")
+        title = escape(" · ".join([self._title, *parts]))
+        if title != self.border_title:
+            self.border_title = title
+
+
+def _keys(cats: list[Category]) -> str:
+    keys = [f"[{c.shortcut}]" for c in cats if c.shortcut]
+    return ": " + " ".join(keys) if keys else ""
