@@ -579,7 +579,7 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
               help="Target file (long/wide default: standard output).")
 def export(project: str, fmt: str, coder: str | None, output: str | None) -> None:
     """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
-    from qca.export import choose_coder, long_rows, wide_rows, write_csv
+    from qca.exporting.csv import choose_coder, long_rows, wide_rows, write_csv
 
     if fmt in ("xlsx", "spss", "qdpx"):
         if not output:
@@ -589,12 +589,12 @@ def export(project: str, fmt: str, coder: str | None, output: str | None) -> Non
                              "(it selects a coder for long, wide and spss)")
         with _project(project) as proj:
             if fmt == "xlsx":
-                from qca.xlsx import write_xlsx
+                from qca.exporting.xlsx import write_xlsx
 
                 write_xlsx(proj, output)
                 click.echo(f"wrote {output}", err=True)
             elif fmt == "spss":
-                from qca.spss import write_spss
+                from qca.exporting.spss import write_spss
 
                 written = write_spss(proj, output, choose_coder(proj, coder))
                 click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
@@ -727,7 +727,7 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
       qca counts study.qca --by amt --coder anna --format csv -o counts.csv
     """
     from qca.counts import counts_table, csv_rows, format_table, to_json
-    from qca.export import write_csv
+    from qca.exporting.csv import write_csv
 
     with _project(project) as proj:
         table = counts_table(proj, by=by, question=question, coder=coder,
@@ -768,7 +768,7 @@ def figure(project: str, by: str, question: str, coder: str | None, order: str |
     Example:
       qca figure study.qca --by amt --question chancen_vielfalt -o abb1.pdf
     """
-    from qca.figures import write_figure
+    from qca.exporting.figures import write_figure
 
     with _project(project) as proj:
         write_figure(proj, output, question=question, by=by, coder=coder, title=title,

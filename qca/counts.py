@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from qca.codebook import Category, Codebook
 from qca.errors import InputError
-from qca.export import choose_coder
+from qca.exporting.csv import choose_coder
 from qca.store import Project
 
 __all__ = [
@@ -137,7 +137,7 @@ class CountTable:
 def resolve_coder(project: Project, coder: str | None) -> str:
     """The coder whose codings are counted: as given, else ``consensus``, else the only one.
 
-    Delegates to :func:`qca.export.choose_coder`, so counts, figures and the wide export
+    Delegates to :func:`qca.exporting.csv.choose_coder`, so counts, figures and the wide export
     pick the same coder.
     """
     return choose_coder(project, coder, what="counts are")

@@ -22,7 +22,7 @@ from qca.counts import (
     to_json,
 )
 from qca.errors import ExportError, InputError
-from qca.export import write_csv
+from qca.exporting.csv import write_csv
 from qca.revise import replace_codebook
 from qca.store import Project
 
@@ -330,7 +330,7 @@ def test_cli_help(capsys, command):
 
 @pytest.mark.parametrize("coder", ["anna", "ben"])
 def test_leaf_counts_agree_with_the_wide_export(proj, coder):
-    from qca.export import wide_rows
+    from qca.exporting.csv import wide_rows
 
     rows = list(wide_rows(proj, coder))
     header, data = rows[0], rows[1:]

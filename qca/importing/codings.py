@@ -2,7 +2,7 @@
 
 The file has a segment id column, a coder column (or one coder for the whole file) and a
 code column holding category keys or names, several per cell separated by ``;``. The long
-export of :mod:`qca.export` is such a file, so export -> import reproduces the codings.
+export of :mod:`qca.exporting.csv` is such a file, so export -> import reproduces the codings.
 Everything is checked first; problems are reported all at once and nothing is written.
 """
 

@@ -6,9 +6,9 @@ Sheets:
     One row per category in codebook order: key, name, parent, definition, anchors (one per
     line), rule, shortcut, color (the cell is filled with it), questions (comma separated).
 ``Codings``
-    The long rows of :func:`qca.export.long_rows` (one row per coding, all coders).
+    The long rows of :func:`qca.exporting.csv.long_rows` (one row per coding, all coders).
 ``Wide <coder>``
-    :func:`qca.export.wide_rows` for each coder with codings, ``consensus`` first: one row per
+    :func:`qca.exporting.csv.wide_rows` for each coder with codings, ``consensus`` first: one row per
     segment, 0/1 per codable category, empty where the category is not offered or the coder
     has not coded the segment. Sheet names are cut to Excel's 31 characters and characters
     Excel forbids (``[]:*?/\\``) become ``_``.
@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.fileio import atomic_path
-from qca.export import long_rows, wide_rows
+from qca.exporting.csv import long_rows, wide_rows
 from qca.store import Project
 
 __all__ = ["CODEBOOK_COLUMNS", "MAX_CELL_TEXT", "sheet_title", "write_xlsx"]

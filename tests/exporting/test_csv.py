@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from qca.coding import set_coding
 from qca.importing.codings import import_codings
 from qca.errors import ExportError
-from qca.export import choose_coder, long_rows, wide_rows, write_csv
+from qca.exporting.csv import choose_coder, long_rows, wide_rows, write_csv
 from qca.store import Project
 
 

@@ -1,4 +1,4 @@
-"""Tests for qca.figures: the bars through matplotlib's artists, and the files written."""
+"""Tests for qca.exporting.figures: the bars through matplotlib's artists, and the files written."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from xml.etree import ElementTree
 import pytest
 from matplotlib.colors import to_hex
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 from test_counts import build  # noqa: E402  (the hand-checked project)
 
 from qca.counts import TOTAL, counts_table  # noqa: E402
 from qca.errors import ExportError  # noqa: E402
-from qca.figures import PALETTE, bar_figure, figure_categories, write_figure  # noqa: E402
+from qca.exporting.figures import PALETTE, bar_figure, figure_categories, write_figure  # noqa: E402
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_missing_folder(proj, tmp_path):
 def test_no_pyplot_needed():
     import subprocess
 
-    code = ("import sys, qca.figures; "
+    code = ("import sys, qca.exporting.figures; "
             "sys.exit(1 if 'matplotlib.pyplot' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

@@ -3,7 +3,7 @@
 ``write_spss`` writes two files into a folder, named after the project and the coder:
 
 ``<project>_wide_<coder>.csv``
-    The rows of :func:`qca.export.wide_rows` (UTF-8, comma separated, header in the first
+    The rows of :func:`qca.exporting.csv.wide_rows` (UTF-8, comma separated, header in the first
     line). Line breaks inside a value become spaces, because SPSS reads one case per line
     (``/DELCASE=LINE``); nothing else differs from ``qca export --format wide``.
 ``<project>_wide_<coder>.sps``
@@ -38,7 +38,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from qca.errors import ExportError
-from qca.export import WIDE_FIXED, WIDE_TAIL, wide_rows, write_csv
+from qca.exporting.csv import WIDE_FIXED, WIDE_TAIL, wide_rows, write_csv
 from qca.fileio import write_text
 from qca.store import Project
 

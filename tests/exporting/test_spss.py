@@ -1,4 +1,4 @@
-"""Tests for qca.spss: the wide CSV and the structure of the syntax that reads it."""
+"""Tests for qca.exporting.spss: the wide CSV and the structure of the syntax that reads it."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from qca.codebook import codebook_from_dict
 from qca.coding import set_coding
 from qca.errors import ExportError
-from qca.export import wide_rows
+from qca.exporting.csv import wide_rows
 from qca.revise import replace_codebook
-from qca.spss import RESERVED, spss_names, spss_string, write_spss
+from qca.exporting.spss import RESERVED, spss_names, spss_string, write_spss
 from qca.store import Project
 
 BOOK = {

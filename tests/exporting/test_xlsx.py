@@ -1,4 +1,4 @@
-"""Tests for qca.xlsx: read the workbook back with openpyxl; formulas never sneak in."""
+"""Tests for qca.exporting.xlsx: read the workbook back with openpyxl; formulas never sneak in."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from qca.codebook import codebook_from_dict
 from qca.coding import set_coding
 from qca.errors import ExportError
-from qca.export import long_rows, wide_rows
+from qca.exporting.csv import long_rows, wide_rows
 from qca.revise import replace_codebook
 from qca.store import Project
-from qca.xlsx import CODEBOOK_COLUMNS, sheet_title, write_xlsx
+from qca.exporting.xlsx import CODEBOOK_COLUMNS, sheet_title, write_xlsx
 
 DANGEROUS = [
     '=HYPERLINK("http://example.org","klick")',
@@ -181,7 +181,7 @@ def test_sheet_title(text, taken, expected):
 def test_any_text_round_trips_as_text(tmp_path_factory, texts):
     from openpyxl import Workbook
 
-    from qca.xlsx import _fill_sheet
+    from qca.exporting.xlsx import _fill_sheet
 
     wb = Workbook()
     _fill_sheet(wb.active, [["text"], *([t] for t in texts)])
