@@ -568,52 +568,35 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
 
 @cli.command()
 @_project_arg
-@click.option("--format", "fmt", type=click.Choice(["long", "wide", "xlsx", "spss", "qdpx"]),
-              default="long", show_default=True,
+@click.option("--format", "fmt",
+              type=click.Choice(["long", "wide", "notes", "xlsx", "spss", "sav", "stata", "qdpx"]),
               help="long: a CSV row per coding; wide: a CSV row per segment with a 0/1 column "
-                   "per category; xlsx: codebook, codings and per-coder sheets; spss: wide CSV "
-                   "plus SPSS syntax (-o NAME.sps writes NAME.sps and NAME.csv; any other -o is a "
-                   "folder); qdpx: REFI-QDA project.")
-@click.option("--coder", help="Only this coder (wide, spss: required when several coded).")
+                   "per category; notes: a CSV row per memo, flag, reconciliation reason and "
+                   "split note; xlsx: codebook, segments, codings, per-coder sheets and notes; "
+                   "spss: wide CSV plus SPSS syntax (-o NAME.sps writes NAME.sps and NAME.csv; "
+                   "any other -o is a folder); sav: SPSS data file; stata: Stata .dta; qdpx: "
+                   "REFI-QDA project. [default: by the extension of -o (.xlsx, .sps, .sav, .dta, "
+                   ".qdpx), else long]")
+@click.option("--coder", help="Only this coder (wide, spss, sav, stata: required when several "
+                              "coded).")
+@click.option("--names", type=click.Choice(["safe", "keep"]),
+              help="safe: column names R, Stata and SPSS accept (ASCII letters, digits, _, at "
+                   "most 32 characters), with the mapping in FILE.names.csv; keep: the original "
+                   "names. [default: safe for wide, spss, sav, stata; keep for long]")
+@click.option("--force", is_flag=True, help="Replace files that exist (refused without it).")
 @click.option("-o", "--output", type=click.Path(),
-              help="Target file (long/wide default: standard output).")
-def export(project: str, fmt: str, coder: str | None, output: str | None) -> None:
+              help="Target file (long, wide, notes default: standard output).")
+def export(project: str, fmt: str | None, coder: str | None, names: str | None, force: bool,
+           output: str | None) -> None:
     """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
-    from qca.exporting.csv import choose_coder, long_rows, wide_rows, write_csv
+    from qca.exporting import export as run_export
 
-    if fmt in ("xlsx", "spss", "qdpx"):
-        if not output:
-            raise InputError(f"--format {fmt} writes files; name the target with -o")
-        if coder and fmt != "spss":
-            raise InputError(f"--format {fmt} holds every coder; leave out --coder "
-                             "(it selects a coder for long, wide and spss)")
-        with _project(project) as proj:
-            if fmt == "xlsx":
-                from qca.exporting.xlsx import write_xlsx
-
-                write_xlsx(proj, output)
-                click.echo(f"wrote {output}", err=True)
-            elif fmt == "spss":
-                from qca.exporting.spss import write_spss
-
-                written = write_spss(proj, output, choose_coder(proj, coder))
-                click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
-            else:
-                from qca.refi import export_qdpx
-
-                export_qdpx(proj, output)
-                click.echo(f"wrote {output}", err=True)
-        return
     with _project(project) as proj:
-        if fmt == "long":
-            rows = list(long_rows(proj, coder))
-        else:
-            rows = list(wide_rows(proj, choose_coder(proj, coder)))
-    text = write_csv(iter(rows), output)
-    if text is not None:
-        click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {len(rows) - 1} rows to {output}", err=True)
+        result = run_export(proj, fmt, output, coder=coder, names=names, force=force)
+    if result.text is not None:
+        click.echo(result.text, nl=False)
+    for line in result.lines():
+        click.echo(line, err=True)
 
 
 # --- suggestions ---------------------------------------------------------------------------

@@ -8,13 +8,13 @@ never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from qca.errors import ExportError, QcaError
 from qca.limits import note_input
 
-__all__ = ["atomic_path", "check_target", "read_input", "write_bytes", "write_text"]
+__all__ = ["atomic_path", "check_new", "check_target", "read_input", "write_bytes", "write_text"]
 
 
 def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:
@@ -41,6 +41,19 @@ def check_target(path: Path, example: str = "export") -> None:
         raise ExportError(f"{path}: is a folder; give a file name such as {path}/{example}")
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+
+
+def check_new(paths: Iterable[Path], *, force: bool = False) -> None:
+    """Refuse to replace an existing file (any of ``paths``) unless ``force``.
+
+    Exports call this for every file they would write before writing the first one.
+    """
+    if force:
+        return
+    for path in paths:
+        if path.exists() and not path.is_dir():
+            raise ExportError(f"{path}: exists already; choose another name, or add --force "
+                              "to replace it")
 
 
 @contextlib.contextmanager

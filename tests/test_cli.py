@@ -48,7 +48,7 @@ def test_full_workflow(capsys, proj: Path, files) -> None:
     target = files["dir"] / "wide.csv"
     code, _, err = run(capsys, "export", str(proj), "--format", "wide", "--coder", "anna",
                        "-o", str(target))
-    assert code == 0 and "wrote 7 rows" in err
+    assert code == 0 and "wide.csv: coder anna, 7 segments, 1 coded" in err
     assert target.read_text(encoding="utf-8").splitlines()[1].startswith("1,1#chancen,chancen,1,")
     code, out, _ = run(capsys, "codebook", "show", str(proj), "--full")
     assert "[1] CH_REFL  Reflexionsressource  1x" in out and "anchor:" in out

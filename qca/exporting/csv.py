@@ -2,20 +2,24 @@
 
 ``long``: one row per coding::
 
-    source_id, segment_id, question, position, <variables...>, coder, code, code_name,
-    codebook_version, origin, time, memo
+    source_id, segment_id, question, position, heading, <variables...>, text, coder, code,
+    code_name, codebook_version, origin, time, memo, flagged
 
 ``wide``: one row per segment for one coder::
 
-    source_id, segment_id, question, position, <variables...>, substantive, coded,
-    <one 0/1 column per codable category, in codebook order, named by key>
+    source_id, segment_id, question, position, <variables...>, text, memo, flagged,
+    substantive, coded, <one 0/1 column per codable category, in codebook order, named by key>
+
+``text`` is the segment's text as it was coded, ``heading`` a protocol passage's heading.
+``memo`` and ``flagged`` (0/1) are the coder's note on the segment (:mod:`qca.exporting.notes`);
+on the rows of the coder ``consensus`` the memo is the reason given in reconciliation.
 
 In the wide file a category column is empty (missing) where the category is not offered
 for the segment's question, and every category column is empty where the coder has not
 coded the segment: not coded is missing, not "absent". Files are UTF-8 with a header,
 comma separated, quoted where needed, with ``\\n`` line ends, which R's ``read.csv``,
 pandas and SPSS read as they are. Variables whose name clashes with a fixed column get
-the prefix ``var_``.
+the prefix ``var_``; ``--names safe`` (:mod:`qca.exporting.names`) renames the rest.
 """
 
 from __future__ import annotations
@@ -28,22 +32,32 @@ from pathlib import Path
 
 from qca.coders import CONSENSUS
 from qca.errors import ExportError
+from qca.exporting.notes import SegmentNote, segment_notes
 from qca.fileio import atomic_path
 from qca.store import Project
 
 __all__ = [
     "LONG_FIXED",
+    "LONG_TAIL",
     "WIDE_FIXED",
+    "WIDE_NOTE",
+    "WIDE_TAIL",
+    "SEGMENT_FIXED",
+    "SEGMENT_TAIL",
     "choose_coder",
     "long_rows",
+    "segment_rows",
     "wide_rows",
     "write_csv",
 ]
 
-LONG_FIXED = ["source_id", "segment_id", "question", "position"]
-LONG_TAIL = ["coder", "code", "code_name", "codebook_version", "origin", "time", "memo"]
+LONG_FIXED = ["source_id", "segment_id", "question", "position", "heading"]
+LONG_TAIL = ["text", "coder", "code", "code_name", "codebook_version", "origin", "time", "memo",
+             "flagged"]
 WIDE_FIXED = ["source_id", "segment_id", "question", "position"]
+WIDE_NOTE = ["text", "memo", "flagged"]
 WIDE_TAIL = ["substantive", "coded"]
+_NO_NOTE = SegmentNote("", False)
 
 
 def _variable_columns(project: Project, reserved: set[str]) -> list[tuple[str, str]]:
@@ -72,9 +86,10 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
     header: list[object] = [*LONG_FIXED, *(col for _, col in variables), *LONG_TAIL]
     yield header
     sources = _sources(project)
+    notes = segment_notes(project, coder)
     sql = (
-        "SELECT s.source_id, s.id, s.question, s.position, c.coder, c.category, "
-        "c.codebook_version, c.origin, c.created_at, c.memo FROM codings c "
+        "SELECT s.source_id, s.id, s.question, s.position, s.heading, s.text, c.coder, "
+        "c.category, c.codebook_version, c.origin, c.created_at FROM codings c "
         "JOIN segments s ON s.id = c.segment_id"
     )
     params: list[object] = []
@@ -84,14 +99,16 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
     rows = project.conn.execute(sql + " ORDER BY s.seq, c.coder", params).fetchall()
     by_segment: dict[tuple, list] = defaultdict(list)
     for r in rows:
-        by_segment[(r[1], r[4])].append(r)
+        by_segment[(r[1], r[6])].append(r)
     for group in by_segment.values():
-        group.sort(key=lambda r: order.get(r[5], len(order)))
-        for src, seg, question, position, cdr, cat, version, origin, at, memo in group:
+        group.sort(key=lambda r: order.get(r[7], len(order)))
+        for src, seg, question, position, heading, text, cdr, cat, version, origin, at in group:
             values = sources.get(src, {})
-            yield [src, seg, question or "", position,
+            note = notes.get((seg, cdr), _NO_NOTE)
+            yield [src, seg, question or "", position, heading or "",
                    *(values.get(name, "") for name, _ in variables),
-                   cdr, cat, names.get(cat, ""), version, origin, at, memo]
+                   text, cdr, cat, names.get(cat, ""), version, origin, at, note.memo,
+                   int(note.flagged)]
 
 
 def choose_coder(project: Project, coder: str | None, *, what: str = "the wide export is") -> str:
@@ -119,26 +136,28 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
     """The header, then one row per segment, 0/1 per codable category."""
     book = project.codebook()
     cats = [c for c in book.walk() if c.is_codable]
-    reserved = set(WIDE_FIXED) | set(WIDE_TAIL) | {c.key for c in cats}
+    reserved = set(WIDE_FIXED) | set(WIDE_NOTE) | set(WIDE_TAIL) | {c.key for c in cats}
     variables = _variable_columns(project, reserved)
-    header: list[object] = [*WIDE_FIXED, *(col for _, col in variables), *WIDE_TAIL,
+    header: list[object] = [*WIDE_FIXED, *(col for _, col in variables), *WIDE_NOTE, *WIDE_TAIL,
                             *(c.key for c in cats)]
     yield header
     sources = _sources(project)
+    notes = segment_notes(project, coder)
     offered_cache: dict[str | None, set[str]] = {}
     assigned: dict[str, set[str]] = defaultdict(set)
     for seg, cat in project.conn.execute(
         "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)
     ):
         assigned[seg].add(cat)
-    for seg_id, src, question, position, substantive in project.conn.execute(
-        "SELECT id, source_id, question, position, substantive FROM segments ORDER BY seq"
+    for seg_id, src, question, position, text, substantive in project.conn.execute(
+        "SELECT id, source_id, question, position, text, substantive FROM segments ORDER BY seq"
     ):
         if question not in offered_cache:
             offered_cache[question] = {c.key for c in book.for_question(question)}
         offered = offered_cache[question]
         codes = assigned.get(seg_id)
         values = sources.get(src, {})
+        note = notes.get((seg_id, coder), _NO_NOTE)
         cells: list[object] = []
         for cat in cats:
             if cat.key not in offered or codes is None:
@@ -147,7 +166,25 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
                 cells.append(1 if cat.key in codes else 0)
         yield [src, seg_id, question or "", position,
                *(values.get(name, "") for name, _ in variables),
-               substantive, 1 if codes else 0, *cells]
+               text, note.memo, int(note.flagged), substantive, 1 if codes else 0, *cells]
+
+
+SEGMENT_FIXED = ["source_id", "segment_id", "question", "position", "heading"]
+SEGMENT_TAIL = ["text", "substantive"]
+
+
+def segment_rows(project: Project) -> Iterator[list[object]]:
+    """The header, then one row per segment (coded or not) with its text and variables."""
+    variables = _variable_columns(project, set(SEGMENT_FIXED) | set(SEGMENT_TAIL))
+    yield [*SEGMENT_FIXED, *(col for _, col in variables), *SEGMENT_TAIL]
+    sources = _sources(project)
+    for src, seg_id, question, position, heading, text, substantive in project.conn.execute(
+        "SELECT source_id, id, question, position, heading, text, substantive FROM segments "
+        "ORDER BY seq"
+    ):
+        values = sources.get(src, {})
+        yield [src, seg_id, question or "", position, heading or "",
+               *(values.get(name, "") for name, _ in variables), text, substantive]
 
 
 def write_csv(rows: Iterator[list[object]], path: Path | str | None) -> str | None:

@@ -1,99 +1,55 @@
-"""The SPSS export: the wide CSV of one coder plus a syntax file (``.sps``) that reads it.
+"""The SPSS exports: the wide CSV of one coder with syntax that reads it, or a ``.sav``.
 
-``write_spss`` writes two files into a folder, named after the project and the coder:
+``write_spss`` writes two files, named after the target (``-o anna.sps`` writes ``anna.csv``
+and ``anna.sps``) or, given a folder, after the project and the coder:
 
-``<project>_wide_<coder>.csv``
-    The rows of :func:`qca.exporting.csv.wide_rows` (UTF-8, comma separated, header in the first
-    line). Line breaks inside a value become spaces, because SPSS reads one case per line
-    (``/DELCASE=LINE``); nothing else differs from ``qca export --format wide``.
-``<project>_wide_<coder>.sps``
-    ``GET DATA`` with every column in order and a format fitted to the data: ``A<width>``
-    for text (width = the longest value in UTF-8 bytes), ``F1.0`` for the 0/1 columns
-    (categories, ``substantive``, ``coded``), ``F<w>.<d>`` for ``position`` and for survey
-    variables whose values are all plain numbers (``42``, ``-3.5``; not ``007``, not ``1,5``);
-    then ``VARIABLE LABELS`` (the German category names; for a renamed survey variable, its
-    original name), ``VALUE LABELS`` (German, as the reports are: categories 0 'nicht genannt'
-    / 1 'genannt', substantive 0 'nicht inhaltlich' / 1 'inhaltlich', coded 0 'nicht kodiert'
-    / 1 'kodiert'), ``VARIABLE LEVEL`` and ``EXECUTE.``.
+``<name>.csv``
+    The rows of :func:`qca.exporting.csv.wide_rows` (UTF-8, comma separated, header in the
+    first line). Line breaks inside a value become spaces, because SPSS reads one case per
+    line (``/DELCASE=LINE``); nothing else differs from ``qca export --format wide``.
+``<name>.sps``
+    ``GET DATA`` with every column in order and a format fitted to the data, then
+    ``VARIABLE LABELS``, ``VALUE LABELS``, ``MISSING VALUES``, ``VARIABLE LEVEL`` and
+    ``EXECUTE.``: names, formats and German labels as :mod:`qca.exporting.labelled` gives
+    them.
 
-Missing values: an empty numeric field (a category not offered for the question, a segment
-the coder has not coded, a survey variable without a value) is read as system-missing; for
-text survey variables the empty value is declared user-missing (``MISSING VALUES ... ('')``),
-so an office left blank is not counted as a valid answer.
+``write_sav`` writes the same table as an SPSS data file (``.sav``, via ``pyreadstat``)
+with the same names, labels, missing values and measurement levels; line breaks stay.
 
-Variable names: category keys are valid SPSS names already; other columns (survey
-variables) are made valid: umlauts spelt out, other characters ``_``, a leading non-letter
-or a reserved word (``ALL``, ``AND``, ``BY``, ``TO``, ...) prefixed with ``v_``, at most 64
-characters (letters, digits, ``_``), unique regardless of case. The syntax lists every
-renamed column in a comment, and :func:`spss_names` gives the mapping. The syntax file is
-UTF-8 with a byte-order mark and SPSS's ``* Encoding: UTF-8.`` line; ``/FILE`` holds the
-CSV's absolute path (edit it if you move the files).
+Missing values: an empty numeric field is system-missing; for text survey variables the
+empty value is declared user-missing (``MISSING VALUES ... ('')``), so an office left blank
+is not counted as a valid answer.
+
+Variable names are always valid SPSS names (:mod:`qca.exporting.names`): the syntax lists
+every renamed column in a comment and labels it with its original name. With ``--names
+keep`` the CSV's header keeps the original names (the syntax skips the header line). The
+syntax file is UTF-8 with a byte-order mark and SPSS's ``* Encoding: UTF-8.`` line;
+``/FILE`` holds the CSV's absolute path (edit it if you move the files).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from qca.errors import ExportError
-from qca.exporting.csv import WIDE_FIXED, WIDE_TAIL, wide_rows, write_csv
-from qca.fileio import write_text
-from qca.store import Project
+from qca.exporting.labelled import VALUE_LABELS, LabelledTable
+from qca.exporting.csv import write_csv
+from qca.fileio import atomic_path, write_text
 
 __all__ = [
-    "RESERVED",
     "VALUE_LABELS",
-    "spss_formats",
-    "spss_names",
+    "csv_rows",
     "spss_string",
+    "spss_targets",
     "syntax",
+    "write_sav",
     "write_spss",
 ]
 
-RESERVED = frozenset({"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO",
-                      "WITH"})
-VALUE_LABELS = {
-    "category": ((0, "nicht genannt"), (1, "genannt")),
-    "substantive": ((0, "nicht inhaltlich"), (1, "inhaltlich")),
-    "coded": ((0, "nicht kodiert"), (1, "kodiert")),
-}
-_MAX_NAME = 64
 _MAX_LABEL_BYTES = 255
 _CHUNK = 60
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
-_SPELL = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
-                        "ß": "ss"})
-
-
-def _name_base(column: str) -> str:
-    text = unicodedata.normalize("NFKD", column.translate(_SPELL))
-    text = text.encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9_]+", "_", text)
-    text = re.sub(r"_+", "_", text).strip("_")
-    if not text:
-        return "v"
-    if not text[0].isalpha() or text.upper() in RESERVED:
-        text = "v_" + text
-    return text[:_MAX_NAME].rstrip("_")
-
-
-def spss_names(columns: Sequence[str]) -> list[str]:
-    """Valid, case-insensitively unique SPSS variable names for ``columns``, in order."""
-    out: list[str] = []
-    used: set[str] = set()
-    for column in columns:
-        base = _name_base(column)
-        name, n = base, 2
-        while name.upper() in used:
-            suffix = f"_{n}"
-            name = base[: _MAX_NAME - len(suffix)] + suffix
-            n += 1
-        used.add(name.upper())
-        out.append(name)
-    return out
 
 
 def _clip_bytes(text: str, limit: int) -> str:
@@ -112,74 +68,38 @@ def spss_string(text: str, limit: int = _MAX_LABEL_BYTES, *, squeeze: bool = Tru
     return "\n    + ".join("'" + p.replace("'", "''") + "'" for p in pieces)
 
 
-def spss_formats(header: Sequence[str], rows: Iterable[Sequence[object]],
-                 numeric01: Collection[str], text_columns: Collection[str] = ()) -> list[str]:
-    """One input format per column: ``F1.0`` for 0/1 columns, ``F<w>.<d>`` for columns of
-    plain numbers, else (and always for ``text_columns``, e.g. ids) ``A<bytes of the longest
-    value>``."""
-    width = [1] * len(header)
-    numeric = [True] * len(header)
-    seen = [False] * len(header)
-    decimals = [0] * len(header)
-    for row in rows:
-        for i, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            shown = str(value)
-            seen[i] = True
-            width[i] = max(width[i], len(shown.encode("utf-8")))
-            if numeric[i] and not isinstance(value, (int, float)) and not _NUMBER.fullmatch(shown):
-                numeric[i] = False
-            if numeric[i] and "." in shown:
-                decimals[i] = max(decimals[i], len(shown.split(".", 1)[1]))
-    formats = []
-    for i, column in enumerate(header):
-        if column in numeric01:
-            formats.append("F1.0")
-        elif numeric[i] and seen[i] and column not in text_columns:
-            formats.append(f"F{min(width[i], 40)}.{min(decimals[i], 16)}")
-        else:
-            formats.append(f"A{min(width[i], 32767)}")
-    return formats
-
-
-def syntax(csv_path: Path, header: Sequence[str], formats: Sequence[str],
-           labels: dict[str, str], categories: Sequence[str],
-           missing_text: Sequence[str] = ()) -> str:
-    """The ``.sps`` text that reads ``csv_path`` (see the module docstring).
-
-    ``missing_text`` names text columns whose empty value is declared user-missing.
-    """
-    names = spss_names(header)
-    name_of = dict(zip(header, names))
+def syntax(csv_path: Path, table: LabelledTable) -> str:
+    """The ``.sps`` text that reads ``csv_path``, the CSV of ``table`` (see the module doc)."""
+    names = table.names
     out = ["* Encoding: UTF-8.",
            "* Written by qca: the wide codings of one coder, one case per segment.",
            "* Empty fields are read as system-missing: a category not offered for the",
            "* question, or a segment the coder has not coded.",
            "* If you move the files, change the path after /FILE."]
-    renamed = [(c, n) for c, n in zip(header, names) if c != n]
+    renamed = [(c, n) for c, n in zip(table.columns, names) if c != n]
     if renamed:
         out.append("* Columns renamed to valid SPSS names:")
         out.extend(f"*   {n} = {' '.join(c.split())}" for c, n in renamed)
-    out += ["", "GET DATA", "  /TYPE=TXT", f"  /FILE={spss_string(str(csv_path), 32767, squeeze=False)}",
+    out += ["", "GET DATA", "  /TYPE=TXT",
+            f"  /FILE={spss_string(str(csv_path), 32767, squeeze=False)}",
             "  /ENCODING='UTF8'", "  /DELCASE=LINE", '  /DELIMITERS=","', "  /QUALIFIER='\"'",
             "  /ARRANGEMENT=DELIMITED", "  /FIRSTCASE=2", "  /VARIABLES="]
-    out.extend(f"    {n} {f}" for n, f in zip(names, formats))
+    out.extend(f"    {n} {f}" for n, f in zip(names, table.formats))
     out[-1] += "."
     out += ["CACHE.", "DATASET NAME qca_wide WINDOW=FRONT.", ""]
-    label_lines = [f"  {name_of[c]} {spss_string(text)}" for c, text in labels.items() if text]
+    label_lines = [f"  {n} {spss_string(table.variable_labels[n])}" for n in names
+                   if table.variable_labels.get(n)]
     if label_lines:
         out.append("VARIABLE LABELS")
         out.extend(label_lines[:-1] + [label_lines[-1] + "."])
         out.append("")
     blocks: list[list[str]] = []
-    if categories:
-        blocks.append([f"  {name_of[c]}" for c in categories]
+    if table.categories:
+        blocks.append([f"  {n}" for n in table.categories]
                       + [f"    {v} {spss_string(t)}" for v, t in VALUE_LABELS["category"]])
-    for column in ("substantive", "coded"):
-        if column in name_of:
-            blocks.append([f"  {name_of[column]}"]
-                          + [f"    {v} {spss_string(t)}" for v, t in VALUE_LABELS[column]])
+    for name, pairs in table.value_labels.items():
+        if name not in table.categories:
+            blocks.append([f"  {name}"] + [f"    {v} {spss_string(t)}" for v, t in pairs])
     if blocks:
         out.append("VALUE LABELS")
         for i, block in enumerate(blocks):
@@ -188,18 +108,18 @@ def syntax(csv_path: Path, header: Sequence[str], formats: Sequence[str],
             out.extend(block)
         out[-1] += "."
         out.append("")
-    if missing_text:
+    if table.missing_text:
         out.append("MISSING VALUES")
-        out.extend(f"  {name_of[c]}" for c in missing_text)
+        out.extend(f"  {n}" for n in table.missing_text)
         out[-1] += " ('')."
         out.append("")
-    nominal = [name_of[c] for c in [*categories, "substantive", "coded"] if c in name_of]
+    nominal = list(table.value_labels)
     if nominal:
         out.append("VARIABLE LEVEL")
         out.extend(f"  {n}" for n in nominal)
         out[-1] += " (NOMINAL)."
-    if "position" in name_of:
-        out.append(f"VARIABLE LEVEL {name_of['position']} (SCALE).")
+    if "position" in table.columns:
+        out.append(f"VARIABLE LEVEL {names[table.columns.index('position')]} (SCALE).")
     out += ["", "EXECUTE.", ""]
     return "\n".join(out)
 
@@ -208,53 +128,70 @@ def _file_part(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("._") or "qca"
 
 
-def write_spss(project: Project, out: Path | str, coder: str) -> list[Path]:
-    """Write the wide CSV of ``coder`` and the SPSS syntax that reads it.
-
-    ``out`` naming a ``.sps`` or ``.csv`` file writes ``<name>.csv`` and ``<name>.sps`` side
-    by side (``-o anna.sps``); anything else is a folder, created if its parent exists, that
-    gets ``<project>_wide_<coder>.csv`` and ``.sps``. Returns ``[csv_path, sps_path]``.
+def spss_targets(project_stem: str, out: Path | str, coder: str) -> tuple[Path, Path]:
+    """The CSV and syntax files ``write_spss`` writes for ``out``: ``<name>.csv`` and
+    ``<name>.sps`` beside each other for a ``.sps`` or ``.csv`` name (``-o anna.sps``);
+    for anything else, a folder (created if its parent exists) that gets
+    ``<project>_wide_<coder>.csv`` and ``.sps``.
 
     Raises:
-        ExportError: the folder is a file, a parent folder is missing, or a file cannot be
-            written.
+        ExportError: the folder is a file, or a parent folder is missing.
     """
     out = Path(out)
     if out.suffix.lower() in (".sps", ".csv"):
         if not out.parent.is_dir():
             raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
-        csv_path = out.with_suffix(".csv").resolve()
-        sps_path = out.with_suffix(".sps").resolve()
-    else:
-        if out.exists() and not out.is_dir():
-            raise ExportError(f"{out}: is a file; name a folder, or a .sps file to write "
-                              "it and its .csv beside it")
-        if not out.exists():
-            if not out.parent.exists():
-                raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
-            try:
-                out.mkdir()
-            except OSError as exc:
-                raise ExportError(f"{out}: cannot create the folder ({exc.strerror})") from None
-        stem = f"{_file_part(project.path.stem)}_wide_{_file_part(coder)}"
-        csv_path = (out / f"{stem}.csv").resolve()
-        sps_path = (out / f"{stem}.sps").resolve()
+        return out.with_suffix(".csv").resolve(), out.with_suffix(".sps").resolve()
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: is a file; name a folder, or a .sps file to write "
+                          "it and its .csv beside it")
+    if not out.exists() and not out.parent.exists():
+        raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
+    stem = f"{_file_part(project_stem)}_wide_{_file_part(coder)}"
+    return (out / f"{stem}.csv").resolve(), (out / f"{stem}.sps").resolve()
 
-    rows = [[_LINE_BREAK.sub(" ", v) if isinstance(v, str) else v for v in row]
-            for row in wide_rows(project, coder)]
-    header = [str(h) for h in rows[0]]
-    book = project.codebook()
-    categories = [c.key for c in book.walk() if c.is_codable]
-    numeric01 = {*categories, *WIDE_TAIL}
-    formats = spss_formats(header, rows[1:], numeric01, {"source_id", "segment_id", "question"})
-    names = {c.key: c.name for c in book.walk()}
-    fixed = set(WIDE_FIXED) | set(WIDE_TAIL) | set(categories)
-    renamed_vars = {c: c for c, n in zip(header, spss_names(header))
-                    if c not in fixed and c != n}
-    labels = {**renamed_vars, **{k: names[k] for k in categories}}
-    missing_text = [c for c, f in zip(header, formats) if c not in fixed and f.startswith("A")]
-    text = syntax(csv_path, header, formats, labels, categories, missing_text)
 
-    write_csv(iter(rows), csv_path)
-    write_text(sps_path, text, encoding="utf-8-sig")
-    return [csv_path, sps_path]
+def csv_rows(table: LabelledTable, *, keep_names: bool = False) -> list[list[object]]:
+    """The CSV beside the syntax: the header (safe names, or the original ones with
+    ``keep_names``), then the rows with line breaks turned into spaces."""
+    header: list[object] = list(table.columns if keep_names else table.names)
+    return [header, *([_LINE_BREAK.sub(" ", v) if isinstance(v, str) else v for v in row]
+                      for row in table.rows)]
+
+
+def write_spss(table: LabelledTable, csv_path: Path, sps_path: Path, *,
+               keep_names: bool = False) -> None:
+    """Write the CSV of ``table`` and the syntax that reads it, each atomically."""
+    write_csv(iter(csv_rows(table, keep_names=keep_names)), csv_path)
+    write_text(sps_path, syntax(csv_path, table), encoding="utf-8-sig")
+
+
+def write_sav(table: LabelledTable, path: Path | str) -> None:
+    """Write ``table`` as an SPSS data file (atomically), labelled as the syntax labels it."""
+    import pandas as pd
+    import pyreadstat
+
+    data: dict[str, list[object]] = {}
+    for i, name in enumerate(table.names):
+        column = [row[i] for row in table.rows]
+        if table.is_numeric(i):
+            data[name] = [table.number(v) for v in column]
+        else:
+            data[name] = ["" if v is None else str(v) for v in column]
+    frame = pd.DataFrame(data, columns=table.names)
+    for i, name in enumerate(table.names):
+        frame[name] = frame[name].astype("float64" if table.is_numeric(i) else "object")
+    nominal = {n: "nominal" for n in table.value_labels}
+    if "position" in table.columns:
+        nominal[table.names[table.columns.index("position")]] = "scale"
+    with atomic_path(path, "codings.sav") as tmp:
+        try:
+            pyreadstat.write_sav(
+                frame, str(tmp),
+                column_labels={n: table.variable_labels.get(n) for n in table.names},
+                variable_value_labels={n: dict(p) for n, p in table.value_labels.items()},
+                missing_ranges={n: [""] for n in table.missing_text},
+                variable_measure=nominal,
+            )
+        except pyreadstat.ReadstatError as exc:
+            raise ExportError(f"{path}: cannot write the SPSS file ({exc})") from None

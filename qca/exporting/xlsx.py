@@ -5,16 +5,25 @@ Sheets:
 ``Codebook``
     One row per category in codebook order: key, name, parent, definition, anchors (one per
     line), rule, shortcut, color (the cell is filled with it), questions (comma separated).
+``Segments``
+    :func:`qca.exporting.csv.segment_rows`: every segment, coded or not, with its source,
+    question, position, heading, variables, text and ``substantive``.
 ``Codings``
-    The long rows of :func:`qca.exporting.csv.long_rows` (one row per coding, all coders).
+    The long rows of :func:`qca.exporting.csv.long_rows` (one row per coding, all coders,
+    with the segment's text and the coder's memo and flag).
 ``Wide <coder>``
-    :func:`qca.exporting.csv.wide_rows` for each coder with codings, ``consensus`` first: one row per
-    segment, 0/1 per codable category, empty where the category is not offered or the coder
-    has not coded the segment. Sheet names are cut to Excel's 31 characters and characters
-    Excel forbids (``[]:*?/\\``) become ``_``.
+    :func:`qca.exporting.csv.wide_rows` for each coder with codings, ``consensus`` first: one
+    row per segment with its text, the coder's memo and flag, 0/1 per codable category,
+    empty where the category is not offered or the coder has not coded the segment. Sheet
+    names are cut to Excel's 31 characters and characters Excel forbids (``[]:*?/\\``)
+    become ``_``.
+``Notes``
+    :func:`qca.exporting.notes.note_rows`: one row per memo, flag, reconciliation reason and
+    split note.
 
 Every sheet has a bold, frozen header row, an autofilter and column widths fitted to the
-content. Text is always written as text: a cell starting with ``=``, ``+``, ``-``, ``@``,
+content; long texts (``text``, ``memo``, definitions, anchors, rules) wrap in a column 60
+characters wide. Text is always written as text: a cell starting with ``=``, ``+``, ``-``, ``@``,
 tab or CR (a survey answer, a memo, a category name) is a string cell, never a formula, and
 keeps its exact text (no quote prefix). Control characters that XML cannot hold are
 replaced by U+FFFD; a text longer than Excel's 32,767 characters per cell is refused.
@@ -36,7 +45,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.fileio import atomic_path
-from qca.exporting.csv import long_rows, wide_rows
+from qca.coders import CONSENSUS
+from qca.exporting.csv import long_rows, segment_rows, wide_rows
+from qca.exporting.notes import note_rows
 from qca.store import Project
 
 __all__ = ["CODEBOOK_COLUMNS", "MAX_CELL_TEXT", "sheet_title", "write_xlsx"]
@@ -45,7 +56,7 @@ CODEBOOK_COLUMNS = [
     "key", "name", "parent", "definition", "anchors", "rule", "shortcut", "color", "questions",
 ]
 MAX_CELL_TEXT = 32767
-_WRAPPED = {"definition", "anchors", "rule"}
+_WRAPPED = {"definition", "anchors", "rule", "text", "memo"}
 _FORBIDDEN_IN_TITLE = re.compile(r"[\[\]:*?/\\]")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -144,10 +155,12 @@ def write_xlsx(project: Project, path: Path | str) -> Path:
     for (cell,) in ws.iter_rows(min_row=2, min_col=color_column, max_col=color_column):
         if isinstance(cell.value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", cell.value):
             cell.fill = PatternFill("solid", fgColor=cell.value[1:].upper())
-    _fill_sheet(wb.create_sheet("Codings"), long_rows(project))
+    _fill_sheet(wb.create_sheet("Segments"), segment_rows(project), _WRAPPED)
+    _fill_sheet(wb.create_sheet("Codings"), long_rows(project), _WRAPPED)
     for coder in _coders_with_codings(project):
         title = sheet_title(f"Wide {coder}", wb.sheetnames)
-        _fill_sheet(wb.create_sheet(title), wide_rows(project, coder))
+        _fill_sheet(wb.create_sheet(title), wide_rows(project, coder), _WRAPPED)
+    _fill_sheet(wb.create_sheet("Notes"), note_rows(project), _WRAPPED)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path

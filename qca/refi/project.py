@@ -28,7 +28,11 @@ Export (:func:`export_qdpx`)
     * Variables become ``<Variables>`` (all of type Text). Each source carries its values as
       ``<VariableValue>`` (document variables, as MAXQDA and QualCoder read them) and is one
       ``<Case>`` with the same values and a ``<SourceRef>`` (as NVivo reads them).
-    * Not exported: memos and flags, codebook versions, the event log.
+    * Each memo, flag, reconciliation reason and split note (:mod:`qca.exporting.notes`)
+      becomes a ``<Note>`` under ``<Notes>`` (``name`` = "<kind> by <coder>", the text as
+      ``<PlainTextContent>``, ``creatingUser`` its coder), referred to by a ``<NoteRef>`` in
+      the segment's selection; a flag's text is "flagged for another look".
+    * Not exported: codebook versions, the event log.
 
 Import (:func:`import_qdpx`)
     * Every ``<TextSource>`` (text from ``plainTextPath`` inside the archive or from
@@ -93,6 +97,8 @@ from qca.refi._xml import (
     serialize,
     xml_safe,
 )
+from qca.exporting.notes import Note
+from qca.exporting.notes import notes as segment_note_list
 from qca.fileio import read_input, write_bytes
 from qca.limits import check_archive
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
@@ -125,10 +131,12 @@ class QdpxExport:
     selections: int
     codings: int
     users: int
+    notes: int = 0
 
     def summary(self) -> str:
         return (f"wrote {self.path.name}: {self.sources} sources, {self.selections} "
-                f"selections, {self.codings} codings by {self.users} coders")
+                f"selections, {self.codings} codings by {self.users} coders, "
+                f"{self.notes} notes")
 
 
 def source_text(kind: str, segments: list[Segment]) -> tuple[str, list[tuple[int, int]]]:
@@ -192,7 +200,11 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
     codings = defaultdict(list)
     for coding in sorted(project.codings(), key=lambda c: (c.segment_id, c.coder, c.category)):
         codings[coding.segment_id].append(coding)
-    coders = sorted({c.coder for cs in codings.values() for c in cs})
+    notes_of: dict[str, list[Note]] = defaultdict(list)
+    for note in segment_note_list(project):
+        notes_of[note.segment_id].append(note)
+    coders = sorted({c.coder for cs in codings.values() for c in cs}
+                    | {n.coder for ns in notes_of.values() for n in ns})
     variables = list(project.variable_names())
     for source in sources:
         variables += [v for v in source.variables if v not in variables]
@@ -235,6 +247,7 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
             _sub(case, "SourceRef", targetGUID=make_guid("source", source.id))
 
     files: dict[str, bytes] = {}
+    written_notes: list[tuple[str, Note]] = []
     n_selections = n_codings = 0
     if sources:
         src_elem = _sub(root, "Sources")
@@ -270,7 +283,20 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
                                   creationDateTime=_stamp(coding.created_at))
                     _sub(c_elem, "CodeRef", targetGUID=code_guid(coding.category))
                     n_codings += 1
+                for i, note in enumerate(notes_of.get(seg.id, [])):
+                    note_guid = make_guid("note", seg.id, note.coder, note.kind, str(i))
+                    _sub(sel, "NoteRef", targetGUID=note_guid)
+                    written_notes.append((note_guid, note))
             add_values(ts, source.variables)
+    if written_notes:
+        notes_elem = _sub(root, "Notes")
+        for note_guid, note in written_notes:
+            n_elem = _sub(notes_elem, "Note", guid=note_guid,
+                          name=xml_safe(f"{note.kind} by {note.coder}"),
+                          creatingUser=make_guid("user", note.coder),
+                          creationDateTime=_stamp(note.time))
+            _sub(n_elem, "PlainTextContent").text = xml_safe(
+                note.text or "flagged for another look")
 
     qde = serialize(root, PROJECT_NS)
     buffer = io.BytesIO()
@@ -285,7 +311,8 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     write_bytes(path, buffer.getvalue())
-    return QdpxExport(path, len(sources), n_selections, n_codings, len(coders))
+    return QdpxExport(path, len(sources), n_selections, n_codings, len(coders),
+                      len(written_notes))
 
 
 # --- import --------------------------------------------------------------------------------

@@ -24,8 +24,9 @@ def test_long_export(survey_project: Project) -> None:
     set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
     set_coding(survey_project, "1#chancen", "CH_ZUS", "ben", True)
     rows = parse(long_rows(survey_project))
-    assert list(rows[0]) == ["source_id", "segment_id", "question", "position", "amt", "coder",
-                             "code", "code_name", "codebook_version", "origin", "time", "memo"]
+    assert list(rows[0]) == ["source_id", "segment_id", "question", "position", "heading", "amt",
+                             "text", "coder", "code", "code_name", "codebook_version", "origin",
+                             "time", "memo", "flagged"]
     assert [(r["coder"], r["code"]) for r in rows] == [
         ("anna", "CH_REFL"), ("anna", "CH_ZUS"), ("ben", "CH_ZUS")]
     assert rows[0]["amt"] == "Ordnung" and rows[0]["code_name"] == "Reflexionsressource"
@@ -38,9 +39,9 @@ def test_wide_export_missing_is_empty(survey_project: Project) -> None:
     set_coding(survey_project, "1#herausforderungen", "HE_KONF", "anna", True)
     rows = parse(wide_rows(survey_project, "anna"))
     header = list(rows[0])
-    assert header[:7] == ["source_id", "segment_id", "question", "position", "amt", "substantive",
-                          "coded"]
-    assert header[7:] == ["CH_REFL", "CH_ZUS", "CH_SONST", "HE_SPR", "HE_KONF", "MEMO"]
+    assert header[:10] == ["source_id", "segment_id", "question", "position", "amt", "text", "memo",
+                           "flagged", "substantive", "coded"]
+    assert header[10:] == ["CH_REFL", "CH_ZUS", "CH_SONST", "HE_SPR", "HE_KONF", "MEMO"]
     first = rows[0]
     assert (first["CH_REFL"], first["CH_ZUS"], first["HE_SPR"], first["MEMO"]) == ("1", "0", "", "0")
     uncoded = rows[1]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from qca.codebook import codebook_from_dict
-from qca.coding import set_coding
+from qca.coding import set_coding, set_memo
 from qca.errors import ExportError
 from qca.exporting.csv import long_rows, wide_rows
 from qca.revise import replace_codebook
@@ -63,7 +63,8 @@ def proj(tmp_path: Path):
                     "INSERT INTO segments (id, seq, source_id, question, position, text, "
                     "substantive) VALUES (?, ?, ?, ?, 1, ?, 1)",
                     (f"s{i}-{question}", project.next_seq(), f"s{i}", question, text))
-    set_coding(project, "s1-chancen", "CH_REFL", "anna", True, memo=DANGEROUS[6])
+    set_coding(project, "s1-chancen", "CH_REFL", "anna", True)
+    set_memo(project, "s1-chancen", "anna", DANGEROUS[6])
     set_coding(project, "s1-chancen", "CH_ZUS", "anna", True)
     set_coding(project, "s2-chancen", "CH_ZUS", "anna", True)
     set_coding(project, "s1-herausforderungen", "HE_SPR", "ben", True)
@@ -84,8 +85,8 @@ def values(ws):
 
 
 def test_sheets(book):
-    assert book.sheetnames == ["Codebook", "Codings", "Wide consensus", "Wide anna", "Wide ben",
-                               "Wide team_a_b_c_d_e_f-with-a-lo"]
+    assert book.sheetnames == ["Codebook", "Segments", "Codings", "Wide consensus", "Wide anna",
+                               "Wide ben", "Wide team_a_b_c_d_e_f-with-a-lo", "Notes"]
 
 
 def test_codebook_sheet(book):
@@ -145,10 +146,12 @@ def test_header_bold_frozen_filter_widths(book):
 
 
 def test_control_characters_are_replaced(proj, tmp_path):
-    set_coding(proj, "s2-chancen", "CH_REFL", "anna", True, memo="vor\x01nach\x0b")
+    set_coding(proj, "s2-chancen", "CH_REFL", "anna", True)
+    set_memo(proj, "s2-chancen", "anna", "vor\x01nach\x0bx")
     path = write_xlsx(proj, tmp_path / "ctl.xlsx")
-    memos = [r[-1] for r in values(openpyxl.load_workbook(path)["Codings"])]
-    assert "vor\ufffdnach\ufffd" in memos
+    rows = values(openpyxl.load_workbook(path)["Codings"])
+    memos = [r[rows[0].index("memo")] for r in rows]
+    assert "vor\ufffdnach\ufffdx" in memos
 
 
 def test_atomic_and_errors(proj, tmp_path):
