@@ -81,6 +81,11 @@ def format_for(fmt: str | None, output: Path | str | None) -> str:
     return _BY_SUFFIX.get(Path(output).suffix.lower(), "long")
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 note``, ``1,254 notes``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _coders(names: list[str]) -> str:
     if not names:
         return "no coders yet"
@@ -160,14 +165,15 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         coder_col, segment_col = rows[0].index("coder"), rows[0].index("segment_id")
         coders = [coder] if coder else sorted({str(r[coder_col]) for r in rows[1:]})
         segments = len({r[segment_col] for r in rows[1:]})
-        counts = f"{_coders(coders)}, {len(rows) - 1:,} codings of {segments:,} segments"
+        counts = f"{_coders(coders)}, {_count(len(rows) - 1, 'coding')} of " \
+                 f"{_count(segments, 'segment')}"
     else:
         chosen = choose_coder(project, coder)
         rows = list(wide_rows(project, chosen))
         fixed = {*WIDE_FIXED, *WIDE_NOTE, *WIDE_TAIL}
         coded_col = rows[0].index("coded")
         coded = sum(1 for r in rows[1:] if r[coded_col] == 1)
-        counts = f"coder {chosen}, {len(rows) - 1:,} segments, {coded:,} coded"
+        counts = f"coder {chosen}, {_count(len(rows) - 1, 'segment')}, {coded:,} coded"
     original = [str(h) for h in rows[0]]
     more: list[str] = []
     if naming == "safe":
@@ -192,9 +198,9 @@ def _export_notes(project: Project, target: Path | None, coder: str | None,
     found = notes(project, coder)
     kinds = Counter(n.kind for n in found)
     coders = [coder] if coder else sorted({n.coder for n in found})
-    words = {"memo": "memos", "flag": "flags", "reason": "reasons", "split": "split notes"}
-    counts = (f"{_coders(coders)}, {len(found):,} notes ("
-              + ", ".join(f"{kinds[k]:,} {w}" for k, w in words.items()) + ")")
+    words = {"memo": "memo", "flag": "flag", "reason": "reason", "split": "split note"}
+    counts = (f"{_coders(coders)}, {_count(len(found), 'note')} ("
+              + ", ".join(_count(kinds[k], w) for k, w in words.items()) + ")")
     rows = note_rows(project, coder)
     if target is None:
         return ExportResult([], f"exported to standard output: {counts}", write_csv(rows, None))
@@ -214,8 +220,8 @@ def _export_xlsx(project: Project, target: Path, force: bool) -> ExportResult:
 
     check_new([target], force=force)
     write_xlsx(project, target)
-    counts = (f"{_coders(_all_coders(project))}, {project.count('segments'):,} segments, "
-              f"{project.count('codings'):,} codings, {len(notes(project)):,} notes")
+    counts = (f"{_coders(_all_coders(project))}, {_count(project.count('segments'), 'segment')}, "
+              f"{_count(project.count('codings'), 'coding')}, {_count(len(notes(project)), 'note')}")
     return ExportResult([target], f"wrote {target}: {counts}")
 
 
@@ -224,8 +230,9 @@ def _export_qdpx(project: Project, target: Path, force: bool) -> ExportResult:
 
     check_new([target], force=force)
     done = export_qdpx(project, target)
-    counts = (f"{_coders(_all_coders(project))}, {done.sources:,} sources, "
-              f"{done.selections:,} segments, {done.codings:,} codings, {done.notes:,} notes")
+    counts = (f"{_coders(_all_coders(project))}, {_count(done.sources, 'source')}, "
+              f"{_count(done.selections, 'segment')}, {_count(done.codings, 'coding')}, "
+              f"{_count(done.notes, 'note')}")
     return ExportResult([target], f"wrote {target}: {counts}")
 
 
@@ -266,7 +273,7 @@ def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None
     write_csv(mapping_rows(table.columns, table.names), names_file)
     coded_col = table.columns.index("coded")
     coded = sum(1 for r in table.rows if r[coded_col] == 1)
-    counts = f"coder {chosen}, {len(table.rows):,} segments, {coded:,} coded"
+    counts = f"coder {chosen}, {_count(len(table.rows), 'segment')}, {coded:,} coded"
     changed = sum(a != b for a, b in zip(table.columns, table.names))
     return ExportResult(
         [*files, names_file], f"wrote {' and '.join(str(f) for f in files)}: {counts}", None,
