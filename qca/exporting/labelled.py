@@ -29,7 +29,7 @@ from qca.store import Project
 
 __all__ = ["FIXED_LABELS", "VALUE_LABELS", "LabelledTable", "input_formats", "labelled_wide"]
 
-VALUE_LABELS = {
+VALUE_LABELS: dict[str, tuple[tuple[int, str], ...]] = {
     "category": ((0, "nicht genannt"), (1, "genannt")),
     "substantive": ((0, "nicht inhaltlich"), (1, "inhaltlich")),
     "coded": ((0, "nicht kodiert"), (1, "kodiert")),
@@ -126,7 +126,8 @@ def labelled_wide(project: Project, coder: str) -> LabelledTable:
             labels[name] = column
     for cat in categories:
         labels[name_of[cat.key]] = cat.name
-    value_labels = {name_of[k]: VALUE_LABELS["category"] for k in keys}
+    value_labels: dict[str, tuple[tuple[int, str], ...]] = {
+        name_of[k]: VALUE_LABELS["category"] for k in keys}
     for column in _ZERO_ONE:
         value_labels[name_of[column]] = VALUE_LABELS[column]
     survey = [c for c in header if c not in fixed and c not in keys]
