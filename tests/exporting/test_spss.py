@@ -212,3 +212,22 @@ def test_pspp_reads_the_files(written, tmp_path):
     assert "Größe (Einw.)" in output
     lines = [line for line in output.splitlines() if line.startswith("|1 ")]
     assert lines and "12.5" in lines[0] and "007" in lines[0] and "Zitat" in lines[0]
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="PSPP is not installed")
+@pytest.mark.parametrize("fmt", ["spss", "sav"])
+def test_pspp_reads_the_carry_project(carry, tmp_path, fmt):
+    target = tmp_path / f"anna.{'sps' if fmt == 'spss' else 'sav'}"
+    export(carry, fmt, target, coder="anna")
+    check = tmp_path / "check.sps"
+    load = (f"INSERT FILE={spss_string(str(target), 32767, squeeze=False)}.\n" if fmt == "spss"
+            else f"GET FILE={spss_string(str(target), 32767, squeeze=False)}.\n")
+    check.write_text(load + "LIST /VARIABLES=segment_id Amt_Fachbereich flagged POS.\n"
+                     "DISPLAY LABELS.\n", encoding="utf-8")
+    result = subprocess.run(["pspp", "-O", "format=txt", str(check)], capture_output=True,
+                            text=True, timeout=60, cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "error" not in output.lower() and "warning" not in output.lower(), output
+    assert "Lob für das Amt" in output and "Amt / Fachbereich" in output
+    assert "Text des Segments" in output
