@@ -301,3 +301,28 @@ def test_long_to_stdout_is_the_csv(carry):
     result = export(carry, None, None)
     rows = list(csv.DictReader(io.StringIO(result.text or "")))
     assert len(rows) == 6 and result.written == []
+
+
+def _project_schema():
+    xmlschema = pytest.importorskip("xmlschema")
+    tests = Path(__file__).resolve().parents[1]
+    found = sorted(tests.glob("data/**/Project.xsd")) + sorted(
+        tests.parent.parent.glob("shared/refi-qda/Project.xsd"))
+    if not found:
+        pytest.skip("REFI-QDA Project.xsd is not available")
+    return xmlschema.XMLSchema(str(found[0]))
+
+
+def test_qdpx_with_notes_validates_and_imports(carry, tmp_path):
+    from qca.refi import import_qdpx
+    from qca.store import Project
+
+    target = tmp_path / "p.qdpx"
+    export(carry, "qdpx", target)
+    schema = _project_schema()
+    with zipfile.ZipFile(target) as zf:
+        (tmp_path / "project.qde").write_bytes(zf.read("project.qde"))
+    schema.validate(str(tmp_path / "project.qde"))
+    with Project.create(tmp_path / "other.qca") as other:
+        done = import_qdpx(other, target)
+        assert done.segments_added == len(TEXTS) and done.codings_added == 6
