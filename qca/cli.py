@@ -581,8 +581,9 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
                               "coded).")
 @click.option("--names", type=click.Choice(["safe", "keep"]),
               help="safe: column names R, Stata and SPSS accept (ASCII letters, digits, _, at "
-                   "most 32 characters), with the mapping in FILE.names.csv; keep: the original "
-                   "names. [default: safe for wide, spss, sav, stata; keep for long]")
+                   "most 32 characters), with the mapping in FILE.names.csv beside FILE; keep: "
+                   "the original names. [default: safe for wide, spss, sav, stata; keep for "
+                   "long]")
 @click.option("--force", is_flag=True, help="Replace files that exist (refused without it).")
 @click.option("-o", "--output", type=click.Path(),
               help="Target file (long, wide, notes default: standard output).")

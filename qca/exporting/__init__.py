@@ -119,7 +119,7 @@ def _renamed_note(original: list[str], exported: list[str], output: Path | None)
         if not changed:
             return []
         return [f"{changed} column names changed for R, Stata and SPSS (--names safe); "
-                "give -o FILE to get the mapping FILE.names.csv, or --names keep"]
+                "give -o FILE to get the mapping FILE.names.csv, or use --names keep"]
     return [f"also wrote {mapping_path(output)}: {changed} of {len(original)} column names "
             "changed for R, Stata and SPSS"]
 
@@ -200,7 +200,8 @@ def _export_notes(project: Project, target: Path | None, coder: str | None,
     coders = [coder] if coder else sorted({n.coder for n in found})
     words = {"memo": "memo", "flag": "flag", "reason": "reason", "split": "split note"}
     counts = (f"{_coders(coders)}, {_count(len(found), 'note')} ("
-              + ", ".join(_count(kinds[k], w) for k, w in words.items()) + ")")
+              + ", ".join(_count(kinds[k], w) for k, w in words.items()) + ")"
+              if found else "0 notes: no memos, flags, reasons or split notes yet")
     rows = note_rows(project, coder)
     if target is None:
         return ExportResult([], f"exported to standard output: {counts}", write_csv(rows, None))

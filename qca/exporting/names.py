@@ -16,7 +16,8 @@ R's ``read.csv`` keeps such a name as it is (``make.names`` changes nothing), St
 ``import delimited`` and ``use`` take it, and SPSS's ``GET DATA`` declares it.
 
 The mapping from the original names to the exported ones is written beside the export as
-``<file>.names.csv`` (columns ``original``, ``exported``; every column, renamed or not).
+``<file>.names.csv`` (``wide.csv.names.csv``, ``anna.dta.names.csv``; columns ``original``,
+``exported``; every column, renamed or not).
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ def safe_names(columns: Sequence[str], fixed: Collection[str] = ()) -> list[str]
 
 
 def mapping_path(target: Path) -> Path:
-    """``exports/wide.csv`` -> ``exports/wide.names.csv``."""
-    return target.with_name(f"{target.stem}.names.csv")
+    """``exports/wide.csv`` -> ``exports/wide.csv.names.csv``: one per exported file, so the
+    ``.sav`` and the ``.dta`` of one coder do not share (and clash over) one mapping."""
+    return target.with_name(f"{target.name}.names.csv")
 
 
 def mapping_rows(original: Sequence[str], exported: Sequence[str]) -> Iterator[list[object]]:

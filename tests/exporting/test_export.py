@@ -235,7 +235,7 @@ def test_the_csv_beside_an_sps_is_refused(carry, tmp_path):
 
 def test_an_existing_mapping_file_is_refused(carry, tmp_path):
     mapping_path(tmp_path / "w.csv").write_text("mine", encoding="utf-8")
-    with pytest.raises(ExportError, match=r"w\.names\.csv: exists already"):
+    with pytest.raises(ExportError, match=r"w\.csv\.names\.csv: exists already"):
         export(carry, "wide", tmp_path / "w.csv", coder="anna")
     assert not (tmp_path / "w.csv").exists()
 
@@ -278,7 +278,7 @@ def test_first_summary_line_names_coder_and_counts(carry, tmp_path):
     assert one.summary.endswith(": coder ben, 2 codings of 2 segments")
     spss = export(carry, "spss", tmp_path / "s.sps", coder="consensus")
     assert spss.summary.endswith("s.sps: coder consensus, 4 segments, 1 coded")
-    assert spss.more == [f"also wrote {(tmp_path / 's.names.csv').resolve()}: 4 of 18 column "
+    assert spss.more == [f"also wrote {(tmp_path / 's.sps.names.csv').resolve()}: 4 of 18 column "
                          "names changed for R, Stata and SPSS"]
 
 

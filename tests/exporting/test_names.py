@@ -86,7 +86,7 @@ def test_stata_reserved_words_cover_the_pandas_writer():
 
 
 def test_mapping(tmp_path):
-    assert mapping_path(tmp_path / "wide.csv") == tmp_path / "wide.names.csv"
-    assert mapping_path(tmp_path / "a.sps") == tmp_path / "a.names.csv"
+    assert mapping_path(tmp_path / "wide.csv") == tmp_path / "wide.csv.names.csv"
+    assert mapping_path(tmp_path / "a.sps") == tmp_path / "a.sps.names.csv"
     assert list(mapping_rows(["Amt / X", "id"], ["Amt_X", "id"])) == [
         ["original", "exported"], ["Amt / X", "Amt_X"], ["id", "id"]]

@@ -56,7 +56,7 @@ def test_pandas_reads_the_german_labels(dta):
 
 
 def test_names_mapping_beside_the_dta(dta):
-    mapping = list(csv.DictReader((dta.parent / "anna.names.csv").open(encoding="utf-8")))
+    mapping = list(csv.DictReader((dta.parent / "anna.dta.names.csv").open(encoding="utf-8")))
     assert {"original": "Größe", "exported": "Groesse"} in mapping
     assert {"original": "if", "exported": "v_if"} in mapping
 
