@@ -698,8 +698,9 @@ def _split_order(order: str | None) -> list[str] | None:
                    "share_segments,share_mentions; json: a list of such records.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Target file (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
 def counts(project: str, by: str | None, question: str | None, coder: str | None,
-           order: str | None, fmt: str, output: str | None) -> None:
+           order: str | None, fmt: str, output: str | None, force: bool) -> None:
     """Count categories per group for one coder: segments, base N and shares (see README).
 
     The base N of a group is its substantive segments that the coder has coded; parents
@@ -712,7 +713,10 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
     """
     from qca.counts import counts_table, csv_rows, format_table, to_json
     from qca.exporting.csv import write_csv
+    from qca.fileio import check_new
 
+    if output is not None:
+        check_new([Path(output)], force=force)
     with _project(project) as proj:
         table = counts_table(proj, by=by, question=question, coder=coder,
                              order=_split_order(order))
@@ -744,8 +748,9 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 @click.option("--title", help="Title [default: the question's category name; '' for none].")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Target file: .png (300 dpi), .svg or .pdf (vector).")
+@click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
 def figure(project: str, by: str, question: str, coder: str | None, order: str | None,
-           include_total: bool, title: str | None, output: str) -> None:
+           include_total: bool, title: str | None, output: str, force: bool) -> None:
     """Draw a bar chart of category shares per group for a report (PNG, SVG or PDF).
 
     \b
@@ -756,7 +761,7 @@ def figure(project: str, by: str, question: str, coder: str | None, order: str |
 
     with _project(project) as proj:
         write_figure(proj, output, question=question, by=by, coder=coder, title=title,
-                     include_total=include_total, order=_split_order(order))
+                     include_total=include_total, order=_split_order(order), force=force)
     click.echo(f"wrote {output}", err=True)
 
 

@@ -320,6 +320,12 @@ def test_cli_counts(proj, tmp_path, capsys):
     assert err == "qca: error: variable 'ressort' is not in counts.qca; variables are: amt\n"
     code, out, err = _run(capsys, "counts", path, "--by", "amt")
     assert code != 0 and err.count("\n") == 1 and "anna, ben" in err
+    code, _, err = _run(capsys, "counts", path, "--by", "amt", "--question", "chancen",
+                        "--coder", "anna", "--format", "csv", "-o", str(target))
+    assert code != 0 and f"{target}: exists already" in err and "--force" in err
+    code, _, err = _run(capsys, "counts", path, "--by", "amt", "--question", "chancen",
+                        "--coder", "anna", "--format", "json", "-o", str(target), "--force")
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("[")
 
 
 @pytest.mark.parametrize("command", ["counts", "figure"])

@@ -221,8 +221,10 @@ def _export_xlsx(project: Project, target: Path, force: bool) -> ExportResult:
 
     check_new([target], force=force)
     write_xlsx(project, target)
-    counts = (f"{_coders(_all_coders(project))}, {_count(project.count('segments'), 'segment')}, "
-              f"{_count(project.count('codings'), 'coding')}, {_count(len(notes(project)), 'note')}")
+    counts = ", ".join([_coders(_all_coders(project)),
+                        _count(project.count("segments"), "segment"),
+                        _count(project.count("codings"), "coding"),
+                        _count(len(notes(project)), "note")])
     return ExportResult([target], f"wrote {target}: {counts}")
 
 

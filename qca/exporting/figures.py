@@ -36,7 +36,7 @@ from matplotlib.ticker import PercentFormatter
 from qca.codebook import Category, Codebook
 from qca.counts import TOTAL, CountTable, counts_table
 from qca.errors import ExportError
-from qca.fileio import atomic_path
+from qca.fileio import atomic_path, check_new
 from qca.store import Project
 
 if TYPE_CHECKING:
@@ -165,11 +165,13 @@ def write_figure(
     title: str | None = None,
     include_total: bool = False,
     order: Sequence[str] | None = None,
+    force: bool = False,
 ) -> Path:
     """Count, draw and save the figure atomically; the format follows the file's extension.
 
     Raises:
-        ExportError: The extension is not .png, .svg or .pdf, or the file cannot be written.
+        ExportError: The extension is not .png, .svg or .pdf, the file exists (without
+            ``force``), or it cannot be written.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -180,6 +182,7 @@ def write_figure(
         raise ExportError(f"{path}: is a folder; give a file name such as {path}/figure.png")
     if not path.parent.exists():
         raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+    check_new([path], force=force)
     table = counts_table(project, by=by, question=question, coder=coder, order=order)
     fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)
     fmt = suffix[1:]

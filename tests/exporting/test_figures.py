@@ -148,3 +148,18 @@ def test_cli_figure(proj, tmp_path, capsys):
     assert info.value.code != 0
     err = capsys.readouterr().err
     assert err.startswith("qca: error: ") and err.count("\n") == 1 and ".gif" in err
+
+
+def test_cli_figure_refuses_an_existing_target(proj, tmp_path, capsys):
+    from qca.cli import main
+
+    target = tmp_path / "abb.png"
+    target.write_bytes(b"mine")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder",
+              "anna", "-o", str(target)])
+    assert exit_info.value.code != 0 and target.read_bytes() == b"mine"
+    assert f"{target}: exists already" in capsys.readouterr().err
+    main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder", "anna",
+          "-o", str(target), "--force"])
+    assert target.read_bytes().startswith(b"\x89PNG")
