@@ -326,3 +326,20 @@ def test_qdpx_with_notes_validates_and_imports(carry, tmp_path):
     with Project.create(tmp_path / "other.qca") as other:
         done = import_qdpx(other, target)
         assert done.segments_added == len(TEXTS) and done.codings_added == 6
+
+
+def test_spss_with_names_keep_keeps_the_csv_header_and_declares_safe_names(carry, tmp_path):
+    csv_path, sps_path = export(carry, "spss", tmp_path / "k.sps", coder="anna",
+                                names="keep").written[:2]
+    header = next(csv.reader(csv_path.open(encoding="utf-8")))
+    assert "Amt / Fachbereich" in header and "1. Welle" in header
+    sps = sps_path.read_text(encoding="utf-8-sig")
+    assert "    Amt_Fachbereich A7\n" in sps and "*   Amt_Fachbereich = Amt / Fachbereich" in sps
+
+
+def test_long_with_names_safe_renames_the_variables(carry, tmp_path):
+    target = tmp_path / "l.csv"
+    result = export(carry, "long", target, names="safe")
+    header = next(csv.reader(target.open(encoding="utf-8")))
+    assert header[5:9] == ["Amt_Fachbereich", "v_1_Welle", "Groesse", "v_if"]
+    assert mapping_path(target) in result.written
