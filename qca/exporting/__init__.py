@@ -146,15 +146,19 @@ def export(project: Project, fmt: str | None = None, output: Path | str | None =
     fmt = format_for(fmt, output)
     target = Path(output) if output is not None else None
     naming = _check_options(fmt, target, coder, names)
+    if coder is not None and fmt != "notes":  # a coder may have notes and no codings
+        choose_coder(project, coder)  # an unknown coder is an error, not an empty file
     if fmt in ("long", "wide"):
         return _export_table(project, fmt, target, coder, naming, force)
     if fmt == "notes":
         return _export_notes(project, target, coder, force)
+    if target is None:  # refused by _check_options already; this tells mypy
+        raise InputError(f"--format {fmt} writes files; name the target with -o")
     if fmt == "xlsx":
-        return _export_xlsx(project, target, force)  # type: ignore[arg-type]
+        return _export_xlsx(project, target, force)
     if fmt == "qdpx":
-        return _export_qdpx(project, target, force)  # type: ignore[arg-type]
-    return _export_labelled(project, fmt, target, coder, naming, force)  # type: ignore[arg-type]
+        return _export_qdpx(project, target, force)
+    return _export_labelled(project, fmt, target, coder, naming, force)
 
 
 def _export_table(project: Project, fmt: str, target: Path | None, coder: str | None,

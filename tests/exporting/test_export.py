@@ -343,3 +343,9 @@ def test_long_with_names_safe_renames_the_variables(carry, tmp_path):
     header = next(csv.reader(target.open(encoding="utf-8")))
     assert header[5:9] == ["Amt_Fachbereich", "v_1_Welle", "Groesse", "v_if"]
     assert mapping_path(target) in result.written
+
+
+def test_an_unknown_coder_is_an_error_not_an_empty_file(carry, tmp_path):
+    with pytest.raises(ExportError, match="no codings by coder 'carl'; coders are: anna, ben"):
+        export(carry, "long", tmp_path / "l.csv", coder="carl")
+    assert not (tmp_path / "l.csv").exists()
