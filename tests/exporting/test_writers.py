@@ -1,4 +1,4 @@
-"""Tests for qca.exporting.export: every format carries texts, memos, flags, reasons and
+"""Tests for qca.exporting.writers: every format carries texts, memos, flags, reasons and
 split notes; names; nothing is overwritten; the summary names coder and counts."""
 
 from __future__ import annotations

@@ -1,0 +1,271 @@
+"""Choosing a writer by ``--format`` or the target's extension, in one place: ``qca export``
+uses it, and so will any screen that exports.
+
+:func:`export` picks the writer (``.xlsx``, ``.sps``, ``.sav``, ``.dta``, ``.qdpx``; any other
+target is the long CSV), refuses to replace any file it would write unless ``force``, writes
+each file atomically and returns a summary whose first line names the coder(s) and counts
+(``wrote exports/wide.csv: coder anna, 1,310 segments, 1,254 coded``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qca.errors import ExportError, InputError
+from qca.exporting.csv import (
+    LONG_FIXED,
+    LONG_TAIL,
+    WIDE_FIXED,
+    WIDE_NOTE,
+    WIDE_TAIL,
+    choose_coder,
+    long_rows,
+    wide_rows,
+    write_csv,
+)
+from qca.exporting.names import mapping_path, mapping_rows, safe_names
+from qca.fileio import check_new
+from qca.store import Project
+
+__all__ = ["FORMATS", "ExportResult", "export", "format_for"]
+
+FORMATS = ("long", "wide", "notes", "xlsx", "spss", "sav", "stata", "qdpx")
+_BY_SUFFIX = {".xlsx": "xlsx", ".sps": "spss", ".sav": "sav", ".dta": "stata", ".qdpx": "qdpx"}
+_SUFFIX = {"xlsx": ".xlsx", "sav": ".sav", "stata": ".dta", "qdpx": ".qdpx"}
+_FILES_ONLY = {"xlsx", "spss", "sav", "stata", "qdpx"}
+_EVERY_CODER = {"xlsx", "qdpx"}
+_NAMES_DEFAULT = {"long": "keep", "wide": "safe", "spss": "safe", "sav": "safe", "stata": "safe"}
+_NAMES_REQUIRED = {"sav": "an SPSS .sav", "stata": "a Stata .dta"}
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the files, or the text for standard output, and a summary."""
+
+    written: list[Path]
+    summary: str  # "wrote exports/wide.csv: coder anna, 1,310 segments, 1,254 coded"
+    text: str | None = None  # the CSV when no target was given
+    more: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [self.summary, *self.more]
+
+
+def format_for(fmt: str | None, output: Path | str | None) -> str:
+    """The format asked for, else the one the target's extension names, else ``long``."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return fmt
+    if output is None:
+        return "long"
+    return _BY_SUFFIX.get(Path(output).suffix.lower(), "long")
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 note``, ``1,254 notes``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _coders(names: list[str]) -> str:
+    if not names:
+        return "no coders yet"
+    return ("coder " if len(names) == 1 else "coders ") + ", ".join(names)
+
+
+def _check_options(fmt: str, output: Path | None, coder: str | None, names: str | None) -> str:
+    if fmt in _FILES_ONLY and output is None:
+        raise InputError(f"--format {fmt} writes files; name the target with -o")
+    if coder and fmt in _EVERY_CODER:
+        raise InputError(f"--format {fmt} holds every coder; leave out --coder "
+                         "(it selects a coder for long, wide, notes, spss, sav and stata)")
+    if names is not None and fmt not in _NAMES_DEFAULT:
+        raise InputError(f"--names applies to long, wide, spss, sav and stata; --format {fmt} "
+                         "keeps the original names")
+    if names == "keep" and fmt in _NAMES_REQUIRED:
+        raise InputError(f"--names keep: {_NAMES_REQUIRED[fmt]} needs names it accepts; leave "
+                         "out --names (safe is the default)")
+    if names not in (None, "safe", "keep"):
+        raise InputError(f"--names {names}: choose safe or keep")
+    suffix = _SUFFIX.get(fmt)
+    if suffix and output is not None and output.suffix.lower() != suffix:
+        raise ExportError(f"{output}: --format {fmt} writes a {suffix} file; name the target "
+                          f"{output.with_suffix(suffix).name}")
+    return names or _NAMES_DEFAULT.get(fmt, "keep")
+
+
+def _renamed_note(original: list[str], exported: list[str], output: Path | None) -> list[str]:
+    changed = sum(a != b for a, b in zip(original, exported))
+    if output is None:
+        if not changed:
+            return []
+        return [f"{changed} column names changed for R, Stata and SPSS (--names safe); "
+                "give -o FILE to get the mapping FILE.names.csv, or use --names keep"]
+    return [f"also wrote {mapping_path(output)}: {changed} of {len(original)} column names "
+            "changed for R, Stata and SPSS"]
+
+
+def export(project: Project, fmt: str | None = None, output: Path | str | None = None, *,
+           coder: str | None = None, names: str | None = None,
+           force: bool = False) -> ExportResult:
+    """Write ``project`` in ``fmt`` (default: by the extension of ``output``) to ``output``.
+
+    Args:
+        fmt: one of :data:`FORMATS`; None picks it from ``output``'s extension, else long.
+        output: the target file (a folder for ``spss``); None returns long, wide or notes
+            CSV as ``text`` for standard output.
+        coder: whose codings (long, notes: a filter; wide, spss, sav, stata: required when
+            several coded, else the only coder or ``consensus``).
+        names: ``safe`` or ``keep`` (default: safe for wide, spss, sav and stata).
+        force: replace files that exist; without it an existing target is refused.
+
+    Raises:
+        InputError: an option does not fit the format.
+        ExportError: a target exists (without ``force``), its folder is missing, or it
+            cannot be written.
+    """
+    fmt = format_for(fmt, output)
+    target = Path(output) if output is not None else None
+    naming = _check_options(fmt, target, coder, names)
+    if coder is not None and fmt != "notes":  # a coder may have notes and no codings
+        choose_coder(project, coder)  # an unknown coder is an error, not an empty file
+    if fmt in ("long", "wide"):
+        return _export_table(project, fmt, target, coder, naming, force)
+    if fmt == "notes":
+        return _export_notes(project, target, coder, force)
+    if target is None:  # refused by _check_options already; this tells mypy
+        raise InputError(f"--format {fmt} writes files; name the target with -o")
+    if fmt == "xlsx":
+        return _export_xlsx(project, target, force)
+    if fmt == "qdpx":
+        return _export_qdpx(project, target, force)
+    return _export_labelled(project, fmt, target, coder, naming, force)
+
+
+def _export_table(project: Project, fmt: str, target: Path | None, coder: str | None,
+                  naming: str, force: bool) -> ExportResult:
+    if fmt == "long":
+        rows = list(long_rows(project, coder))
+        fixed = {*LONG_FIXED, *LONG_TAIL}
+        coder_col, segment_col = rows[0].index("coder"), rows[0].index("segment_id")
+        coders = [coder] if coder else sorted({str(r[coder_col]) for r in rows[1:]})
+        segments = len({r[segment_col] for r in rows[1:]})
+        counts = f"{_coders(coders)}, {_count(len(rows) - 1, 'coding')} of " \
+                 f"{_count(segments, 'segment')}"
+    else:
+        chosen = choose_coder(project, coder)
+        rows = list(wide_rows(project, chosen))
+        fixed = {*WIDE_FIXED, *WIDE_NOTE, *WIDE_TAIL}
+        coded_col = rows[0].index("coded")
+        coded = sum(1 for r in rows[1:] if r[coded_col] == 1)
+        counts = f"coder {chosen}, {_count(len(rows) - 1, 'segment')}, {coded:,} coded"
+    original = [str(h) for h in rows[0]]
+    more: list[str] = []
+    if naming == "safe":
+        exported = safe_names(original, fixed)
+        rows[0] = list(exported)
+        more = _renamed_note(original, exported, target)
+    if target is None:
+        return ExportResult([], f"exported to standard output: {counts}",
+                            write_csv(iter(rows), None), more)
+    written = [target, *([mapping_path(target)] if naming == "safe" else [])]
+    check_new(written, force=force)
+    write_csv(iter(rows), target)
+    if naming == "safe":
+        write_csv(mapping_rows(original, exported), mapping_path(target))
+    return ExportResult(written, f"wrote {target}: {counts}", None, more)
+
+
+def _export_notes(project: Project, target: Path | None, coder: str | None,
+                  force: bool) -> ExportResult:
+    from qca.exporting.notes import note_rows, notes
+
+    found = notes(project, coder)
+    kinds = Counter(n.kind for n in found)
+    coders = [coder] if coder else sorted({n.coder for n in found})
+    words = {"memo": "memo", "flag": "flag", "reason": "reason", "split": "split note"}
+    counts = (f"{_coders(coders)}, {_count(len(found), 'note')} ("
+              + ", ".join(_count(kinds[k], w) for k, w in words.items()) + ")"
+              if found else "0 notes: no memos, flags, reasons or split notes yet")
+    rows = note_rows(project, coder)
+    if target is None:
+        return ExportResult([], f"exported to standard output: {counts}", write_csv(rows, None))
+    check_new([target], force=force)
+    write_csv(rows, target)
+    return ExportResult([target], f"wrote {target}: {counts}")
+
+
+def _all_coders(project: Project) -> list[str]:
+    return [r[0] for r in project.conn.execute(
+        "SELECT coder FROM codings UNION SELECT coder FROM notes ORDER BY 1")]
+
+
+def _export_xlsx(project: Project, target: Path, force: bool) -> ExportResult:
+    from qca.exporting.notes import notes
+    from qca.exporting.xlsx import write_xlsx
+
+    check_new([target], force=force)
+    write_xlsx(project, target)
+    counts = ", ".join([_coders(_all_coders(project)),
+                        _count(project.count("segments"), "segment"),
+                        _count(project.count("codings"), "coding"),
+                        _count(len(notes(project)), "note")])
+    return ExportResult([target], f"wrote {target}: {counts}")
+
+
+def _export_qdpx(project: Project, target: Path, force: bool) -> ExportResult:
+    from qca.refi import export_qdpx
+
+    check_new([target], force=force)
+    done = export_qdpx(project, target)
+    counts = (f"{_coders(_all_coders(project))}, {_count(done.sources, 'source')}, "
+              f"{_count(done.selections, 'segment')}, {_count(done.codings, 'coding')}, "
+              f"{_count(done.notes, 'note')}")
+    return ExportResult([target], f"wrote {target}: {counts}")
+
+
+def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None,
+                     naming: str, force: bool) -> ExportResult:
+    from qca.exporting.labelled import labelled_wide
+
+    chosen = choose_coder(project, coder)
+    if fmt == "spss":
+        from qca.exporting.spss import spss_targets
+
+        csv_path, sps_path = spss_targets(project.path.stem, target, chosen)
+        files = [csv_path, sps_path]
+        names_file = mapping_path(sps_path)
+    else:
+        files = [target]
+        names_file = mapping_path(target)
+    check_new([*files, names_file], force=force)
+    table = labelled_wide(project, chosen)
+    if fmt == "spss":
+        from qca.exporting.spss import write_spss
+
+        if not csv_path.parent.exists():
+            try:
+                csv_path.parent.mkdir()
+            except OSError as exc:
+                raise ExportError(f"{csv_path.parent}: cannot create the folder "
+                                  f"({exc.strerror})") from None
+        write_spss(table, csv_path, sps_path, keep_names=naming == "keep")
+    elif fmt == "sav":
+        from qca.exporting.spss import write_sav
+
+        write_sav(table, target)
+    else:
+        from qca.exporting.stata import write_stata
+
+        write_stata(table, target)
+    write_csv(mapping_rows(table.columns, table.names), names_file)
+    coded_col = table.columns.index("coded")
+    coded = sum(1 for r in table.rows if r[coded_col] == 1)
+    counts = f"coder {chosen}, {_count(len(table.rows), 'segment')}, {coded:,} coded"
+    changed = sum(a != b for a, b in zip(table.columns, table.names))
+    return ExportResult(
+        [*files, names_file], f"wrote {' and '.join(str(f) for f in files)}: {counts}", None,
+        [f"also wrote {names_file}: {changed} of {len(table.columns)} column names changed "
+         "for R, Stata and SPSS"])
