@@ -14,6 +14,8 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exporting.carry import INJECTED, MEMO, REASON, SPLIT_NOTE, TEXTS
 from qca.errors import ExportError, InputError
@@ -349,3 +351,32 @@ def test_an_unknown_coder_is_an_error_not_an_empty_file(carry, tmp_path):
     with pytest.raises(ExportError, match="no codings by coder 'carl'; coders are: anna, ben"):
         export(carry, "long", tmp_path / "l.csv", coder="carl")
     assert not (tmp_path / "l.csv").exists()
+
+
+def test_cli_help_lists_every_format_and_option(capsys):
+    from qca.cli import main
+
+    main(["export", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for word in ("long", "wide", "notes", "xlsx", "spss", "sav", "stata", "qdpx", "--names",
+                 "safe", "keep", "--force", "FILE.names.csv"):
+        assert word in out, word
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+                min_size=1, max_size=60).filter(lambda t: t.strip() == t and t)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT, memo=_TEXT)
+def test_any_text_and_memo_round_trip_through_long_and_wide(carry, tmp_path, text, memo):
+    from qca.coding import set_memo
+
+    carry.conn.execute("UPDATE segments SET text = ? WHERE id = '1#antwort'", (text,))
+    set_memo(carry, "1#antwort", "anna", memo)
+    for fmt in ("long", "wide"):
+        result = export(carry, fmt, None, coder="anna")
+        rows = list(csv.DictReader(io.StringIO(result.text or "", newline="")))
+        row = next(r for r in rows if r["segment_id"] == "1#antwort")
+        assert (row["text"], row["memo"]) == (text, memo)
