@@ -168,30 +168,21 @@ def write_spss(table: LabelledTable, csv_path: Path, sps_path: Path, *,
 
 def write_sav(table: LabelledTable, path: Path | str) -> None:
     """Write ``table`` as an SPSS data file (atomically), labelled as the syntax labels it."""
-    import pandas as pd
     import pyreadstat
 
-    data: dict[str, list[object]] = {}
-    for i, name in enumerate(table.names):
-        column = [row[i] for row in table.rows]
-        if table.is_numeric(i):
-            data[name] = [table.number(v) for v in column]
-        else:
-            data[name] = ["" if v is None else str(v) for v in column]
-    frame = pd.DataFrame(data, columns=table.names)
-    for i, name in enumerate(table.names):
-        frame[name] = frame[name].astype("float64" if table.is_numeric(i) else "object")
-    nominal = {n: "nominal" for n in table.value_labels}
+    from qca.exporting.stata import frame
+
+    measure = {n: "nominal" for n in table.value_labels}
     if "position" in table.columns:
-        nominal[table.names[table.columns.index("position")]] = "scale"
+        measure[table.names[table.columns.index("position")]] = "scale"
     with atomic_path(path, "codings.sav") as tmp:
         try:
             pyreadstat.write_sav(
-                frame, str(tmp),
+                frame(table), str(tmp),
                 column_labels={n: table.variable_labels.get(n) for n in table.names},
                 variable_value_labels={n: dict(p) for n, p in table.value_labels.items()},
                 missing_ranges={n: [""] for n in table.missing_text},
-                variable_measure=nominal,
+                variable_measure=measure,
             )
         except pyreadstat.ReadstatError as exc:
             raise ExportError(f"{path}: cannot write the SPSS file ({exc})") from None

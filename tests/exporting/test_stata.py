@@ -55,6 +55,10 @@ def test_pandas_reads_the_german_labels(dta):
     assert frame.set_index("segment_id").loc["1#antwort", "POS"] == "genannt"
 
 
+def test_the_dta_is_format_118_for_stata_14_and_later(dta):
+    assert dta.read_bytes().startswith(b"<stata_dta><header><release>118</release>")
+
+
 def test_names_mapping_beside_the_dta(dta):
     mapping = list(csv.DictReader((dta.parent / "anna.dta.names.csv").open(encoding="utf-8")))
     assert {"original": "Größe", "exported": "Groesse"} in mapping
