@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from qca.errors import ExportError
 from qca.exporting.labelled import VALUE_LABELS, LabelledTable
@@ -173,15 +174,19 @@ def write_sav(table: LabelledTable, path: Path | str) -> None:
     from qca.exporting.stata import frame
 
     measure = {n: "nominal" for n in table.value_labels}
+    labels: dict[str, str | None] = {n: table.variable_labels.get(n) for n in table.names}
+    value_labels: dict[str, dict[int | float, str]] = {
+        n: dict(pairs) for n, pairs in table.value_labels.items()}
+    missing: dict[str, list[Any]] = {n: [""] for n in table.missing_text}
     if "position" in table.columns:
         measure[table.names[table.columns.index("position")]] = "scale"
     with atomic_path(path, "codings.sav") as tmp:
         try:
             pyreadstat.write_sav(
                 frame(table), str(tmp),
-                column_labels={n: table.variable_labels.get(n) for n in table.names},
-                variable_value_labels={n: dict(p) for n, p in table.value_labels.items()},
-                missing_ranges={n: [""] for n in table.missing_text},
+                column_labels=labels,
+                variable_value_labels=value_labels,
+                missing_ranges=missing,
                 variable_measure=measure,
             )
         except pyreadstat.ReadstatError as exc:

@@ -48,8 +48,10 @@ def write_stata(table: LabelledTable, path: Path | str) -> None:
     """Write ``table`` as a Stata ``.dta`` (atomically), with variable and value labels."""
     import pyreadstat
 
-    labels = {n: (table.variable_labels.get(n) or "")[:MAX_LABEL] for n in table.names}
-    value_labels = {n: dict(pairs) for n, pairs in table.value_labels.items()}
+    labels: dict[str, str | None] = {
+        n: (table.variable_labels.get(n) or "")[:MAX_LABEL] for n in table.names}
+    value_labels: dict[str, dict[int | float, str]] = {
+        n: dict(pairs) for n, pairs in table.value_labels.items()}
     with atomic_path(path, "codings.dta") as tmp:
         try:
             pyreadstat.write_dta(frame(table), str(tmp), version=_STATA_VERSION,
