@@ -8,13 +8,13 @@ never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from qca.errors import ExportError, QcaError
 from qca.limits import note_input
 
-__all__ = ["atomic_path", "check_new", "check_target", "read_input", "write_bytes", "write_text"]
+__all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "read_input", "write_bytes", "write_text"]
 
 
 def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:
@@ -77,6 +77,38 @@ def atomic_path(path: Path | str, example: str = "export") -> Iterator[Path]:
         ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def all_or_none(paths: Sequence[Path]) -> Iterator[list[Path]]:
+    """Yield a staging path for each of ``paths``; when the block succeeds they replace
+    ``paths`` together, else every staged file is removed and no target is touched.
+
+    For exports of several files (a CSV with its ``.sps`` and names mapping): a failure
+    half-way leaves neither a new CSV without its syntax nor a syntax without its data.
+    """
+    staged = [p.with_name(f".{p.name}.staged") for p in paths]
+    try:
+        yield staged
+        for tmp, path in zip(staged, paths):
+            tmp.replace(path)
+    except OSError as exc:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise ExportError(
+            f"{paths[0]}: cannot write ({exc.strerror or exc}); check free space and permissions"
+        ) from None
+    except ExportError as exc:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+        message = str(exc)
+        for tmp, path in zip(staged, paths):  # name the user's file, not the staging one
+            message = message.replace(str(tmp), str(path))
+        raise ExportError(message) from None
+    except BaseException:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
         raise
 
 

@@ -161,10 +161,14 @@ def csv_rows(table: LabelledTable, *, keep_names: bool = False) -> list[list[obj
 
 
 def write_spss(table: LabelledTable, csv_path: Path, sps_path: Path, *,
-               keep_names: bool = False) -> None:
-    """Write the CSV of ``table`` and the syntax that reads it, each atomically."""
+               keep_names: bool = False, final_csv: Path | None = None) -> None:
+    """Write the CSV of ``table`` and the syntax that reads it, each atomically.
+
+    ``final_csv`` is where the CSV will be when it is written to a staging path first
+    (:func:`qca.fileio.all_or_none`); the syntax names that path.
+    """
     write_csv(iter(csv_rows(table, keep_names=keep_names)), csv_path)
-    write_text(sps_path, syntax(csv_path, table), encoding="utf-8-sig")
+    write_text(sps_path, syntax(final_csv or csv_path, table), encoding="utf-8-sig")
 
 
 def write_sav(table: LabelledTable, path: Path | str) -> None:

@@ -26,7 +26,7 @@ from qca.exporting.csv import (
     write_csv,
 )
 from qca.exporting.names import mapping_path, mapping_rows, safe_names
-from qca.fileio import check_new
+from qca.fileio import all_or_none, check_new, check_target
 from qca.store import Project
 
 __all__ = ["FORMATS", "ExportResult", "export", "format_for"]
@@ -172,9 +172,11 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
                             write_csv(iter(rows), None), more)
     written = [target, *([mapping_path(target)] if naming == "safe" else [])]
     check_new(written, force=force)
-    write_csv(iter(rows), target)
-    if naming == "safe":
-        write_csv(mapping_rows(original, exported), mapping_path(target))
+    check_target(target)
+    with all_or_none(written) as staged:
+        write_csv(iter(rows), staged[0])
+        if naming == "safe":
+            write_csv(mapping_rows(original, exported), staged[1])
     return ExportResult(written, f"wrote {target}: {counts}", None, more)
 
 
@@ -242,25 +244,29 @@ def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None
         names_file = mapping_path(target)
     check_new([*files, names_file], force=force)
     table = labelled_wide(project, chosen)
-    if fmt == "spss":
-        from qca.exporting.spss import write_spss
+    if fmt == "spss" and not csv_path.parent.exists():
+        try:
+            csv_path.parent.mkdir()
+        except OSError as exc:
+            raise ExportError(f"{csv_path.parent}: cannot create the folder "
+                              f"({exc.strerror})") from None
+    for path in files:
+        check_target(path)
+    with all_or_none([*files, names_file]) as staged:
+        if fmt == "spss":
+            from qca.exporting.spss import write_spss
 
-        if not csv_path.parent.exists():
-            try:
-                csv_path.parent.mkdir()
-            except OSError as exc:
-                raise ExportError(f"{csv_path.parent}: cannot create the folder "
-                                  f"({exc.strerror})") from None
-        write_spss(table, csv_path, sps_path, keep_names=naming == "keep")
-    elif fmt == "sav":
-        from qca.exporting.spss import write_sav
+            write_spss(table, staged[0], staged[1], keep_names=naming == "keep",
+                       final_csv=csv_path)
+        elif fmt == "sav":
+            from qca.exporting.spss import write_sav
 
-        write_sav(table, target)
-    else:
-        from qca.exporting.stata import write_stata
+            write_sav(table, staged[0])
+        else:
+            from qca.exporting.stata import write_stata
 
-        write_stata(table, target)
-    write_csv(mapping_rows(table.columns, table.names), names_file)
+            write_stata(table, staged[0])
+        write_csv(mapping_rows(table.columns, table.names), staged[-1])
     coded_col = table.columns.index("coded")
     coded = sum(1 for r in table.rows if r[coded_col] == 1)
     counts = f"coder {chosen}, {_count(len(table.rows), 'segment')}, {coded:,} coded"

@@ -380,3 +380,18 @@ def test_any_text_and_memo_round_trip_through_long_and_wide(carry, tmp_path, tex
         rows = list(csv.DictReader(io.StringIO(result.text or "", newline="")))
         row = next(r for r in rows if r["segment_id"] == "1#antwort")
         assert (row["text"], row["memo"]) == (text, memo)
+
+
+def test_a_failure_half_way_writes_none_of_the_files(carry, tmp_path, monkeypatch):
+    import qca.exporting.spss as spss
+
+    def full_disk(path, text, encoding="utf-8"):
+        raise ExportError(f"{path}: cannot write (No space left on device); check free space "
+                          "and permissions")
+
+    monkeypatch.setattr(spss, "write_text", full_disk)
+    with pytest.raises(ExportError) as info:
+        export(carry, "spss", tmp_path / "anna.sps", coder="anna")
+    assert str(info.value).startswith(f"{(tmp_path / 'anna.sps').resolve()}: cannot write")
+    left = {p.name for p in tmp_path.iterdir()}  # no CSV, syntax, mapping or staged file
+    assert left <= {"carry.qca", "carry.qca-wal", "carry.qca-shm"}, left
