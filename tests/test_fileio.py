@@ -40,3 +40,20 @@ def test_disk_full_becomes_one_line(tmp_path: Path) -> None:
             tmp.write_bytes(b"partial")
             raise OSError(28, "No space left on device")
     assert not target.exists() and not list(tmp_path.iterdir())
+
+
+def test_all_or_none_moves_every_file_or_none(tmp_path):
+    from qca.fileio import all_or_none
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.sps"
+    a.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), all_or_none([a, b]) as staged:
+        staged[0].write_text("new", encoding="utf-8")
+        raise RuntimeError("half-way")
+    assert a.read_text(encoding="utf-8") == "old" and not b.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+    with all_or_none([a, b]) as staged:
+        staged[0].write_text("new", encoding="utf-8")
+        staged[1].write_text("syntax", encoding="utf-8")
+    assert a.read_text(encoding="utf-8") == "new" and b.read_text(encoding="utf-8") == "syntax"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.sps"]
