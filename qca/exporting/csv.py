@@ -32,7 +32,7 @@ from pathlib import Path
 
 from qca.coders import CONSENSUS
 from qca.errors import ExportError
-from qca.exporting.notes import SegmentNote, segment_notes
+from qca.exporting.notes import NO_NOTE, segment_notes
 from qca.fileio import atomic_path
 from qca.store import Project
 
@@ -57,7 +57,6 @@ LONG_TAIL = ["text", "coder", "code", "code_name", "codebook_version", "origin",
 WIDE_FIXED = ["source_id", "segment_id", "question", "position"]
 WIDE_NOTE = ["text", "memo", "flagged"]
 WIDE_TAIL = ["substantive", "coded"]
-_NO_NOTE = SegmentNote("", False)
 
 
 def _variable_columns(project: Project, reserved: set[str]) -> list[tuple[str, str]]:
@@ -104,7 +103,7 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
         group.sort(key=lambda r: order.get(r[7], len(order)))
         for src, seg, question, position, heading, text, cdr, cat, version, origin, at in group:
             values = sources.get(src, {})
-            note = notes.get((seg, cdr), _NO_NOTE)
+            note = notes.get((seg, cdr), NO_NOTE)
             yield [src, seg, question or "", position, heading or "",
                    *(values.get(name, "") for name, _ in variables),
                    text, cdr, cat, names.get(cat, ""), version, origin, at, note.memo,
@@ -157,7 +156,7 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
         offered = offered_cache[question]
         codes = assigned.get(seg_id)
         values = sources.get(src, {})
-        note = notes.get((seg_id, coder), _NO_NOTE)
+        note = notes.get((seg_id, coder), NO_NOTE)
         cells: list[object] = []
         for cat in cats:
             if cat.key not in offered or codes is None:

@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qca.coders import CONSENSUS
-from qca.store import Project
+from qca.store import Note, Project
 
-__all__ = ["KINDS", "NOTE_COLUMNS", "Note", "SegmentNote", "note_rows", "notes", "segment_notes",
+__all__ = ["KINDS", "NOTE_COLUMNS", "NO_NOTE", "NoteRow", "note_rows", "notes", "segment_notes",
            "split_memo"]
 
 KINDS = ("memo", "flag", "reason", "split")
@@ -37,17 +37,12 @@ NOTE_COLUMNS = ["source_id", "segment_id", "question", "coder", "kind", "text", 
 _SPLIT_NOTE = re.compile(r"\[[^\[\]]+ split into [^\[\]]+: check\]")
 
 
-@dataclass(frozen=True)
-class SegmentNote:
-    """One coder's stored note on one segment."""
-
-    memo: str
-    flagged: bool
+NO_NOTE = Note("", "", "", False, "")  # what a coder without a note has: no memo, no flag
 
 
 @dataclass(frozen=True)
-class Note:
-    """One row of the notes export."""
+class NoteRow:
+    """One row of the notes export: one memo, flag, reason or split note."""
 
     source_id: str
     segment_id: str
@@ -65,18 +60,18 @@ def split_memo(memo: str) -> tuple[str, list[str]]:
     return own, splits
 
 
-def segment_notes(project: Project, coder: str | None = None) -> dict[tuple[str, str], SegmentNote]:
+def segment_notes(project: Project, coder: str | None = None) -> dict[tuple[str, str], Note]:
     """``(segment id, coder) -> note`` for every stored note (of ``coder`` if given)."""
-    sql = "SELECT segment_id, coder, memo, flagged FROM notes"
+    sql = "SELECT segment_id, coder, memo, flagged, updated_at FROM notes"
     params: tuple[str, ...] = ()
     if coder is not None:
         sql += " WHERE coder = ?"
         params = (coder,)
-    return {(seg, cdr): SegmentNote(memo or "", bool(flagged))
-            for seg, cdr, memo, flagged in project.conn.execute(sql, params)}
+    return {(seg, cdr): Note(seg, cdr, memo or "", bool(flagged), at)
+            for seg, cdr, memo, flagged, at in project.conn.execute(sql, params)}
 
 
-def notes(project: Project, coder: str | None = None) -> list[Note]:
+def notes(project: Project, coder: str | None = None) -> list[NoteRow]:
     """Every memo, flag, reason and split note, in segment order, then coder."""
     sql = ("SELECT s.source_id, n.segment_id, s.question, n.coder, n.memo, n.flagged, "
            "n.updated_at FROM notes n JOIN segments s ON s.id = n.segment_id")
@@ -84,17 +79,17 @@ def notes(project: Project, coder: str | None = None) -> list[Note]:
     if coder is not None:
         sql += " WHERE n.coder = ?"
         params = (coder,)
-    out: list[Note] = []
+    out: list[NoteRow] = []
     for src, seg, question, cdr, memo, flagged, at in project.conn.execute(
         sql + " ORDER BY s.seq, n.coder", params
     ):
         own, splits = split_memo(memo or "")
         base = (src, seg, question or "", cdr)
         if own:
-            out.append(Note(*base, "reason" if cdr == CONSENSUS else "memo", own, at))
+            out.append(NoteRow(*base, "reason" if cdr == CONSENSUS else "memo", own, at))
         if flagged:
-            out.append(Note(*base, "flag", "", at))
-        out.extend(Note(*base, "split", text, at) for text in splits)
+            out.append(NoteRow(*base, "flag", "", at))
+        out.extend(NoteRow(*base, "split", text, at) for text in splits)
     return out
 
 

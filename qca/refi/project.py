@@ -97,7 +97,7 @@ from qca.refi._xml import (
     serialize,
     xml_safe,
 )
-from qca.exporting.notes import Note
+from qca.exporting.notes import NoteRow
 from qca.exporting.notes import notes as segment_note_list
 from qca.fileio import read_input, write_bytes
 from qca.limits import check_archive
@@ -200,7 +200,7 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
     codings = defaultdict(list)
     for coding in sorted(project.codings(), key=lambda c: (c.segment_id, c.coder, c.category)):
         codings[coding.segment_id].append(coding)
-    notes_of: dict[str, list[Note]] = defaultdict(list)
+    notes_of: dict[str, list[NoteRow]] = defaultdict(list)
     for note in segment_note_list(project):
         notes_of[note.segment_id].append(note)
     coders = sorted({c.coder for cs in codings.values() for c in cs}
@@ -247,7 +247,7 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
             _sub(case, "SourceRef", targetGUID=make_guid("source", source.id))
 
     files: dict[str, bytes] = {}
-    written_notes: list[tuple[str, Note]] = []
+    written_notes: list[tuple[str, NoteRow]] = []
     n_selections = n_codings = 0
     if sources:
         src_elem = _sub(root, "Sources")
