@@ -41,11 +41,13 @@ import numpy as np
 
 os.environ.setdefault("QCA_PIPELINE", "offline")
 
-from qca import suggest as S  # noqa: E402
+from qca.suggest import evaluation as E  # noqa: E402
+from qca.suggest import features as F  # noqa: E402
+from qca.suggest import models as M  # noqa: E402
 from qca.demo import data_root, populate_demo  # noqa: E402
 from qca.store import Project  # noqa: E402
 
-Learn = Callable[[S._QuestionIndex, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+Learn = Callable[[F._QuestionIndex, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 def _minmax(s: np.ndarray) -> np.ndarray:
@@ -53,44 +55,44 @@ def _minmax(s: np.ndarray) -> np.ndarray:
     return (s - lo) / np.maximum(hi - lo, 1e-9)
 
 
-def blended(learn: Learn, *, share: bool = True) -> S.Scorer:
+def blended(learn: Learn, *, share: bool = True) -> E.Scorer:
     """A scorer mixing ``learn``'s scores with cold ones as qca does (weight n/(n+5))."""
 
-    def score(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+    def score(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
               test: np.ndarray, cold: np.ndarray) -> np.ndarray:
         if not len(train):
             return cold
         p = learn(index, train, y, test)
         if share:
-            p = S._share(np.maximum(p, 0.0))
+            p = M._share(np.maximum(p, 0.0))
         n_pos = y.sum(axis=0).astype(float)
-        w = n_pos / (n_pos + S.PRIOR_EXAMPLES)
+        w = n_pos / (n_pos + M.PRIOR_EXAMPLES)
         return w * p + (1 - w) * cold
 
     return score
 
 
-def cold_only(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def cold_only(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
               test: np.ndarray, cold: np.ndarray) -> np.ndarray:
     return cold
 
 
-def _qca(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _qca(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
          test: np.ndarray) -> np.ndarray:
-    return S._fit(index.x[train], y, index.desc()).learned(index.x[test])
+    return M._fit(index.x[train], y, index.desc()).learned(index.x[test])
 
 
-def _regression(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _regression(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
                 test: np.ndarray) -> np.ndarray:
-    return S._fit(index.x[train], y, index.desc()).proba(index.x[test])
+    return M._fit(index.x[train], y, index.desc()).proba(index.x[test])
 
 
-def _centroid(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _centroid(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
               test: np.ndarray) -> np.ndarray:
-    return S._fit(index.x[train], y, index.desc()).centroid(index.x[test])
+    return M._fit(index.x[train], y, index.desc()).centroid(index.x[test])
 
 
-def _knn(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _knn(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
          test: np.ndarray, k: int = 10) -> np.ndarray:
     from sklearn.preprocessing import normalize
 
@@ -100,7 +102,7 @@ def _knn(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
     return np.einsum("tk,tkc->tc", weights, y[near].astype(float))
 
 
-def _nb(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _nb(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
         test: np.ndarray) -> np.ndarray:
     from sklearn.naive_bayes import ComplementNB
 
@@ -115,7 +117,7 @@ def _nb(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
 _LSA: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
-def _lsa(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _lsa(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
          test: np.ndarray, dim: int = 50) -> np.ndarray:
     from scipy import sparse
     from sklearn.decomposition import TruncatedSVD
@@ -132,7 +134,7 @@ def _lsa(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
     return _minmax(z[test] @ normalize(zd + 0.75 * pos).T)
 
 
-def _spread(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+def _spread(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
             test: np.ndarray, alpha: float = 0.5, k: int = 10) -> np.ndarray:
     from sklearn.preprocessing import normalize
 
@@ -149,12 +151,12 @@ def _spread(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
     return 0.5 * _minmax(f[test]) + 0.5 * _qca(index, train, y, test)
 
 
-def _groups(book_top: dict[str, str]) -> S.Scorer:
+def _groups(book_top: dict[str, str]) -> E.Scorer:
     from sklearn.linear_model import LogisticRegression
 
     base = blended(_qca)
 
-    def score(index: S._QuestionIndex, train: np.ndarray, y: np.ndarray,
+    def score(index: F._QuestionIndex, train: np.ndarray, y: np.ndarray,
               test: np.ndarray, cold: np.ndarray) -> np.ndarray:
         s = base(index, train, y, test, cold)
         groups = sorted({book_top[k] for k in index.keys})
@@ -193,9 +195,9 @@ def main(argv: list[str] | None = None) -> int:
             return cat.key if cat else key
 
         tops = {c.key: top(c.key) for q in book.questions() for c in book.for_question(q)}
-        learners: dict[str, S.Scorer] = {
+        learners: dict[str, E.Scorer] = {
             "cold": cold_only,
-            "qca": S._default_scores,
+            "qca": E._default_scores,
             "raw-blend": blended(_qca, share=False),
             "regression": blended(_regression),
             "centroid": blended(_centroid),
@@ -205,13 +207,13 @@ def main(argv: list[str] | None = None) -> int:
             "spread": blended(_spread),
             "groups": _groups(tops),
         }
-        indexes = S.build_indexes(project)
+        indexes = F.build_indexes(project)
         for coder in args.coders.split(","):
             print(f"\ncoder {coder}: top-3 after n codings (tested segments in brackets)")
             header = None
             base: dict[str, float] = {}
             for name, scorer in learners.items():
-                curves = S.replay(project, coder, steps, indexes=indexes, scorer=scorer)
+                curves = E.replay(project, coder, steps, indexes=indexes, scorer=scorer)
                 pooled = {c.kind: c for c in curves if c.scope.startswith("all ")}
                 if header is None:
                     header = "  ".join(

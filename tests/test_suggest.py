@@ -166,7 +166,7 @@ def test_centroid_learns_a_category_from_few_examples(separable: Project) -> Non
     ("Eins", "Zwei" ...) share no word with them; four examples per category suffice."""
     import numpy as np
 
-    from qca.suggest import _fit
+    from qca.suggest.models import _fit
 
     truth = separable.truth  # type: ignore[attr-defined]
     index = build_indexes(separable)["x"]
@@ -186,7 +186,7 @@ def test_blend_is_a_share_over_the_questions_categories(separable: Project) -> N
     categories the regression finds likely."""
     import numpy as np
 
-    from qca.suggest import _blend, _fit
+    from qca.suggest.models import _blend, _fit
 
     truth = separable.truth  # type: ignore[attr-defined]
     index = build_indexes(separable)["x"]
@@ -282,7 +282,7 @@ def test_blind_by_default_widen_on_request(separable: Project) -> None:
 
 @pytest.mark.parametrize("isolate", [True, False], ids=["process", "in-process"])
 def test_service_retrains_in_a_thread(separable: Project, isolate: bool) -> None:
-    import qca.suggest as suggest_module
+    import qca.suggest.service as suggest_module
 
     service = SuggestionService(separable.path, "anna", isolate=isolate)
     assert not service.ready
@@ -398,7 +398,7 @@ def test_heading_informs_the_cold_start(tmp_path: Path) -> None:
 
 def test_negations_are_features() -> None:
     from qca.nlp import analyse
-    from qca.suggest import _content
+    from qca.suggest.features import _content
 
     words = {f for _, f in _content(analyse(["Niemand hat kaum Zeit, keine Stelle."])[0])}
     assert {"niemand", "kaum", "keine"} <= words
@@ -433,9 +433,67 @@ def test_training_process_starts_while_stderr_has_no_descriptor() -> None:
         "    def flush(self): pass\n"
         "    def fileno(self): return -1\n"
         "sys.stderr = NoFd()\n"
-        "from qca.suggest import _training_pool\n"
+        "from qca.suggest.service import _training_pool\n"
         "print(_training_pool().submit(sum, [1, 2]).result())\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=180)
     assert result.stdout.strip() == "3", result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    """Pids of the processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left for an init that never reaps it does not)."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_training_process_exits_when_its_parent_is_killed() -> None:
+    """SIGKILL leaves no chance to shut the pool down: the worker must notice by itself."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import time\n"
+        "from qca.suggest.service import _training_pool\n"
+        "print(_training_pool().submit(sum, [1, 2]).result(), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    children: list[int] = []
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "3"
+        children = _children(parent.pid)
+        assert children  # the training worker (and multiprocessing's resource tracker)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 15
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [c for c in children if _alive(c)]
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for c in children:
+            if _alive(c):
+                os.kill(c, signal.SIGKILL)

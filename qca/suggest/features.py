@@ -1,0 +1,435 @@
+"""Features of the suggestion model: text preparation and the per-question index.
+
+Nothing here reads codings. :func:`build_indexes` vectorises every question's segments and
+categories once (the expensive, label-free part); every model and the evaluation reuse it.
+
+How a category is scored without codings (cold start; all scores lie in 0..1): the
+segment's lemmas are compared with the category's name, definition, anchor examples and
+coding rule (sentences of the rule that point to *other* categories are left out, they
+describe what the category is not): word TF-IDF cosine, character n-gram TF-IDF cosine
+(compounds, inflection), fuzzy word matching with rapidfuzz on umlaut-folded lemmas (typos,
+lost umlauts, and category words inside compounds such as ``Nutzungskonflikte``), and word
+vectors when a genuine spaCy model with vectors is installed. The blend becomes a share over
+the question's categories (a softmax), so a segment that matches nothing gets flat, low
+scores. German negations (``nicht``, ``kein``, ``niemand``, ``kaum``, ``ohne`` ...) count as
+content words here although they are stop words: they separate a barrier from a strength. A
+protocol passage's innermost heading (``segments.heading``, e.g. ``"5. Barrieren der
+Zusammenarbeit"``) is read with it, as a coder reads it: its lemmas join the passage's TF-IDF
+features (not its fuzzy matches, not ``why``). ``why`` of a passage with several sentences
+comes from the sentence most similar to the category.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from qca.codebook import Category
+from qca.nlp import Progress, SegmentFeatures, ensure_features, fold, stop_words, text_features
+from qca.store import Project, Segment
+
+__all__ = ["build_indexes"]
+
+_TEMPERATURE = 0.05
+_COLD_WEIGHTS = {"word": 0.4, "char": 0.3, "fuzzy": 0.3}
+_COLD_WEIGHTS_VEC = {"word": 0.35, "char": 0.25, "fuzzy": 0.25, "vec": 0.15}
+_FUZZY_RATIO = 85.0
+_COMPOUND_MIN = 5
+_OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+_SENTENCE_MIN = 4
+_SENTENCE_WEIGHT = 0.0
+"""Share of the best sentence's similarity in a long passage's cold score. Off: on the
+development coder's protocol codings it lowered cold top-3 (0.74 -> 0.72 at 0.5); the
+sentences still pick the words shown in ``why``."""
+_NEGATION = frozenset({
+    "nicht", "nie", "niemals", "niemand", "nichts", "kein", "keine", "keiner", "keines",
+    "keinem", "keinen", "ohne", "kaum", "nirgends", "weder",
+})
+"""German negations: stop words elsewhere, but here they tell a barrier from a strength."""
+_TITLES = frozenset({"Frau", "Herr", "Herrn"})
+_DEGREES = frozenset({"Dr.", "Dr", "Prof.", "Prof"})
+"""A word after ``Frau``/``Herr`` (``Frau Dr. Seidel``) is a person's name: protocols name
+their speakers, and a suggestion must not depend on who said something."""
+
+
+# --- text preparation --------------------------------------------------------------------
+
+
+def _content(feats: SegmentFeatures) -> list[tuple[str, str]]:
+    """(surface word, folded lemma) of the words that carry content (no speakers' names)."""
+    return [(t, f) for t, f, _ in _content_at(feats)]
+
+
+def _content_at(feats: SegmentFeatures) -> list[tuple[str, str, int]]:
+    """Like :func:`_content`, with each word's position among ``feats.tokens``."""
+    stops = stop_words() - _NEGATION
+    out = []
+    after_title = False
+    for i, (token, lemma) in enumerate(zip(feats.tokens, feats.lemmas)):
+        named = after_title and token[:1].isupper() and token not in _DEGREES
+        after_title = token in _TITLES or (after_title and token in _DEGREES)
+        if named:
+            continue  # a speaker's name (see _TITLES)
+        f = fold(lemma)
+        if fold(token) in _NEGATION:
+            f = fold(token)  # "keine" stays "keine", not the lemma "kein" (as in stop words)
+        if len(f) >= 2 and f not in stops and any(c.isalpha() for c in f):
+            out.append((token, f, i))
+    return out
+
+
+def _sentences(text: str, feats: SegmentFeatures) -> tuple[np.ndarray, ...] | None:
+    """The positions in ``_content(feats)`` of each sentence's words; None for one sentence.
+
+    Sentences end at ``.!?;`` or a line break; a piece with fewer than ``_SENTENCE_MIN``
+    content words (an abbreviation such as ``Dr.``, a date, a list bullet) joins its
+    neighbour. Tokens are found in ``text`` in order to tell their sentence.
+    """
+    content = _content_at(feats)
+    starts = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if not starts or len(content) < 2 * _SENTENCE_MIN:
+        return None
+    sentence_of: list[int] = []
+    pos = s = 0
+    for token in feats.tokens:
+        i = text.find(token, pos)
+        if i >= 0:
+            pos = i + len(token)
+            while s < len(starts) and starts[s] <= i:
+                s += 1
+        sentence_of.append(s)
+    parts: list[list[int]] = []
+    last = -1
+    for k, (_, _, t) in enumerate(content):
+        if sentence_of[t] != last:
+            if parts and len(parts[-1]) < _SENTENCE_MIN:
+                pass  # too short to stand alone: keep filling it
+            else:
+                parts.append([])
+            last = sentence_of[t]
+        parts[-1].append(k)
+    if len(parts) > 1 and len(parts[-1]) < _SENTENCE_MIN:
+        parts[-2].extend(parts.pop())
+    if len(parts) < 2:
+        return None
+    return tuple(np.array(p, dtype=np.intp) for p in parts)
+
+
+def _word_ngrams(doc: list[str]) -> list[str]:
+    return doc + [f"{a} {b}" for a, b in zip(doc, doc[1:])]
+
+
+def _category_text(cat: Category, others: set[str]) -> str:
+    """Name (twice), definition, anchors, and the rule without its pointers elsewhere."""
+    rule = " ".join(
+        s for s in _SENTENCE.split(cat.rule)
+        if not any(k in others for k in _OTHER_KEY.findall(s))
+    )
+    return "\n".join([cat.name, cat.name, cat.definition, *cat.anchors, rule])
+
+
+# --- per-question index: features shared by every model ----------------------------------
+
+
+@dataclass(frozen=True)
+class _QuestionIndex:
+    """Vectorised segments and categories of one question (fit without any labels)."""
+
+    question: str | None
+    kind: dict[str, str]
+    keys: tuple[str, ...]
+    names: tuple[str, ...]
+    row_of: dict[str, int]
+    content: list[list[tuple[str, str]]]
+    parts: list[tuple[np.ndarray, ...] | None]  # per row: its sentences (see _sentences)
+    word_vec: Any
+    char_vec: Any
+    word_names: Any  # feature names of word_vec (cached: computing them is O(features))
+    x: sparse.csr_matrix  # segments × (word + char) features
+    n_word: int
+    c_word: sparse.csr_matrix  # categories × word features
+    c_char: sparse.csr_matrix
+    idf: dict[str, float]
+    vocab: dict[str, int]  # folded category word -> column of ``owner``
+    owner: np.ndarray  # categories × vocab: icf weight where the category holds the word
+    vocab_list: list[str]
+    seg_vec: np.ndarray | None
+    cat_vec: np.ndarray | None
+    _cold_cache: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def desc(self) -> sparse.csr_matrix:
+        """The categories' descriptions in the segments' (word + char) feature space."""
+        return sparse.hstack([self.c_word, self.c_char], format="csr")
+
+    def features_of(self, content: list[tuple[str, str]],
+                    heading: list[str] | None = None) -> sparse.csr_matrix:
+        """Word and character n-gram features of ``content`` plus ``heading``'s words."""
+        doc = [f for _, f in content] + (heading or [])
+        xw = self.word_vec.transform([doc])
+        xc = self.char_vec.transform([" ".join(doc)])
+        return sparse.hstack([xw, xc], format="csr")
+
+    def cold(self, row: int | None, content: list[tuple[str, str]],
+             x: sparse.csr_matrix, vec: np.ndarray | None,
+             parts: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+        """Cold-start scores (a share over the question's categories).
+
+        ``parts`` (the sentences, default: the row's) adds the best sentence's similarity,
+        so a long passage with one matching sentence is not diluted by the rest.
+        """
+        if row is not None and row in self._cold_cache:
+            return self._cold_cache[row]
+        if row is not None and parts is None:
+            parts = self.parts[row]
+        raw, _ = self._raw(content, x, vec, parts if _SENTENCE_WEIGHT else None)
+        z = np.exp((raw - raw.max()) / _TEMPERATURE)
+        share = z / z.sum()
+        if row is not None:
+            self._cold_cache[row] = share
+        return share
+
+    def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
+             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Blended similarity per category, and per category its best sentence (or None)."""
+        xw, xc = x[:, : self.n_word], x[:, self.n_word:]
+        s_word = (xw @ self.c_word.T).toarray().ravel()
+        s_char = (xc @ self.c_char.T).toarray().ravel()
+        words, strength = self._strength(content)
+        s_fuzzy = self._fuzzy_share(words, strength)
+        if vec is not None and self.cat_vec is not None:
+            w = _COLD_WEIGHTS_VEC
+            s_vec = np.clip(self.cat_vec @ vec, 0.0, 1.0)
+            raw = w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy + w["vec"] * s_vec
+        else:
+            w = _COLD_WEIGHTS
+            raw = w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
+        if not parts:
+            return raw, None
+        docs = [[content[i][1] for i in p] for p in parts]
+        sw = (self.word_vec.transform(docs) @ self.c_word.T).toarray()
+        sc = (self.char_vec.transform([" ".join(d) for d in docs]) @ self.c_char.T).toarray()
+        row_of_word = {f: i for i, f in enumerate(words)}
+        sf = np.vstack([self._fuzzy_share(
+            words, strength, [row_of_word[f] for f in dict.fromkeys(d) if f in row_of_word])
+            for d in docs])
+        raw_s = w["word"] * sw + w["char"] * sc + w["fuzzy"] * sf
+        if "vec" in w:  # sentences share the passage's vector similarity
+            raw_s = raw_s + w["vec"] * s_vec
+        best = raw_s.argmax(axis=0)
+        return (1 - _SENTENCE_WEIGHT) * raw + _SENTENCE_WEIGHT * raw_s.max(axis=0), best
+
+    def _strength(self, content: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+        """The segment's distinct words (4+ letters) and, per word and category, how strongly
+        it matches (fuzzily) one of the category's words, weighted by icf.
+        """
+        from rapidfuzz import fuzz, process
+
+        k = len(self.keys)
+        words = list(dict.fromkeys(f for _, f in content if len(f) >= 4))
+        if not words or not self.vocab_list:
+            return words, np.zeros((len(words), k))
+        sim = process.cdist(words, self.vocab_list, scorer=fuzz.ratio,
+                            score_cutoff=_FUZZY_RATIO, dtype=np.float32, workers=1) / 100.0
+        for i, w in enumerate(words):
+            if w in self.vocab:
+                sim[i, self.vocab[w]] = 1.0
+            if len(w) >= _COMPOUND_MIN + 2:  # category words inside a compound
+                for a in range(len(w) - _COMPOUND_MIN + 1):
+                    for b in range(a + _COMPOUND_MIN, len(w) + 1):
+                        if b - a == len(w):
+                            continue
+                        j = self.vocab.get(w[a:b])
+                        if j is not None and sim[i, j] < 0.9:
+                            sim[i, j] = 0.9
+        # strength[i, c] = max over the category's words of similarity × icf
+        strength = np.zeros((len(words), k))
+        for c in range(k):
+            cols = self.owner[c]
+            strength[:, c] = (sim * cols).max(axis=1) if cols.any() else 0.0
+        return words, strength
+
+    def _fuzzy_share(self, words: list[str], strength: np.ndarray,
+                     rows: list[int] | None = None) -> np.ndarray:
+        """Per category: idf-weighted share of the words (``rows`` of them) found in it."""
+        if rows is not None:
+            words, strength = [words[i] for i in rows], strength[rows]
+        if not words or not self.vocab_list:
+            return np.zeros(len(self.keys))
+        weights = np.array([self.idf.get(w, 1.0) for w in words])
+        return (weights @ strength) / weights.sum()
+
+    def why_cold(self, c: int, content: list[tuple[str, str]], x: sparse.csr_matrix,
+                 parts: tuple[np.ndarray, ...] | None = None,
+                 vec: np.ndarray | None = None) -> list[str]:
+        """The words behind category ``c``'s cold score, from its best sentence if any."""
+        if parts:
+            _, best = self._raw(content, x, vec, parts)
+            if best is not None:
+                content = [content[i] for i in parts[int(best[c])]]
+                x = self.features_of(content)
+        contrib: dict[str, float] = {}
+        xw = x[:, : self.n_word]
+        cw = self.c_word[c]
+        prod = xw.multiply(cw).tocoo()
+        names = self.word_names
+        for j, v in zip(prod.col, prod.data):
+            for part in str(names[j]).split(" "):
+                contrib[part] = contrib.get(part, 0.0) + float(v)
+        words, strength = self._strength(content)
+        for i, w in enumerate(words):
+            if strength[i, c] > 0:
+                contrib[w] = contrib.get(w, 0.0) + float(strength[i, c]) * 0.1
+        return _surface(contrib, content)
+
+
+def _surface(contrib: dict[str, float], content: list[tuple[str, str]], n: int = 5) -> list[str]:
+    """The segment's words (as written) behind the largest contributions."""
+    ranked = sorted((v, f) for f, v in contrib.items() if v > 0)
+    ranked.reverse()
+    out: list[str] = []
+    for _, f in ranked:
+        for token, folded in content:
+            if folded == f and token not in out:
+                out.append(token)
+                break
+        if len(out) >= n:
+            break
+    return out
+
+
+def _heading(heading: str | None) -> str:
+    """The innermost heading of a passage (``"A > B > C"`` → ``"C"``), or ``""``."""
+    return heading.rsplit(" > ", 1)[-1].strip() if heading else ""
+
+
+def _heading_words(head_feats: dict[str, SegmentFeatures], heading: str | None) -> list[str]:
+    h = _heading(heading)
+    return [f for _, f in _content(head_feats[f"@heading:{h}"])] if h else []
+
+
+def _kind_of(project: Project) -> dict[str, str]:
+    return {r[0]: r[1] for r in project.conn.execute(
+        "SELECT segments.id, sources.kind FROM segments JOIN sources ON sources.id = source_id")}
+
+
+def build_indexes(
+    project: Project, *, progress: Progress | None = None
+) -> dict[str | None, _QuestionIndex]:
+    """Vectorise every question's segments and categories (no codings are read)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    book = project.codebook()
+    segments = project.segments()
+    feats = ensure_features(project, segments, progress=progress)
+    kinds = _kind_of(project)
+    by_question: dict[str | None, list[Segment]] = {}
+    for seg in segments:
+        by_question.setdefault(seg.question, []).append(seg)
+    all_keys = set(book.keys())
+    cat_texts: dict[str, str] = {}
+    for q in by_question:
+        for cat in book.codable_for_question(q):
+            cat_texts[f"@category:{cat.key}"] = _category_text(cat, all_keys - {cat.key})
+    cat_feats = text_features(project, cat_texts)
+    head_feats = text_features(project, {
+        f"@heading:{h}": h for h in {_heading(s.heading) for s in segments} if h})
+    vectors = _vectors()
+    out: dict[str | None, _QuestionIndex] = {}
+    for q, segs in by_question.items():
+        cats = book.codable_for_question(q)
+        if not cats:
+            continue
+        content = [_content(feats[s.id]) for s in segs]
+        cat_content = [_content(cat_feats[f"@category:{c.key}"]) for c in cats]
+        docs = [[f for _, f in c] + _heading_words(head_feats, s.heading)
+                for c, s in zip(content, segs)]
+        cat_docs = [[f for _, f in c] for c in cat_content]
+        word_vec = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, dtype=np.float32)
+        char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                                   dtype=np.float32)
+        word_vec.fit(docs + cat_docs)
+        char_vec.fit([" ".join(d) for d in docs + cat_docs])
+        xw = word_vec.transform(docs)
+        xc = char_vec.transform([" ".join(d) for d in docs])
+        names = word_vec.get_feature_names_out()
+        idf = {str(n): float(v) for n, v in zip(names, word_vec.idf_) if " " not in n}
+        vocab_list: list[str] = []
+        vocab: dict[str, int] = {}
+        holders: list[set[int]] = []
+        for ci, cc in enumerate(cat_content):
+            for _, f in cc:
+                if len(f) < 4:
+                    continue
+                if f not in vocab:
+                    vocab[f] = len(vocab_list)
+                    vocab_list.append(f)
+                    holders.append(set())
+                holders[vocab[f]].add(ci)
+        k = len(cats)
+        owner = np.zeros((k, len(vocab_list)), dtype=np.float32)
+        for j, hs in enumerate(holders):
+            icf = math.log(1 + k / len(hs)) / math.log(1 + k)
+            for ci in hs:
+                owner[ci, j] = icf
+        seg_vec = cat_vec = None
+        if vectors is not None:
+            seg_vec = np.vstack([vectors(d) for d in docs]) if docs else None
+            cat_vec = np.vstack([vectors(d) for d in cat_docs])
+        out[q] = _QuestionIndex(
+            question=q,
+            kind={s.id: kinds.get(s.id, "survey") for s in segs},
+            keys=tuple(c.key for c in cats),
+            names=tuple(c.name for c in cats),
+            row_of={s.id: i for i, s in enumerate(segs)},
+            content=content,
+            parts=[_sentences(s.text, feats[s.id]) for s in segs],
+            word_vec=word_vec,
+            char_vec=char_vec,
+            word_names=names,
+            x=sparse.hstack([xw, xc], format="csr"),
+            n_word=xw.shape[1],
+            c_word=word_vec.transform(cat_docs).tocsr(),
+            c_char=char_vec.transform([" ".join(d) for d in cat_docs]).tocsr(),
+            idf=idf,
+            vocab=vocab,
+            owner=owner,
+            vocab_list=vocab_list,
+            seg_vec=seg_vec,
+            cat_vec=cat_vec,
+        )
+    return out
+
+
+def _vectors() -> Callable[[list[str]], np.ndarray] | None:
+    """Mean unit word vector of folded lemmas, when a genuine model with vectors is loaded."""
+    from qca.nlp import load_pipeline, pipeline_id
+
+    if pipeline_id().startswith("offline-"):
+        return None
+    nlp = load_pipeline()
+    table = nlp.vocab.vectors
+    if not table.size:
+        return None
+    width = table.shape[1]
+
+    def mean(doc: list[str]) -> np.ndarray:
+        rows = [table[nlp.vocab.strings[w]] for w in doc
+                if nlp.vocab.strings[w] in table] if doc else []
+        if not rows:
+            return np.zeros(width, dtype=np.float32)
+        v = np.mean(rows, axis=0)
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm else v
+
+    return mean
+
+
