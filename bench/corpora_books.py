@@ -1,0 +1,79 @@
+"""Small codebooks for the external corpora of ``bench/suggest_corpora.py`` (cold start).
+
+Each category gets a name and a definition built from the dataset's own label description
+(the label names and their subcategories, or the coding scheme's documented domains), so the
+cold start knows what a human coder was told, no more. Written for this bench; the corpora
+themselves are never committed.
+"""
+
+from __future__ import annotations
+
+# Cycling Dialogues (Romberg & Escher 2022): level-1 categories; each definition lists the
+# level-2 labels the dataset files under it, in German as the contributions are.
+CYCLING: dict[str, tuple[str, str]] = {
+    "level1_traffic_lights": (
+        "Ampeln",
+        "Ungünstige Ampelschaltung, lange Wartezeit an der Ampel, neue Ampel aufstellen, "
+        "Ampel entfernen."),
+    "level1_lighting": (
+        "Beleuchtung",
+        "Beleuchtung des Radwegs fehlt, Beleuchtung defekt, Laternen, dunkel in der Nacht."),
+    "level1_signage": (
+        "Beschilderung und Markierung",
+        "Beschilderung des Radwegs fehlt oder ist schlecht sichtbar, Markierung des Radwegs "
+        "fehlt oder ist schlecht sichtbar, Schilder, Piktogramme."),
+    "level1_bicycle_parking": (
+        "Fahrradabstellanlagen",
+        "Keine oder zu wenige Abstellanlagen für Fahrräder, ungeeignete Fahrradständer, "
+        "Fahrradparken, Bügel."),
+    "level1_obstacles": (
+        "Hindernisse",
+        "Behinderung durch feste Gegenstände auf dem Radweg, Radweg dauerhaft zugeparkt, "
+        "Radweg oft blockiert durch parkende Autos, Mülltonnen, Poller."),
+    "level1_cycling_traffic_management": (
+        "Radverkehrsführung",
+        "Zugang zum Radweg nur mit Umweg, Einbahnstraße für Radverkehr öffnen, "
+        "Radwegbenutzungspflicht prüfen, sichere Straßenquerung fehlt, fehlende Sicht, "
+        "unklare Verkehrsführung, neuer Radweg, Radweg in beide Richtungen, Fahrradstraße "
+        "einrichten, Tempolimit, regelwidriges Verhalten von Autofahrern und Radfahrern."),
+    "level1_cycle_path_quality": (
+        "Qualität der Radwege",
+        "Unebenheiten, Schäden oder Risse im Belag, Schlaglöcher, Wurzeln, zu geringe Breite "
+        "des Radwegs, wiederholt Schmutz oder Wasser auf dem Radweg, Bordsteinkanten und "
+        "Passagen mit zu großen Höhenunterschieden."),
+    "level1_misc": (
+        "Sonstiges",
+        "Sonstige Hinweise, allgemeine Anmerkungen ohne Ortsbezug, Mängelmeldung."),
+}
+
+# Manifesto Project (MARPOR) domains: the first digit of a quasi-sentence's code. The
+# definitions name the domain's categories as the MARPOR codebook lists them.
+MANIFESTO: dict[str, tuple[str, str]] = {
+    "1": ("Außenbeziehungen",
+          "Außenpolitik: Antiimperialismus, Militär und Bundeswehr, Frieden, "
+          "Internationalismus, internationale Zusammenarbeit, Europäische Union, Beziehungen "
+          "zu anderen Staaten."),
+    "2": ("Freiheit und Demokratie",
+          "Freiheit und Menschenrechte, Bürgerrechte, Demokratie, direkte Demokratie, "
+          "Beteiligung, Verfassung und Grundgesetz."),
+    "3": ("Politisches System",
+          "Dezentralisierung und Föderalismus, Zentralisierung, Effizienz von Verwaltung und "
+          "Regierung, Bürokratieabbau, politische Korruption, politische Autorität und "
+          "Kompetenz der Partei."),
+    "4": ("Wirtschaft",
+          "Freie Marktwirtschaft, Anreize für Unternehmen, Steuern, Marktregulierung, "
+          "Wirtschaftsplanung, Protektionismus, Wirtschaftswachstum, Technologie und "
+          "Infrastruktur, Digitalisierung, Verkehr, Haushalt und Schulden, Nachhaltigkeit "
+          "der Wirtschaft."),
+    "5": ("Wohlfahrt und Lebensqualität",
+          "Umweltschutz und Klimaschutz, Kultur, soziale Gerechtigkeit und Gleichheit, "
+          "Ausbau oder Begrenzung des Sozialstaats, Rente, Gesundheit, Pflege, Bildung und "
+          "Schulen."),
+    "6": ("Gefüge der Gesellschaft",
+          "Nationale Lebensweise, traditionelle Moral, Familie, Recht und Ordnung, Polizei "
+          "und Sicherheit, Bürgersinn und Ehrenamt, Multikulturalismus, Integration."),
+    "7": ("Soziale Gruppen",
+          "Arbeitnehmer und Gewerkschaften, Landwirtschaft und Bauern, Mittelstand und "
+          "Berufsgruppen, benachteiligte Minderheiten, Frauen, Kinder, Jugendliche, ältere "
+          "Menschen, Menschen mit Behinderung."),
+}

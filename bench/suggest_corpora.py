@@ -1,0 +1,376 @@
+"""Learning curves of qca's suggestions against plain baselines, on corpora nobody here wrote.
+
+Run: ``python bench/suggest_corpora.py --corpus-dir /path/to/corpora-ext [--max-items 3000]``.
+
+For each corpus (the demo always; the external ones when their files are found under
+``--corpus-dir``, else skipped with a note) the items are coded in one order (the demo: its
+coder's order; the others: a seeded shuffle), and after 0, 25, 50, 100, 200, 500 and half of
+the items every method ranks the categories of every item not yet coded. A hit is any of the
+item's codes among the first 1 / 3. All methods see the same splits in the same run:
+
+* ``prior``: the categories by their frequency among the codings so far;
+* ``cold``: character 2-5-gram TF-IDF cosine of the text to the category's name, definition
+  and anchors (no codings used);
+* ``lr``: TF-IDF (word 1-2-grams + character 2-5-grams) and one logistic regression per
+  category (one-vs-rest, liblinear, C=10), trained on the codings so far;
+* ``blend``: ``w * share(lr) + (1 - w) * share(cold)`` per category, ``w = n / (n + 5)``;
+* ``qca``: the suggestion model (:func:`qca.suggest.evaluation.replay`'s default scorer).
+
+Each cell is a rate with its 95 % Wilson interval; ``Δbest`` is qca minus the best baseline
+at that point, marked ``!`` when the best baseline lies above qca's interval.
+
+External corpora (fetched at development time, never committed; the folder names below):
+
+* ``cycling-dialogues/dataset.csv``: Cycling Dialogues (Romberg & Escher, EGOV 2022),
+  citizens' contributions to three German cycling participation processes (Bonn, Köln-
+  Ehrenfeld, Moers), 3,139 items, 8 level-1 categories; CC BY-SA 4.0;
+  github.com/alimoayedi/egov-2022 ``data/Cycling-Dialogues``.
+* ``nhs-fft/v6framework_230831.csv``: NHS Friends and Family Test open answers (English),
+  labelled with the pxtextmining v6 framework by NHS staff; 7,908 answers, 5,9xx with a
+  category, 44 categories; MIT / CC BY-NC-SA 4.0; github.com/The-Strategy-Unit/pxtextmining.
+* ``manifesto-de-2021/manifestos_2021.csv``: quasi-sentences of the six main German parties'
+  2021 manifestos, coded by Manifesto Project coders; 17,050 items, scored by the 7 MARPOR
+  domains; CC BY-NC-SA 4.0 (Manifesto Project, WZB); github.com/tceron/
+  additive_manifesto_decomposition ``data/de``. Held back from tuning: reported last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QCA_PIPELINE", "offline")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora_books import CYCLING, MANIFESTO  # noqa: E402
+
+from qca.codebook import codebook_from_dict  # noqa: E402
+from qca.importing import import_survey  # noqa: E402
+from qca.revise import replace_codebook  # noqa: E402
+from qca.store import Project  # noqa: E402
+from qca.suggest import evaluation as E  # noqa: E402
+from qca.suggest import features as F  # noqa: E402
+
+STEPS: tuple[int | str, ...] = (0, 25, 50, 100, 200, 500, "half")
+METHODS = ("prior", "cold", "lr", "blend", "qca")
+BASELINES = METHODS[:-1]
+
+
+@dataclass
+class Corpus:
+    name: str
+    note: str
+    items: list[tuple[str, set[str]]]  # (text, codes)
+    cats: dict[str, tuple[str, str]]  # key -> (name, definition)
+
+
+@dataclass
+class Group:
+    """One question's coded items in coding order, as every method sees them."""
+
+    label: str
+    index: F._QuestionIndex
+    rows: np.ndarray
+    y: np.ndarray
+    texts: list[str]
+    cat_texts: list[str]
+
+
+# --- corpora ---------------------------------------------------------------------------
+
+
+def _sample(items: list[tuple[str, set[str]]], limit: int) -> list[tuple[str, set[str]]]:
+    items = [(t, c) for t, c in items if t.strip() and c]
+    random.Random(0).shuffle(items)
+    return items[:limit]
+
+
+def load_cycling(root: Path, limit: int) -> Corpus | None:
+    path = root / "cycling-dialogues" / "dataset.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    items = [(" ".join(p for p in (r["title"].strip(), r["text"].strip()) if p),
+              {r["main_category_level1"]}) for r in rows]
+    return Corpus("cycling-dialogues (de, comments)", f"{len(rows)} items, 8 categories",
+                  _sample(items, limit), CYCLING)
+
+
+_NHS_SKIP = {"Labelling not possible", "Not assigned"}
+
+
+def load_nhs(root: Path, limit: int) -> Corpus | None:
+    path = root / "nhs-fft" / "v6framework_230831.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    labels = [h for h in header[11:] if h not in _NHS_SKIP]
+    items = []
+    for r in rows:
+        codes = {h for h, v in zip(header[11:], r[11:]) if v.strip() and h not in _NHS_SKIP}
+        items.append((r[8], codes))
+    items = [(t, c) for t, c in items if c]
+    cats = {h: (h, "") for h in labels}
+    used = {c for _, cs in items for c in cs}
+    return Corpus("nhs-fft (en, survey answers)",
+                  f"{len(rows)} answers, {len(items)} with a category, {len(used)} categories",
+                  _sample(items, limit), {k: v for k, v in cats.items() if k in used})
+
+
+def load_manifesto(root: Path, limit: int) -> Corpus | None:
+    path = root / "manifesto-de-2021" / "manifestos_2021.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    items = [(r["text"], {r["label"][:1]}) for r in rows if r["label"][:1] in MANIFESTO]
+    return Corpus("manifesto-de-2021 (de, held out)", f"{len(rows)} items, 7 domains",
+                  _sample(items, limit), MANIFESTO)
+
+
+def _as_project(corpus: Corpus, path: Path) -> tuple[Project, dict[str, set[str]]]:
+    """A qca project holding the corpus as one survey question; codes by segment id."""
+    csv_path = path.with_suffix(".csv")
+    with csv_path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "antwort"])
+        for i, (text, _) in enumerate(corpus.items):
+            w.writerow([f"r{i}", text])
+    book = codebook_from_dict({"name": corpus.name, "categories": [
+        {"key": f"K{j}", "name": name, "definition": definition, "questions": ["antwort"]}
+        for j, (name, definition) in enumerate(corpus.cats.values())]})
+    key_of = {k: f"K{j}" for j, k in enumerate(corpus.cats)}
+    project = Project.create(path)
+    replace_codebook(project, book, author="bench", note="bench")
+    import_survey(project, csv_path, text_columns=["antwort"], id_column="id")
+    codes = {}
+    for seg in project.segments():
+        i = int(seg.source_id[1:])
+        codes[seg.id] = {key_of[c] for c in corpus.items[i][1]}
+    return project, codes
+
+
+def corpus_groups(corpus: Corpus, tmp: Path) -> tuple[Project, list[Group]]:
+    project, codes = _as_project(corpus, tmp / "corpus.qca")
+    indexes = F.build_indexes(project)
+    index = indexes["antwort"]
+    text_of = {s.id: s.text for s in project.segments()}
+    order = [s for s in index.row_of if s in codes and codes[s]]  # import order = shuffle
+    return project, [_group(corpus.name, index, [(s, codes[s]) for s in order], text_of,
+                            project)]
+
+
+def demo_groups(tmp: Path, coder: str) -> tuple[Project, list[Group]]:
+    from qca.demo import data_root, populate_demo
+
+    project = Project.create(tmp / "demo.qca")
+    populate_demo(project, data_root())
+    indexes = F.build_indexes(project)
+    order = E._coding_order(project, coder)
+    text_of = {s.id: s.text for s in project.segments()}
+    groups = []
+    for q, index in indexes.items():
+        keyset = set(index.keys)
+        seq = [(s, c & keyset) for s, c in order if s in index.row_of and c & keyset]
+        if seq:
+            kind = index.kind[seq[0][0]]
+            groups.append(_group(f"demo {kind}", index, seq, text_of, project))
+    return project, groups
+
+
+def _group(label: str, index: F._QuestionIndex, seq: list[tuple[str, set[str]]],
+           text_of: dict[str, str], project: Project) -> Group:
+    book = project.codebook()
+    cats = [book.get(k) for k in index.keys]
+    return Group(
+        label, index,
+        np.array([index.row_of[s] for s, _ in seq]),
+        np.array([[k in c for k in index.keys] for _, c in seq], dtype=np.int8),
+        [text_of[s] for s, _ in seq],
+        ["\n".join([c.name, c.definition, *c.anchors]) for c in cats if c is not None],
+    )
+
+
+# --- baselines -------------------------------------------------------------------------
+
+
+def _share(s: np.ndarray) -> np.ndarray:
+    s = np.maximum(s, 0.0)
+    total = s.sum(axis=1, keepdims=True)
+    return np.where(total > 0, s / np.where(total > 0, total, 1.0), 1.0 / s.shape[1])
+
+
+class Baselines:
+    """The plain methods of one group, vectorised once (no labels involved)."""
+
+    def __init__(self, g: Group) -> None:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        char.fit(g.texts + g.cat_texts)
+        self.cold = (char.transform(g.texts) @ char.transform(g.cat_texts).T).toarray()
+        word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        word.fit(g.texts)
+        self.x = sparse.hstack([word.transform(g.texts), char.transform(g.texts)],
+                               format="csr")
+
+    def scores(self, n: int, y: np.ndarray) -> dict[str, np.ndarray]:
+        from sklearn.linear_model import LogisticRegression
+
+        test = slice(n, None)
+        k = y.shape[1]
+        m = len(y) - n
+        freq = y[:n].sum(axis=0).astype(float) - np.arange(k) * 1e-6  # ties: codebook order
+        out = {"prior": np.tile(freq, (m, 1)), "cold": self.cold[test]}
+        if n == 0:
+            return out
+        lr = np.zeros((m, k))
+        for c in range(k):
+            pos = int(y[:n, c].sum())
+            if 0 < pos < n:
+                clf = LogisticRegression(C=10.0, solver="liblinear")
+                lr[:, c] = clf.fit(self.x[:n], y[:n, c]).predict_proba(self.x[test])[:, 1]
+            else:
+                lr[:, c] = (pos + 0.5) / (n + 1.0)
+        out["lr"] = lr
+        w = y[:n].sum(axis=0) / (y[:n].sum(axis=0) + 5.0)
+        out["blend"] = w * _share(lr) + (1 - w) * _share(self.cold[test])
+        return out
+
+
+Scorer = Callable[[Group, int], np.ndarray]
+
+
+def qca_scores(g: Group, n: int, cold: np.ndarray) -> np.ndarray:
+    return E._default_scores(g.index, g.rows[:n], g.y[:n], g.rows[n:], cold[n:])
+
+
+# --- the replay ------------------------------------------------------------------------
+
+
+def replay(groups: list[Group]) -> dict[str, dict[str, dict[str, list[int]]]]:
+    """hits[label][step][method] = [tested, top-1 hits, top-3 hits], pooled per label."""
+    out: dict[str, dict[str, dict[str, list[int]]]] = {}
+    for g in groups:
+        base = Baselines(g)
+        idx = g.index
+        cold = np.vstack([
+            idx.cold(int(r), idx.content[r], idx.x[r],
+                     idx.seg_vec[r] if idx.seg_vec is not None else None)
+            for r in g.rows])
+        for step in STEPS:
+            n = len(g.rows) // 2 if step == "half" else int(step)
+            if n >= len(g.rows):
+                continue
+            scores = base.scores(n, g.y)
+            scores["qca"] = qca_scores(g, n, cold)
+            truth = g.y[n:]
+            cell = out.setdefault(g.label, {}).setdefault(str(step), {})
+            for method, s in scores.items():
+                ranked = np.argsort(-s, axis=1, kind="stable")
+                h1 = truth[np.arange(len(truth)), ranked[:, 0]].astype(bool)
+                h3 = truth[np.arange(len(truth))[:, None], ranked[:, :3]].any(axis=1)
+                acc = cell.setdefault(method, [0, 0, 0])
+                acc[0] += len(truth)
+                acc[1] += int(h1.sum())
+                acc[2] += int(h3.sum())
+    return out
+
+
+def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (centre - half, centre + half)
+
+
+def print_table(hits: dict[str, dict[str, dict[str, list[int]]]]) -> list[float]:
+    """Print the table; returns qca's differences to the best baseline (top-1 and top-3)."""
+    deltas = []
+    for label, by_step in hits.items():
+        print(f"\n{label}")
+        print(f"  {'coded':>5} {'tested':>6} {'':5} " + " ".join(f"{m:>6}" for m in BASELINES)
+              + f"  {'qca':>5} {'95% CI':>13}  Δbest")
+        for step, cells in by_step.items():
+            tested = cells["qca"][0]
+            for j, metric in ((1, "top-1"), (2, "top-3")):
+                rate = {m: c[j] / c[0] for m, c in cells.items()}
+                best = max(rate[m] for m in BASELINES if m in rate)
+                lo, hi = _wilson(cells["qca"][j], tested)
+                d = rate["qca"] - best
+                deltas.append(d)
+                mark = "!" if best > hi else " "
+                base_cells = " ".join(f"{rate[m]:6.3f}" if m in rate else f"{'—':>6}"
+                                      for m in BASELINES)
+                print(f"  {step if j == 1 else '':>5} {tested if j == 1 else '':>6} {metric} "
+                      f"{base_cells}  {rate['qca']:.3f} [{lo:.3f},{hi:.3f}] {d:+.3f}{mark}")
+    return deltas
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus-dir", type=Path, action="append", default=[],
+                    help="Folder holding the external corpora's folders (repeatable).")
+    ap.add_argument("--max-items", type=int, default=3000,
+                    help="Subsample larger corpora to this many items (seeded).")
+    ap.add_argument("--coder", default="anna", help="The demo coder whose order is replayed.")
+    ap.add_argument("--only", help="Comma-separated corpus names to run (demo,cycling,nhs,"
+                                   "manifesto).")
+    args = ap.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    loaders = {"cycling": load_cycling, "nhs": load_nhs, "manifesto": load_manifesto}
+    all_deltas = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if only is None or "demo" in only:
+            t0 = time.perf_counter()
+            project, groups = demo_groups(tmp, args.coder)
+            print(f"== demo corpus, coder {args.coder} (written by this team)")
+            all_deltas += print_table(replay(groups))
+            project.close()
+            print(f"  ({time.perf_counter() - t0:.0f} s)")
+        for name, load in loaders.items():
+            if only is not None and name not in only:
+                continue
+            corpus = None
+            for root in args.corpus_dir:
+                corpus = load(root, args.max_items)
+                if corpus is not None:
+                    break
+            if corpus is None:
+                print(f"\n== {name}: not found under --corpus-dir, skipped")
+                continue
+            t0 = time.perf_counter()
+            sub = tmp / name
+            sub.mkdir()
+            project, groups = corpus_groups(corpus, sub)
+            print(f"\n== {corpus.name}: {corpus.note}; {len(corpus.items)} used")
+            all_deltas += print_table(replay(groups))
+            project.close()
+            print(f"  ({time.perf_counter() - t0:.0f} s)")
+    if all_deltas:
+        print(f"\nqca minus best baseline: min {min(all_deltas):+.3f}, "
+              f"median {float(np.median(all_deltas)):+.3f}, max {max(all_deltas):+.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
