@@ -269,11 +269,7 @@ def replay(groups: list[Group]) -> dict[str, dict[str, dict[str, list[int]]]]:
     out: dict[str, dict[str, dict[str, list[int]]]] = {}
     for g in groups:
         base = Baselines(g)
-        idx = g.index
-        cold = np.vstack([
-            idx.cold(int(r), idx.content[r], idx.x[r],
-                     idx.seg_vec[r] if idx.seg_vec is not None else None)
-            for r in g.rows])
+        cold = g.index.cold_rows(g.rows)
         for step in STEPS:
             n = len(g.rows) // 2 if step == "half" else int(step)
             if n >= len(g.rows):

@@ -181,9 +181,8 @@ def test_centroid_learns_a_category_from_few_examples(separable: Project) -> Non
 
 
 def test_blend_is_a_share_over_the_questions_categories(separable: Project) -> None:
-    """Learned probabilities are made a share before mixing with the cold share: with the
-    same number of examples per category the blend sums to 1 per segment, however many
-    categories the regression finds likely."""
+    """Learned probabilities are made a share before mixing with the cold share: the
+    blend sums to 1 per segment, however many categories the regression finds likely."""
     import numpy as np
 
     from qca.suggest.models import _blend, _fit
@@ -194,7 +193,8 @@ def test_blend_is_a_share_over_the_questions_categories(separable: Project) -> N
     y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
     learned = _fit(index.x[rows[:40]], y[:40], index.desc())
     assert list(learned.n_pos) == [10, 10, 10, 10]
-    assert (abs(learned.learned(index.x[rows[40:]]).sum(axis=1) - 1.0) > 0.2).any()
+    assert (abs(learned.proba(index.x[rows[40:]]).sum(axis=1) - 1.0) > 0.2).any()
+    assert np.allclose(learned.learned(index.x[rows[40:]]).sum(axis=1), 1.0)
     cold = np.vstack([index.cold(int(r), index.content[r], index.x[r], None) for r in rows[40:]])
     blend = _blend(cold, learned, index.x[rows[40:]])
     assert np.allclose(blend.sum(axis=1), 1.0)

@@ -15,7 +15,7 @@ import numpy as np
 from qca.nlp import Progress
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
-from qca.suggest.models import _blend, _fit
+from qca.suggest.models import _CV_MAX, _blend, _fit
 
 __all__ = ["DEFAULT_STEPS", "CurvePoint", "LearningCurve", "evaluate", "replay"]
 
@@ -87,7 +87,8 @@ Scorer = Callable[["_QuestionIndex", np.ndarray, np.ndarray, np.ndarray, np.ndar
 
 def _default_scores(index: _QuestionIndex, train: np.ndarray, y: np.ndarray,
                     test: np.ndarray, cold: np.ndarray) -> np.ndarray:
-    learned = _fit(index.x[train], y, index.desc()) if len(train) else None
+    learned = (_fit(index.x[train], y, index.desc(), index.cold_rows(train[-_CV_MAX:]))
+               if len(train) else None)
     return _blend(cold, learned, index.x[test])
 
 
@@ -122,11 +123,7 @@ def replay(
             continue
         rows = np.array([index.row_of[s] for s, _ in seq])
         y = np.array([[k in codes for k in index.keys] for _, codes in seq], dtype=np.int8)
-        cold = np.vstack([
-            index.cold(int(r), index.content[r], index.x[r],
-                       index.seg_vec[r] if index.seg_vec is not None else None)
-            for r in rows
-        ])
+        cold = index.cold_rows(rows)
         kind = index.kind[seq[0][0]]
         points = []
         for n in steps:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +37,12 @@ from qca.store import Project, Segment
 __all__ = ["build_indexes"]
 
 _TEMPERATURE = 0.05
-_COLD_WEIGHTS = {"word": 0.4, "char": 0.3, "fuzzy": 0.3}
-_COLD_WEIGHTS_VEC = {"word": 0.35, "char": 0.25, "fuzzy": 0.25, "vec": 0.15}
+_COLD_WEIGHTS = {"word": 0.25, "char": 0.15, "fuzzy": 0.2, "raw": 0.4}
+"""Cold-start similarities' weights, chosen on the demo, Cycling Dialogues and NHS FFT cold
+start (``bench/suggest_corpora.py``): adding ``raw`` (character 2-5-grams of the text as
+written, 0.4) lifted top-1 on the demo survey 0.825 -> 0.848 and on Cycling Dialogues 0.622 ->
+0.639, and top-3 on Cycling 0.895 -> 0.911, at protocol top-3 0.772 -> 0.765."""
+_COLD_WEIGHTS_VEC = {"word": 0.2, "char": 0.15, "fuzzy": 0.15, "raw": 0.35, "vec": 0.15}
 _FUZZY_RATIO = 85.0
 _COMPOUND_MIN = 5
 _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
@@ -72,11 +76,9 @@ def _content_at(feats: SegmentFeatures) -> list[tuple[str, str, int]]:
     """Like :func:`_content`, with each word's position among ``feats.tokens``."""
     stops = stop_words() - _NEGATION
     out = []
-    after_title = False
+    named = _names(feats.tokens)
     for i, (token, lemma) in enumerate(zip(feats.tokens, feats.lemmas)):
-        named = after_title and token[:1].isupper() and token not in _DEGREES
-        after_title = token in _TITLES or (after_title and token in _DEGREES)
-        if named:
+        if i in named:
             continue  # a speaker's name (see _TITLES)
         f = fold(lemma)
         if fold(token) in _NEGATION:
@@ -84,6 +86,24 @@ def _content_at(feats: SegmentFeatures) -> list[tuple[str, str, int]]:
         if len(f) >= 2 and f not in stops and any(c.isalpha() for c in f):
             out.append((token, f, i))
     return out
+
+
+def _names(tokens: Sequence[str]) -> set[int]:
+    """Positions of the words that name a person (after ``Frau``/``Herr``, see _TITLES)."""
+    out = set()
+    after_title = False
+    for i, token in enumerate(tokens):
+        if after_title and token[:1].isupper() and token not in _DEGREES:
+            out.add(i)
+        after_title = token in _TITLES or (after_title and token in _DEGREES)
+    return out
+
+
+def _unnamed(feats: SegmentFeatures, heading: str = "") -> str:
+    """The segment's words as written, without persons' names, after its heading."""
+    named = _names(feats.tokens)
+    words = [t for i, t in enumerate(feats.tokens) if i not in named]
+    return " ".join([heading, *words] if heading else words)
 
 
 def _sentences(text: str, feats: SegmentFeatures) -> tuple[np.ndarray, ...] | None:
@@ -163,6 +183,9 @@ class _QuestionIndex:
     vocab_list: list[str]
     seg_vec: np.ndarray | None
     cat_vec: np.ndarray | None
+    raw_vec: Any  # character 2-5-grams of the text as written (no lemmas, no stop words)
+    xr: sparse.csr_matrix  # segments × raw_vec features
+    c_raw: sparse.csr_matrix  # categories × raw_vec features
     _cold_cache: dict[int, np.ndarray] = field(default_factory=dict)
 
     def desc(self) -> sparse.csr_matrix:
@@ -177,28 +200,46 @@ class _QuestionIndex:
         xc = self.char_vec.transform([" ".join(doc)])
         return sparse.hstack([xw, xc], format="csr")
 
+    def raw_features(self, text: str) -> sparse.csr_matrix:
+        """Character n-gram features of ``text`` as written (see ``raw_vec``)."""
+        return self.raw_vec.transform([text]).tocsr()
+
     def cold(self, row: int | None, content: list[tuple[str, str]],
              x: sparse.csr_matrix, vec: np.ndarray | None,
-             parts: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+             parts: tuple[np.ndarray, ...] | None = None,
+             xr: sparse.csr_matrix | None = None) -> np.ndarray:
         """Cold-start scores (a share over the question's categories).
 
         ``parts`` (the sentences, default: the row's) adds the best sentence's similarity,
-        so a long passage with one matching sentence is not diluted by the rest.
+        so a long passage with one matching sentence is not diluted by the rest. ``xr``:
+        the text's :meth:`raw_features` (default: the row's).
         """
         if row is not None and row in self._cold_cache:
             return self._cold_cache[row]
         if row is not None and parts is None:
             parts = self.parts[row]
-        raw, _ = self._raw(content, x, vec, parts if _SENTENCE_WEIGHT else None)
+        if row is not None and xr is None:
+            xr = self.xr[row]
+        raw, _ = self._raw(content, x, vec, parts if _SENTENCE_WEIGHT else None, xr)
         z = np.exp((raw - raw.max()) / _TEMPERATURE)
         share = z / z.sum()
         if row is not None:
             self._cold_cache[row] = share
         return share
 
+    def cold_rows(self, rows: np.ndarray) -> np.ndarray:
+        """:meth:`cold` of each of ``rows`` (rows × categories)."""
+        k = len(self.keys)
+        if not len(rows):
+            return np.zeros((0, k))
+        return np.vstack([
+            self.cold(int(r), self.content[r], self.x[r],
+                      self.seg_vec[r] if self.seg_vec is not None else None)
+            for r in rows])
+
     def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
-             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None
-             ) -> tuple[np.ndarray, np.ndarray | None]:
+             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None,
+             xr: sparse.csr_matrix | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """Blended similarity per category, and per category its best sentence (or None)."""
         xw, xc = x[:, : self.n_word], x[:, self.n_word:]
         s_word = (xw @ self.c_word.T).toarray().ravel()
@@ -212,6 +253,8 @@ class _QuestionIndex:
         else:
             w = _COLD_WEIGHTS
             raw = w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
+        if xr is not None and w["raw"]:
+            raw = raw + w["raw"] * (xr @ self.c_raw.T).toarray().ravel()
         if not parts:
             return raw, None
         docs = [[content[i][1] for i in p] for p in parts]
@@ -380,6 +423,11 @@ def build_indexes(
             icf = math.log(1 + k / len(hs)) / math.log(1 + k)
             for ci in hs:
                 owner[ci, j] = icf
+        raw_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                  dtype=np.float32)
+        raw_texts = [_unnamed(feats[s.id], _heading(s.heading)) for s in segs]
+        raw_cats = ["\n".join([c.name, c.definition, *c.anchors]) for c in cats]
+        raw_vec.fit(raw_texts + raw_cats)
         seg_vec = cat_vec = None
         if vectors is not None:
             seg_vec = np.vstack([vectors(d) for d in docs]) if docs else None
@@ -405,6 +453,9 @@ def build_indexes(
             vocab_list=vocab_list,
             seg_vec=seg_vec,
             cat_vec=cat_vec,
+            raw_vec=raw_vec,
+            xr=raw_vec.transform(raw_texts).tocsr(),
+            c_raw=raw_vec.transform(raw_cats).tocsr(),
         )
     return out
 

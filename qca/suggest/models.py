@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from qca.suggest.features import (
     _QuestionIndex,
     _sentences,
     _surface,
+    _unnamed,
     build_indexes,
 )
 
@@ -47,7 +48,14 @@ __all__ = ["PRIOR_EXAMPLES", "Suggestion", "SuggestionModel", "suggest_for_coder
            "train_model"]
 
 PRIOR_EXAMPLES = 5.0
-"""Training examples at which a category's learned and cold-start scores weigh the same."""
+"""Training examples at which a category's ``why`` words come from what was learned."""
+_C = 10.0
+"""Inverse regularisation strength of the logistic regressions."""
+_CV_FOLDS = 3
+_CV_MIN = 12
+"""Codings needed before the blend's weights are fitted (before: :func:`_default_weights`)."""
+_CV_MAX = 600
+"""The latest codings the blend's weights are fitted on (bounds retraining time)."""
 _ROCCHIO = (1.0, 0.75, 0.15)
 """Rocchio's textbook alpha (description), beta (positives), gamma (negatives); not tuned."""
 _EXACT_FIT_MAX = 2000
@@ -78,6 +86,8 @@ class _Learned:
     n_pos: np.ndarray
     n_train: int
     proto: np.ndarray | None = None  # categories × features, unit Rocchio prototypes
+    weights: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    """The blend's weights of (regression, centroid, cold start), see :func:`_fit_weights`."""
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
         z = np.asarray(x @ self.coef.T).reshape(x.shape[0], -1) + self.intercept
@@ -93,10 +103,16 @@ class _Learned:
         lo, hi = s.min(axis=1, keepdims=True), s.max(axis=1, keepdims=True)
         return np.where(hi > lo, (s - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
 
+    def components(self, x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """The regression's and the centroid's scores, each a share over the categories."""
+        return _share(self.proba(x)), _share(self.centroid(x))
+
     def learned(self, x: sparse.csr_matrix) -> np.ndarray:
-        """The learned score: mean of the regression's probability and the centroid score."""
-        p = self.proba(x)
-        return p if self.proto is None else 0.5 * p + 0.5 * self.centroid(x)
+        """The learned part alone: regression and centroid in the blend's proportion."""
+        w_lr, w_proto, _ = self.weights
+        lr, proto = self.components(x)
+        total = w_lr + w_proto
+        return (w_lr * lr + w_proto * proto) / total if total else 0.5 * (lr + proto)
 
 
 def _rocchio(x: sparse.csr_matrix, y: np.ndarray,
@@ -120,10 +136,16 @@ def _rocchio(x: sparse.csr_matrix, y: np.ndarray,
     return normalize(proto).astype(np.float32)
 
 
-def _fit(x: sparse.csr_matrix, y: np.ndarray,
-         desc: sparse.csr_matrix | None = None) -> _Learned:
-    """One logistic regression per category (constant scores where a class is missing) and
-    the Rocchio prototypes (``desc``: the categories' descriptions, see :meth:`desc`)."""
+def _fit_learners(x: sparse.csr_matrix, y: np.ndarray,
+                  desc: sparse.csr_matrix | None) -> _Learned:
+    """One calibrated logistic regression per category and the Rocchio prototypes.
+
+    The regressions are not class-balanced: their probabilities keep each category's
+    frequency, so a category with two examples is not lifted to first place for every
+    segment that shares a word with them (Cycling Dialogues and NHS FFT, ``bench/
+    suggest_corpora.py``). A category no coding (or every coding) carries gets its smoothed
+    rate as a constant.
+    """
     from sklearn.linear_model import LogisticRegression, SGDClassifier
 
     n, k = y.shape
@@ -135,10 +157,10 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray,
         if 0 < pos < n:
             # liblinear is exact and quick on the first thousands of codings but grows
             # super-linearly (10,000 codings: ~10 s); SGD keeps retraining under 2 s there.
-            clf = (LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+            clf = (LogisticRegression(C=_C, solver="liblinear")
                    if n <= _EXACT_FIT_MAX else
                    SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=12, tol=None,
-                                 class_weight="balanced", random_state=0))
+                                 random_state=0))
             clf.fit(x, y[:, c])
             coef[c] = clf.coef_[0]
             intercept[c] = clf.intercept_[0]
@@ -148,6 +170,70 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray,
     return _Learned(coef, intercept, n_pos, n, _rocchio(x, y, desc))
 
 
+def _grid(step: float = 0.1) -> np.ndarray:
+    """Every (regression, centroid, cold) weight triple on a ``step`` grid summing to 1."""
+    m = round(1 / step)
+    return np.array([(a * step, b * step, (m - a - b) * step)
+                     for a in range(m + 1) for b in range(m + 1 - a)])
+
+
+def _default_weights(n: int) -> tuple[float, float, float]:
+    """Before enough codings to fit them: the centroid takes over from the cold start."""
+    learned = n / (n + _CV_MIN)
+    return (0.0, learned, 1.0 - learned)
+
+
+def _hits(scores: np.ndarray, y: np.ndarray) -> float:
+    """Top-1 plus top-3 hits of ``scores`` (rows × categories) on the code sets ``y``."""
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :3]
+    rows = np.arange(len(y))
+    return float(y[rows, order[:, 0]].sum() + y[rows[:, None], order].any(axis=1).sum())
+
+
+def _fit_weights(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
+                 cold: np.ndarray) -> tuple[float, float, float]:
+    """The blend's weights that rank best in cross-validation on the codings so far.
+
+    ``cold`` holds the cold-start shares of the last ``len(cold)`` training rows; only
+    those (at most ``_CV_MAX``) are split into ``_CV_FOLDS`` folds. Each fold is ranked by
+    learners that never saw it; the weight triple on :func:`_grid` with the most top-1 plus
+    top-3 hits wins, ties going to the triple nearest :func:`_default_weights`.
+    """
+    m = min(len(cold), _CV_MAX)
+    n = len(y)
+    if m < _CV_MIN:
+        return _default_weights(n)
+    xs, ys, cs = x[n - m:], y[n - m:], cold[len(cold) - m:]
+    folds = np.arange(m) % _CV_FOLDS
+    lr = np.zeros(ys.shape)
+    proto = np.zeros(ys.shape)
+    for f in range(_CV_FOLDS):
+        train, test = folds != f, folds == f
+        learned = _fit_learners(xs[train], ys[train], desc)
+        lr[test], proto[test] = learned.components(xs[test])
+    stack = np.stack([lr, proto, cs])
+    grid = _grid()
+    prior = np.array(_default_weights(n))
+    best = max(range(len(grid)), key=lambda i: (
+        _hits(np.tensordot(grid[i], stack, axes=1), ys),
+        -float(np.abs(grid[i] - prior).sum())))
+    a, b, c = (float(v) for v in grid[best])
+    return (a, b, c)
+
+
+def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = None,
+         cold: np.ndarray | None = None) -> _Learned:
+    """The learners on all codings so far, with the blend's weights fitted on them.
+
+    ``cold``: the cold-start shares of the last ``len(cold)`` rows (see
+    :func:`_fit_weights`); without it the weights are :func:`_default_weights`.
+    """
+    learned = _fit_learners(x, y, desc)
+    weights = (_fit_weights(x, y, desc, cold) if cold is not None
+               else _default_weights(len(y)))
+    return replace(learned, weights=weights)
+
+
 def _share(scores: np.ndarray) -> np.ndarray:
     """Each row of non-negative ``scores`` as a share over the categories (flat if all 0)."""
     total = scores.sum(axis=-1, keepdims=True)
@@ -155,18 +241,17 @@ def _share(scores: np.ndarray) -> np.ndarray:
 
 
 def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> np.ndarray:
-    """``w * learned + (1 - w) * cold`` per category, both parts shares over the categories.
+    """``w_lr * regression + w_proto * centroid + w_cold * cold``, each a share over the
+    question's categories, with the weights :func:`_fit_weights` chose for ``learned``.
 
-    The cold score is a share (it sums to 1 over the question's categories); the learned
-    score is made one too before mixing, else its unnormalised probabilities outweigh the
-    cold share of every category at once (top-3 after 100 codings, development coder:
-    protocol 0.77 -> 0.79, survey 0.953 -> 0.954; ``bench/suggest_learners.py``).
+    Shares, because unnormalised probabilities would outweigh the cold share of every
+    category at once.
     """
     if learned is None or learned.n_train == 0:
         return cold
-    p = _share(learned.learned(x))
-    w = learned.n_pos / (learned.n_pos + PRIOR_EXAMPLES)
-    return w * p + (1 - w) * cold
+    w_lr, w_proto, w_cold = learned.weights
+    lr, proto = learned.components(x)
+    return w_lr * lr + w_proto * proto + w_cold * cold
 
 
 def _training_codes(project: Project, coder: str, widen: bool) -> dict[str, set[str]]:
@@ -212,6 +297,7 @@ class SuggestionModel:
         if index is None:
             return []
         row = index.row_of.get(segment.id)
+        xr = None
         if row is not None and index.content[row] is not None:
             content, x, parts = index.content[row], index.x[row], index.parts[row]
             vec = index.seg_vec[row] if index.seg_vec is not None else None
@@ -223,7 +309,8 @@ class SuggestionModel:
             heading = ([f for _, f in _content(analyse([_heading(segment.heading)])[0])]
                        if segment.heading else [])
             x, vec, row = index.features_of(content, heading), None, None
-        cold = index.cold(row, content, x, vec, parts)
+            xr = index.raw_features(_unnamed(feats, _heading(segment.heading)))
+        cold = index.cold(row, content, x, vec, parts, xr)
         learned = self.learned.get(segment.question)
         scores = _blend(cold, learned, x).ravel()
         order = np.argsort(-scores, kind="stable")[:top]
@@ -282,7 +369,8 @@ def train_model(
             continue
         rows = [index.row_of[s] for s in seg_ids]
         y = _labels(index, seg_ids, codes)
-        learned[q] = _fit(index.x[rows], y, index.desc())
+        learned[q] = _fit(index.x[rows], y, index.desc(),
+                          index.cold_rows(np.array(rows[-_CV_MAX:])))
         n_codings += len(seg_ids)
     return SuggestionModel(coder, widen, indexes, learned, project.codebook_version(),
                            n_codings, time.time())
