@@ -497,3 +497,16 @@ def test_training_process_exits_when_its_parent_is_killed() -> None:
         for c in children:
             if _alive(c):
                 os.kill(c, signal.SIGKILL)
+
+
+def test_cold_matrix_equals_the_cold_start_of_each_segment(city: Project) -> None:
+    """The batch computation (one fuzzy match per distinct word) ranks as one segment at a
+    time does, typos and compounds included."""
+    import numpy as np
+
+    index = build_indexes(city)["wunsch"]
+    batch = index.cold_matrix()
+    for row in range(len(index.content)):
+        one = index.cold(None, index.content[row], index.x[row], None, None, index.xr[row])
+        assert np.allclose(batch[row], one)
+    assert np.allclose(batch.sum(axis=1), 1.0)

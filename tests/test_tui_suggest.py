@@ -13,7 +13,8 @@ from qca.tui.screens.coding import SUGGEST_DELAY
 from qca.tui.widgets.suggestions import SuggestionPanel
 
 QUESTION_CATEGORIES = {"Vielfalt als Lernanlass", "Konflikte gemeinsam lösen",
-                       "Sozialer Zusammenhalt", "Wirtschaftliche Impulse"}
+                       "Sozialer Zusammenhalt", "Wirtschaftliche Impulse",
+                       "Unklar / nicht zuordenbar"}  # the residual category is for every question
 
 
 @pytest.fixture(autouse=True)

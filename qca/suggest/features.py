@@ -49,10 +49,11 @@ _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
 _SENTENCE_MIN = 4
-_SENTENCE_WEIGHT = 0.0
-"""Share of the best sentence's similarity in a long passage's cold score. Off: on the
-development coder's protocol codings it lowered cold top-3 (0.74 -> 0.72 at 0.5); the
-sentences still pick the words shown in ``why``."""
+# Mixing the best sentence's similarity into a long passage's cold score was tried and left
+# out: on the development coder's protocol codings it lowered cold top-3 (0.74 -> 0.72 at a
+# share of 0.5). The sentences still pick the words shown in ``why``.
+_FUZZY_CHUNK = 2000
+"""Words matched against the category words at once by :meth:`_QuestionIndex.cold_matrix`."""
 _NEGATION = frozenset({
     "nicht", "nie", "niemals", "niemand", "nichts", "kein", "keine", "keiner", "keines",
     "keinem", "keinen", "ohne", "kaum", "nirgends", "weder",
@@ -186,7 +187,8 @@ class _QuestionIndex:
     raw_vec: Any  # character 2-5-grams of the text as written (no lemmas, no stop words)
     xr: sparse.csr_matrix  # segments × raw_vec features
     c_raw: sparse.csr_matrix  # categories × raw_vec features
-    _cold_cache: dict[int, np.ndarray] = field(default_factory=dict)
+    _cold: list[np.ndarray] = field(default_factory=list)  # [cold_matrix()] once computed
+    _cat_words: dict[int, dict[int, float]] = field(default_factory=dict)
 
     def desc(self) -> sparse.csr_matrix:
         """The categories' descriptions in the segments' (word + char) feature space."""
@@ -210,32 +212,57 @@ class _QuestionIndex:
              xr: sparse.csr_matrix | None = None) -> np.ndarray:
         """Cold-start scores (a share over the question's categories).
 
-        ``parts`` (the sentences, default: the row's) adds the best sentence's similarity,
-        so a long passage with one matching sentence is not diluted by the rest. ``xr``:
-        the text's :meth:`raw_features` (default: the row's).
+        A known ``row`` is read from :meth:`cold_matrix`; otherwise (a segment imported
+        after the index was built) computed from ``content``, ``x``, ``vec`` and ``xr``, the
+        text's :meth:`raw_features`.
         """
-        if row is not None and row in self._cold_cache:
-            return self._cold_cache[row]
-        if row is not None and parts is None:
-            parts = self.parts[row]
-        if row is not None and xr is None:
-            xr = self.xr[row]
-        raw, _ = self._raw(content, x, vec, parts if _SENTENCE_WEIGHT else None, xr)
-        z = np.exp((raw - raw.max()) / _TEMPERATURE)
-        share = z / z.sum()
         if row is not None:
-            self._cold_cache[row] = share
-        return share
+            return self.cold_matrix()[row]
+        raw, _ = self._raw(content, x, vec, None, xr)
+        return _softmax(raw[None, :])[0]
 
     def cold_rows(self, rows: np.ndarray) -> np.ndarray:
         """:meth:`cold` of each of ``rows`` (rows × categories)."""
+        return self.cold_matrix()[np.asarray(rows, dtype=np.intp)]
+
+    def cold_matrix(self) -> np.ndarray:
+        """:meth:`cold` of every row, computed at once and kept (rows × categories).
+
+        The same sums as :meth:`_raw`, as matrix products over all rows; the fuzzy matching
+        runs once per distinct word of the question instead of once per segment.
+        """
+        if self._cold:
+            return self._cold[0]
         k = len(self.keys)
-        if not len(rows):
-            return np.zeros((0, k))
-        return np.vstack([
-            self.cold(int(r), self.content[r], self.x[r],
-                      self.seg_vec[r] if self.seg_vec is not None else None)
-            for r in rows])
+        s_word = (self.x[:, : self.n_word] @ self.c_word.T).toarray()
+        s_char = (self.x[:, self.n_word:] @ self.c_char.T).toarray()
+        column: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        for content in self.content:
+            for f in dict.fromkeys(f for _, f in content if len(f) >= 4):
+                indices.append(column.setdefault(f, len(column)))
+                data.append(self.idf.get(f, 1.0))
+            indptr.append(len(indices))
+        words = list(column)
+        m = sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr),
+                              shape=(len(self.content), len(words)))
+        total = np.asarray(m.sum(axis=1)).ravel()
+        m = sparse.diags(np.where(total > 0, 1.0 / np.where(total > 0, total, 1.0), 0.0)) @ m
+        strength = np.vstack([self._word_strength(words[i:i + _FUZZY_CHUNK])
+                              for i in range(0, len(words), _FUZZY_CHUNK)] or
+                             [np.zeros((0, k))])
+        s_fuzzy = np.asarray(m @ strength) if self.vocab_list else np.zeros_like(s_word)
+        if self.seg_vec is not None and self.cat_vec is not None:
+            w = _COLD_WEIGHTS_VEC
+            raw = w["vec"] * np.clip(self.seg_vec @ self.cat_vec.T, 0.0, 1.0)
+        else:
+            w = _COLD_WEIGHTS
+            raw = np.zeros_like(s_word)
+        raw += w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
+        if w["raw"]:
+            raw += w["raw"] * (self.xr @ self.c_raw.T).toarray()
+        self._cold.append(_softmax(raw))
+        return self._cold[0]
 
     def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
              vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None,
@@ -268,7 +295,7 @@ class _QuestionIndex:
         if "vec" in w:  # sentences share the passage's vector similarity
             raw_s = raw_s + w["vec"] * s_vec
         best = raw_s.argmax(axis=0)
-        return (1 - _SENTENCE_WEIGHT) * raw + _SENTENCE_WEIGHT * raw_s.max(axis=0), best
+        return raw, best
 
     def _strength(self, content: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
         """The segment's distinct words (4+ letters) and, per word and category, how strongly
@@ -276,10 +303,17 @@ class _QuestionIndex:
         """
         from rapidfuzz import fuzz, process
 
-        k = len(self.keys)
         words = list(dict.fromkeys(f for _, f in content if len(f) >= 4))
+        return words, self._word_strength(words)
+
+    def _word_strength(self, words: list[str]) -> np.ndarray:
+        """Per word and category: how strongly the word matches one of its words (see
+        :meth:`_strength`)."""
+        from rapidfuzz import fuzz, process
+
+        k = len(self.keys)
         if not words or not self.vocab_list:
-            return words, np.zeros((len(words), k))
+            return np.zeros((len(words), k))
         sim = process.cdist(words, self.vocab_list, scorer=fuzz.ratio,
                             score_cutoff=_FUZZY_RATIO, dtype=np.float32, workers=1) / 100.0
         for i, w in enumerate(words):
@@ -298,7 +332,7 @@ class _QuestionIndex:
         for c in range(k):
             cols = self.owner[c]
             strength[:, c] = (sim * cols).max(axis=1) if cols.any() else 0.0
-        return words, strength
+        return strength
 
     def _fuzzy_share(self, words: list[str], strength: np.ndarray,
                      rows: list[int] | None = None) -> np.ndarray:
@@ -310,28 +344,106 @@ class _QuestionIndex:
         weights = np.array([self.idf.get(w, 1.0) for w in words])
         return (weights @ strength) / weights.sum()
 
+    def best_sentences(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
+                       parts: tuple[np.ndarray, ...] | None,
+                       vec: np.ndarray | None = None) -> np.ndarray | None:
+        """Per category, the sentence of ``parts`` most similar to it (None: one sentence)."""
+        return self._raw(content, x, vec, parts)[1] if parts else None
+
     def why_cold(self, c: int, content: list[tuple[str, str]], x: sparse.csr_matrix,
                  parts: tuple[np.ndarray, ...] | None = None,
                  vec: np.ndarray | None = None) -> list[str]:
         """The words behind category ``c``'s cold score, from its best sentence if any."""
-        if parts:
-            _, best = self._raw(content, x, vec, parts)
-            if best is not None:
-                content = [content[i] for i in parts[int(best[c])]]
-                x = self.features_of(content)
+        return SegmentWhy(self, content, x, parts, vec).cold(c)
+
+    def category_words(self, c: int) -> dict[int, float]:
+        """Category ``c``'s word features (column -> weight), kept once asked for."""
+        if c not in self._cat_words:
+            row = self.c_word[c]
+            self._cat_words[c] = dict(zip(row.indices.tolist(), row.data.tolist()))
+        return self._cat_words[c]
+
+
+class SegmentWhy:
+    """The words behind a segment's suggestions, sharing the work between categories.
+
+    Only the categories shown ask: the sentence most similar to each, the fuzzy strength
+    of each word, and the segment's word features are computed once per segment.
+    """
+
+    def __init__(self, index: _QuestionIndex, content: list[tuple[str, str]],
+                 x: sparse.csr_matrix, parts: tuple[np.ndarray, ...] | None,
+                 vec: np.ndarray | None) -> None:
+        self.index = index
+        self.content = content
+        self.x = x
+        self.parts = parts
+        self.vec = vec
+        self._best: np.ndarray | None = None
+        self._strength: tuple[dict[str, int], np.ndarray] | None = None
+        self._pieces: dict[int, tuple[list[tuple[str, str]], np.ndarray, np.ndarray]] = {}
+
+    def _words(self, x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        xw = x[:, : self.index.n_word].tocoo()
+        return xw.col, xw.data
+
+    def _piece(self, c: int) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
+        """The content (whole, or its sentence most like ``c``) and its word features."""
+        s = -1
+        if self.parts:
+            if self._best is None:
+                self._best = self.index.best_sentences(self.content, self.x, self.parts,
+                                                       self.vec)
+            if self._best is not None:
+                s = int(self._best[c])
+        if s < 0:
+            return self._whole()
+        if s not in self._pieces:
+            assert self.parts is not None
+            content = [self.content[i] for i in self.parts[s]]
+            self._pieces[s] = (content, *self._words(self.index.features_of(content)))
+        return self._pieces[s]
+
+    def _whole(self) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray]:
+        if -1 not in self._pieces:
+            self._pieces[-1] = (self.content, *self._words(self.x))
+        return self._pieces[-1]
+
+    def _contrib(self, cols: np.ndarray, values: np.ndarray) -> dict[str, float]:
+        names = self.index.word_names
         contrib: dict[str, float] = {}
-        xw = x[:, : self.n_word]
-        cw = self.c_word[c]
-        prod = xw.multiply(cw).tocoo()
-        names = self.word_names
-        for j, v in zip(prod.col, prod.data):
-            for part in str(names[j]).split(" "):
-                contrib[part] = contrib.get(part, 0.0) + float(v)
-        words, strength = self._strength(content)
-        for i, w in enumerate(words):
-            if strength[i, c] > 0:
+        for j, v in zip(cols.tolist(), values.tolist()):
+            if v:
+                for part in str(names[j]).split(" "):
+                    contrib[part] = contrib.get(part, 0.0) + v
+        return contrib
+
+    def cold(self, c: int) -> list[str]:
+        """The words behind category ``c``'s cold score."""
+        content, cols, data = self._piece(c)
+        weights = self.index.category_words(c)
+        contrib = self._contrib(cols, data * np.array([weights.get(j, 0.0)
+                                                       for j in cols.tolist()]))
+        if self._strength is None:
+            words, strength = self.index._strength(self.content)
+            self._strength = ({w: i for i, w in enumerate(words)}, strength)
+        row_of, strength = self._strength
+        for w in dict.fromkeys(f for _, f in content if len(f) >= 4):
+            i = row_of.get(w)
+            if i is not None and strength[i, c] > 0:
                 contrib[w] = contrib.get(w, 0.0) + float(strength[i, c]) * 0.1
         return _surface(contrib, content)
+
+    def learned(self, coef: np.ndarray) -> list[str]:
+        """The words behind a regression with word weights ``coef`` (whole segment)."""
+        _, cols, data = self._whole()
+        return _surface(self._contrib(cols, coef[cols] * data), self.content)
+
+
+def _softmax(raw: np.ndarray) -> np.ndarray:
+    """Each row of blended similarities as a share over the categories (``_TEMPERATURE``)."""
+    z = np.exp((raw - raw.max(axis=1, keepdims=True)) / _TEMPERATURE)
+    return z / z.sum(axis=1, keepdims=True)
 
 
 def _surface(contrib: dict[str, float], content: list[tuple[str, str]], n: int = 5) -> list[str]:
@@ -399,10 +511,10 @@ def build_indexes(
         word_vec = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, dtype=np.float32)
         char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                    dtype=np.float32)
-        word_vec.fit(docs + cat_docs)
-        char_vec.fit([" ".join(d) for d in docs + cat_docs])
-        xw = word_vec.transform(docs)
-        xc = char_vec.transform([" ".join(d) for d in docs])
+        n = len(docs)  # fit_transform once: transforming after fit would analyse twice
+        xw_all = word_vec.fit_transform(docs + cat_docs).tocsr()
+        xc_all = char_vec.fit_transform([" ".join(d) for d in docs + cat_docs]).tocsr()
+        xw, xc = xw_all[:n], xc_all[:n]
         names = word_vec.get_feature_names_out()
         idf = {str(n): float(v) for n, v in zip(names, word_vec.idf_) if " " not in n}
         vocab_list: list[str] = []
@@ -427,7 +539,7 @@ def build_indexes(
                                   dtype=np.float32)
         raw_texts = [_unnamed(feats[s.id], _heading(s.heading)) for s in segs]
         raw_cats = ["\n".join([c.name, c.definition, *c.anchors]) for c in cats]
-        raw_vec.fit(raw_texts + raw_cats)
+        xr_all = raw_vec.fit_transform(raw_texts + raw_cats).tocsr()
         seg_vec = cat_vec = None
         if vectors is not None:
             seg_vec = np.vstack([vectors(d) for d in docs]) if docs else None
@@ -445,8 +557,8 @@ def build_indexes(
             word_names=names,
             x=sparse.hstack([xw, xc], format="csr"),
             n_word=xw.shape[1],
-            c_word=word_vec.transform(cat_docs).tocsr(),
-            c_char=char_vec.transform([" ".join(d) for d in cat_docs]).tocsr(),
+            c_word=xw_all[n:],
+            c_char=xc_all[n:],
             idf=idf,
             vocab=vocab,
             owner=owner,
@@ -454,9 +566,10 @@ def build_indexes(
             seg_vec=seg_vec,
             cat_vec=cat_vec,
             raw_vec=raw_vec,
-            xr=raw_vec.transform(raw_texts).tocsr(),
-            c_raw=raw_vec.transform(raw_cats).tocsr(),
+            xr=xr_all[:n],
+            c_raw=xr_all[n:],
         )
+        out[q].cold_matrix()  # label-free: computed once, where the index is built
     return out
 
 

@@ -37,6 +37,7 @@ from qca.store import Project, Segment
 from qca.suggest.features import (
     _content,
     _heading,
+    SegmentWhy,
     _QuestionIndex,
     _sentences,
     _surface,
@@ -315,33 +316,52 @@ class SuggestionModel:
         cold = index.cold(row, content, x, vec, parts, xr)
         learned = self.learned.get(segment.question)
         scores = _blend(cold, learned, x).ravel()
-        order = np.argsort(-scores, kind="stable")[:top]
-        out = []
-        for c in order:
-            w = 0.0
-            if learned is not None and learned.n_train:
-                w = learned.n_pos[c] / (learned.n_pos[c] + PRIOR_EXAMPLES)
-            why = _why_learned(index, learned, int(c), content, x) if w >= 0.5 else []
-            if len(why) < 3:
-                why += [t for t in index.why_cold(int(c), content, x, parts, vec)
-                        if t not in why]
-            out.append(Suggestion(index.keys[c], index.names[c],
-                                  float(min(1.0, max(0.0, scores[c]))), why[:5]))
-        return out
+        return _ranked(index, learned, scores, top, content, x, parts, vec)
+
+    def suggest_many(self, segments: Iterable[Segment], top: int = 3
+                     ) -> Iterable[tuple[Segment, list[Suggestion]]]:
+        """:meth:`suggest` for many segments, scored in one matrix product per question."""
+        pending: dict[str | None, list[Segment]] = {}
+        for seg in segments:
+            pending.setdefault(seg.question, []).append(seg)
+        for q, segs in pending.items():
+            index = self.indexes.get(q)
+            known = [s for s in segs if index is not None and s.substantive
+                     and s.id in index.row_of]
+            scores: dict[str, np.ndarray] = {}
+            if index is not None and known:
+                rows = np.array([index.row_of[s.id] for s in known])
+                batch = _blend(index.cold_rows(rows), self.learned.get(q), index.x[rows])
+                scores = {s.id: batch[i] for i, s in enumerate(known)}
+            for seg in segs:
+                if index is None or seg.id not in scores:
+                    yield seg, self.suggest(seg, top)
+                    continue
+                r = index.row_of[seg.id]
+                vec = index.seg_vec[r] if index.seg_vec is not None else None
+                yield seg, _ranked(index, self.learned.get(q), scores[seg.id], top,
+                                   index.content[r], index.x[r], index.parts[r], vec)
 
 
-def _why_learned(index: _QuestionIndex, learned: _Learned | None, c: int,
-                 content: list[tuple[str, str]], x: sparse.csr_matrix) -> list[str]:
-    if learned is None:
-        return []
-    xw = x[:, : index.n_word].tocoo()
-    names = index.word_names
-    contrib: dict[str, float] = {}
-    for j, v in zip(xw.col, xw.data):
-        value = float(learned.coef[c, j]) * float(v)
-        for part in str(names[j]).split(" "):
-            contrib[part] = contrib.get(part, 0.0) + value
-    return _surface(contrib, content)
+def _ranked(index: _QuestionIndex, learned: _Learned | None, scores: np.ndarray, top: int,
+            content: list[tuple[str, str]], x: sparse.csr_matrix,
+            parts: tuple[np.ndarray, ...] | None, vec: np.ndarray | None) -> list[Suggestion]:
+    """The ``top`` categories by ``scores``, each with the words behind it (only these)."""
+    k = len(scores)
+    order = (np.argsort(-scores, kind="stable") if top >= k else
+             sorted(np.argpartition(-scores, top)[:top], key=lambda c: (-scores[c], c)))
+    explain = SegmentWhy(index, content, x, parts, vec)
+    out = []
+    for c in order[:top]:
+        w = 0.0
+        if learned is not None and learned.n_train:
+            w = learned.n_pos[c] / (learned.n_pos[c] + PRIOR_EXAMPLES)
+        why = explain.learned(learned.coef[c]) if learned is not None and w >= 0.5 else []
+        if len(why) < 3:
+            why += [t for t in explain.cold(int(c)) if t not in why]
+        out.append(Suggestion(index.keys[c], index.names[c],
+                              float(min(1.0, max(0.0, scores[c]))), why[:5]))
+    return out
 
 
 def train_model(
@@ -393,6 +413,5 @@ def suggest_for_coder(
     coded = {r[0] for r in project.conn.execute(
         "SELECT DISTINCT segment_id FROM codings WHERE coder = ?", (coder,))}
     segments = project.segments(question) if question else project.segments()
-    for seg in segments:
-        if seg.substantive and seg.id not in coded:
-            yield seg, model.suggest(seg, top)
+    yield from model.suggest_many(
+        (seg for seg in segments if seg.substantive and seg.id not in coded), top)
