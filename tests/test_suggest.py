@@ -507,6 +507,6 @@ def test_cold_matrix_equals_the_cold_start_of_each_segment(city: Project) -> Non
     index = build_indexes(city)["wunsch"]
     batch = index.cold_matrix()
     for row in range(len(index.content)):
-        one = index.cold(None, index.content[row], index.x[row], None, None, index.xr[row])
+        one = index.cold(None, index.content[row], index.x[row], None)
         assert np.allclose(batch[row], one)
     assert np.allclose(batch.sum(axis=1), 1.0)

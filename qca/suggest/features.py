@@ -37,12 +37,13 @@ from qca.store import Project, Segment
 __all__ = ["build_indexes"]
 
 _TEMPERATURE = 0.05
-_COLD_WEIGHTS = {"word": 0.25, "char": 0.15, "fuzzy": 0.2, "raw": 0.4}
+_COLD_WEIGHTS = {"word": 0.3, "char": 0.5, "fuzzy": 0.2}
 """Cold-start similarities' weights, chosen on the demo, Cycling Dialogues and NHS FFT cold
-start (``bench/suggest_corpora.py``): adding ``raw`` (character 2-5-grams of the text as
-written, 0.4) lifted top-1 on the demo survey 0.825 -> 0.848 and on Cycling Dialogues 0.622 ->
-0.639, and top-3 on Cycling 0.895 -> 0.911, at protocol top-3 0.772 -> 0.765."""
-_COLD_WEIGHTS_VEC = {"word": 0.2, "char": 0.15, "fuzzy": 0.15, "raw": 0.35, "vec": 0.15}
+start (``bench/suggest_corpora.py``). ``char``: character 2-5-grams of the text as written
+(names left out), in place of 3-5-grams of the lemmas, with more weight (0.3 before): top-1 on
+the demo survey 0.825 -> 0.843, Cycling Dialogues 0.622 -> 0.629, top-3 0.895 -> 0.919;
+demo protocol top-3 0.772 -> 0.759."""
+_COLD_WEIGHTS_VEC = {"word": 0.25, "char": 0.45, "fuzzy": 0.15, "vec": 0.15}
 _FUZZY_RATIO = 85.0
 _COMPOUND_MIN = 5
 _OTHER_KEY = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
@@ -172,7 +173,7 @@ class _QuestionIndex:
     content: list[list[tuple[str, str]]]
     parts: list[tuple[np.ndarray, ...] | None]  # per row: its sentences (see _sentences)
     word_vec: Any
-    char_vec: Any
+    char_vec: Any  # character 2-5-grams of the text as written (names left out)
     word_names: Any  # feature names of word_vec (cached: computing them is O(features))
     x: sparse.csr_matrix  # segments × (word + char) features
     n_word: int
@@ -184,9 +185,6 @@ class _QuestionIndex:
     vocab_list: list[str]
     seg_vec: np.ndarray | None
     cat_vec: np.ndarray | None
-    raw_vec: Any  # character 2-5-grams of the text as written (no lemmas, no stop words)
-    xr: sparse.csr_matrix  # segments × raw_vec features
-    c_raw: sparse.csr_matrix  # categories × raw_vec features
     _cold: list[np.ndarray] = field(default_factory=list)  # [cold_matrix()] once computed
     _cat_words: dict[int, dict[int, float]] = field(default_factory=dict)
 
@@ -194,31 +192,25 @@ class _QuestionIndex:
         """The categories' descriptions in the segments' (word + char) feature space."""
         return sparse.hstack([self.c_word, self.c_char], format="csr")
 
-    def features_of(self, content: list[tuple[str, str]],
-                    heading: list[str] | None = None) -> sparse.csr_matrix:
-        """Word and character n-gram features of ``content`` plus ``heading``'s words."""
+    def features_of(self, content: list[tuple[str, str]], heading: list[str] | None = None,
+                    text: str | None = None) -> sparse.csr_matrix:
+        """Word features of ``content`` plus ``heading``'s words, character n-grams of
+        ``text`` (default: ``content``'s words as written)."""
         doc = [f for _, f in content] + (heading or [])
         xw = self.word_vec.transform([doc])
-        xc = self.char_vec.transform([" ".join(doc)])
+        xc = self.char_vec.transform([" ".join(t for t, _ in content) if text is None else text])
         return sparse.hstack([xw, xc], format="csr")
 
-    def raw_features(self, text: str) -> sparse.csr_matrix:
-        """Character n-gram features of ``text`` as written (see ``raw_vec``)."""
-        return self.raw_vec.transform([text]).tocsr()
-
     def cold(self, row: int | None, content: list[tuple[str, str]],
-             x: sparse.csr_matrix, vec: np.ndarray | None,
-             parts: tuple[np.ndarray, ...] | None = None,
-             xr: sparse.csr_matrix | None = None) -> np.ndarray:
+             x: sparse.csr_matrix, vec: np.ndarray | None) -> np.ndarray:
         """Cold-start scores (a share over the question's categories).
 
         A known ``row`` is read from :meth:`cold_matrix`; otherwise (a segment imported
-        after the index was built) computed from ``content``, ``x``, ``vec`` and ``xr``, the
-        text's :meth:`raw_features`.
+        after the index was built) computed from ``content``, its features ``x`` and ``vec``.
         """
         if row is not None:
             return self.cold_matrix()[row]
-        raw, _ = self._raw(content, x, vec, None, xr)
+        raw, _ = self._raw(content, x, vec, None)
         return _softmax(raw[None, :])[0]
 
     def cold_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -259,14 +251,12 @@ class _QuestionIndex:
             w = _COLD_WEIGHTS
             raw = np.zeros_like(s_word)
         raw += w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
-        if w["raw"]:
-            raw += w["raw"] * (self.xr @ self.c_raw.T).toarray()
         self._cold.append(_softmax(raw))
         return self._cold[0]
 
     def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
-             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None,
-             xr: sparse.csr_matrix | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+             vec: np.ndarray | None, parts: tuple[np.ndarray, ...] | None
+             ) -> tuple[np.ndarray, np.ndarray | None]:
         """Blended similarity per category, and per category its best sentence (or None)."""
         xw, xc = x[:, : self.n_word], x[:, self.n_word:]
         s_word = (xw @ self.c_word.T).toarray().ravel()
@@ -280,13 +270,12 @@ class _QuestionIndex:
         else:
             w = _COLD_WEIGHTS
             raw = w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
-        if xr is not None and w["raw"]:
-            raw = raw + w["raw"] * (xr @ self.c_raw.T).toarray().ravel()
         if not parts:
             return raw, None
         docs = [[content[i][1] for i in p] for p in parts]
         sw = (self.word_vec.transform(docs) @ self.c_word.T).toarray()
-        sc = (self.char_vec.transform([" ".join(d) for d in docs]) @ self.c_char.T).toarray()
+        sc = (self.char_vec.transform([" ".join(content[i][0] for i in p) for p in parts])
+              @ self.c_char.T).toarray()
         row_of_word = {f: i for i, f in enumerate(words)}
         sf = np.vstack([self._fuzzy_share(
             words, strength, [row_of_word[f] for f in dict.fromkeys(d) if f in row_of_word])
@@ -509,11 +498,13 @@ def build_indexes(
                 for c, s in zip(content, segs)]
         cat_docs = [[f for _, f in c] for c in cat_content]
         word_vec = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True, dtype=np.float32)
-        char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+        char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                    dtype=np.float32)
         n = len(docs)  # fit_transform once: transforming after fit would analyse twice
         xw_all = word_vec.fit_transform(docs + cat_docs).tocsr()
-        xc_all = char_vec.fit_transform([" ".join(d) for d in docs + cat_docs]).tocsr()
+        texts = [_unnamed(feats[s.id], _heading(s.heading)) for s in segs]
+        cat_written = ["\n".join([c.name, c.definition, *c.anchors]) for c in cats]
+        xc_all = char_vec.fit_transform(texts + cat_written).tocsr()
         xw, xc = xw_all[:n], xc_all[:n]
         names = word_vec.get_feature_names_out()
         idf = {str(n): float(v) for n, v in zip(names, word_vec.idf_) if " " not in n}
@@ -535,11 +526,6 @@ def build_indexes(
             icf = math.log(1 + k / len(hs)) / math.log(1 + k)
             for ci in hs:
                 owner[ci, j] = icf
-        raw_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                  dtype=np.float32)
-        raw_texts = [_unnamed(feats[s.id], _heading(s.heading)) for s in segs]
-        raw_cats = ["\n".join([c.name, c.definition, *c.anchors]) for c in cats]
-        xr_all = raw_vec.fit_transform(raw_texts + raw_cats).tocsr()
         seg_vec = cat_vec = None
         if vectors is not None:
             seg_vec = np.vstack([vectors(d) for d in docs]) if docs else None
@@ -565,9 +551,6 @@ def build_indexes(
             vocab_list=vocab_list,
             seg_vec=seg_vec,
             cat_vec=cat_vec,
-            raw_vec=raw_vec,
-            xr=xr_all[:n],
-            c_raw=xr_all[n:],
         )
         out[q].cold_matrix()  # label-free: computed once, where the index is built
     return out

@@ -300,7 +300,6 @@ class SuggestionModel:
         if index is None:
             return []
         row = index.row_of.get(segment.id)
-        xr = None
         if row is not None and index.content[row] is not None:
             content, x, parts = index.content[row], index.x[row], index.parts[row]
             vec = index.seg_vec[row] if index.seg_vec is not None else None
@@ -311,9 +310,9 @@ class SuggestionModel:
             content, parts = _content(feats), _sentences(segment.text, feats)
             heading = ([f for _, f in _content(analyse([_heading(segment.heading)])[0])]
                        if segment.heading else [])
-            x, vec, row = index.features_of(content, heading), None, None
-            xr = index.raw_features(_unnamed(feats, _heading(segment.heading)))
-        cold = index.cold(row, content, x, vec, parts, xr)
+            text = _unnamed(feats, _heading(segment.heading))
+            x, vec, row = index.features_of(content, heading, text), None, None
+        cold = index.cold(row, content, x, vec)
         learned = self.learned.get(segment.question)
         scores = _blend(cold, learned, x).ravel()
         return _ranked(index, learned, scores, top, content, x, parts, vec)
