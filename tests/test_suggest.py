@@ -510,3 +510,41 @@ def test_cold_matrix_equals_the_cold_start_of_each_segment(city: Project) -> Non
         one = index.cold(None, index.content[row], index.x[row], None)
         assert np.allclose(batch[row], one)
     assert np.allclose(batch.sum(axis=1), 1.0)
+
+
+def test_blend_weights_follow_what_ranks_in_cross_validation(separable: Project) -> None:
+    """Where the category descriptions say nothing ("Eins", "Zwei" ...), cross-validation on
+    the codings gives the codebook little weight; before enough codings it keeps most."""
+    import numpy as np
+
+    from qca.suggest.models import _CV_MIN, _fit
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    index = build_indexes(separable)["x"]
+    rows = np.array([index.row_of[f"s#{i}"] for i in range(len(truth))])
+    y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
+    learned = _fit(index.x[rows[:60]], y[:60], index.desc(), index.cold_rows(rows[:60]))
+    assert sum(learned.weights) == pytest.approx(1.0)
+    assert learned.weights[2] <= 0.2
+    few = _fit(index.x[rows[:4]], y[:4], index.desc(), index.cold_rows(rows[:4]))
+    assert len(rows[:4]) < _CV_MIN and few.weights[2] > 0.5
+
+
+def test_regression_keeps_each_categorys_frequency(separable: Project) -> None:
+    """A segment with none of the learned words gets the frequent category first, not the
+    one with two examples (the regressions are not class-balanced)."""
+    import numpy as np
+
+    from qca.suggest.models import _fit_learners
+
+    truth = separable.truth  # type: ignore[attr-defined]
+    index = build_indexes(separable)["x"]
+    picked = [i for i, t in enumerate(truth) if t == "K1"][:30]
+    picked += [i for i, t in enumerate(truth) if t == "K2"][:2]
+    rows = np.array([index.row_of[f"s#{i}"] for i in picked])
+    y = np.array([[k == truth[i] for k in index.keys] for i in picked], dtype=np.int8)
+    learned = _fit_learners(index.x[rows], y, index.desc())
+    blank = index.features_of([("Haus", "haus")], text="Haus")
+    p = learned.proba(blank)[0]
+    assert p.argmax() == index.keys.index("K1")
+    assert p[index.keys.index("K2")] < 0.3
