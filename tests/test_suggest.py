@@ -548,3 +548,17 @@ def test_regression_keeps_each_categorys_frequency(separable: Project) -> None:
     p = learned.proba(blank)[0]
     assert p.argmax() == index.keys.index("K1")
     assert p[index.keys.index("K2")] < 0.3
+
+
+def test_suggest_many_ranks_as_one_at_a_time(separable: Project) -> None:
+    """``qca suggest`` scores a question's segments in one product; the result is the same."""
+    truth = separable.truth  # type: ignore[attr-defined]
+    _code(separable, "anna", [(i, truth[i]) for i in range(30)])
+    model = train_model(separable, "anna")
+    segs = separable.segments()[30:60]
+    many = list(model.suggest_many(segs, top=3))
+    assert [s.id for s, _ in many] == [s.id for s in segs]
+    for seg, ranked in many:
+        one = model.suggest(seg, top=3)
+        assert [(x.code, x.why) for x in ranked] == [(x.code, x.why) for x in one]
+        assert [x.score for x in ranked] == pytest.approx([x.score for x in one])
