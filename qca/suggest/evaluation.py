@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from qca.nlp import Progress
+from qca.progress import Progress
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
 from qca.suggest.models import _CV_MAX, _blend, _fit

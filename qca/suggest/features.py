@@ -31,7 +31,8 @@ import numpy as np
 from scipy import sparse
 
 from qca.codebook import Category
-from qca.nlp import Progress, SegmentFeatures, ensure_features, fold, stop_words, text_features
+from qca.nlp import SegmentFeatures, ensure_features, fold, stop_words, text_features
+from qca.progress import Progress
 from qca.store import Project, Segment
 
 __all__ = ["build_indexes"]

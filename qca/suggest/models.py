@@ -32,7 +32,7 @@ from scipy import sparse
 
 from qca.coders import CONSENSUS
 from qca.events import Origin
-from qca.nlp import Progress
+from qca.progress import Progress
 from qca.store import Project, Segment
 from qca.suggest.features import (
     _content,

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from qca.nlp import Progress
+from qca.progress import Progress
 from qca.store import Project, Segment
 from qca.suggest.features import _QuestionIndex
 from qca.suggest.models import Suggestion, SuggestionModel, train_model
