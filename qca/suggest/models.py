@@ -1,17 +1,19 @@
 """The learned part of the suggestion model and the immutable model the screen asks.
 
-Learned, per question, on the lemma and character n-gram TF-IDF features of
-:mod:`qca.suggest.features` (heading included) and the codings made so far: the mean of two
-learners,
+Learned, per question, on the word and character n-gram TF-IDF features of
+:mod:`qca.suggest.features` (heading included) and the codings made so far:
 
-- one logistic regression per category (its probability);
+- one logistic regression per category, not class-balanced, so its probabilities keep each
+  category's frequency (calibrated: a category with two examples is neither buried nor put
+  first for every segment that shares a word with them);
 - a few-shot centroid (Rocchio) prototype per category: ``alpha * description + beta *
   mean(coded segments) - gamma * mean(other segments)`` of unit vectors, negative weights
   cut, with the textbook ``_ROCCHIO`` = (1, 0.75, 0.15); the description is the category's
   cold-start text in the same feature space.
 
-Blend: ``w * learned + (1 - w) * cold`` with ``w = n / (n + PRIOR_EXAMPLES)``, ``n`` the
-category's training examples, both parts shares over the question's categories.
+Blend: ``w_lr * regression + w_proto * centroid + w_cold * cold``, each a share over the
+question's categories, the weights chosen by cross-validation on the coder's codings so far
+(:func:`_fit_weights`), so the codebook weighs as much as it helps this coder and question.
 
 Blindness: by default a coder's model learns only from that coder's own codings and from
 consensus codings (coder ``consensus`` or origin ``consensus``); ``widen=True`` uses all
