@@ -304,7 +304,7 @@ def test_memory_running_out_on_a_csv_names_it(capsys, monkeypatch, coded_project
     def no_memory(data, *args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(qca.importing.survey, "decode_text", no_memory)
+    monkeypatch.setattr(qca.importing.survey, "sniff_encoding", no_memory)
     before = snapshot_db(coded_project)
     code, _, err = run_cli(capsys, "import", str(coded_project), str(survey_file),
                            "--text-column", "chancen")

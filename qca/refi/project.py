@@ -546,7 +546,27 @@ def _parse(
         reader.read(elem)
     if reader.problems:
         raise _problems(path.name, reader.problems)
+    if not reader.sources and incoming is None:
+        raise InputError(_nothing_to_import(path.name, reader.skipped, reader.unread))
     return _Parsed(incoming, reader.sources, dict(reader.skipped))
+
+
+def _nothing_to_import(where: str, skipped: dict[str, int], unread: list[str]) -> str:
+    """The one line for a project file with neither a readable source nor a code."""
+    if unread:
+        listed = ", ".join(unread[:_MAX_LISTED])
+        more = f" and {len(unread) - _MAX_LISTED} more" if len(unread) > _MAX_LISTED else ""
+        others = sum(skipped.values()) - len(unread)
+        also = f" ({others} other sources skipped as well)" if others else ""
+        return (f"{where}: nothing imported: the text of every source lies outside the "
+                f"archive, which qca never reads: {listed}{more}{also}; export the project "
+                "again with its sources embedded")
+    if skipped:
+        counted = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()))
+        return (f"{where}: nothing imported: no text source qca can read ({counted} "
+                "skipped); export the text sources, or their text, into the project")
+    return (f"{where}: nothing imported: the project has no sources and no codes; "
+            "export the project again with its sources")
 
 
 def _users(root: ET.Element) -> dict[str, str]:
@@ -633,6 +653,7 @@ class _SourceReader:
     problems: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     used_ids: set[str] = field(default_factory=set)
+    unread: list[str] = field(default_factory=list)  # sources whose text is outside the archive
     members: dict[str, str] = field(init=False)  # an archive member by its lower-case name
 
     def __post_init__(self) -> None:
@@ -676,6 +697,7 @@ class _SourceReader:
             return content.text or ""
         if not text_path.lower().startswith("internal://"):
             self.skipped["sources without embedded plain text"] += 1
+            self.unread.append(f"{label.removeprefix('source ')} ({text_path or 'no text'})")
             return None
         member = self.members.get(text_path[len("internal://"):].lower())
         if member is None:
