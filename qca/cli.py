@@ -807,10 +807,10 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
     if suggest:
         # Lemmas are computed once and stored; doing it here, with a progress bar, keeps
         # the screen's first training short so typing stays fast from the first key.
-        from qca.nlp import ensure_features
+        from qca.nlp import analyse_project
 
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
-            ensure_features(proj, progress=progress)
+            analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
                    widen=widen, lead=lead)
 
