@@ -208,6 +208,20 @@ def _m0003_source_texts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0006_indexes")
+def _m0006_indexes(db: sqlite_utils.Database) -> None:
+    # Covering indexes for what reads every segment: the coding screen's list (all, or one
+    # question's, in seq order) is read from the index alone, never from the table and its
+    # texts, so a million segments load in a fraction of a second.
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS segments_list ON segments(seq, id, substantive);
+        CREATE INDEX IF NOT EXISTS segments_question_list
+            ON segments(question, seq, id, substantive);
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
