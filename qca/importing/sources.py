@@ -332,7 +332,8 @@ def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch:
     if shape.question_column:
         _check_second_answers(scratch, shape, answers)
     known = _existing(project, [a[0] for a in answers], "segments", "text")
-    now_rows, later_rows = [], []
+    now_rows: list[Segment] = []
+    later_rows: list[tuple[int, int, str, str, str | None, str, int]] = []
     for seg_id, row, index, q, text in answers:
         if seg_id in known:
             if known[seg_id][0] != text:
