@@ -70,6 +70,7 @@ def _max_size_option(func: F) -> F:
     @click.option("--max-size", metavar="SIZE",
                   help="XLSX, DOCX, QDPX: refuse a file that unpacks to more than SIZE "
                        "(default 1GB) or, without this option, to over 100 times its size; "
+                       "CSV/TSV: let one value hold SIZE characters (default 1,000,000); "
                        "e.g. --max-size 4GB for a trusted large file.")
     @functools.wraps(func)
     def wrapper(*args: Any, max_size: str | None, **kwargs: Any) -> Any:
