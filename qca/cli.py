@@ -70,6 +70,7 @@ def _max_size_option(func: F) -> F:
     @click.option("--max-size", metavar="SIZE",
                   help="XLSX, DOCX, QDPX: refuse a file that unpacks to more than SIZE "
                        "(default 1GB) or, without this option, to over 100 times its size; "
+                       "CSV/TSV: let one value hold SIZE characters (default 1,000,000); "
                        "e.g. --max-size 4GB for a trusted large file.")
     @functools.wraps(func)
     def wrapper(*args: Any, max_size: str | None, **kwargs: Any) -> Any:
@@ -807,10 +808,10 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
     if suggest:
         # Lemmas are computed once and stored; doing it here, with a progress bar, keeps
         # the screen's first training short so typing stays fast from the first key.
-        from qca.nlp import ensure_features
+        from qca.nlp import analyse_project
 
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
-            ensure_features(proj, progress=progress)
+            analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
                    widen=widen, lead=lead)
 

@@ -147,6 +147,59 @@ def _scope(book: Codebook, question: str | None) -> list[Category]:
     return book.for_question(question) if question is not None else list(book.walk())
 
 
+_SEP = "\x1f"  # joins a segment's codes in SQL; no category key holds it
+
+
+def _group_sql(by: str | None) -> tuple[str, list[object]]:
+    """The SQL expression of a segment's group (its source's value of ``by``, blanks
+    trimmed; NULL when missing) over ``src``."""
+    if by is None:
+        return "NULL", []
+    return ("NULLIF(TRIM(CAST(json_extract(src.variables, ?) AS TEXT), ' ' || char(9, 10, 13)), "
+            "'')", ['$."' + by.replace('"', '\\"') + '"'])
+
+
+def _groups(project: Project, by: str | None,
+            question: str | None) -> tuple[list[str], set[str]]:
+    """The groups in the order their sources were imported, and those the counted segments
+    fall into (``MISSING_GROUP`` for none; ``TOTAL`` alone without ``by``)."""
+    if by is None:
+        return [], {TOTAL}
+    expr, params = _group_sql(by)
+    used = "SELECT 1 FROM segments s WHERE s.source_id = src.id"
+    if question is not None:
+        used += " AND s.question = ?"
+        params = [*params, question]
+    # One pass over the sources (segments always have theirs): the value once per source,
+    # not once per segment.
+    rows = project.conn.execute(
+        f"SELECT {expr} AS g, MIN(src.rowid) AS first, MAX(EXISTS ({used})) FROM sources src "
+        "GROUP BY g ORDER BY first", params).fetchall()
+    order = [g for g, _, _ in rows if g is not None]
+    seen = {g or MISSING_GROUP for g, _, in_scope in rows if in_scope}
+    return order, seen
+
+
+def _coded_combinations(project: Project, coder: str, by: str | None,
+                        question: str | None) -> Iterator[tuple[str | None, str, str, int]]:
+    """(question, group, codes joined by ``_SEP``, segments) of the coder's coded
+    substantive segments."""
+    expr, params = _group_sql(by)
+    sql = (f"SELECT s.question, {expr} AS g, c.codes, COUNT(*) FROM ("
+           "SELECT segment_id, group_concat(category, char(31)) AS codes FROM ("
+           "SELECT segment_id, category FROM codings WHERE coder = ? "
+           "ORDER BY segment_id, category) GROUP BY segment_id) c "
+           "JOIN segments s ON s.id = c.segment_id LEFT JOIN sources src ON src.id = s.source_id "
+           "WHERE s.substantive = 1")
+    args: list[object] = [*params, coder]
+    if question is not None:
+        sql += " AND s.question = ?"
+        args.append(question)
+    for seg_question, group, codes, n in project.conn.execute(
+            sql + " GROUP BY s.question, g, c.codes", args):
+        yield seg_question, (group or MISSING_GROUP) if by is not None else TOTAL, codes, n
+
+
 def counts_table(
     project: Project,
     by: str | None = None,
@@ -180,53 +233,33 @@ def counts_table(
     subtree = {c.key: {c.key} | {d.key for d in book.descendants(c.key)} for c in cats}
     depth = {c.key: book.depth(c.key) for c in cats}
 
-    values: dict[str, str] = {}
-    group_order: dict[str, None] = {}
-    for source in project.sources():
-        value = (source.variables.get(by) or "").strip() if by is not None else TOTAL
-        values[source.id] = value or MISSING_GROUP
-        if value:
-            group_order.setdefault(value, None)
-
-    assigned: dict[str, set[str]] = defaultdict(set)
-    for seg_id, cat in project.conn.execute(
-        "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)
-    ):
-        if cat in known:
-            assigned[seg_id].add(cat)
-
-    sql = "SELECT id, source_id, question, substantive FROM segments"
-    params: list[object] = []
-    if question is not None:
-        sql += " WHERE question = ?"
-        params.append(question)
+    group_order, seen_groups = _groups(project, by, question)
     offered_cache: dict[str | None, set[str]] = {}
-    seen_groups: set[str] = set()
     base: dict[tuple[str, str], int] = defaultdict(int)
     mentions: dict[tuple[str, str], int] = defaultdict(int)
     hits: dict[tuple[str, str], int] = defaultdict(int)
     hit_mentions: dict[tuple[str, str], int] = defaultdict(int)
-    for seg_id, source_id, seg_question, substantive in project.conn.execute(sql, params):
-        group = values.get(source_id, MISSING_GROUP)
-        seen_groups.add(group)
-        codes = assigned.get(seg_id)
-        if not substantive or not codes:
+    # One row per (question, group, set of codes) with its number of segments: SQLite walks
+    # the million codings, Python only the few thousand distinct combinations.
+    for seg_question, group, joined, n in _coded_combinations(project, coder, by, question):
+        codes = {c for c in joined.split(_SEP) if c in known}
+        if not codes:
             continue
         if seg_question not in offered_cache:
             offered_cache[seg_question] = {c.key for c in book.for_question(seg_question)}
         offered = offered_cache[seg_question]
-        base[(TOTAL, group)] += 1
-        mentions[(TOTAL, group)] += len(codes)
+        base[(TOTAL, group)] += n
+        mentions[(TOTAL, group)] += len(codes) * n
         for cat in cats:
             if cat.key not in offered:
                 continue
             cell = (cat.key, group)
-            base[cell] += 1
-            mentions[cell] += len(codes)
+            base[cell] += n
+            mentions[cell] += len(codes) * n
             found = codes & subtree[cat.key]
             if found:
-                hits[cell] += 1
-                hit_mentions[cell] += len(found)
+                hits[cell] += n
+                hit_mentions[cell] += len(found) * n
     hits.update({(TOTAL, g): n for (k, g), n in base.items() if k == TOTAL})
     hit_mentions.update({(TOTAL, g): n for (k, g), n in mentions.items() if k == TOTAL})
 

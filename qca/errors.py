@@ -11,6 +11,9 @@ and exits non-zero, the TUI shows it as a notification. Anything else is a bug.
     └── ExportError       an export cannot be written
 
 Messages say what went wrong, where (file, row, column, key), and how to fix it, in one line.
+
+Running out of a resource (``MemoryError``, ``RecursionError``) is no ``QcaError`` but gets
+one line all the same: :func:`resource_message` (the CLI adds the file being read).
 """
 
 from __future__ import annotations
@@ -22,7 +25,21 @@ __all__ = [
     "InputError",
     "ProjectError",
     "QcaError",
+    "RESOURCE_ERRORS",
+    "resource_message",
 ]
+
+#: What running out of memory or stack raises; a transaction rolls back on them like on any.
+RESOURCE_ERRORS = (MemoryError, RecursionError)
+
+
+def resource_message(exc: BaseException) -> str:
+    """One line for a step that ran out of memory or stack; nothing was changed."""
+    if isinstance(exc, RecursionError):
+        return ("this step nested too deeply (over Python's recursion limit); nothing was "
+                "changed, the data involved is damaged or hostile")
+    return ("not enough memory for this step; nothing was changed and every coding made so "
+            "far is kept; close other programs, then try again")
 
 
 class QcaError(Exception):

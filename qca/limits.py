@@ -12,10 +12,14 @@ members                100,000         the archive lists more files than this
 uncompressed size      1 GB            one member, or all members together, unpack larger
 compression ratio      100             a member over 1 MB unpacks to more than 100 times
                                        its packed size (real sheets and texts pack 5-20x)
+one value of a CSV     1,000,000       a field of a CSV/TSV file holds more characters
+                       characters      (no open answer is that long; a hostile file's
+                                       endless field would otherwise fill the memory)
 =====================  ==============  =====================================================
 
-``qca import --max-size SIZE`` raises the size limit for one run (e.g. ``--max-size 4GB``).
-Giving it says the file is trusted up to that size, so the ratio is then not checked.
+``qca import --max-size SIZE`` raises the size limit for one run (e.g. ``--max-size 4GB``),
+and the limit of one CSV value to SIZE characters. Giving it says the file is trusted up to
+that size, so the ratio is then not checked.
 Python's zip reader stops every member at its declared size, so the declared sizes this
 module checks bound what is unpacked.
 """
@@ -43,6 +47,7 @@ __all__ = [
     "note_input",
     "parse_size",
     "raised_limits",
+    "value_limit",
 ]
 
 
@@ -54,6 +59,7 @@ class ArchiveLimits:
     max_size: int = 1_000_000_000
     max_ratio: float | None = 100.0
     ratio_from: int = 1_000_000  # members smaller than this are not ratio-checked
+    max_value: int = 1_000_000  # characters in one CSV/TSV field
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -106,11 +112,17 @@ def raised_limits(max_size: int | None) -> Iterator[ArchiveLimits]:
     if max_size is None:
         yield _limits.get()
         return
-    token = _limits.set(replace(_limits.get(), max_size=max_size, max_ratio=None))
+    token = _limits.set(replace(_limits.get(), max_size=max_size, max_ratio=None,
+                                max_value=max(max_size, DEFAULT_LIMITS.max_value)))
     try:
         yield _limits.get()
     finally:
         _limits.reset(token)
+
+
+def value_limit() -> int:
+    """The most characters one field of a CSV/TSV file may hold (see the module doc)."""
+    return _limits.get().max_value
 
 
 def current_input() -> str | None:

@@ -61,6 +61,7 @@ __all__ = [
     "Progress",
     "SegmentFeatures",
     "analyse",
+    "analyse_project",
     "ensure_features",
     "fold",
     "genuine_model",
@@ -444,3 +445,65 @@ def _ensure(
         if progress is not None:
             progress(min(start + _CHUNK, total), total)
     return out
+
+
+_PAGE = 5000  # segments read at a time by analyse_project
+
+
+def analyse_project(project: Project, *, progress: Progress | None = None) -> int:
+    """Compute and store the features of every segment that lacks current ones.
+
+    Unlike :func:`ensure_features` it returns nothing but the count, and reads the
+    segments a page at a time in ``seq`` order, so memory stays at one page however many
+    segments the project has (what the coding screen runs before it opens). The pipeline
+    loads only when a segment needs it. ``progress(done, total)`` counts the segments
+    without a stored row of this pipeline.
+
+    Returns:
+        How many segments were analysed.
+    """
+    pid = pipeline_id()
+    total = _count_missing(project, pid)
+    if progress is not None and total:
+        progress(0, total)
+    nlp: Language | None = None
+    done = 0
+    after = 0
+    while True:
+        page = project.conn.execute(
+            "SELECT s.seq, s.id, s.text, f.pipeline, f.digest FROM segments s "
+            "LEFT JOIN features f ON f.segment_id = s.id WHERE s.seq > ? ORDER BY s.seq "
+            "LIMIT ?", (after, _PAGE)).fetchall()
+        if not page:
+            return done
+        after = page[-1][0]
+        missing = []
+        for _, key, text, stored_pid, stored_digest in page:
+            digest = _digest(text)
+            if stored_pid != pid or stored_digest != digest:
+                missing.append((key, text, digest))
+        if missing and nlp is None:
+            nlp = load_pipeline()
+            if pipeline_id() != pid:  # the model named first failed to load: start over
+                pid, after = pipeline_id(), 0
+                total = _count_missing(project, pid)
+                continue
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start:start + _CHUNK]
+            feats = analyse([text for _, text, _ in chunk], nlp=nlp)
+            try:
+                with project.transaction():
+                    project.store_features(
+                        (key, pid, digest, f.to_json()) for (key, _, digest), f in zip(chunk, feats))
+            except QcaError:
+                pass  # read-only or busy: computed again next time
+            done += len(chunk)
+            if progress is not None:
+                progress(min(done, total), max(total, done))
+
+
+def _count_missing(project: Project, pid: str) -> int:
+    row = project.conn.execute(
+        "SELECT COUNT(*) FROM segments s LEFT JOIN features f ON f.segment_id = s.id "
+        "WHERE f.pipeline IS NULL OR f.pipeline != ?", (pid,)).fetchone()
+    return int(row[0])

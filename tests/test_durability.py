@@ -186,3 +186,29 @@ def test_two_coders_write_concurrently(tmp_path):
             assert events == rounds
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("delay", [0.4, 1.2])
+def test_a_killed_streamed_import_is_all_or_nothing(tmp_path, delay):
+    """The import writes batch after batch inside one transaction: killed anywhere, the
+    project holds none of the file or all of it."""
+    rows = 20_000
+    survey = tmp_path / "gross.csv"
+    survey.write_text("nr;antwort\n" + "".join(f"{i};Antwort Nummer {i}\n"
+                                                for i in range(1, rows + 1)), encoding="utf-8")
+    project = tmp_path / "p.qca"
+    from qca.store import Project
+
+    Project.create(project).close()
+    env = {**os.environ, "PYTHONPATH": str(TESTS.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "qca", "import", str(project), str(survey),
+                             "--text-column", "antwort", "--id-column", "nr"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(project) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        counts = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                  for t in ("sources", "segments", "imports")]
+    assert counts in ([0, 0, 0], [rows, rows, 1]), counts

@@ -88,6 +88,23 @@ categories:
 """
 
 
+OUTSIDE_QDE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources>
+<TextSource guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f02" name="passwd"
+  plainTextPath="absolute:///etc/passwd"/>
+<TextSource guid="0b1e0a35-7b7e-4f26-9c13-1c1a5b7e2f03" name="oben"
+  plainTextPath="relative://../../geheim.txt"/>
+</Sources></Project>
+"""
+
+
+def _outside_qdpx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", OUTSIDE_QDE)
+    return out.getvalue()
+
+
 def _write_files(d: Path) -> None:
     (d / "bomb.xlsx").write_bytes(_xlsx(PADDING))
     (d / "plain.xlsx").write_bytes(_xlsx())
@@ -97,6 +114,13 @@ def _write_files(d: Path) -> None:
     (d / "bomb.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
     (d / "aliases.yaml").write_text(MANY_ALIASES, encoding="utf-8")
     (d / "dup.yaml").write_text(DUPLICATE_KEY, encoding="utf-8")
+    (d / "outside.qdpx").write_bytes(_outside_qdpx())
+    (d / "empty_answers.csv").write_text("nr;antwort;amt\n1;;Jugend\n2; ;Soziales\n",
+                                         encoding="utf-8")
+    (d / "long_value.csv").write_text("nr;antwort\n1;kurz\n2;" + "x" * 1_500_000 + "\n",
+                                      encoding="utf-8")
+    (d / "unclosed.csv").write_text('nr;antwort\n1;"offen\n' + "weiter;\n" * 200_000,
+                                    encoding="utf-8")
     (d / "folder").mkdir()
     conn = sqlite3.connect(d / "other.db")
     conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
@@ -137,6 +161,23 @@ CASES = [
      2, "not a qca project"),
     ("foreign sqlite: merge into a project", ["merge", "{p}", "{d}/other.db"], 2,
      "not a qca project"),
+    ("qdpx whose every source is outside the archive", ["import", "{p}", "{d}/outside.qdpx"], 3,
+     "outside.qdpx: nothing imported: the text of every source lies outside the archive, which "
+     "qca never reads: 'passwd' (absolute:///etc/passwd), 'oben' (relative://../../geheim.txt);"
+     " export the project again with its sources embedded"),
+    ("survey whose every answer is empty", ["import", "{p}", "{d}/empty_answers.csv",
+                                            "--text-column", "antwort", "--id-column", "nr", "--id-prefix",
+                                            "leer-"], 3,
+     "empty_answers.csv: nothing imported: the text column 'antwort' is empty in all 2 rows; "
+     "name the column with the answers using --text-column"),
+    ("huge unquoted csv value", ["import", "{p}", "{d}/long_value.csv", "--text-column",
+                                 "antwort"], 3,
+     "long_value.csv, row 3: a value in this row is longer than 1,000,000 characters, the limit "
+     "for one answer; if the file is right, raise the limit with --max-size 1.65MB"),
+    ("csv quote never closed", ["import", "{p}", "{d}/unclosed.csv", "--text-column",
+                                "antwort"], 3,
+     "unclosed.csv, row 2: a quoted value starting in this row is never closed or longer than "
+     "1,000,000 characters"),
     ("folder as project: status", ["status", "{d}/folder"], 2, "folder: is a folder"),
     ("folder as project: import", ["import", "{d}/folder", "{d}/plain.xlsx", "--text-column",
                                    "a"], 2, "folder: is a folder"),
@@ -189,6 +230,18 @@ def test_a_raised_max_size_lets_a_trusted_file_in(capsys, tmp_path: Path,
     assert code == 0, err
     with Project.open(coded_project) as project:
         assert project.segment("1#a").text == "Eine Antwort."
+
+
+def test_a_raised_max_size_lets_a_long_csv_value_in(capsys, tmp_path: Path,
+                                                    coded_project: Path) -> None:
+    (tmp_path / "lang.csv").write_text("nr;antwort\n7;" + "Vielfalt " * 150_000 + "\n",
+                                       encoding="utf-8")
+    code, out, err = run_cli(capsys, "import", str(coded_project), str(tmp_path / "lang.csv"),
+                             "--text-column", "antwort", "--id-column", "nr", "--max-size",
+                             "2MB")
+    assert code == 0, err
+    with Project.open(coded_project) as project:
+        assert len(project.segment("7#antwort").text) == len("Vielfalt " * 150_000) - 1
 
 
 def test_memory_running_out_is_one_line_naming_the_file(capsys, monkeypatch, tmp_path: Path,
@@ -304,7 +357,7 @@ def test_memory_running_out_on_a_csv_names_it(capsys, monkeypatch, coded_project
     def no_memory(data, *args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(qca.importing.survey, "decode_text", no_memory)
+    monkeypatch.setattr(qca.importing.survey, "sniff_encoding", no_memory)
     before = snapshot_db(coded_project)
     code, _, err = run_cli(capsys, "import", str(coded_project), str(survey_file),
                            "--text-column", "chancen")

@@ -90,6 +90,22 @@ def test_features_recomputed_when_text_or_pipeline_changes(offline_nlp: object,
     assert rows == {"other-pipeline"}
 
 
+def test_analyse_project_pages_through_and_stores_what_is_missing(
+        offline_nlp: object, project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "_PAGE", 1)  # one segment per page: the paging is walked
+    seen: list[tuple[int, int]] = []
+    assert nlp.analyse_project(project, progress=lambda d, t: seen.append((d, t))) == 2
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+    assert nlp.ensure_features(project)["s#1"].lemmas == ("mehr", "Maßnahme", "in", "der",
+                                                           "Amt")
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(nlp, "analyse", boom)
+    assert nlp.analyse_project(project) == 0  # stored rows are current: nothing loads
+
+
 def _fake_package(root: Path, name: str, meta: dict | None, body: str) -> None:
     pkg = root / name
     pkg.mkdir(parents=True)

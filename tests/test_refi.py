@@ -641,6 +641,9 @@ BAD_PROJECTS = [
      "bad.qdpx: 1 problem(s), nothing imported: source 'S': a coding refers to unknown code"),
     ("missing source file", _src("", 'plainTextPath="internal://gone.txt"'), None,
      "bad.qdpx: 1 problem(s), nothing imported: source 'S': internal://gone.txt is not in"),
+    ("cases after sources", _src("<PlainTextContent>kurz</PlainTextContent>").replace(
+        "</Sources>", "</Sources><Cases/>"), None,
+     "bad.qdpx: project.qde has <Cases> after <Sources>, against the REFI-QDA order"),
     ("duplicate code GUIDs", _src("").replace(
         "</Codes>", f'<Code guid="{_A}" name="B" isCodable="true"/></Codes>'), None,
      f"bad.qdpx: GUID {_A} is used by both 'A' and 'B'"),
@@ -827,3 +830,19 @@ def test_foreign_text_is_kept_with_normalised_line_ends(tmp_path):
         assert import_qdpx(proj, archive).segments_added == 0
     finally:
         proj.close()
+
+
+def test_parse_stream_reads_in_blocks_and_drops_what_was_used():
+    import io as _io
+
+    from qca.refi._xml import XmlProblem, parse_stream
+
+    many = b"".join(b'<S n="%d">' % i + b"x" * 1000 + b"</S>" for i in range(3000))
+    doc = b'<P><!-- meta --><C/><Sources>' + many + b"</Sources></P>"
+    seen = []
+    root = parse_stream(_io.BytesIO(doc), drop=lambda e, p: seen.append(e.get("n")) or
+                        p.tag == "Sources")
+    assert len(seen) == 3000 + 2 and [c.tag for c in root][1:] == ["C", "Sources"]
+    assert len(root.find("Sources")) == 0  # every source let go once read
+    with pytest.raises(XmlProblem, match="DTD or entities"):
+        parse_stream(_io.BytesIO(b'<!DOCTYPE P [<!ENTITY e "x">]><P>&e;</P>'))

@@ -364,6 +364,29 @@ async def test_disk_errors_become_notifications(project_path, monkeypatch):
     assert [s for _, s in notes].count("error") == 3
 
 
+async def test_memory_running_out_is_a_status_line_and_changes_nothing(project_path,
+                                                                     monkeypatch):
+    from conftest import snapshot_db
+
+    before = snapshot_db(project_path)
+    app, notes = _app(project_path)
+    async with app.run_test() as pilot:
+        def no_memory(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise MemoryError
+
+        # Inside the coding's transaction: the resume point was written, then memory ran out.
+        monkeypatch.setattr(app.project, "log", no_memory)
+        await pilot.press("1")
+        assert app.session.view().categories == frozenset()
+        status = str(app.screen.query_one("#status-right").render())
+        assert status.startswith("not enough memory for this step; nothing was changed")
+    errors = [m for m, s in notes if s == "error"]
+    assert len(errors) == 1 and errors[0].startswith("not enough memory")
+    after = snapshot_db(project_path)
+    assert after.pop("coders") != before.pop("coders")  # only quitting saved where anna was
+    assert after == before
+
+
 def test_factory_rejects_unknown_question_and_variable(project_path):
     with pytest.raises(InputError, match="questions are: chancen"):
         make_app(project_path, "anna", question="nope")

@@ -25,13 +25,16 @@ how to fix it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass
+from typing import IO
 
 from qca.errors import InputError
 
-__all__ = ["DELIMITERS", "decode_text", "detect_delimiter"]
+__all__ = ["DELIMITERS", "decode_text", "detect_delimiter", "sniff_encoding"]
 
 DELIMITERS = (";", ",", "\t")  # order = preference on a complete tie
 _SNIFF_RECORDS = 50
@@ -41,12 +44,148 @@ _UTF8_UMLAUTS = re.compile(rb"\xc3[\x84\x96\x9c\xa4\xb6\xbc\x9f]")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+_UNDEFINED_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_BLOCK = 1 << 20  # bytes read at a time: what scanning a file of any size costs
+
+
+@dataclass
+class _Scan:
+    """What one pass over a file's bytes found, at absolute byte offsets."""
+
+    newlines: int = 0  # b"\n" in the blocks scanned so far
+    content: bool = False  # a byte other than blanks and line breaks
+    not_utf8: int | None = None  # first byte that is not UTF-8 (from the start, or after a BOM)
+    not_utf8_line: int = 0
+    undefined: tuple[int, int, int] | None = None  # (offset, byte, line): undefined in cp1252
+    nul_line: int | None = None
+    umlauts: bool = False  # UTF-8 encoded umlauts anywhere
+
+
+def _scan(stream: IO[bytes], skip: int) -> _Scan:
+    """One pass over ``stream`` in blocks, from byte ``skip`` on (past a UTF-8 BOM)."""
+    found = _Scan()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # absolute offset of the block being scanned
+    tail = b""  # the last byte of the previous block, for patterns across the boundary
+    if skip:
+        stream.read(skip)
+        offset = skip
+    while block := stream.read(_BLOCK):
+        if not found.content and block.strip():
+            found.content = True
+        if found.not_utf8 is None:
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                at = offset - pending + exc.start
+                found.not_utf8 = at
+                found.not_utf8_line = found.newlines + block.count(b"\n", 0, max(at - offset, 0)) + 1
+        if found.undefined is None and (m := _UNDEFINED_CP1252.search(block)):
+            found.undefined = (offset + m.start(), block[m.start()],
+                               found.newlines + block.count(b"\n", 0, m.start()) + 1)
+        if found.nul_line is None and (nul := block.find(b"\x00")) >= 0:
+            found.nul_line = found.newlines + block.count(b"\n", 0, nul) + 1
+        if not found.umlauts and _UTF8_UMLAUTS.search(tail + block):
+            found.umlauts = True
+        found.newlines += block.count(b"\n")
+        tail = block[-1:]
+        offset += len(block)
+    if found.not_utf8 is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            found.not_utf8 = offset - len(decoder.getstate()[0])
+            found.not_utf8_line = found.newlines + 1
+    return found
+
+
+def _check_utf16(stream: IO[bytes], name: str, advice: str) -> None:
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    offset, lines = 0, 0
+    while True:
+        block = stream.read(_BLOCK)
+        try:
+            text = decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{name}: starts like a UTF-16 text file but byte offset {offset + exc.start} is "
+                f"not valid UTF-16; {advice} and import it again"
+            ) from None
+        nul = text.find("\x00")
+        if nul >= 0:
+            raise InputError(
+                f"{name}, line {lines + text.count(chr(10), 0, nul) + 1}: contains NUL bytes, so "
+                f"it is not a text file; {advice}"
+            )
+        lines += text.count("\n")
+        offset += len(block)
+        if not block:
+            return
+
+
+def sniff_encoding(stream: IO[bytes], name: str,
+                   advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, bool]:
+    """The encoding of a text file by the rules of the module docstring, read in blocks.
+
+    Args:
+        stream: The file, opened in binary mode at its start.
+        name: The file name, for error messages.
+        advice: How to fix an undecodable file, ending error messages.
+
+    Returns:
+        ``(encoding, has_content)``: one of ``'utf-16'``, ``'utf-8-sig'``, ``'utf-8'``,
+        ``'cp1252'``, and whether the file holds more than blanks and line breaks. Memory
+        stays at one block whatever the file's size.
+
+    Raises:
+        InputError: as :func:`decode_text`.
+    """
+    head = stream.read(3)
+    stream.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _check_utf16(stream, name, advice)
+        return "utf-16", True
+    bom = head.startswith(_UTF8_BOM)
+    found = _scan(stream, len(_UTF8_BOM) if bom else 0)
+    if bom and found.not_utf8 is not None:
+        stream.seek(found.not_utf8)
+        byte = stream.read(1)[0]
+        raise InputError(
+            f"{name}, line {found.not_utf8_line}: the file starts with a UTF-8 mark but "
+            f"byte 0x{byte:02X} at byte offset {found.not_utf8} is not UTF-8; {advice} and "
+            "import it again"
+        )
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if found.not_utf8 is not None:
+        encoding = "cp1252"
+        if found.undefined is not None:
+            at, byte, line = found.undefined
+            raise InputError(
+                f"{name}, line {line}: byte 0x{byte:02X} at byte offset {at} is neither UTF-8 "
+                f"nor Windows-1252; {advice} and import it again"
+            )
+        if found.umlauts:
+            stream.seek(found.not_utf8)
+            byte = stream.read(1)[0]
+            raise InputError(
+                f"{name}, line {found.not_utf8_line}: the file mixes encodings "
+                f"(UTF-8 umlauts elsewhere, but byte 0x{byte:02X} at byte offset "
+                f"{found.not_utf8} is not UTF-8); {advice} and check this line"
+            )
+    if found.nul_line is not None:
+        raise InputError(
+            f"{name}, line {found.nul_line}: contains NUL bytes, so it is not a text file; "
+            f"{advice}"
+        )
+    return encoding, found.content
 
 
 def decode_text(data: bytes, name: str, advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, str]:
     """Decode a text file's bytes as UTF-16 (with BOM), UTF-8 or cp1252, strictly.
+
+    The rules are :func:`sniff_encoding`'s (one decoder for files read whole and files
+    read in blocks).
 
     Args:
         data: The raw file content.
@@ -61,53 +200,8 @@ def decode_text(data: bytes, name: str, advice: str = "save the file as 'CSV UTF
         InputError: A byte is neither UTF-8 nor cp1252, a file with a UTF-8 BOM holds a
             byte that is not UTF-8, the file mixes UTF-8 and cp1252, or it looks binary.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}: starts like a UTF-16 text file but byte offset {exc.start} is not "
-                f"valid UTF-16; {advice} and import it again"
-            ) from None
-    if data.startswith(_UTF8_BOM):
-        try:
-            text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            offset = exc.start + len(_UTF8_BOM)
-            raise InputError(
-                f"{name}, line {_line_of(data, offset)}: the file starts with a UTF-8 mark but "
-                f"byte 0x{data[offset]:02X} at byte offset {offset} is not UTF-8; {advice} and "
-                "import it again"
-            ) from None
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as utf8_error:
-            text, encoding = _decode_cp1252(data, name, advice, utf8_error.start)
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise InputError(
-            f"{name}, line {text.count(chr(10), 0, nul) + 1}: contains NUL bytes, so it is not a "
-            f"text file; {advice}"
-        )
-    return text, encoding
-
-
-def _decode_cp1252(data: bytes, name: str, advice: str, not_utf8: int) -> tuple[str, str]:
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}, line {_line_of(data, exc.start)}: byte 0x{data[exc.start]:02X} at byte "
-            f"offset {exc.start} is neither UTF-8 nor Windows-1252; {advice} and import it again"
-        ) from None
-    if _UTF8_UMLAUTS.search(data):
-        raise InputError(
-            f"{name}, line {_line_of(data, not_utf8)}: the file mixes encodings "
-            f"(UTF-8 umlauts elsewhere, but byte 0x{data[not_utf8]:02X} at byte offset "
-            f"{not_utf8} is not UTF-8); {advice} and check this line"
-        ) from None
-    return text, "cp1252"
+    encoding, _ = sniff_encoding(io.BytesIO(data), name, advice)
+    return data.decode(encoding), encoding
 
 
 def _header_record_end(text: str) -> int:

@@ -9,15 +9,19 @@ passage's offsets in it, so an export can hand on the whole document. Ids are de
 the input, so re-importing the same file adds nothing, and a copy of the project holds the
 same ids (``qca merge``).
 
-Everything is checked before anything is written; an import is one transaction.
+An import is one transaction: a survey file is read, checked and written in batches within
+it (memory does not grow with the file), a protocol is checked whole before it is written;
+any error, anywhere in the file, leaves the project as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +29,8 @@ from typing import Any
 from qca.errors import InputError
 from qca.events import SourcesImported
 from qca.importing.protocol import read_protocol_document
-from qca.importing.survey import read_table
-from qca.store import Project, Segment, Source
+from qca.importing.survey import TableStream, open_table
+from qca.store import ImportScratch, Project, Segment, Source
 
 __all__ = [
     "ImportResult",
@@ -46,6 +50,7 @@ _NON_SUBSTANTIVE = {
     "ist nicht bekannt", "mir nicht bekannt", "dito", "wie oben", "s oben", "vgl oben",
 }
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # compares a row's variables
 # A pointer to another answer ("vgl. Frage 1", "siehe Antwort oben") says nothing itself.
 _REFERENCE = re.compile(r"^(siehe|vgl|s)( (frage|antwort|nr|oben|unten|vorherige\w*))+( \d+)?$")
 
@@ -135,6 +140,10 @@ def import_survey(
 ) -> ImportResult:
     """Import open answers from a CSV/TSV/XLSX survey export.
 
+    The file is read and written in batches inside one transaction, so memory stays flat
+    however long the file is, and a row that breaks a rule anywhere (or a kill) leaves the
+    project as it was.
+
     Args:
         text_columns: the columns holding open answers; each becomes a question named after
             the column unless ``question`` or ``question_column`` says otherwise.
@@ -143,6 +152,10 @@ def import_survey(
         question: the question name, with exactly one text column.
         question_column: a column naming each row's question (long exports).
         id_prefix: put before every id, to keep two surveys' respondent ids apart.
+
+    Raises:
+        InputError: a bad option, file or row, a clash with the project, or a file whose
+            every answer is empty (nothing to import).
     """
     path = Path(path)
     if not text_columns:
@@ -154,85 +167,268 @@ def import_survey(
         )
     if question and question_column:
         raise InputError(f"{path.name}: give --question or --question-column, not both")
-    table = read_table(path, sheet=sheet)
-    wanted = [("--text-column", c) for c in text_columns]
-    if id_column:
-        wanted.append(("--id-column", id_column))
-    if question_column:
-        wanted.append(("--question-column", question_column))
-    wanted += [("--var", v) for v in variables or []]
-    _require_columns(path, table.columns, wanted)
-
-    special = set(text_columns) | {id_column, question_column}
-    var_names = list(variables) if variables else [c for c in table.columns if c not in special]
-
-    sources: dict[str, dict[str, str]] = {}
-    source_rows: dict[str, int] = {}
-    segments: list[dict[str, Any]] = []
-    seen_segments: dict[str, int] = {}
-    empty = 0
-    for row, line in zip(table.rows, table.row_numbers):
+    with open_table(path, sheet=sheet) as table:
+        wanted = [("--text-column", c) for c in text_columns]
         if id_column:
-            raw_id = row[id_column].strip()
+            wanted.append(("--id-column", id_column))
+        if question_column:
+            wanted.append(("--question-column", question_column))
+        wanted += [("--var", v) for v in variables or []]
+        _require_columns(path, table.columns, wanted)
+        special = set(text_columns) | {id_column, question_column}
+        shape = _Shape(path, text_columns, id_column, question, question_column, id_prefix,
+                       list(variables) if variables else
+                       [c for c in table.columns if c not in special])
+        options = {"text_columns": text_columns, "id_column": id_column, "question": question,
+                   "question_column": question_column, "sheet": sheet, "id_prefix": id_prefix}
+        return _write_survey(project, shape, _survey_rows(table, shape), options, actor)
+
+
+_BATCH = 2000  # rows read, checked and written at a time
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How a survey file's columns become sources and segments."""
+
+    path: Path
+    text_columns: list[str]
+    id_column: str | None
+    question: str | None
+    question_column: str | None
+    id_prefix: str
+    var_names: list[str]
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    source_id: str
+    raw_id: str
+    values: dict[str, str]
+    answers: list[tuple[int, str, str]]  # (text column's index, question, answer)
+    empty: int
+
+
+@dataclass
+class _Tally:
+    rows: int = 0
+    sources_added: int = 0
+    sources_updated: int = 0
+    segments_added: int = 0
+    segments_unchanged: int = 0
+    non_substantive: int = 0
+    empty: int = 0
+
+
+class _NothingNew(Exception):
+    """Every source and answer of the file is in the project already: roll back."""
+
+
+def _survey_rows(table: TableStream, shape: _Shape) -> Iterator[_Row]:
+    """The file's rows as sources with their answers, checked one row at a time."""
+    name = shape.path.name
+    for line, row in table:
+        raw_id = ""
+        if shape.id_column:
+            raw_id = row[shape.id_column].strip()
             if not raw_id:
                 raise InputError(
-                    f"{path.name}, row {line}: empty id in column {id_column!r}; fill it in, "
+                    f"{name}, row {line}: empty id in column {shape.id_column!r}; fill it in, "
                     "or import without --id-column to number the rows"
                 )
-            source_id = f"{id_prefix}{raw_id}"
+            source_id = f"{shape.id_prefix}{raw_id}"
         else:
-            source_id = f"{id_prefix}{path.stem}-{line}"
-        values = {v: row[v].strip() for v in var_names}
-        if source_id in sources:
-            if question_column is None:
-                raise InputError(
-                    f"{path.name}, row {line}: duplicate id {raw_id!r} in column "
-                    f"{id_column!r} (first in row {source_rows[source_id]}); ids must be unique"
-                )
-            if sources[source_id] != values:
-                raise InputError(
-                    f"{path.name}, row {line}: id {raw_id!r} has other variable values than in "
-                    f"row {source_rows[source_id]}; one respondent must have one set of values"
-                )
-        else:
-            sources[source_id] = values
-            source_rows[source_id] = line
-        for column in text_columns:
-            if question_column:
-                q = row[question_column].strip()
+            source_id = f"{shape.id_prefix}{shape.path.stem}-{line}"
+        answers = []
+        empty = 0
+        for index, column in enumerate(shape.text_columns):
+            if shape.question_column:
+                q = row[shape.question_column].strip()
                 if not q:
                     raise InputError(
-                        f"{path.name}, row {line}: empty question in column "
-                        f"{question_column!r}; fill it in"
+                        f"{name}, row {line}: empty question in column "
+                        f"{shape.question_column!r}; fill it in"
                     )
             else:
-                q = question or column
+                q = shape.question or column
             text = row[column].strip()
-            if not text:
+            if text:
+                answers.append((index, q, text))
+            else:
                 empty += 1
-                continue
-            segment_id = f"{source_id}#{q}"
-            if segment_id in seen_segments:
-                raise InputError(
-                    f"{path.name}, row {line}: a second answer of {source_id!r} to question "
-                    f"{q!r} (first in row {seen_segments[segment_id]}); each respondent answers "
-                    "a question once"
-                )
-            seen_segments[segment_id] = line
-            segments.append(
-                {"id": segment_id, "source_id": source_id, "question": q, "text": text,
-                 "column": text_columns.index(column), "line": line}
-            )
-    if not segments and not sources:
-        raise InputError(f"{path.name}: no rows to import")
+        yield _Row(line, source_id, raw_id, {v: row[v].strip() for v in shape.var_names},
+                   answers, empty)
 
-    # Question-major order: a coder works through one question's answers at a time.
-    segments.sort(key=lambda s: (s["column"], s["line"]))
-    return _write(
-        project, path, kind="survey", sources=sources, segments=segments, var_names=var_names,
-        empty=empty, actor=actor,
-        options={"text_columns": text_columns, "id_column": id_column, "question": question,
-                 "question_column": question_column, "sheet": sheet, "id_prefix": id_prefix},
+
+def _write_survey(project: Project, shape: _Shape, rows: Iterator[_Row],
+                  options: dict[str, Any], actor: str) -> ImportResult:
+    """Check and write ``rows`` batch by batch in one transaction (see :func:`import_survey`).
+
+    Answers of the first text column are written as they come; those of further columns
+    wait in the scratch tables and follow, so a coder meets one question's answers at a
+    time. An import that adds nothing is rolled back, leaving no trace.
+    """
+    path = shape.path
+    sha = _sha256(path)
+    tally = _Tally()
+    try:
+        with project.transaction(), project.import_scratch() as scratch:
+            import_id = project.record_import(actor=actor, kind="survey", path=path,
+                                              sha256=sha, options=options, n_sources=0,
+                                              n_segments=0)
+            seq = project.next_seq()
+            while batch := list(itertools.islice(rows, _BATCH)):
+                seq = _write_batch(project, scratch, shape, batch, import_id, seq, tally)
+            for later in scratch.later(_BATCH):
+                project.add_segments(Segment(sid, seq + i, src, q, 1, None, text, bool(sub))
+                                     for i, (sid, src, q, text, sub) in enumerate(later))
+                seq += len(later)
+            if not tally.segments_added and not tally.segments_unchanged:
+                raise InputError(_no_answers(shape, tally))
+            if not (tally.sources_added or tally.sources_updated or tally.segments_added):
+                raise _NothingNew
+            project.set_import_counts(import_id, tally.sources_added, tally.segments_added)
+            project.add_variable_names(shape.var_names)
+            project.log(actor, SourcesImported(str(path.name), import_id, "survey", sha,
+                                               tally.sources_added, tally.segments_added))
+    except _NothingNew:
+        tally.sources_updated = 0
+    return ImportResult(path, tally.sources_added, tally.sources_updated, tally.segments_added,
+                        tally.segments_unchanged, tally.non_substantive, tally.empty)
+
+
+def _no_answers(shape: _Shape, tally: _Tally) -> str:
+    columns = ", ".join(repr(c) for c in shape.text_columns)
+    which = "column" if len(shape.text_columns) == 1 else "columns"
+    return (f"{shape.path.name}: nothing imported: the text {which} {columns} "
+            f"{'is' if which == 'column' else 'are'} empty in all {tally.rows:,} rows; name "
+            "the column with the answers using --text-column")
+
+
+def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch: list[_Row],
+                 import_id: int, seq: int, tally: _Tally) -> int:
+    """Check one batch of rows against the file so far and the project, write what is new;
+    returns the next free ``seq``."""
+    tally.rows += len(batch)
+    tally.empty += sum(row.empty for row in batch)
+    first = _first_sightings(scratch, shape, batch)
+    old = _existing(project, list(first), "sources", "kind, variables")
+    new_sources, updated = [], []
+    for sid, values in first.items():
+        if sid in old:
+            grown = _merged_variables(shape.path, "survey", sid, values, *old[sid])
+            if grown is not None:
+                updated.append((sid, grown))
+        else:
+            new_sources.append(Source(sid, "survey", shape.path.name, values))
+    project.add_sources(new_sources, import_id)
+    project.set_source_variables(updated)
+    tally.sources_added += len(new_sources)
+    tally.sources_updated += len(updated)
+
+    answers = [(f"{row.source_id}#{q}", row, index, q, text)
+               for row in batch for index, q, text in row.answers]
+    if shape.question_column:
+        _check_second_answers(scratch, shape, answers)
+    known = _existing(project, [a[0] for a in answers], "segments", "text")
+    now_rows: list[Segment] = []
+    later_rows: list[tuple[int, int, str, str, str | None, str, int]] = []
+    for seg_id, row, index, q, text in answers:
+        if seg_id in known:
+            if known[seg_id][0] != text:
+                raise _changed(shape.path, seg_id)
+            tally.segments_unchanged += 1
+            continue
+        substantive = is_substantive(text)
+        tally.non_substantive += not substantive
+        if index == 0:
+            now_rows.append(Segment(seg_id, seq + len(now_rows), row.source_id, q, 1, None,
+                                    text, substantive))
+        else:
+            later_rows.append((index, row.line, seg_id, row.source_id, q, text,
+                               int(substantive)))
+    project.add_segments(now_rows)
+    scratch.put_later(later_rows)
+    tally.segments_added += len(now_rows) + len(later_rows)
+    return seq + len(now_rows)
+
+
+def _first_sightings(scratch: ImportScratch, shape: _Shape,
+                     batch: list[_Row]) -> dict[str, dict[str, str]]:
+    """The sources first seen in ``batch`` (their variables); a source seen before must be a
+    long export's next row with the same variables."""
+    name = shape.path.name
+    seen = scratch.seen_sources(list(dict.fromkeys(row.source_id for row in batch)))
+    first: dict[str, dict[str, str]] = {}
+    sightings = []
+    long_export = shape.question_column is not None
+    for row in batch:
+        as_json = _to_json(row.values) if long_export else ""  # compared in long exports only
+        prior = seen.get(row.source_id)
+        if prior is None:
+            seen[row.source_id] = (row.line, as_json)
+            first[row.source_id] = row.values
+            sightings.append((row.source_id, row.line, as_json))
+            continue
+        if shape.question_column is None:
+            raise InputError(
+                f"{name}, row {row.line}: duplicate id {row.raw_id!r} in column "
+                f"{shape.id_column!r} (first in row {prior[0]}); ids must be unique"
+            )
+        if prior[1] != as_json:
+            raise InputError(
+                f"{name}, row {row.line}: id {row.raw_id!r} has other variable values than in "
+                f"row {prior[0]}; one respondent must have one set of values"
+            )
+    scratch.see_sources(sightings)
+    return first
+
+
+def _check_second_answers(scratch: ImportScratch, shape: _Shape,
+                          answers: list[tuple[str, _Row, int, str, str]]) -> None:
+    """A respondent answers a question once (long exports name the question per row)."""
+    seen = scratch.seen_segments(list({a[0] for a in answers}))
+    sightings = []
+    for seg_id, row, _, q, _ in answers:
+        if seg_id in seen:
+            raise InputError(
+                f"{shape.path.name}, row {row.line}: a second answer of {row.source_id!r} to "
+                f"question {q!r} (first in row {seen[seg_id]}); each respondent answers "
+                "a question once"
+            )
+        seen[seg_id] = row.line
+        sightings.append((seg_id, row.line))
+    scratch.see_segments(sightings)
+
+
+def _merged_variables(path: Path, kind: str, sid: str, values: dict[str, str], old_kind: str,
+                      old_json: str) -> dict[str, str] | None:
+    """A source already in the project: its variables with the file's added, ``None`` if the
+    file adds none; an :class:`InputError` if the two disagree."""
+    if old_kind != kind:
+        raise InputError(
+            f"{path.name}: id {sid!r} is already a {old_kind} source; use --id-prefix "
+            "(surveys) or --source-id (protocols) to keep them apart"
+        )
+    old_values = json.loads(old_json)
+    clash = [k for k in values if k in old_values and old_values[k] != values[k]]
+    if clash:
+        k = clash[0]
+        raise InputError(
+            f"{path.name}: source {sid!r} has {k}={old_values[k]!r} in the project but "
+            f"{values[k]!r} in this file; use --id-prefix if these are other respondents"
+        )
+    if set(values) - set(old_values):
+        return {**old_values, **values}
+    return None
+
+
+def _changed(path: Path, seg_id: str) -> InputError:
+    return InputError(
+        f"{path.name}: segment {seg_id!r} is in the project with other text; "
+        "the file changed since it was imported, import it as a new project or "
+        "with --id-prefix"
     )
 
 
@@ -296,33 +492,16 @@ def _write(
             if sid not in old_sources:
                 new_sources.append(sid)
                 continue
-            old_kind, old_json = old_sources[sid]
-            if old_kind != kind:
-                raise InputError(
-                    f"{path.name}: id {sid!r} is already a {old_kind} source; use --id-prefix "
-                    "(surveys) or --source-id (protocols) to keep them apart"
-                )
-            old_values = json.loads(old_json)
-            clash = [k for k in values if k in old_values and old_values[k] != values[k]]
-            if clash:
-                k = clash[0]
-                raise InputError(
-                    f"{path.name}: source {sid!r} has {k}={old_values[k]!r} in the project but "
-                    f"{values[k]!r} in this file; use --id-prefix if these are other respondents"
-                )
-            if set(values) - set(old_values):
-                updated.append((sid, {**old_values, **values}))
+            grown = _merged_variables(path, kind, sid, values, *old_sources[sid])
+            if grown is not None:
+                updated.append((sid, grown))
         fresh = []
         for seg in segments:
             old = old_segments.get(seg["id"])
             if old is None:
                 fresh.append(seg)
             elif old[0] != seg["text"]:
-                raise InputError(
-                    f"{path.name}: segment {seg['id']!r} is in the project with other text; "
-                    "the file changed since it was imported, import it as a new project or "
-                    "with --id-prefix"
-                )
+                raise _changed(path, seg["id"])
         if not new_sources and not updated and not fresh:
             return ImportResult(path, 0, 0, 0, len(segments), 0, empty)
 

@@ -38,16 +38,18 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from qca.errors import InputError
-from qca.importing.decode import decode_text, detect_delimiter
-from qca.limits import check_archive, note_input
+from qca.importing.decode import detect_delimiter, sniff_encoding
+from qca.limits import check_archive, note_input, value_limit
 
-__all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "read_table"]
+__all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "TableStream", "open_table",
+           "read_table"]
 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -67,7 +69,8 @@ _KNOWN_OTHER = {
 
 @dataclass(frozen=True)
 class Table:
-    """A survey export read into memory.
+    """A survey export read into memory (small files and tests; imports stream, see
+    :func:`open_table`).
 
     Attributes:
         path: The file that was read.
@@ -89,8 +92,50 @@ class Table:
     delimiter: str | None
 
 
+@dataclass
+class TableStream:
+    """A survey export whose header is read and whose rows are read on demand.
+
+    Iterating gives ``(row number, {column: value})`` in file order, with every rule of the
+    module docstring applied as each row is read, so memory does not grow with the file.
+    A row that breaks a rule raises :class:`~qca.errors.InputError` when it is reached;
+    a table without data rows raises it at the end. Close it (or use ``with``) when done.
+    """
+
+    path: Path
+    columns: list[str]
+    encoding: str | None
+    delimiter: str | None
+    _rows: Iterator[tuple[int, dict[str, str]]]
+    _close: Callable[[], None]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return self._rows
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> TableStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def read_table(path: Path | str, sheet: str | None = None) -> Table:
-    """Read a CSV/TSV/XLSX survey export.
+    """Read a CSV/TSV/XLSX survey export into memory (see :func:`open_table`)."""
+    with open_table(path, sheet) as stream:
+        rows: list[dict[str, str]] = []
+        numbers: list[int] = []
+        for number, row in stream:
+            rows.append(row)
+            numbers.append(number)
+        return Table(stream.path, stream.columns, rows, numbers, stream.encoding,
+                     stream.delimiter)
+
+
+def open_table(path: Path | str, sheet: str | None = None) -> TableStream:
+    """Open a CSV/TSV/XLSX survey export: its header now, its rows as they are read.
 
     Args:
         path: The file to read; its extension decides the format.
@@ -98,12 +143,12 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
             Must be ``None`` for text files.
 
     Returns:
-        The table with header, rows, user-visible row numbers and detected format.
+        The table's header and detected format, and its rows to iterate.
 
     Raises:
         InputError: The file is missing, of an unsupported type, undecodable,
-            malformed, has a bad header or no data rows. The message is one line
-            naming file, row/column and a fix.
+            malformed, has a bad header or (while iterating) a bad row or no data rows.
+            The message is one line naming file, row/column and a fix.
     """
     path = Path(path)
     name = path.name
@@ -119,32 +164,43 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
     if not path.is_file():
         raise InputError(f"{name}: {path} is a directory, not a file; give the path of a table file")
     if ext in XLSX_EXTENSIONS:
-        return _read_xlsx(path, sheet)
+        return _open_xlsx(path, sheet)
     if sheet is not None:
         raise InputError(
             f"{name}: a sheet ('{sheet}') can only be chosen for .xlsx files; "
             "import this text file without a sheet name"
         )
-    return _read_delimited(path)
+    return _open_delimited(path)
 
 
 # --------------------------------------------------------------------------- text files
 
 
-def _read_bytes(path: Path) -> bytes:
-    note_input(path.name)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"{path.name}: cannot be read ({exc.strerror or exc}); check that the file is not "
-            "open in another program and that you may read it"
-        ) from None
+def _cannot_read(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        f"{path.name}: cannot be read ({exc.strerror or exc}); check that the file is not "
+        "open in another program and that you may read it"
+    )
 
 
-def _csv_error(name: str, row: int, exc: csv.Error) -> InputError:
+def _csv_error(name: str, row: int, lines: int, exc: csv.Error, limit: int,
+               file_size: int) -> InputError:
+    """``row``: where the record starts; ``lines``: how many lines it had taken when it failed
+    (a value longer than the limit on one line is long, not unclosed)."""
     message = str(exc)
-    if "end of data" in message or "field larger than field limit" in message:
+    if "field larger than field limit" in message and lines <= 1:
+        return InputError(
+            f"{name}, row {row}: a value in this row is longer than {limit:,} characters, the "
+            f"limit for one answer; if the file is right, raise the limit with --max-size "
+            f"{_value_hint(file_size)}"
+        )
+    if "field larger than field limit" in message:
+        return InputError(
+            f"{name}, row {row}: a quoted value starting in this row is never closed or longer "
+            f"than {limit:,} characters; check the '\"' characters in this row (a quote inside "
+            "a quoted value must be doubled: \"\")"
+        )
+    if "end of data" in message:
         return InputError(
             f"{name}, row {row}: a quoted value starting in this row is never closed; check the "
             "'\"' characters in this row (a quote inside a quoted value must be doubled: \"\")"
@@ -157,29 +213,66 @@ def _csv_error(name: str, row: int, exc: csv.Error) -> InputError:
     return InputError(f"{name}, row {row}: malformed CSV ({message}); check quotes in this row")
 
 
-def _read_delimited(path: Path) -> Table:
-    name = path.name
-    data = _read_bytes(path)
-    if not data.strip():
-        raise InputError(f"{name}: the file is empty; export the survey answers with a header row")
-    text, encoding = decode_text(data, name)
-    delimiter = detect_delimiter(text, path.suffix.lower())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+def _value_hint(file_size: int) -> str:
+    """A ``--max-size`` that lets any value of the file in (none is longer than the file)."""
+    from qca.limits import format_size
 
-    records: list[list[str]] = []
-    numbers: list[int] = []
-    line = 0  # last physical line consumed by the reader
+    return format_size(file_size * 1.1).replace(" ", "")
+
+
+_SAMPLE = 1 << 20  # characters read to choose the delimiter
+
+
+def _open_delimited(path: Path) -> TableStream:
+    name = path.name
+    note_input(name)
     try:
-        for record in reader:
+        with path.open("rb") as raw:
+            encoding, has_content = sniff_encoding(raw, name)
+        if not has_content:
+            raise InputError(f"{name}: the file is empty; export the survey answers with a header row")
+        with path.open(encoding=encoding, newline="") as fh:
+            sample = fh.read(_SAMPLE)
+            if len(sample) == _SAMPLE and "\n" in sample:
+                sample = sample[: sample.rindex("\n") + 1]
+        delimiter = detect_delimiter(sample, path.suffix.lower())
+        del sample
+        fh = path.open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise _cannot_read(path, exc) from None
+    records = _text_records(fh, name, delimiter, path.stat().st_size)
+    try:
+        return _stream(path, records, encoding, delimiter, _plain_position,
+                       f"{name}: the file has no content; export the survey answers with a "
+                       "header row", fh.close)
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _text_records(fh: IO[str], name: str, delimiter: str,
+                  file_size: int) -> Iterator[tuple[int, list[str]]]:
+    """``(first line, fields)`` of each non-empty record; line breaks inside values as ``\\n``."""
+    limit = value_limit()
+    reader = csv.reader(fh, delimiter=delimiter, strict=True)
+    line = 0  # last physical line consumed by the reader
+    previous = csv.field_size_limit(limit)
+    try:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _csv_error(name, line + 1, reader.line_num - line, exc, limit,
+                                 file_size) from None
             start = line + 1
             line = reader.line_num
-            if not record:
-                continue
-            records.append(record)
-            numbers.append(start)
-    except csv.Error as exc:
-        raise _csv_error(name, line + 1, exc) from None
-    return _build_table(path, records, numbers, encoding, delimiter, _plain_position)
+            if record:
+                yield start, [v.replace("\r\n", "\n").replace("\r", "\n") if "\r" in v else v
+                              for v in record]
+    finally:
+        csv.field_size_limit(previous)
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -223,105 +316,118 @@ def _sheet_position(index: int) -> str:
     return f"column {_column_letter(index + 1)}"
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Table:
-    import zipfile
-
+def _open_xlsx(path: Path, sheet: str | None) -> TableStream:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    # What openpyxl raises for damaged files (SyntaxError covers both XML parsers' errors).
-    damaged = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
-               AttributeError, IndexError, OSError, EOFError, SyntaxError)  # fmt: skip
     name = path.name
     check_archive(path, name)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except damaged as exc:
+    except _xlsx_damaged() as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
             f"{name}: not a readable .xlsx workbook ({detail}); open it in Excel or LibreOffice "
             "and save it again as .xlsx"
         ) from None
     try:
-        names = list(workbook.sheetnames)
-        if sheet is None:
-            if not names:
-                raise InputError(f"{name}: the workbook has no sheets; save the data in a sheet")
-            sheet_name = names[0]
-        elif sheet in names:
-            sheet_name = sheet
-        else:
-            listed = ", ".join(f"'{n}'" for n in names)
-            raise InputError(
-                f"{name}: no sheet named '{sheet}'; the workbook has {listed}; "
-                "choose one of these sheet names"
-            )
-        worksheet = workbook[sheet_name]
-        if not hasattr(worksheet, "iter_rows"):
-            raise InputError(
-                f"{name}: sheet '{sheet_name}' is a chart, not a table; choose a sheet with data"
-            )
-        records: list[list[str]] = []
-        numbers: list[int] = []
-        try:
-            for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1):
-                record = [_cell_text(v) for v in values]
-                if not any(v.strip() for v in record):
-                    continue
-                records.append([v.replace("\r\n", "\n") if "\r" in v else v for v in record])
-                numbers.append(number)
-        except damaged as exc:
-            raise InputError(
-                f"{name}: sheet '{sheet_name}' cannot be read ({exc}); open the file in Excel or "
-                "LibreOffice and save it again as .xlsx"
-            ) from None
-    finally:
+        worksheet, sheet_name = _worksheet(workbook, name, sheet)
+        return _stream(path, _sheet_records(worksheet, name, sheet_name), None, None,
+                       _sheet_position, f"{name}: sheet '{sheet_name}' is empty; put a header "
+                       "row and the answers in it, or choose another sheet", workbook.close)
+    except BaseException:
         workbook.close()
-    if not records:
+        raise
+
+
+def _xlsx_damaged() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises for damaged files (SyntaxError covers both XML parsers' errors)."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
+            AttributeError, IndexError, OSError, EOFError, SyntaxError)  # fmt: skip
+
+
+def _worksheet(workbook: Any, name: str, sheet: str | None) -> tuple[Any, str]:
+    names = list(workbook.sheetnames)
+    if sheet is None:
+        if not names:
+            raise InputError(f"{name}: the workbook has no sheets; save the data in a sheet")
+        sheet_name = names[0]
+    elif sheet in names:
+        sheet_name = sheet
+    else:
+        listed = ", ".join(f"'{n}'" for n in names)
         raise InputError(
-            f"{name}: sheet '{sheet_name}' is empty; put a header row and the answers in it, or "
-            "choose another sheet"
+            f"{name}: no sheet named '{sheet}'; the workbook has {listed}; "
+            "choose one of these sheet names"
         )
-    return _build_table(path, records, numbers, None, None, _sheet_position)
+    worksheet = workbook[sheet_name]
+    if not hasattr(worksheet, "iter_rows"):
+        raise InputError(
+            f"{name}: sheet '{sheet_name}' is a chart, not a table; choose a sheet with data"
+        )
+    return worksheet, sheet_name
+
+
+def _sheet_records(worksheet: Any, name: str, sheet_name: str) -> Iterator[tuple[int, list[str]]]:
+    """``(sheet row, values)`` of each row that is not empty (read-only mode: row by row)."""
+    damaged = _xlsx_damaged()
+    try:
+        for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1):
+            record = [_cell_text(v) for v in values]
+            if not any(v.strip() for v in record):
+                continue
+            yield number, [v.replace("\r\n", "\n") if "\r" in v else v for v in record]
+    except damaged as exc:
+        raise InputError(
+            f"{name}: sheet '{sheet_name}' cannot be read ({exc}); open the file in Excel or "
+            "LibreOffice and save it again as .xlsx"
+        ) from None
 
 
 # --------------------------------------------------------------------------- shared
 
 
-def _build_table(
+@dataclass(frozen=True)
+class _Header:
+    columns: list[str]
+    keep: list[int]  # positions of the named columns
+    unnamed: list[int]  # positions of columns without a name (must stay empty)
+    width: int
+    row: int
+
+
+def _stream(
     path: Path,
-    records: Sequence[list[str]],
-    numbers: Sequence[int],
+    records: Iterator[tuple[int, list[str]]],
     encoding: str | None,
     delimiter: str | None,
     position: Callable[[int], str],
-) -> Table:
-    name = path.name
-    # Leading empty records were skipped by the readers (text: blank lines; xlsx: empty rows).
-    # Text readers keep rows of empty fields (";;;"), drop them here before the header.
-    index = 0
-    while index < len(records) and not any(v.strip() for v in records[index]):
-        index += 1
-    if index == len(records):
-        raise InputError(f"{name}: the file has no content; export the survey answers with a header row")
-    header_record = records[index]
-    header_row = numbers[index]
-    body = records[index + 1 :]
-    body_numbers = numbers[index + 1 :]
+    no_content: str,
+    close: Callable[[], None],
+) -> TableStream:
+    """Read the header from ``records`` now; the rows follow as the stream is iterated."""
+    header = _read_header(path.name, records, position, no_content)
+    rows = _rows(path.name, records, header, delimiter, position)
+    return TableStream(path, header.columns, encoding, delimiter, rows, close)
 
-    names = [h.replace("\ufeff", "").strip() for h in header_record]
-    width = len(names)
-    # Values in columns beyond the header are an error; count them only once per row below.
+
+def _read_header(name: str, records: Iterator[tuple[int, list[str]]],
+                 position: Callable[[int], str], no_content: str) -> _Header:
+    # Leading empty records were skipped by the readers (text: blank lines; xlsx: empty rows).
+    # Text readers keep rows of empty fields (";;;"): skip them before the header.
+    for header_row, record in records:
+        if any(v.strip() for v in record):
+            break
+    else:
+        raise InputError(no_content)
+    names = [h.replace("\ufeff", "").strip() for h in record]
     keep: list[int] = []
+    unnamed: list[int] = []
     seen: dict[str, int] = {}
     for col, header in enumerate(names):
         if not header:
-            for record, number in zip(body, body_numbers):
-                if col < len(record) and record[col].strip():
-                    raise InputError(
-                        f"{name}, row {number}: {position(col)} has a value but no header name; "
-                        f"add a name for {position(col)} in the header (row {header_row})"
-                    )
+            unnamed.append(col)
             continue
         if header in seen:
             raise InputError(
@@ -330,16 +436,31 @@ def _build_table(
             )
         seen[header] = col
         keep.append(col)
-    columns = [names[c] for c in keep]
+    if not keep:
+        raise InputError(f"{name}, row {header_row}: the header row has no column names; add them")
+    return _Header([names[c] for c in keep], keep, unnamed, len(names), header_row)
 
-    rows: list[dict[str, str]] = []
-    row_numbers: list[int] = []
+
+def _rows(
+    name: str,
+    records: Iterator[tuple[int, list[str]]],
+    header: _Header,
+    delimiter: str | None,
+    position: Callable[[int], str],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    width, columns, keep = header.width, header.columns, header.keep
     all_kept = len(keep) == width
-    for record, number in zip(body, body_numbers):
+    count = 0
+    for number, record in records:
+        for col in header.unnamed:
+            if col < len(record) and record[col].strip():
+                raise InputError(
+                    f"{name}, row {number}: {position(col)} has a value but no header name; "
+                    f"add a name for {position(col)} in the header (row {header.row})"
+                )
         size = len(record)
         if size > width:
-            extra = record[width:]
-            if any(v.strip() for v in extra):
+            if any(v.strip() for v in record[width:]):
                 what = _DELIMITER_NAMES.get(delimiter or "", "")
                 hint = (
                     f"quote values that contain {what} (\"...\") or add header names for the "
@@ -348,7 +469,7 @@ def _build_table(
                     else "add header names for the extra columns or delete their values"
                 )
                 raise InputError(
-                    f"{name}, row {number}: {size} fields but the header (row {header_row}) has "
+                    f"{name}, row {number}: {size} fields but the header (row {header.row}) has "
                     f"{width} columns; {hint}"
                 )
             record = record[:width]
@@ -357,26 +478,13 @@ def _build_table(
             continue
         if size < width:
             record = record + [""] * (width - size)
-        if delimiter is not None:
-            record = [v.replace("\r\n", "\n").replace("\r", "\n") if "\r" in v else v for v in record]
+        count += 1
         if all_kept:
-            rows.append(dict(zip(columns, record)))
+            yield number, dict(zip(columns, record))
         else:
-            rows.append({columns[i]: record[c] for i, c in enumerate(keep)})
-        row_numbers.append(number)
-
-    if not columns:
-        raise InputError(f"{name}, row {header_row}: the header row has no column names; add them")
-    if not rows:
+            yield number, {columns[i]: record[c] for i, c in enumerate(keep)}
+    if not count:
         raise InputError(
-            f"{name}: only a header row (row {header_row}) and no data rows; export the answers "
+            f"{name}: only a header row (row {header.row}) and no data rows; export the answers "
             "together with the header"
         )
-    return Table(
-        path=path,
-        columns=columns,
-        rows=rows,
-        row_numbers=row_numbers,
-        encoding=encoding,
-        delimiter=delimiter,
-    )

@@ -2,7 +2,9 @@
 
 Parsing goes through defusedxml with DTDs forbidden: REFI-QDA files never carry a DTD, so a
 file that does is refused before any entity could be expanded (no XXE, no billion laughs).
-Elements are matched by local name, whatever namespace a tool put them in.
+Elements are matched by local name, whatever namespace a tool put them in. Files inside an
+archive are parsed incrementally (:func:`iterparse`, :func:`parse_stream`), so a large
+``project.qde`` is never held as bytes and tree at once, and what a reader has used is let go.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import iterparse as _defused_iterparse
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -32,27 +36,71 @@ class XmlProblem(Exception):
     """A file is not usable XML; the caller turns it into its own one-line error."""
 
 
-def parse(data: bytes) -> ET.Element:
-    """Parse ``data`` safely, keeping comments (qca stores codebook metadata in one)."""
-    parser = DefusedXMLParser(
+def _parser() -> DefusedXMLParser:
+    return DefusedXMLParser(
         target=ET.TreeBuilder(insert_comments=True),
         forbid_dtd=True, forbid_entities=True, forbid_external=True,
     )
+
+
+def _problem(exc: BaseException) -> XmlProblem:
+    if isinstance(exc, DefusedXmlException):
+        return XmlProblem(
+            "it declares a DTD or entities, which qca refuses for safety (REFI-QDA files "
+            "have none); export it again from the original program"
+        )
+    line, col = getattr(exc, "position", (0, 0))
+    reason = str(exc).split(":")[0]
+    return XmlProblem(
+        f"not well-formed XML ({reason}, line {line}, column {col + 1}); "
+        "export it again or check that it is a REFI-QDA file"
+    )
+
+
+def parse(data: bytes) -> ET.Element:
+    """Parse ``data`` safely, keeping comments (qca stores codebook metadata in one)."""
+    parser = _parser()
     try:
         parser.feed(data)
         return parser.close()
-    except DefusedXmlException:
-        raise XmlProblem(
-            "it declares a DTD or entities, which qca refuses for safety (REFI-QDA files "
-            "have none); export it again from the original program"
-        ) from None
-    except ET.ParseError as exc:
-        line, col = getattr(exc, "position", (0, 0))
-        reason = str(exc).split(":")[0]
-        raise XmlProblem(
-            f"not well-formed XML ({reason}, line {line}, column {col + 1}); "
-            "export it again or check that it is a REFI-QDA file"
-        ) from None
+    except (DefusedXmlException, SyntaxError) as exc:  # ParseError is a SyntaxError
+        raise _problem(exc) from None
+
+
+def iterparse(stream: IO[bytes]) -> Iterator[tuple[str, ET.Element, ET.Element | None]]:
+    """Parse the document in ``stream`` incrementally, as :func:`parse` does (safely, with
+    comments), reading it in blocks: ``("start" | "end", element, its parent)`` events.
+
+    A caller that removes an element from its parent once it has used it (at its end)
+    keeps only what it still needs in memory, whatever the size of the document.
+    """
+    stack: list[ET.Element] = []
+    try:
+        for event, elem in _defused_iterparse(stream, events=("start", "end"), parser=_parser()):
+            if event == "start":
+                yield "start", elem, stack[-1] if stack else None
+                stack.append(elem)
+            else:
+                stack.pop()
+                yield "end", elem, stack[-1] if stack else None
+    except (DefusedXmlException, SyntaxError) as exc:
+        raise _problem(exc) from None
+
+
+def parse_stream(stream: IO[bytes],
+                 drop: Callable[[ET.Element, ET.Element], bool] | None = None) -> ET.Element:
+    """The root of the document in ``stream``, parsed incrementally (see :func:`iterparse`);
+    an element for which ``drop(element, parent)`` is true at its end is left out of the
+    tree, so it never holds what the caller does not need."""
+    root: ET.Element | None = None
+    for event, elem, parent in iterparse(stream):
+        if root is None:
+            root = elem
+        if event == "end" and parent is not None and drop is not None and drop(elem, parent):
+            parent.remove(elem)
+    if root is None:
+        raise XmlProblem("not well-formed XML (no element found); export it again")
+    return root
 
 
 def local(tag: object) -> str:

@@ -57,20 +57,19 @@ Codebook name and description
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
 from qca.fileio import read_input, write_bytes
-from qca.limits import check_archive
+from qca.limits import check_archive, note_input
 from qca.refi._xml import (
     CODEBOOK_NS,
     XmlProblem,
@@ -81,7 +80,7 @@ from qca.refi._xml import (
     illegal_char,
     local,
     norm_guid,
-    parse,
+    parse_stream,
     serialize,
 )
 
@@ -462,35 +461,51 @@ def _read_meta(book_elem: ET.Element) -> dict | None:
     return None
 
 
-def _read_bytes(path: Path) -> bytes:
-    data = read_input(path, CodebookError, folder_hint="choose a .qdc file")
-    if data[:4] == b"PK\x03\x04":
+def _open_xml(path: Path) -> IO[bytes]:
+    """The XML of a ``.qdc``/``.qde`` file, or the ``project.qde`` inside a ``.qdpx``, as a
+    stream (never read whole)."""
+    if not path.is_file():
+        read_input(path, CodebookError, folder_hint="choose a .qdc file")  # its one line
+    note_input(path.name)
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head[:4] != b"PK\x03\x04":
+        if len(head) < (1 << 16) and not head.strip():
+            raise CodebookError(f"{path.name}: the file is empty; export the codebook again")
+        return path.open("rb")
+    try:
+        archive = zipfile.ZipFile(path)
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                check_archive(archive, path.name, CodebookError)
-                names = [n for n in archive.namelist() if n.lower().endswith(".qde")
-                         and "/" not in n.strip("/")]
-                if not names:
-                    raise CodebookError(
-                        f"{path.name}: a zip archive without project.qde; choose a .qdc "
-                        "codebook or a .qdpx project"
-                    )
-                return archive.read(names[0])
-        except zipfile.BadZipFile:
-            raise CodebookError(f"{path.name}: a damaged zip archive; export it again") from None
-    return data
+            check_archive(archive, path.name, CodebookError)
+            names = [n for n in archive.namelist() if n.lower().endswith(".qde")
+                     and "/" not in n.strip("/")]
+            if not names:
+                raise CodebookError(
+                    f"{path.name}: a zip archive without project.qde; choose a .qdc "
+                    "codebook or a .qdpx project"
+                )
+            return archive.open(names[0])  # keeps the archive's file open until closed
+        finally:
+            archive.close()
+    except zipfile.BadZipFile:
+        raise CodebookError(f"{path.name}: a damaged zip archive; export it again") from None
+
+
+def _not_codebook(elem: ET.Element, parent: ET.Element) -> bool:
+    """A project's sources (its bulk) are no part of its codebook: dropped while parsing."""
+    return local(parent.tag) == "Sources"
 
 
 def load_qdc(path: Path | str, *, questions: list[str] | None = None) -> QdcResult:
     """Read a REFI-QDA codebook (``.qdc``, or the codebook of a ``.qde``/``.qdpx``)."""
     path = Path(path)
-    data = _read_bytes(path)
-    if not data.strip():
-        raise CodebookError(f"{path.name}: the file is empty; export the codebook again")
     try:
-        root = parse(data)
+        with _open_xml(path) as stream:
+            root = parse_stream(stream, drop=_not_codebook)
     except XmlProblem as exc:
         raise CodebookError(f"{path.name}: {exc}") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+        raise CodebookError(f"{path.name}: cannot be read ({exc}); export it again") from None
     default_name = path.stem
     project_name = (root.get("name") or "").strip()
     if local(root.tag) == "Project" and project_name:

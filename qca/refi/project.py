@@ -92,8 +92,8 @@ from qca.refi._xml import (
     code_guid,
     local,
     make_guid,
+    iterparse,
     norm_guid,
-    parse,
     serialize,
     xml_safe,
 )
@@ -379,31 +379,37 @@ def _coder_name(raw: str) -> str:
     return validate_coder(name)
 
 
-def _open(path: Path) -> tuple[zipfile.ZipFile, ET.Element, bytes]:
-    data = read_input(path, InputError)
+def _open(path: Path) -> tuple[zipfile.ZipFile, str]:
+    """The archive (read from disk as needed, never whole) and the name of its project.qde."""
+    if not path.is_file():
+        read_input(path, InputError)  # its one line for a missing file or a folder
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise InputError(
             f"{path.name}: not a zip archive; a .qdpx is a REFI-QDA project exported as a zip"
         ) from None
-    check_archive(archive, path.name)
-    names = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n]
-    if not names:
-        raise InputError(
-            f"{path.name}: the archive holds no project.qde; export the project again as .qdpx"
-        )
-    qde = _member(archive, names[0], path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
     try:
-        root = parse(qde)
-    except XmlProblem as exc:
-        raise InputError(f"{path.name} ({names[0]}): {exc}") from None
-    if local(root.tag) != "Project":
-        raise InputError(
-            f"{path.name}: {names[0]} has root <{local(root.tag)}>, not a REFI-QDA <Project>; "
-            "export the project again as .qdpx"
-        )
-    return archive, root, data
+        check_archive(archive, path.name)
+        names = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n]
+        if not names:
+            raise InputError(
+                f"{path.name}: the archive holds no project.qde; export the project again as .qdpx"
+            )
+    except BaseException:
+        archive.close()
+        raise
+    return archive, names[0]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
@@ -493,8 +499,9 @@ def import_qdpx(
 ) -> QdpxImport:
     """Import sources, codes and codings from a REFI-QDA project archive (``.qdpx``)."""
     path = Path(path)
-    archive, root, raw = _open(path)
-    parsed = _parse(project, path, archive, root, id_prefix)
+    archive, qde = _open(path)
+    with archive:
+        parsed = _parse(project, path, archive, qde, id_prefix)
     with project.transaction():
         current = project.codebook()
         if parsed.incoming is not None:
@@ -504,7 +511,7 @@ def import_qdpx(
         merged.validate(path.name)
         plan = _plan(project, parsed.sources, merged, mapping, path.name)
         version = _write_import(project, path, parsed.sources, plan, merged, added,
-                                sha=hashlib.sha256(raw).hexdigest(), id_prefix=id_prefix,
+                                sha=_sha256(path), id_prefix=id_prefix,
                                 actor=actor)
     return QdpxImport(path, len(plan.new_sources), len(plan.new_segments),
                       plan.present_segments, len(plan.new_codings), plan.present_codings,
@@ -530,23 +537,84 @@ class _Parsed:
 
 
 def _parse(
-    project: Project, path: Path, archive: zipfile.ZipFile, root: ET.Element, id_prefix: str
+    project: Project, path: Path, archive: zipfile.ZipFile, qde: str, id_prefix: str
 ) -> _Parsed:
-    """Read users, codes, variables and sources; raise with every problem found."""
+    """Read users, codes, variables and sources; raise with every problem found.
+
+    ``project.qde`` is parsed incrementally: when ``<Sources>`` begins, what comes before it
+    in the REFI-QDA order (users, codebook, variables, cases) is complete and read; each
+    source is then read as it ends and dropped from the tree.
+    """
+    reader: _SourceReader | None = None
+    incoming: QdcResult | None = None
+    root: ET.Element | None = None
+    sources: ET.Element | None = None
+    try:
+        with archive.open(qde) as stream:
+            for event, elem, parent in iterparse(stream):
+                if parent is None:
+                    if event == "start" and local(elem.tag) != "Project":
+                        raise InputError(
+                            f"{path.name}: {qde} has root <{local(elem.tag)}>, not a REFI-QDA "
+                            "<Project>; export the project again as .qdpx")
+                    root = elem
+                elif event == "start" and parent is root and local(elem.tag) == "Sources":
+                    sources = elem
+                    incoming, reader = _start_sources(project, path, archive, root, id_prefix)
+                elif event == "end" and reader is not None and parent is sources:
+                    reader.read(elem)
+                    parent.remove(elem)
+                elif event == "end" and reader is not None and parent is root \
+                        and local(elem.tag) in _BEFORE_SOURCES:
+                    raise InputError(
+                        f"{path.name}: {qde} has <{local(elem.tag)}> after <Sources>, against "
+                        "the REFI-QDA order; export the project again as .qdpx")
+    except XmlProblem as exc:
+        raise InputError(f"{path.name} ({qde}): {exc}") from None
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+        raise InputError(f"{path.name}: cannot unpack {qde} ({exc}); export it again") from None
+    if reader is None:  # no <Sources> at all
+        assert root is not None
+        incoming, reader = _start_sources(project, path, archive, root, id_prefix)
+    if reader.problems:
+        raise _problems(path.name, reader.problems)
+    if not reader.sources and incoming is None:
+        raise InputError(_nothing_to_import(path.name, reader.skipped, reader.unread))
+    return _Parsed(incoming, reader.sources, dict(reader.skipped))
+
+
+_BEFORE_SOURCES = {"Users", "CodeBook", "Variables", "Cases"}
+
+
+def _start_sources(
+    project: Project, path: Path, archive: zipfile.ZipFile, root: ET.Element, id_prefix: str
+) -> tuple[QdcResult | None, _SourceReader]:
     incoming = _incoming_codes(project, root, path)
     var_names = _variables(root)
-    reader = _SourceReader(
+    return incoming, _SourceReader(
         archive=archive, path=path, id_prefix=id_prefix, users=_users(root),
         default_user=norm_guid(root.get("creatingUserGUID")), var_names=var_names,
         case_values=_case_values(root, var_names),
         guid_to_key=incoming.guids if incoming else {},
     )
-    sources_elem = child(root, "Sources")
-    for elem in list(sources_elem) if sources_elem is not None else []:
-        reader.read(elem)
-    if reader.problems:
-        raise _problems(path.name, reader.problems)
-    return _Parsed(incoming, reader.sources, dict(reader.skipped))
+
+
+def _nothing_to_import(where: str, skipped: dict[str, int], unread: list[str]) -> str:
+    """The one line for a project file with neither a readable source nor a code."""
+    if unread:
+        listed = ", ".join(unread[:_MAX_LISTED])
+        more = f" and {len(unread) - _MAX_LISTED} more" if len(unread) > _MAX_LISTED else ""
+        others = sum(skipped.values()) - len(unread)
+        also = f" ({others} other sources skipped as well)" if others else ""
+        return (f"{where}: nothing imported: the text of every source lies outside the "
+                f"archive, which qca never reads: {listed}{more}{also}; export the project "
+                "again with its sources embedded")
+    if skipped:
+        counted = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()))
+        return (f"{where}: nothing imported: no text source qca can read ({counted} "
+                "skipped); export the text sources, or their text, into the project")
+    return (f"{where}: nothing imported: the project has no sources and no codes; "
+            "export the project again with its sources")
 
 
 def _users(root: ET.Element) -> dict[str, str]:
@@ -633,6 +701,7 @@ class _SourceReader:
     problems: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     used_ids: set[str] = field(default_factory=set)
+    unread: list[str] = field(default_factory=list)  # sources whose text is outside the archive
     members: dict[str, str] = field(init=False)  # an archive member by its lower-case name
 
     def __post_init__(self) -> None:
@@ -676,6 +745,7 @@ class _SourceReader:
             return content.text or ""
         if not text_path.lower().startswith("internal://"):
             self.skipped["sources without embedded plain text"] += 1
+            self.unread.append(f"{label.removeprefix('source ')} ({text_path or 'no text'})")
             return None
         member = self.members.get(text_path[len("internal://"):].lower())
         if member is None:

@@ -189,3 +189,77 @@ def test_protocol_text_is_kept_only_if_it_holds_every_segment(project: Project,
     write(tmp_path, "Eins.\n\nZwei.\n\nDrei.\n", "p.txt")
     assert import_protocol(project, path, source_id="P").segments_added == 1
     assert _kept(project, "P") == kept
+
+
+# --- streamed in batches: the semantics hold across batch boundaries --------------------
+
+
+@pytest.fixture
+def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qca.importing.sources
+
+    monkeypatch.setattr(qca.importing.sources, "_BATCH", 3)
+
+
+def _rows(path: Path, lines: list[str]) -> Path:
+    path.write_text("nr;a;b;amt\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_batches_keep_question_major_order_and_counts(tiny_batches: None, project: Project,
+                                                      tmp_path: Path) -> None:
+    lines = [f"{i};Antwort a {i};Antwort b {i};Amt {i % 2}" for i in range(1, 9)]
+    result = import_survey(project, _rows(tmp_path / "u.csv", lines), text_columns=["a", "b"],
+                           id_column="nr")
+    assert (result.sources_added, result.segments_added) == (8, 16)
+    segs = project.segments()
+    assert [s.id for s in segs] == [f"{i}#a" for i in range(1, 9)] + [f"{i}#b" for i in
+                                                                       range(1, 9)]
+    assert [s.seq for s in segs] == list(range(1, 17))
+    imports = project.conn.execute("SELECT n_sources, n_segments FROM imports").fetchall()
+    assert imports == [(8, 16)]
+    again = import_survey(project, tmp_path / "u.csv", text_columns=["a", "b"], id_column="nr")
+    assert again.segments_added == 0 and again.segments_unchanged == 16
+    assert project.count("imports") == 1  # adding nothing leaves no trace
+
+
+@pytest.mark.parametrize(("last", "message"), [
+    ("2;wieder;x;Amt 0", r"row 9: duplicate id '2' in column 'nr' \(first in row 3\)"),
+    ("9;;;", None),  # a row without answers is fine: the file imports
+    (";leer;x;Amt 0", "row 9: empty id in column 'nr'"),
+])
+def test_an_error_in_the_last_batch_leaves_the_project_as_it_was(
+        tiny_batches: None, survey_project: Project, tmp_path: Path, last: str,
+        message: str | None) -> None:
+    lines = [f"{i};Antwort {i};B {i};Amt {i % 2}" for i in range(1, 8)] + [last]
+    path = _rows(tmp_path / "u.csv", lines)
+    before = snapshot_db(survey_project.path)
+    if message is None:
+        assert import_survey(survey_project, path, text_columns=["a"], id_column="nr",
+                             id_prefix="u").segments_added == 7
+        return
+    with pytest.raises(InputError, match=message):
+        import_survey(survey_project, path, text_columns=["a"], id_column="nr", id_prefix="u")
+    assert snapshot_db(survey_project.path) == before
+
+
+def test_long_export_across_batches(tiny_batches: None, project: Project,
+                                    tmp_path: Path) -> None:
+    path = tmp_path / "lang.csv"
+    rows = [f"{i % 3};q{i // 3};Antwort {i};Amt {i % 3}" for i in range(9)]
+    path.write_text("nr;frage;a;amt\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = import_survey(project, path, text_columns=["a"], id_column="nr",
+                           question_column="frage")
+    assert (result.sources_added, result.segments_added) == (3, 9)
+    path.write_text(path.read_text(encoding="utf-8") + "1;q0;noch eine;Amt 1\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 11: a second answer of 'x1' to question 'q0' "
+                                         r"\(first in row 3\)"):
+        import_survey(project, path, text_columns=["a"], id_column="nr", id_prefix="x",
+                      question_column="frage")
+    path.write_text("nr;frage;a;amt\n" + "\n".join(rows) + "\n1;q9;x;Amt 2\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="row 11: id '1' has other variable values than in "
+                                         "row 3"):
+        import_survey(project, path, text_columns=["a"], id_column="nr", id_prefix="y",
+                      question_column="frage")

@@ -33,7 +33,7 @@ from textual.widgets import OptionList
 
 from qca import coding
 from qca.codebook import Category
-from qca.errors import QcaError
+from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.screens.codebook import CodebookScreen
@@ -225,8 +225,8 @@ class CodingScreen(Screen[None]):
         try:
             view = self.session.view()
             version = self.session.project.codebook_version()
-        except QcaError as exc:
-            self.notify(str(exc), severity="error")
+        except (QcaError, *RESOURCE_ERRORS) as exc:
+            self.show_error(exc)
             return
         self._view = view
         with self.app.batch_update():
@@ -272,6 +272,13 @@ class CodingScreen(Screen[None]):
         self.query_one(StatusLine).show(
             self.session.coder, self.session.filter.describe(), self.session.progress(),
             auto_advance=self.auto_advance)
+
+    def show_error(self, exc: BaseException) -> None:
+        """A failed step as one line, in a notification and on the status line (a resource
+        that ran out included: the step's transaction rolled back, the project is as it was)."""
+        message = str(exc) if isinstance(exc, QcaError) else resource_message(exc)
+        self.notify(message, severity="error")
+        self.set_note(message)
 
     def set_note(self, note: str) -> None:
         """Put a short text (e.g. the NLP pipeline) at the right of the status line."""
@@ -509,8 +516,8 @@ class CodingScreen(Screen[None]):
             return
         try:
             change = write()
-        except QcaError as exc:
-            self.notify(str(exc), severity="error")
+        except (QcaError, *RESOURCE_ERRORS) as exc:
+            self.show_error(exc)
             return
         if advance and change is not None and change.assigned:
             self.session.next()
@@ -553,8 +560,8 @@ class CodingScreen(Screen[None]):
             return None
         try:
             result = do()
-        except QcaError as exc:
-            self.notify(str(exc), severity="error")
+        except (QcaError, *RESOURCE_ERRORS) as exc:
+            self.show_error(exc)
             return None
         self.show_segment()
         return result
@@ -698,8 +705,8 @@ class CodingScreen(Screen[None]):
                 return
             try:
                 self.session.apply_filter(segment_filter)
-            except QcaError as exc:
-                self.notify(str(exc), severity="error")
+            except (QcaError, *RESOURCE_ERRORS) as exc:
+                self.show_error(exc)
                 return
             self.show_segment()
             self.notify(f"{len(self.session)} segments: {segment_filter.describe()}", timeout=3)
@@ -721,8 +728,8 @@ class CodingScreen(Screen[None]):
         try:
             usage_all = project.category_usage() if self.lead else None
             usage_mine = project.category_usage(self.session.coder)
-        except QcaError as exc:
-            self.notify(str(exc), severity="error")
+        except (QcaError, *RESOURCE_ERRORS) as exc:
+            self.show_error(exc)
             return
         self._open(CodebookScreen(project.codebook(), project.codebook_version(),
                                   usage_mine, usage_all, coder=self.session.coder))
