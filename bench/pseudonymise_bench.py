@@ -153,7 +153,7 @@ def negatives(det: Detector, show: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "holdout", "final", "all"],
+    parser.add_argument("--split", choices=["dev", "test", "holdout", "final", "blind", "all"],
                         default="all")
     parser.add_argument("--errors", action="store_true", help="List misses and wrong finds.")
     args = parser.parse_args(argv)
