@@ -117,7 +117,13 @@ _ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", 
                        "keiner", "keinem", "diese", "dieser", "diesem", "jene", "welche",
                        "unsere", "unserer", "ihre", "seine", "meine", "andere", "anderen",
                        "junge", "jungen", "ältere", "älteren"})
-_PLACE_PREPS = frozenset({"in", "aus", "nach"})
+#: Words after which a name that is also a common word is that word: "im Winter".
+_NOT_BEFORE_NAMES = _ARTICLES | frozenset({
+    "im", "am", "vom", "zum", "zur", "beim", "ins", "ans", "übers", "fürs", "letzten",
+    "nächsten", "kommenden", "vergangenen", "ganzen", "diesen", "jeden", "einem"})
+_PLACE_PREPS = frozenset({"in", "aus", "nach", "zwischen", "Richtung"})
+#: Words that begin a town's name of two words: "Bad Honnef", "Sankt Augustin".
+_PLACE_PREFIXES = frozenset({"Bad", "Sankt", "St.", "Bergisch", "Schwäbisch", "Hansestadt"})
 
 
 @dataclass(frozen=True)
@@ -163,10 +169,11 @@ def _listed(word: str) -> bool:
     return word in lx.first_names() or word in lx.surnames()
 
 
-def _blocked(word: str) -> bool:
-    """A word that never is (part of) a name."""
+def _blocked(word: str, stop_words: bool = True) -> bool:
+    """A word that never is (part of) a name; with ``stop_words=False`` a capitalised stop
+    word may be one (after a form of address: ``Herr Lange``, ``Frau Groß``)."""
     w = _title_case(word)
-    return (not _is_cap(word) or w in lx.FUNCTION_WORDS or lx.is_stop_word(w)
+    return (not _is_cap(word) or w in lx.FUNCTION_WORDS or (stop_words and lx.is_stop_word(w))
             or w in lx.HEADER_WORDS or w in lx.ADDRESS_WORDS or w in lx.TITLE_WORDS or w in lx.PLACE_WORDS
             or lx.is_role_word(w) or lx.is_office_word(w))
 
@@ -177,12 +184,17 @@ def _namelike(word: str) -> bool:
     w = _title_case(word)
     if _blocked(word) or lx.is_common_word(w.split("-")[-1]):
         return False
-    return _listed(w) or lx.cluster_kind(w) == "person" or not _compound(w)
+    if _listed(w) or lx.cluster_kind(w) == "person":
+        return True
+    return not lx.is_other_word(w) and not _compound(w)
 
 
 _PLACE_SUFFIXES = ("bach", "dorf", "feld", "felde", "hausen", "heim", "berg", "burg", "stadt",
                    "hagen", "brück", "brücken", "kirchen", "rode", "born", "ingen", "stedt",
                    "leben", "au", "tal", "wald", "hofen", "furt", "beck", "büttel", "ow", "itz")
+#: Endings of abstract nouns, which the towns' word class holds, too (``Rassismus``).
+_ABSTRACT_SUFFIXES = ("ismus", "ung", "heit", "keit", "schaft", "tät", "tion", "ment", "nis",
+                      "tum", "ie", "ik", "enz", "anz", "ur")
 _DIRECTIONS = frozenset({"Nord", "Süd", "Ost", "West", "Mitte", "Zentrum", "Altstadt"})
 
 
@@ -256,7 +268,7 @@ class Detector:
         found += self._user(text)
         if self.ner is not None:
             found += self._entities(text, doc)
-        return _resolve([f for f in found if f.text not in self.keep])
+        return _join_names(text, _resolve([f for f in found if f.text not in self.keep]))
 
     def _patterns(self, text: str) -> Iterator[Finding]:
         for rx, kind in ((_EMAIL_RE, EMAIL), (_URL_RE, URL), (_IBAN_RE, IBAN),
@@ -301,7 +313,7 @@ class Detector:
                     continue
                 break
             word = _title_case(tok.text)
-            if _blocked(tok.text):
+            if _blocked(tok.text, stop_words=not lenient):
                 break
             if names == 0 and not lenient and not _namelike(tok.text):
                 break
@@ -381,9 +393,11 @@ class Detector:
             if not rest or any(_blocked(t.text) for t in rest) or \
                     any(t.text not in _PARTICLES and not _is_cap(t.text) for t in rest):
                 continue
-            if k == 0 and not all(_namelike(t.text) or _listed(_title_case(t.text))
-                                  and not lx.is_common_word(_title_case(t.text)) for t in rest):
-                continue
+            addressed = any(not lx.is_role_word(t.text) for t in toks[:k])
+            if not addressed and not all(_namelike(t.text) or _listed(_title_case(t.text))
+                                         and not lx.is_common_word(_title_case(t.text))
+                                         for t in rest):
+                continue  # "Moderatorin:", "Vertreter Polizei:"
             base = m.start(1)
             yield _person(text, base + rest[0].start, base + rest[-1].end, "speaker")
 
@@ -418,20 +432,57 @@ class Detector:
 
     def _places(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
         cities = lx.cities()
+        found: list[Finding] = []
         for i, tok in enumerate(toks):
             word = tok.text
-            if (word in cities or word.split("-")[0] in cities) and not lx.is_common_word(word):
-                yield _place(tok.start, tok.end, word, "city list")
-            if i + 1 >= len(toks) or not _only_space(text, tok, toks[i + 1]):
-                continue
-            nxt = toks[i + 1]
-            if nxt.text in lx.not_places() or not _is_cap(nxt.text):
+            nxt = toks[i + 1] if i + 1 < len(toks) and _only_space(text, tok, toks[i + 1]) \
+                else None
+            pair = f"{word} {nxt.text}" if nxt is not None else ""
+            if pair in cities or (word in _PLACE_PREFIXES and nxt is not None
+                                  and _is_cap(nxt.text) and not lx.is_common_word(nxt.text)):
+                found.append(_place(tok.start, nxt.end, text[tok.start:nxt.end], "city list"))
+            elif (word in cities or word.split("-")[0] in cities) and \
+                    not lx.is_common_word(word):
+                found.append(_place(tok.start, tok.end, word, "city list"))
+            elif self._bare_town(toks, i):
+                found.append(_place(tok.start, tok.end, word, "town's word class"))
+            if nxt is None or nxt.text in lx.not_places() or not _is_cap(nxt.text):
                 continue
             if word in lx.PLACE_WORDS and not _blocked(nxt.text) and \
                     not lx.is_common_word(nxt.text):
-                yield _place(nxt.start, nxt.end, nxt.text, "place word")
-            elif word.lower() in _PLACE_PREPS and _placelike(nxt.text):
-                yield _place(nxt.start, nxt.end, nxt.text, "in/aus/nach")
+                found.append(_place(nxt.start, nxt.end, nxt.text, "place word"))
+            elif (word.lower() in _PLACE_PREPS or word in _PLACE_PREPS) and \
+                    _placelike(nxt.text):
+                found.append(_place(nxt.start, nxt.end, nxt.text, "in/aus/nach"))
+        yield from found
+        yield from self._coordinated(text, toks, found)
+
+    @staticmethod
+    def _bare_town(toks: list[_Tok], i: int) -> bool:
+        """A word of the towns' word class that no list knows otherwise, with no article
+        before it: ``Zülpich plant …``, ``… und Linnich``."""
+        word = toks[i].text
+        if lx.cluster_kind(word) != "place" or _blocked(word) or lx.is_common_word(word) \
+                or _listed(word) or word in lx.not_places() or lx.is_stop_word(word) \
+                or word.lower().endswith(_ABSTRACT_SUFFIXES):
+            return False
+        if _compound(word) and not word.lower().endswith(_PLACE_SUFFIXES):
+            return False  # "Zeitmangel", "Beschwerdemanagement"
+        return not (i and toks[i - 1].text.lower() in _NOT_BEFORE_NAMES)
+
+    @staticmethod
+    def _coordinated(text: str, toks: list[_Tok], found: list[Finding]) -> Iterator[Finding]:
+        """A town-like word joined to a found place by ``und``/``oder`` (``nach Brühl oder
+        Bonn``, ``zwischen Jülich und Linnich``)."""
+        by_start = {t.start: k for k, t in enumerate(toks)}
+        for f in found:
+            k = next((by_start[t.start] for t in toks if t.start >= f.end), None)
+            if k is None or k + 1 >= len(toks) or text[f.end:toks[k].start].strip():
+                continue
+            joint, cand = toks[k], toks[k + 1]
+            if joint.text in ("und", "oder") and _only_space(text, joint, cand) and \
+                    _placelike(cand.text):
+                yield _place(cand.start, cand.end, cand.text, "in/aus/nach")
 
     def _user(self, text: str) -> Iterator[Finding]:
         for kind, term in self.user:
@@ -486,6 +537,24 @@ def _person(text: str, start: int, end: int, rule: str) -> Finding:
 
 def _place(start: int, end: int, value: str, rule: str) -> Finding:
     return Finding(start, end, PLACE, value, _entity(PLACE, value), rule)
+
+
+_INITIAL_RE = re.compile(rf"(?<![\w.])(?<!\ba\. )(?:[{_UP}]\.[ ]?-?)+[ ]?$")
+
+
+def _join_names(text: str, found: list[Finding]) -> list[Finding]:
+    """Names in one piece: an initial before a name joins it (``M. Berger``), and two
+    names with only a space between are one (``Erdoğan Şahin`` found word by word)."""
+    out: list[Finding] = []
+    for f in found:
+        if f.kind == PERSON:
+            m = _INITIAL_RE.search(text, max(0, f.start - 12), f.start)
+            if m and (not out or out[-1].end <= m.start()):
+                f = _person(text, m.start(), f.end, f.rule)
+            if out and out[-1].kind == PERSON and text[out[-1].end:f.start] == " ":
+                f = _person(text, out.pop().start, f.end, f.rule)
+        out.append(f)
+    return out
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:
@@ -560,7 +629,7 @@ class Terms:
             term = m.group()
             if self.kind[term] == PERSON and " " not in term and lx.is_common_word(term):
                 before = text[:m.start()].rstrip().rsplit(None, 1)
-                if before and before[-1].lower() in _ARTICLES:
+                if before and before[-1].lower() in _NOT_BEFORE_NAMES:
                     continue
             out.append((m.start(), m.end(), term))
         return out

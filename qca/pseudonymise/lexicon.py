@@ -41,6 +41,7 @@ __all__ = [
     "is_common_word",
     "is_office_word",
     "is_known",
+    "is_other_word",
     "is_role_word",
     "is_stop_word",
     "not_places",
@@ -110,13 +111,25 @@ _OFFICE_SUFFIXES = (
 
 def is_role_word(word: str) -> bool:
     """A word that names a person's role (``Moderatorin``, ``Bürgermeister``): a title
-    before a name (``Bürgermeisterin Krüger``), never a name itself."""
+    before a name (``Bürgermeisterin Krüger``), never a name itself. A feminine ``-in``
+    of a common noun is a role, too (``Anwohnerin``, ``Interviewerin``), unless it is a
+    first name (``Augustin``)."""
     low = word.casefold().rstrip(".")
     if low.endswith("innen"):
         low = low[:-3]
     if low.endswith(("meister", "meisterin")):
         return "bürgermeister" in low
-    return low.endswith(_ROLE_SUFFIXES)
+    if low.endswith(_ROLE_SUFFIXES):
+        return True
+    return _feminine_role(word.rstrip("."))
+
+
+def _feminine_role(word: str) -> bool:
+    if len(word) < 7 or not word.endswith("in") or not word[:1].isupper():
+        return False
+    stem = word[:-2]
+    return stem[-1:] in "rt" and (is_common_word(stem) or is_other_word(stem)) and \
+        word not in first_names()
 
 
 def is_office_word(word: str) -> bool:
@@ -231,6 +244,13 @@ def _clusters() -> dict[str, int]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         table: dict[str, int] = json.load(handle)
     return table
+
+
+def is_other_word(word: str) -> bool:
+    """Whether ``word`` has a Brown cluster off the people's and the towns' branches: a word
+    that is in use (the table holds spaCy's million most frequent) but reads as neither a
+    name nor a town (``Polizei``, ``Transkript``, ``Interview``)."""
+    return word in _clusters() and cluster_kind(word) is None
 
 
 def cluster_kind(word: str) -> str | None:
