@@ -89,15 +89,19 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
 _PHONE_RE = re.compile(
-    r"(?<![\w+/])(?:\+|00)?(?:49|43|41)?[ ]?(?:\(0\)[ ]?)?0?\d{2,5}(?:[ /.-]?\d{2,}){1,4}"
+    r"(?<![\w+/])(?:\+|00)?(?:49|43|41)?[ ]?(?:\(0\)[ ]?)?0?\d{2,5}(?:[ ]/[ ]|[ /.-])?\d{2,}"
+    r"(?:[ /.-]?\d{2,}){0,3}"
     r"(?:[ ]?-[ ]?\d{1,5})?(?![\w/])"
 )
 _PHONE_PARENS_RE = re.compile(r"(?<![\w)])\(0[\d ]{2,7}\)[ ]?\d[\d /-]{2,14}\d(?![\w/])")
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 _STREET_SUFFIX = (r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee|"
                   r"steig|pfad|markt|berg|hof|park|garten|zeile|stieg|kamp|wall)")
+_STREET_SUFFIX_UP = (r"(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer|Steig|"
+                     r"Pfad|Markt)")  # after a hyphen: "Konrad-Adenauer-Platz"
 _STREET_RE = re.compile(
-    rf"(?<![\w-])(?:[{_UP}][{_L}ß-]*{_STREET_SUFFIX}|(?:Am|An der|Auf dem|Im|In der|Zum|Zur)"
+    rf"(?<![\w-])(?:(?:Dr\.-|St\.-)?[{_UP}][{_L}ß-]*(?:{_STREET_SUFFIX}|-{_STREET_SUFFIX_UP})"
+    rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur)"
     rf"[ ][{_UP}][{_L}ß-]+)[ ]\d{{1,3}}(?:[ ]?[a-z])?(?:[ ]?[–-][ ]?\d{{1,3}}(?:[ ]?[a-z])?)?"
     rf"(?![\w.,]\d)\b"
     rf"(?:,?[ ]\d{{5}}[ ][{_UP}][{_L}ß-]+)?"
@@ -194,7 +198,7 @@ _PLACE_SUFFIXES = ("bach", "dorf", "feld", "felde", "hausen", "heim", "berg", "b
                    "leben", "au", "tal", "wald", "hofen", "furt", "beck", "büttel", "ow", "itz")
 #: Endings of abstract nouns, which the towns' word class holds, too (``Rassismus``).
 _ABSTRACT_SUFFIXES = ("ismus", "ung", "heit", "keit", "schaft", "tät", "tion", "ment", "nis",
-                      "tum", "ie", "ik", "enz", "anz", "ur")
+                      "tum", "ie", "ik", "enz", "anz", "ur", "isch")
 _DIRECTIONS = frozenset({"Nord", "Süd", "Ost", "West", "Mitte", "Zentrum", "Altstadt"})
 
 
@@ -221,6 +225,12 @@ def _title_like(word: str) -> bool:
     """A form of address, a title or a role: what may stand before a name."""
     return word in lx.ADDRESS_WORDS or word in lx.TITLE_WORDS or (
         lx.is_role_word(word) and _is_cap(word))
+
+
+def _initial(text: str, tok: _Tok, nxt: _Tok) -> bool:
+    """Whether ``tok`` is an initial (``H.``) right before ``nxt``."""
+    return len(tok.text) == 1 and tok.text.isupper() and \
+        text[tok.end:nxt.start] in (". ", ".")
 
 
 def _only_space(text: str, a: _Tok, b: _Tok) -> bool:
@@ -342,6 +352,8 @@ class Detector:
                 i = j
                 continue
             chain = [t.text for t in toks[i:j]]
+            while j + 1 < len(toks) and _initial(text, toks[j], toks[j + 1]):
+                j += 1  # "Prof. H. Vossberg": the name after the initials, which join it
             article = i > 0 and toks[i - 1].text.lower() in _ARTICLES and \
                 _only_space(text, toks[i - 1], toks[i])
             # after an article, Frau and Herr alone are nouns: "eine Frau Mitte fünfzig"
@@ -356,7 +368,16 @@ class Detector:
 
     def _lowercase(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
         """In all-lower-case writing ("bei herrn schulte"): the word after a lower-case
-        form of address, which correct German never writes."""
+        form of address, which correct German never writes, and a listed first name that
+        is no common word (``mit tim und lisa``)."""
+        words = [t.text for t in toks if len(t.text) > 2]
+        if words and sum(w[:1].isupper() for w in words) <= len(words) // 20:
+            for tok in toks:
+                name = tok.text.capitalize()
+                if tok.text.islower() and len(tok.text) > 2 and name in lx.first_names() \
+                        and not lx.is_common_word(name) and not lx.is_stop_word(name) \
+                        and not lx.is_other_word(name):
+                    yield _person(text, tok.start, tok.end, "lower case")
         for a, b in zip(toks, toks[1:], strict=False):
             if a.text in ("frau", "herr", "herrn") and b.text.islower() and len(b.text) > 2 \
                     and _only_space(text, a, b) and not lx.is_stop_word(b.text) \

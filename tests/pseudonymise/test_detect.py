@@ -60,6 +60,41 @@ def test_does_not_find_roles_offices_or_common_words(detector: Detector, text: s
     assert _found(detector, text) == set()
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Herr Lange und Frau Groß sind dagegen.", {("Person", "Lange"), ("Person", "Groß")}),
+    ("Protokoll: J. Albrecht", {("Person", "J. Albrecht")}),
+    ("Prof. H. Vossberg trägt vor.", {("Person", "H. Vossberg")}),
+    ("Wir fahren nach Brühl oder Marl.", {("Ort", "Brühl"), ("Ort", "Marl")}),
+    ("Der Bus Richtung Zülpich fällt aus.", {("Ort", "Zülpich")}),
+    ("Zülpich plant ein Fahrradparkhaus.", {("Ort", "Zülpich")}),
+    ("Sie zog nach Bad Honnef.", {("Ort", "Bad Honnef")}),
+    ("Treffpunkt Konrad-Adenauer-Platz 5 um neun.", {("Adresse", "Konrad-Adenauer-Platz 5")}),
+    ("Am Dr.-Otto-Schmidt-Weg 2 fehlt Licht.", {("Adresse", "Dr.-Otto-Schmidt-Weg 2")}),
+    ("Rückruf: 0221 / 44 55 66", {("Telefon", "0221 / 44 55 66")}),
+    ("wir haben mit tim und lisa gekocht, das war schön", {("Person", "tim"),
+                                                          ("Person", "lisa")}),
+])
+def test_finds_more(detector: Detector, text: str, expected: set[tuple[str, str]]) -> None:
+    assert _found(detector, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Anwohnerin: Nachts ist es laut.\nInterviewerin: Danke.",
+    "Vertreter Polizei: Wir kontrollieren seit März.",
+    "Frau Bürgermeisterin a. D. bietet Hilfe an.",
+    "- Rassismus\n- Zeitmangel und Personalmangel\n- Beschwerdemanagement",
+    "Die Kurse sind auf Vietnamesisch und Türkisch.",
+])
+def test_does_not_find_more(detector: Detector, text: str) -> None:
+    assert _found(detector, text) == set()
+
+
+def test_a_surname_that_is_a_word_stays_the_word_after_im(detector: Detector) -> None:
+    texts = ["Frau Winter aus dem Bauamt kommt.", "Im Winter ist es dunkel, im Winter."]
+    terms, _ = build_terms(texts, detector)
+    assert [terms.occurrences(t) for t in texts] == [[(5, 11, "Winter")], []]
+
+
 def test_user_list_and_keep() -> None:
     mine = Detector(names=["Straßenfest", ("Ort", "Kleinkleckersdorf")], keep=["Seidel"])
     found = _found(mine, "Frau Seidel organisiert das Straßenfest in Kleinkleckersdorf.")
