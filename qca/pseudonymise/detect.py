@@ -18,16 +18,24 @@ Rules, applied to every text (all offline):
   word (``Krüger`` yes, ``Koch`` only after ``Frau``).
 - **Word classes**: a capitalised word whose Brown cluster (spaCy's German lexeme table) is
   that of people's names and that is no common word (``Haddad``, ``Kübra``).
-- **Places**: ``Stadt``/``Gemeinde``/``Landkreis`` … + name, a listed German, Austrian or
-  Swiss city, ``in``/``aus``/``nach`` + a word of the towns' cluster or one no word list
-  knows that ends like a town (``-bach``, ``-kirchen``).
+- **Places**: ``Stadt``/``Gemeinde``/``Landkreis`` … + name, an office + a town-like word
+  (``Kreisverwaltung Rhein-Erft``), a listed German, Austrian or Swiss city (also of two
+  words), ``Bad``/``Sankt`` + name, ``in``/``aus``/``nach``/``zwischen``/``Richtung`` + a
+  word of the towns' cluster or one no word list knows that ends like a town (``-bach``,
+  ``-kirchen``), the next such word after ``und``/``oder`` (``nach Brühl oder Bonn``), and a
+  word of the towns' cluster alone at a clause's start (``Zülpich plant …``).
   Offices (``das Ordnungsamt``) are no places and no persons.
+- **Pieces of one name** are joined: an initial (``M. Berger``), two names with a space
+  between (``Erdoğan Şahin``). In all-lower-case writing a listed first name is a name
+  (``mit tim und lisa``); a capitalised stop word after ``Frau``/``Herr`` is a surname
+  (``Herr Lange``); a feminine ``-in`` of a noun is a role (``Anwohnerin:``).
 - **The user's list** (``--names``) and, when a genuine spaCy model is installed, its named
   entities (PER, LOC, ORG).
 
 What is found once is a *term*; :class:`Terms` then finds every occurrence of every term in
 every text of the project, so ``Seidel`` alone is replaced everywhere once ``Frau Seidel``
-was found anywhere.
+was found anywhere; a name that is also a word stays the word after an article or ``im``
+(``Frau Winter`` … ``im Winter``).
 """
 
 from __future__ import annotations
@@ -216,7 +224,7 @@ def _placelike(word: str) -> bool:
         return False
     if lx.cluster_kind(head) == "place" or tail in _DIRECTIONS:
         return True
-    if lx.is_known(head):
+    if lx.is_other_word(head):
         return False
     return not _compound(head) or head.lower().endswith(_PLACE_SUFFIXES)
 
@@ -465,12 +473,13 @@ class Detector:
             elif (word in cities or word.split("-")[0] in cities) and \
                     not lx.is_common_word(word):
                 found.append(_place(tok.start, tok.end, word, "city list"))
-            elif self._bare_town(toks, i):
+            elif self._bare_town(text, toks, i):
                 found.append(_place(tok.start, tok.end, word, "town's word class"))
             if nxt is None or nxt.text in lx.not_places() or not _is_cap(nxt.text):
                 continue
             if word in lx.PLACE_WORDS and not _blocked(nxt.text) and \
-                    not lx.is_common_word(nxt.text):
+                    not lx.is_common_word(nxt.text) or lx.is_office_word(word) and \
+                    _placelike(nxt.text):  # "Kreisverwaltung Rhein-Erft"
                 found.append(_place(nxt.start, nxt.end, nxt.text, "place word"))
             elif (word.lower() in _PLACE_PREPS or word in _PLACE_PREPS) and \
                     _placelike(nxt.text):
@@ -479,17 +488,21 @@ class Detector:
         yield from self._coordinated(text, toks, found)
 
     @staticmethod
-    def _bare_town(toks: list[_Tok], i: int) -> bool:
-        """A word of the towns' word class that no list knows otherwise, with no article
-        before it: ``Zülpich plant …``, ``… und Linnich``."""
+    def _bare_town(text: str, toks: list[_Tok], i: int) -> bool:
+        """A word of the towns' word class that no list knows otherwise, at the start of a
+        clause or ending like a town: ``Zülpich plant …``, ``…, davor Offenbach`` (not
+        ``als Wetter``)."""
         word = toks[i].text
+        if i and not re.search(r"[.,;:!?()\n–]", text[toks[i - 1].end:toks[i].start]) and \
+                not word.lower().endswith(_PLACE_SUFFIXES):
+            return False
         if lx.cluster_kind(word) != "place" or _blocked(word) or lx.is_common_word(word) \
                 or _listed(word) or word in lx.not_places() or lx.is_stop_word(word) \
                 or word.lower().endswith(_ABSTRACT_SUFFIXES):
             return False
         if _compound(word) and not word.lower().endswith(_PLACE_SUFFIXES):
             return False  # "Zeitmangel", "Beschwerdemanagement"
-        return not (i and toks[i - 1].text.lower() in _NOT_BEFORE_NAMES)
+        return True
 
     @staticmethod
     def _coordinated(text: str, toks: list[_Tok], found: list[Finding]) -> Iterator[Finding]:

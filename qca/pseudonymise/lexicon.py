@@ -7,7 +7,7 @@
   Italian locales.
 - Places: the German, Austrian and Swiss city lists of Faker; its country and state lists
   name what is *not* pseudonymised (a country or a Land identifies nobody).
-- Known words: simplemma's German dictionary (MIT), and spaCy's stop words.
+- Stop words: spaCy's German list.
 - Word classes from use: the Brown clusters of spaCy's German lexeme table
   (``spacy-lookups-data``, 1 million words). Names of people share one branch of the
   cluster tree (92 % of Faker's German first names), towns another (81 % of its cities);
@@ -40,7 +40,6 @@ __all__ = [
     "cluster_kind",
     "is_common_word",
     "is_office_word",
-    "is_known",
     "is_other_word",
     "is_role_word",
     "is_stop_word",
@@ -223,17 +222,6 @@ def is_stop_word(word: str) -> bool:
     from spacy.lang.de.stop_words import STOP_WORDS
 
     return word.lower() in STOP_WORDS
-
-
-@lru_cache(maxsize=50_000)
-def is_known(word: str) -> bool:
-    """Whether simplemma's German dictionary knows ``word`` (common words and well-known
-    names alike; a town only a study knows, such as ``Auenfeld``, it does not)."""
-    try:
-        import simplemma
-    except ImportError:
-        return is_common_word(word)
-    return bool(simplemma.is_known(word, lang="de"))
 
 
 @lru_cache(maxsize=1)
