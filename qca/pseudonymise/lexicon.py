@@ -22,10 +22,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
 import importlib
+import importlib.metadata
 import json
+import os
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +41,7 @@ __all__ = [
     "HEADER_WORDS",
     "PLACE_WORDS",
     "TITLE_WORDS",
+    "cache_dir",
     "cities",
     "first_names",
     "cluster_kind",
@@ -189,7 +196,134 @@ def not_places() -> frozenset[str]:
     return frozenset(out)
 
 
+# --- the word table: common words, stop words and word classes, cached ------------------
+#
+# Reading spaCy's lemma table (355,000 forms) and its Brown clusters (a million words) costs
+# seconds on every run. What detection asks of them is a few bits per word, so the first run
+# writes those bits to an SQLite file in the user's cache folder (``$XDG_CACHE_HOME/qca``,
+# else ``~/.cache/qca``), named after the versions it was built from; later runs look words
+# up one by one, only those they meet. Where the folder cannot be written, the bits stay in
+# memory for the run.
+
+_CACHE_FORMAT = 1
+_PERSON, _PLACE, _OTHER, _LOWER_COMMON, _CASED_COMMON, _STOP = 1, 2, 4, 8, 16, 32
+
+
+def cache_dir() -> Path:
+    """Where the word table is cached: ``$XDG_CACHE_HOME/qca``, else ``~/.cache/qca``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qca"
+
+
+def _cache_file() -> Path:
+    versions = ",".join(f"{d}={_version(d)}" for d in ("spacy-lookups-data", "spacy"))
+    tag = hashlib.sha256(f"{_CACHE_FORMAT}:{versions}".encode()).hexdigest()[:12]
+    return cache_dir() / f"lexicon-{tag}.sqlite3"
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def _word_bits() -> dict[str, int]:
+    """The bits of every word, from the installed tables (the slow part)."""
+    bits: dict[str, int] = defaultdict(int)
+    for word, cluster in _clusters().items():
+        if word[:1].isupper():
+            bits[word] |= (_PLACE if cluster & 0b11111 == 0b10000 else
+                           _PERSON if cluster & 0b1111 == 0b1000 else _OTHER)
+    table, forms = _lemma_table()
+    for word in (*table, *table.values()):
+        if word == word.lower():
+            bits[word] |= _LOWER_COMMON
+    for word in {*table, *forms}:
+        if word == word.lower():
+            continue
+        lemma = table.get(word)
+        if lemma is not None and lemma != word or any(
+                f not in (word + "s", word + "'s", word) for f in forms.get(word, ())):
+            bits[word] |= _CASED_COMMON
+    from spacy.lang.de.stop_words import STOP_WORDS
+
+    for word in STOP_WORDS:
+        if word == word.lower():
+            bits[word] |= _STOP
+    return bits
+
+
+def _build_cache(path: Path, bits: dict[str, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            conn.execute("CREATE TABLE words (word TEXT PRIMARY KEY, bits INTEGER NOT NULL) "
+                         "WITHOUT ROWID")
+            conn.executemany("INSERT INTO words VALUES (?, ?)", bits.items())
+            conn.commit()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @lru_cache(maxsize=1)
+def _lookup() -> Callable[[str], int]:
+    path = _cache_file()
+    if not path.exists():
+        bits = _word_bits()
+        try:
+            _build_cache(path, bits)
+        except (OSError, sqlite3.Error):
+            return lambda word: bits.get(word, 0)
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        bits = _word_bits()
+        return lambda word: bits.get(word, 0)
+    query = "SELECT bits FROM words WHERE word = ?"
+
+    def lookup(word: str) -> int:
+        row = conn.execute(query, (word,)).fetchone()
+        return int(row[0]) if row else 0
+
+    return lookup
+
+
+@lru_cache(maxsize=200_000)
+def _bits(word: str) -> int:
+    return _lookup()(word)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether capitalised ``word`` is (also) a common German word, not only a name."""
+    return bool(_bits(word.lower()) & _LOWER_COMMON or _bits(word) & _CASED_COMMON)
+
+
+def is_stop_word(word: str) -> bool:
+    """Whether ``word`` in lower case is a German function word (``Aber``, ``Lange``)."""
+    return bool(_bits(word.lower()) & _STOP)
+
+
+def is_other_word(word: str) -> bool:
+    """Whether capitalised ``word`` has a Brown cluster off the people's and the towns'
+    branches: a word in use (the table holds spaCy's million most frequent) that reads as
+    neither a name nor a town (``Polizei``, ``Transkript``, ``Interview``)."""
+    return bool(_bits(word) & _OTHER)
+
+
+def cluster_kind(word: str) -> str | None:
+    """``"person"`` or ``"place"`` when capitalised ``word``'s Brown cluster is on that
+    branch, else None.
+
+    The cluster ids store the path through the tree from the lowest bit up; people's names
+    end in ``1000``, towns' in ``10000``.
+    """
+    bits = _bits(word)
+    return "person" if bits & _PERSON else "place" if bits & _PLACE else None
+
+
 def _lemma_table() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     import spacy_lookups_data
 
@@ -203,28 +337,6 @@ def _lemma_table() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     return table, {k: frozenset(v) for k, v in forms.items()}
 
 
-@lru_cache(maxsize=50_000)
-def is_common_word(word: str) -> bool:
-    """Whether capitalised ``word`` is (also) a common German word, not only a name."""
-    table, forms = _lemma_table()
-    low = word.lower()
-    if low in table or low in forms:
-        return True
-    lemma = table.get(word)
-    if lemma is not None and lemma != word:
-        return True  # an inflected form of another word: "Jahren", "Daten", "Infos"
-    return any(f not in (word + "s", word + "'s", word) for f in forms.get(word, ()))
-
-
-@lru_cache(maxsize=50_000)
-def is_stop_word(word: str) -> bool:
-    """Whether ``word`` in lower case is a German function word (``Solange``, ``Sofern``)."""
-    from spacy.lang.de.stop_words import STOP_WORDS
-
-    return word.lower() in STOP_WORDS
-
-
-@lru_cache(maxsize=1)
 def _clusters() -> dict[str, int]:
     import spacy_lookups_data
 
@@ -232,26 +344,3 @@ def _clusters() -> dict[str, int]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         table: dict[str, int] = json.load(handle)
     return table
-
-
-def is_other_word(word: str) -> bool:
-    """Whether ``word`` has a Brown cluster off the people's and the towns' branches: a word
-    that is in use (the table holds spaCy's million most frequent) but reads as neither a
-    name nor a town (``Polizei``, ``Transkript``, ``Interview``)."""
-    return word in _clusters() and cluster_kind(word) is None
-
-
-def cluster_kind(word: str) -> str | None:
-    """``"person"`` or ``"place"`` when ``word``'s Brown cluster is on that branch, else None.
-
-    The cluster ids store the path through the tree from the lowest bit up; people's names
-    end in ``1000``, towns' in ``10000``.
-    """
-    cluster = _clusters().get(word)
-    if cluster is None:
-        return None
-    if cluster & 0b11111 == 0b10000:
-        return "place"
-    if cluster & 0b1111 == 0b1000:
-        return "person"
-    return None
