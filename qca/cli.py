@@ -588,13 +588,16 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
 @click.option("--force", is_flag=True, help="Replace files that exist (refused without it).")
 @click.option("-o", "--output", type=click.Path(),
               help="Target file (long, wide, notes default: standard output).")
+@click.option("--pseudonymise", "key", type=click.Path(dir_okay=False), metavar="KEY.csv",
+              help="Replace every original that KEY.csv (written by qca pseudonymise) names by "
+                   "its pseudonym: the export equals that of the pseudonymised copy.")
 def export(project: str, fmt: str | None, coder: str | None, names: str | None, force: bool,
-           output: str | None) -> None:
+           output: str | None, key: str | None) -> None:
     """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
     from qca.exporting import export as run_export
 
     with _project(project) as proj:
-        result = run_export(proj, fmt, output, coder=coder, names=names, force=force)
+        result = run_export(proj, fmt, output, coder=coder, names=names, force=force, key=key)
     if result.text is not None:
         click.echo(result.text, nl=False)
     for line in result.lines():

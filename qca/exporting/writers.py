@@ -109,7 +109,7 @@ def _renamed_note(original: list[str], exported: list[str], output: Path | None)
 
 def export(project: Project, fmt: str | None = None, output: Path | str | None = None, *,
            coder: str | None = None, names: str | None = None,
-           force: bool = False) -> ExportResult:
+           force: bool = False, key: Path | str | None = None) -> ExportResult:
     """Write ``project`` in ``fmt`` (default: by the extension of ``output``) to ``output``.
 
     Args:
@@ -120,6 +120,8 @@ def export(project: Project, fmt: str | None = None, output: Path | str | None =
             several coded, else the only coder or ``consensus``).
         names: ``safe`` or ``keep`` (default: safe for wide, spss, sav and stata).
         force: replace files that exist; without it an existing target is refused.
+        key: a key written by ``qca pseudonymise``: export the project with every original
+            it names replaced by its pseudonym, as the export of the pseudonymised copy.
 
     Raises:
         InputError: an option does not fit the format.
@@ -129,6 +131,8 @@ def export(project: Project, fmt: str | None = None, output: Path | str | None =
     fmt = format_for(fmt, output)
     target = Path(output) if output is not None else None
     naming = _check_options(fmt, target, coder, names)
+    if key is not None:
+        return _export_pseudonymised(project, Path(key), fmt, target, coder, names, force)
     if coder is not None and fmt != "notes":  # a coder may have notes and no codings
         choose_coder(project, coder)  # an unknown coder is an error, not an empty file
     if fmt in ("long", "wide"):
@@ -142,6 +146,18 @@ def export(project: Project, fmt: str | None = None, output: Path | str | None =
     if fmt == "qdpx":
         return _export_qdpx(project, target, force)
     return _export_labelled(project, fmt, target, coder, naming, force)
+
+
+def _export_pseudonymised(project: Project, key: Path, fmt: str, target: Path | None,
+                          coder: str | None, names: str | None, force: bool) -> ExportResult:
+    """The export of a temporary copy with the key's pseudonyms (deleted after)."""
+    from qca.pseudonymise.copies import keyed_copy
+
+    with keyed_copy(project, key) as copy:
+        result = export(copy, fmt, target, coder=coder, names=names, force=force)
+    result.more.append(f"pseudonymised with the key {key}: every original it names is "
+                       "replaced by its pseudonym")
+    return result
 
 
 def _export_table(project: Project, fmt: str, target: Path | None, coder: str | None,

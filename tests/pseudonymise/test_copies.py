@@ -336,7 +336,7 @@ def test_ids_that_hold_a_name_are_named_in_the_report(project: Project, capsys,
 
 
 def test_a_key_pseudonymises_an_export_of_the_original(study: Project, capsys) -> None:
-    from qca.export import long_rows
+    from qca.exporting.csv import long_rows
     from qca.pseudonymise.copies import KeyMapping
 
     dest, key, _ = _pseudonymise(capsys, study)
@@ -385,7 +385,7 @@ def test_a_project_from_another_tool_round_trips(tmp_path: Path, capsys) -> None
 
 def test_exports_on_the_fly_with_a_key_equal_those_of_the_copy(study: Project, capsys,
                                                                tmp_path: Path) -> None:
-    from qca.export import long_rows, wide_rows
+    from qca.exporting.csv import long_rows, wide_rows
     from qca.pseudonymise.copies import keyed_copy
 
     dest, key, _ = _pseudonymise(capsys, study)
@@ -397,6 +397,45 @@ def test_exports_on_the_fly_with_a_key_equal_those_of_the_copy(study: Project, c
         assert list(on_the_fly.conn.execute(doc)) == list(copy.conn.execute(doc))
         folder = on_the_fly.path.parent
     assert not folder.exists() and snapshot_db(study.path) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["--format", "long"], ["--format", "wide", "--coder", "anna"], ["--format", "notes"],
+    ["--format", "stata", "--coder", "ben"],
+])
+def test_export_with_a_key_holds_no_original_and_equals_the_copys_export(
+        study: Project, capsys, tmp_path: Path, args: list[str]) -> None:
+    dest, key, _ = _pseudonymise(capsys, study)
+    before = snapshot_db(study.path)
+    suffix = ".dta" if "stata" in args else ".csv"
+    keyed, plain = tmp_path / f"keyed{suffix}", tmp_path / f"copy{suffix}"
+
+    code, _, err = run_cli(capsys, "export", str(study.path), *args, "-o", str(keyed),
+                           "--pseudonymise", str(key))
+    assert code == 0, err
+    assert f"pseudonymised with the key {key}" in err
+    _cli(capsys, "export", str(dest), *args, "-o", str(plain))
+
+    assert keyed.read_bytes() == plain.read_bytes()
+    data = keyed.read_bytes()
+    originals = {r["original"] for r in _key(key)}
+    assert "Sörensen" in originals
+    assert not [o for o in originals if o.encode() in data]
+    assert snapshot_db(study.path) == before
+
+
+def test_export_with_a_key_that_is_none_writes_nothing(study: Project, capsys,
+                                                       tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-key.csv"
+    bad.write_text("name,value\nSeidel,1\n", encoding="utf-8")
+    target = tmp_path / "long.csv"
+
+    code, _, err = run_cli(capsys, "export", str(study.path), "-o", str(target),
+                           "--pseudonymise", str(bad))
+
+    assert code != 0 and "not a key written by qca pseudonymise" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not target.exists()
 
 
 def test_a_full_text_index_is_rebuilt_from_the_pseudonymised_texts(study: Project,
