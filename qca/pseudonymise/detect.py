@@ -466,9 +466,9 @@ class Detector:
             word = tok.text
             nxt = toks[i + 1] if i + 1 < len(toks) and _only_space(text, tok, toks[i + 1]) \
                 else None
-            pair = f"{word} {nxt.text}" if nxt is not None else ""
-            if pair in cities or (word in _PLACE_PREFIXES and nxt is not None
-                                  and _is_cap(nxt.text) and not lx.is_common_word(nxt.text)):
+            if nxt is not None and (f"{word} {nxt.text}" in cities or (
+                    word in _PLACE_PREFIXES and _is_cap(nxt.text)
+                    and not lx.is_common_word(nxt.text))):
                 found.append(_place(tok.start, nxt.end, text[tok.start:nxt.end], "city list"))
             elif (word in cities or word.split("-")[0] in cities) and \
                     not lx.is_common_word(word):

@@ -22,14 +22,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import importlib
 import importlib.metadata
 import json
+import mmap
 import os
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
@@ -200,12 +199,12 @@ def not_places() -> frozenset[str]:
 #
 # Reading spaCy's lemma table (355,000 forms) and its Brown clusters (a million words) costs
 # seconds on every run. What detection asks of them is a few bits per word, so the first run
-# writes those bits to an SQLite file in the user's cache folder (``$XDG_CACHE_HOME/qca``,
-# else ``~/.cache/qca``), named after the versions it was built from; later runs look words
-# up one by one, only those they meet. Where the folder cannot be written, the bits stay in
-# memory for the run.
+# writes those bits, a sorted line per word, to a file in the user's cache folder
+# (``$XDG_CACHE_HOME/qca``, else ``~/.cache/qca``) named after the versions it was built
+# from; later runs map the file and look up by binary search only the words they meet.
+# Where the folder cannot be written, the bits stay in memory for the run.
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _PERSON, _PLACE, _OTHER, _LOWER_COMMON, _CASED_COMMON, _STOP = 1, 2, 4, 8, 16, 32
 
 
@@ -218,7 +217,7 @@ def cache_dir() -> Path:
 def _cache_file() -> Path:
     versions = ",".join(f"{d}={_version(d)}" for d in ("spacy-lookups-data", "spacy"))
     tag = hashlib.sha256(f"{_CACHE_FORMAT}:{versions}".encode()).hexdigest()[:12]
-    return cache_dir() / f"lexicon-{tag}.sqlite3"
+    return cache_dir() / f"lexicon-{tag}.tsv"
 
 
 def _version(dist: str) -> str:
@@ -255,17 +254,34 @@ def _word_bits() -> dict[str, int]:
 
 
 def _build_cache(path: Path, bits: dict[str, int]) -> None:
+    """Lines ``word<TAB>bits``, sorted (code point order is UTF-8's byte order)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    lines = (f"{w}\t{b}\n" for w, b in sorted(bits.items())
+             if b and "\t" not in w and "\n" not in w and "\r" not in w)
     try:
-        with contextlib.closing(sqlite3.connect(tmp)) as conn:
-            conn.execute("CREATE TABLE words (word TEXT PRIMARY KEY, bits INTEGER NOT NULL) "
-                         "WITHOUT ROWID")
-            conn.executemany("INSERT INTO words VALUES (?, ?)", bits.items())
-            conn.commit()
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.writelines(lines)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _search(table: mmap.mmap, key: bytes) -> int:
+    """The bits of ``key`` in the sorted lines of ``table`` (binary search), else 0."""
+    lo, hi = 0, len(table)
+    while lo < hi:
+        start = table.rfind(b"\n", 0, (lo + hi) // 2) + 1
+        end = table.find(b"\n", start)
+        tab = table.find(b"\t", start, end)
+        word = table[start:tab]
+        if word == key:
+            return int(table[tab + 1:end])
+        if word < key:
+            lo = end + 1
+        else:
+            hi = start
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -275,20 +291,15 @@ def _lookup() -> Callable[[str], int]:
         bits = _word_bits()
         try:
             _build_cache(path, bits)
-        except (OSError, sqlite3.Error):
+        except OSError:
             return lambda word: bits.get(word, 0)
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    except sqlite3.Error:
+        with open(path, "rb") as handle:
+            table = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # unreadable, or empty
         bits = _word_bits()
         return lambda word: bits.get(word, 0)
-    query = "SELECT bits FROM words WHERE word = ?"
-
-    def lookup(word: str) -> int:
-        row = conn.execute(query, (word,)).fetchone()
-        return int(row[0]) if row else 0
-
-    return lookup
+    return lambda word: _search(table, word.encode("utf-8"))
 
 
 @lru_cache(maxsize=200_000)

@@ -53,7 +53,7 @@ _EXPECTED = {
 def test_the_first_use_writes_the_cache_and_later_ones_read_only_it(
         small_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _answers() == _EXPECTED
-    files = list((small_tables / "qca").glob("lexicon-*.sqlite3"))
+    files = list((small_tables / "qca").glob("lexicon-*.tsv"))
     assert len(files) == 1
     assert list((small_tables / "qca").glob("*.tmp")) == []
 
