@@ -208,6 +208,62 @@ def _m0003_source_texts(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0004_search")
+def _m0004_search(db: sqlite_utils.Database) -> None:
+    # Full-text search (qca.search): every segment's text folded (qca.folding: case,
+    # umlauts, accents) in an FTS5 table with the trigram tokenizer, so a word is found
+    # anywhere, also inside a compound. Its rowid is the segment's seq (stable, unlike a
+    # rowid). The triggers keep it in step with every insert, text change and delete of a
+    # segment; they call qca_fold, which every connection from Project._connect defines.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS segment_search USING fts5(
+            folded, tokenize = 'trigram'
+        );
+        CREATE TRIGGER IF NOT EXISTS segments_search_insert AFTER INSERT ON segments BEGIN
+            INSERT INTO segment_search (rowid, folded) VALUES (new.seq, qca_fold(new.text));
+        END;
+        CREATE TRIGGER IF NOT EXISTS segments_search_update
+            AFTER UPDATE OF text, seq ON segments BEGIN
+            DELETE FROM segment_search WHERE rowid = old.seq;
+            INSERT INTO segment_search (rowid, folded) VALUES (new.seq, qca_fold(new.text));
+        END;
+        CREATE TRIGGER IF NOT EXISTS segments_search_delete AFTER DELETE ON segments BEGIN
+            DELETE FROM segment_search WHERE rowid = old.seq;
+        END;
+        DELETE FROM segment_search;
+        INSERT INTO segment_search (rowid, folded) SELECT seq, qca_fold(text) FROM segments;
+        """
+    )
+
+
+@migrations(name="0005_dictionary_origin")
+def _m0005_dictionary_origin(db: sqlite_utils.Database) -> None:
+    # Codings proposed by a keyword dictionary (qca autocode) carry origin 'dictionary'.
+    # SQLite cannot change a CHECK constraint in place, so the table is rebuilt.
+    db.executescript(
+        """
+        CREATE TABLE codings_new (
+            segment_id TEXT NOT NULL REFERENCES segments(id),
+            category TEXT NOT NULL REFERENCES categories(key) DEFERRABLE INITIALLY DEFERRED,
+            coder TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN
+                ('manual', 'suggestion', 'imported', 'consensus', 'dictionary')),
+            codebook_version INTEGER,
+            created_at TEXT NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (segment_id, category, coder)
+        ) WITHOUT ROWID;
+        INSERT INTO codings_new (segment_id, category, coder, origin, codebook_version,
+                                 created_at, memo)
+            SELECT segment_id, category, coder, origin, codebook_version, created_at, memo
+            FROM codings;
+        DROP TABLE codings;
+        ALTER TABLE codings_new RENAME TO codings;
+        CREATE INDEX codings_coder ON codings(coder, segment_id);
+        CREATE INDEX codings_category ON codings(category);
+
+
 @migrations(name="0006_indexes")
 def _m0006_indexes(db: sqlite_utils.Database) -> None:
     # Covering indexes for what reads every segment: the coding screen's list (all, or one
@@ -403,6 +459,13 @@ def _category_rows(book: Codebook) -> list[dict[str, Any]]:
     ]
 
 
+def _define_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema's triggers call (``qca_fold``: migration 0004_search)."""
+    from qca.folding import fold_text
+
+    conn.create_function("qca_fold", 1, fold_text, deterministic=True)
+
+
 def _is_disk_full(exc: sqlite3.Error) -> bool:
     return "full" in str(exc).lower()
 
@@ -473,6 +536,7 @@ class Project:
             )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _define_functions(conn)
         return conn
 
     @classmethod
