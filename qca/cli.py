@@ -766,6 +766,50 @@ def figure(project: str, by: str, question: str, coder: str | None, order: str |
     click.echo(f"wrote {output}", err=True)
 
 
+# --- working with what is coded: retrieval, co-occurrence, search, dictionary, words -----
+
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                       default="table", show_default=True)
+
+
+@cli.command()
+@_project_arg
+@click.option("--code", required=True, metavar="KEY",
+              help="Category key; A+B: both, A,B: either, A-B: A without B.")
+@click.option("--coder", help="Only this coder's codings (default: every coder, one row each).")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
+              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+@click.option("--flagged", is_flag=True, help="Only segments the coder flagged.")
+@click.option("--memo", is_flag=True, help="Only segments the coder wrote a memo on.")
+@_FORMAT
+def segments(project: str, code: str, coder: str | None, question: str | None,
+             where: tuple[str, ...], flagged: bool, memo: bool, fmt: str) -> None:
+    """List every segment carrying a category, with its text, variables, codes and memo.
+
+    A group (a category with subcategories) counts when any subcategory was coded. Each
+    coder is judged on their own codes: A+B means one coder gave both.
+
+    \b
+    Examples:
+      qca segments study.qca --code CH_REFL --coder anna
+      qca segments study.qca --code "CH_REFL+CH_ZUS" --where amt=Jugend --format csv
+    """
+    from qca.retrieval import format_csv, format_json, format_table, retrieve
+
+    with _project(project) as proj:
+        rows = retrieve(proj, code, coder=coder, question=question, where=where,
+                        flagged=flagged, memo=memo)
+        variables = proj.variable_names()
+    if fmt == "csv":
+        click.echo(format_csv(rows, variables), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(rows), nl=False)
+    else:
+        click.echo("\n".join(format_table(rows, code)))
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
