@@ -810,6 +810,45 @@ def segments(project: str, code: str, coder: str | None, question: str | None,
         click.echo("\n".join(format_table(rows, code)))
 
 
+@cli.command(name="search")
+@_project_arg
+@click.argument("pattern")
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (case-insensitive).")
+@click.option("--lemma", is_flag=True, help="Match on lemmas: Baum finds Bäume, not Baumpflege.")
+@click.option("--word", is_flag=True, help="Whole words only: Personal, not Personaldecke.")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
+              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+@click.option("--coded/--uncoded", "coded", default=None,
+              help="Only segments that are coded / not coded yet (by --coder, else anyone).")
+@click.option("--coder", help="Whose codings --coded and --uncoded look at.")
+@_FORMAT
+def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
+               question: str | None, where: tuple[str, ...], coded: bool | None,
+               coder: str | None, fmt: str) -> None:
+    """Find PATTERN in the texts and show each hit in its context (keyword in context).
+
+    Case and umlauts do not matter (Baume finds Bäume, strasse finds Straße), and a word is
+    found inside compounds (Personal finds Personaldecke) unless --word is given.
+
+    \b
+    Examples:
+      qca search study.qca Personal --question chancen
+      qca search study.qca "Konflikt\\w*" --regex --uncoded
+    """
+    from qca.search import format_csv, format_json, format_table, search
+
+    with _project(project) as proj:
+        result = search(proj, pattern, regex=regex, lemma=lemma, word=word, question=question,
+                        where=where, coded=coded, coder=coder)
+    if fmt == "csv":
+        click.echo(format_csv(result), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(result), nl=False)
+    else:
+        click.echo("\n".join(format_table(result)))
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
