@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qca.errors import InputError
-from qca.folding import fold_text, fold_with_offsets
+from qca.folding import FoldedText, fold_text
 from qca.session import parse_where
 from qca.store import Project
 
@@ -92,13 +92,14 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _plain_spans(text: str, needle: str, word: bool) -> Iterator[tuple[int, int]]:
-    folded, offsets = fold_with_offsets(text)
+    folded_text = FoldedText(text)
+    folded = folded_text.folded
     start = folded.find(needle)
     while start != -1:
         end = start + len(needle)
         if not word or ((start == 0 or not _is_word_char(folded[start - 1]))
                         and (end == len(folded) or not _is_word_char(folded[end]))):
-            yield offsets[start], offsets[end]
+            yield folded_text.original(start), folded_text.original(end)
             start = folded.find(needle, end)
         else:
             start = folded.find(needle, start + 1)
