@@ -739,8 +739,13 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 
 @cli.command()
 @_project_arg
-@click.option("--by", required=True, metavar="VAR", help="Source variable to group by, e.g. amt.")
-@click.option("--question", required=True, help="The question whose categories are drawn.")
+@click.option("--by", metavar="VAR", help="Source variable to group by, e.g. amt (required "
+                                        "for the bar chart).")
+@click.option("--question", help="The question whose categories are drawn (required for the "
+                                 "bar chart).")
+@click.option("--cooccurrence", "cooccurrence_", is_flag=True,
+              help="Instead: a heatmap of category co-occurrence (Jaccard; see "
+                   "'qca cooccurrence').")
 @click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
 @click.option("--order", metavar="A,B,...",
               help="Groups to draw first, comma-separated, e.g. Ordnung,Stadtplanung.")
@@ -750,14 +755,23 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Target file: .png (300 dpi), .svg or .pdf (vector).")
 @click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
-def figure(project: str, by: str, question: str, coder: str | None, order: str | None,
-           include_total: bool, title: str | None, output: str, force: bool) -> None:
+def figure(project: str, by: str | None, question: str | None, cooccurrence_: bool,
+           coder: str | None, order: str | None, include_total: bool, title: str | None,
+           output: str, force: bool) -> None:
     """Draw a bar chart of category shares per group for a report (PNG, SVG or PDF).
 
     \b
-    Example:
+    Examples:
       qca figure study.qca --by amt --question chancen_vielfalt -o abb1.pdf
+      qca figure study.qca --cooccurrence --question chancen_vielfalt -o abb2.png
     """
+    if cooccurrence_:
+        _cooccurrence_figure(project, by, question, coder, order, include_total, title, output,
+                             force)
+        return
+    if by is None or question is None:
+        raise InputError("the bar chart needs --by VAR and --question Q "
+                         "(or --cooccurrence for a heatmap)")
     from qca.exporting.figures import write_figure
 
     with _project(project) as proj:
@@ -847,6 +861,49 @@ def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
         click.echo(format_json(result), nl=False)
     else:
         click.echo("\n".join(format_table(result)))
+
+
+@cli.command(name="cooccurrence")
+@_project_arg
+@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+@click.option("--question", help="Only this question's segments and categories.")
+@click.option("--by", metavar="VAR", help="Also one table per value of this source variable.")
+@click.option("--top", type=click.IntRange(1), help="Table: only the N most frequent pairs.")
+@_FORMAT
+def cooccurrence_cmd(project: str, coder: str | None, question: str | None, by: str | None,
+                     top: int | None, fmt: str) -> None:
+    """Count how often two categories were given to the same segment, with the Jaccard index.
+
+    Jaccard = segments with both / segments with either. Open a pair's segments with
+    'qca segments PROJECT --code A+B'; draw it with 'qca figure PROJECT --cooccurrence'.
+
+    \b
+    Examples:
+      qca cooccurrence study.qca --question chancen --coder anna
+      qca cooccurrence study.qca --by amt --format csv
+    """
+    from qca.cooccurrence import cooccurrence, format_csv, format_json, format_table
+
+    with _project(project) as proj:
+        table = cooccurrence(proj, coder=coder, question=question, by=by)
+    if fmt == "csv":
+        click.echo(format_csv(table), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(table), nl=False)
+    else:
+        click.echo("\n".join(format_table(table, top=top)))
+
+
+def _cooccurrence_figure(project: str, by: str | None, question: str | None, coder: str | None,
+                         order: str | None, include_total: bool, title: str | None,
+                         output: str, force: bool) -> None:
+    from qca.cooccurrence_figure import write_heatmap
+
+    if by or order or include_total:
+        raise InputError("--cooccurrence draws one heatmap; leave out --by, --order and --total")
+    with _project(project) as proj:
+        write_heatmap(proj, output, coder=coder, question=question, title=title, force=force)
+    click.echo(f"wrote {output}", err=True)
 
 
 # --- demo ----------------------------------------------------------------------------------
