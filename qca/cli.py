@@ -415,7 +415,8 @@ def undo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = undo_change(proj, coder)
-    click.echo(f"undone: {change.description} on {change.segment_id}" if change
+    where = f" on {change.segment_id}" if change and change.segment_id else ""
+    click.echo(f"undone: {change.description}{where}" if change
                else f"nothing to undo for {coder}")
 
 
@@ -428,7 +429,8 @@ def redo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = redo_change(proj, coder)
-    click.echo(f"redone: {change.description} on {change.segment_id}" if change
+    where = f" on {change.segment_id}" if change and change.segment_id else ""
+    click.echo(f"redone: {change.description}{where}" if change
                else f"nothing to redo for {coder}")
 
 
@@ -904,6 +906,31 @@ def _cooccurrence_figure(project: str, by: str | None, question: str | None, cod
     with _project(project) as proj:
         write_heatmap(proj, output, coder=coder, question=question, title=title, force=force)
     click.echo(f"wrote {output}", err=True)
+
+
+@cli.command(name="autocode")
+@_project_arg
+@click.option("--dictionary", "dictionary", required=True, type=click.Path(dir_okay=False),
+              help="YAML file: category key -> words, phrases, 'word:' or 'regex:' entries "
+                   "(format: codebooks/README.md).")
+@click.option("--coder", required=True, help="Whose proposals these become (origin dictionary).")
+@click.option("--dry-run", is_flag=True, help="Only print what would be coded, per category.")
+def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> None:
+    """Propose categories from keyword lists, for CODER to review (one undoable step).
+
+    Words match case- and umlaut-insensitively, also inside compounds. Segments CODER has
+    coded already are never touched. Review the proposals with
+    'qca code PROJECT --coder CODER --review dictionary'; 'qca undo' takes the run back.
+
+    \b
+    Example:
+      qca autocode study.qca --dictionary codebooks/nichtnutzung_woerter.yaml --coder anna
+    """
+    from qca.autocode import autocode, format_plan
+
+    with _project(project) as proj:
+        plan = autocode(proj, dictionary, coder, dry_run=dry_run)
+    click.echo("\n".join(format_plan(plan, dry_run=dry_run)))
 
 
 # --- demo ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from qca.events import (
     Action,
     CodingChanged,
     CodingState,
+    DictionaryApplied,
     NoteChanged,
     NoteState,
     Origin,
@@ -222,6 +223,12 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
     assert event is not None  # the stacks hold ids of this log
     change = event.payload()
     kind = Undone if undoing else Redone
+    if isinstance(change, DictionaryApplied):  # one dictionary run: all its codings at once
+        n = project.set_dictionary_codings(coder, change, present=not undoing)
+        new_id = project.log(coder, kind("", None, None, event_id, change.dictionary))
+        what = f"{'restored' if not undoing else 'removed'} {n} dictionary codings"
+        return Change(new_id, kind.ACTION, "", f"{what} ({change.dictionary})",
+                      assigned=not undoing and n > 0)
     if isinstance(change, CodingChanged):
         segment_id, category = change.segment_id, change.category
         state = change.before if undoing else change.after

@@ -40,6 +40,7 @@ from qca.errors import CodebookError, InputError, ProjectError, QcaError
 from qca.events import (
     CodebookSaved,
     CodingState,
+    DictionaryApplied,
     Payload,
     ProjectCreated,
     decode,
@@ -922,6 +923,52 @@ class Project:
 
     def category(self, key: str) -> Category | None:
         return self.codebook().get(key)
+
+    # --- dictionary codings (qca autocode) -------------------------------------------------
+
+    def add_dictionary_codings(
+        self, coder: str, pairs: list[tuple[str, str]], *, dictionary: str
+    ) -> int:
+        """Add ``coder``'s codings (segment, category) with origin ``dictionary``, as ONE
+        ``autocode`` event (:class:`~qca.events.DictionaryApplied`) in one transaction;
+        returns the event id.
+
+        Pairs the coder has already are skipped. The event lists the codings added, so undo
+        (:mod:`qca.coding`) removes exactly those.
+        """
+        with self.transaction():
+            version = self.codebook_version()
+            stamp = now()
+            added = [
+                (seg, cat) for seg, cat in pairs
+                if self.conn.execute(
+                    "SELECT 1 FROM codings WHERE segment_id = ? AND category = ? AND coder = ?",
+                    (seg, cat, coder)).fetchone() is None
+            ]
+            self.conn.executemany(
+                "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+                "created_at, memo) VALUES (?, ?, ?, 'dictionary', ?, ?, '')",
+                [(seg, cat, coder, version, stamp) for seg, cat in added],
+            )
+            return self.log(coder, DictionaryApplied(dictionary, version, stamp, added))
+
+    def set_dictionary_codings(self, coder: str, run: DictionaryApplied, present: bool) -> int:
+        """Undo (``present`` False) or redo the codings of a dictionary run; call inside
+        :meth:`transaction`. Removes only codings still of origin ``dictionary``; returns
+        how many codings changed."""
+        changed = 0
+        for seg, cat in run.codings:
+            if present:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO codings (segment_id, category, coder, origin, "
+                    "codebook_version, created_at, memo) VALUES (?, ?, ?, 'dictionary', ?, ?, '')",
+                    (seg, cat, coder, run.codebook_version, run.created_at))
+            else:
+                cur = self.conn.execute(
+                    "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ? "
+                    "AND origin = 'dictionary'", (seg, cat, coder))
+            changed += cur.rowcount
+        return changed
 
     # --- writes: codings ---------------------------------------------------------------
     # Each write below belongs inside :meth:`transaction`; the caller logs the event.
