@@ -76,7 +76,7 @@ class FoldedText:
     are mapped back, as for the hits of a search.
     """
 
-    __slots__ = ("folded", "_origin", "_pairs", "_length")
+    __slots__ = ("folded", "one_to_one", "_origin", "_pairs", "_length")
 
     def __init__(self, text: str) -> None:
         stage, self._origin = _stage_one(text)
@@ -95,6 +95,8 @@ class FoldedText:
         else:
             self.folded = stage
         self._pairs = pairs
+        #: Whether every folded character sits where its original does (no map needed).
+        self.one_to_one = not pairs and self._origin is None
 
     def original(self, position: int) -> int:
         """The index in the original text of folded character ``position`` (or its end)."""

@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from qca.errors import InputError
 from qca.folding import FoldedText, fold_text
@@ -52,9 +52,11 @@ _TRIGRAM = 3
 CONTEXT = 40
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One occurrence: ``text[start:end]`` of segment ``segment_id`` matched."""
+class Hit(NamedTuple):
+    """One occurrence: ``text[start:end]`` of segment ``segment_id`` matched.
+
+    A named tuple, so that the hundreds of thousands of hits of a frequent word are cheap.
+    """
 
     segment_id: str
     source_id: str
@@ -91,18 +93,22 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _plain_spans(text: str, needle: str, word: bool) -> Iterator[tuple[int, int]]:
+def _plain_spans(text: str, needle: str, word: bool) -> list[tuple[int, int]]:
     folded_text = FoldedText(text)
     folded = folded_text.folded
+    original = None if folded_text.one_to_one else folded_text.original
+    n = len(needle)
+    spans = []
     start = folded.find(needle)
     while start != -1:
-        end = start + len(needle)
+        end = start + n
         if not word or ((start == 0 or not _is_word_char(folded[start - 1]))
                         and (end == len(folded) or not _is_word_char(folded[end]))):
-            yield folded_text.original(start), folded_text.original(end)
+            spans.append((start, end) if original is None else (original(start), original(end)))
             start = folded.find(needle, end)
         else:
             start = folded.find(needle, start + 1)
+    return spans
 
 
 def _regex_spans(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
@@ -147,8 +153,10 @@ def segment_hits(text: str, pattern: str, *, word: bool = False,
 
 def _scope_sql(question: str | None, pairs: Sequence[tuple[str, str]],
                coded: bool | None, coder: str | None) -> tuple[str, list[Any]]:
-    sql = ("SELECT s.seq, s.id, s.source_id, s.question, s.text FROM segments s "
-           "JOIN sources src ON src.id = s.source_id WHERE 1=1")
+    sql = "SELECT s.seq, s.id, s.source_id, s.question, s.text FROM segments s"
+    if pairs:
+        sql += " JOIN sources src ON src.id = s.source_id"
+    sql += " WHERE 1=1"
     params: list[Any] = []
     if question is not None:
         sql += " AND s.question = ?"
