@@ -933,6 +933,42 @@ def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> No
     click.echo("\n".join(format_plan(plan, dry_run=dry_run)))
 
 
+@cli.command(name="words")
+@_project_arg
+@click.option("--question", help="Only segments of this question.")
+@click.option("--by", metavar="VAR", help="One list per value of this source variable.")
+@click.option("--code", metavar="KEY",
+              help="Segments carrying KEY (A+B, A,B, A-B as in 'qca segments') against the "
+                   "other segments the coder coded.")
+@click.option("--coder", help="--code: whose codings [default: consensus, else the only coder].")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1),
+              help="How many lemmas per group.")
+@_FORMAT
+def words_cmd(project: str, question: str | None, by: str | None, code: str | None,
+              coder: str | None, top: int, fmt: str) -> None:
+    """Lemma frequencies with the share of segments using each, per group or category.
+
+    Stop words, numbers and one-letter words are left out; lemmas are folded, so Ämter and
+    Amter count as one. The raw material of an inductive category.
+
+    \b
+    Examples:
+      qca words study.qca --question gruende_nichtnutzung --by amt --top 10
+      qca words study.qca --code FN_SONST --coder anna
+    """
+    from qca.words import format_csv, format_json, format_table, word_frequencies
+
+    with _project(project) as proj, _progressbar("analysing segments") as progress:
+        table = word_frequencies(proj, question=question, by=by, code=code, coder=coder,
+                                 top=top, progress=progress)
+    if fmt == "csv":
+        click.echo(format_csv(table), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(table), nl=False)
+    else:
+        click.echo("\n".join(format_table(table)))
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
