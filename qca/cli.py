@@ -477,11 +477,14 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
               help="Instead: the confusion table of coders A and B and the most confused pairs.")
 @click.option("--include-nonsubstantive", is_flag=True,
               help="Also segments such as 'k.A.' or '-' (left out by default).")
+@click.option("--hints", is_flag=True,
+              help="Instead: codebook revision hints for two --coders: confused pairs with "
+                   "disputed segments, definitions and separating words; weak categories.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def agreement(project: str | None, matrix: str | None, level: str, coders: str | None,
               question: str | None, by_category: bool, confusion_pair: str | None,
-              include_nonsubstantive: bool, fmt: str) -> None:
+              include_nonsubstantive: bool, hints: bool, fmt: str) -> None:
     """Intercoder agreement of PROJECT's coders, or of a --matrix CSV coded elsewhere.
 
     \b
@@ -491,6 +494,10 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
       qca agreement study.qca --confusion anna,ben
       qca agreement --matrix ratings.csv --level interval
     """
+    if hints:
+        _agreement_hints(project, matrix, coders, question, by_category or bool(confusion_pair),
+                         fmt)
+        return
     from qca.agreement_report import agreement_report
 
     click.echo(agreement_report(
@@ -498,6 +505,22 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
         by_category=by_category, confusion=confusion_pair,
         include_nonsubstantive=include_nonsubstantive, fmt=fmt,
     ), nl=False)
+
+
+def _agreement_hints(project: str | None, matrix: str | None, coders: str | None,
+                     question: str | None, other_view: bool, fmt: str) -> None:
+    from qca.agreement_report import coder_list
+    from qca.hints import format_hints, revision_hints, to_json
+
+    if project is None or matrix is not None or other_view or fmt == "csv":
+        raise InputError("--hints reads a PROJECT's codings and prints text or json; leave out "
+                         "--matrix, --by-category, --confusion and --format csv")
+    with _project(project) as proj:
+        result = revision_hints(proj, coder_list(coders, "--coders"), question)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(format_hints(result)))
 
 
 @cli.command(name="merge")
