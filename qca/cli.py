@@ -444,18 +444,30 @@ def redo(project: str, coder: str) -> None:
 @click.option("--suggest-from-all", "widen", is_flag=True,
               help="Suggestions learn from every coder's codings (ends blind coding; by "
                    "default only CODER's own and consensus codings).")
+@click.option("--retrieve", metavar="KEY",
+              help="Open the list of segments carrying KEY (A+B, A,B, A-B) first; Enter "
+                   "opens one, Esc returns to the list (L on the screen).")
 @click.option("--lead", is_flag=True,
-              help="Show every coder's usage counts in the codebook browser (B); a blind "
-                   "coder sees only their own.")
+              help="Show every coder's work: usage counts in the codebook browser (B) and "
+                   "every coder's codings in the retrieval list (L); a blind coder sees only "
+                   "their own.")
+@click.option("--review", type=click.Choice(["dictionary"]),
+              help="Step through the proposals of 'qca autocode': Y confirms, Backspace rejects.")
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
-         no_suggest: bool, widen: bool, lead: bool) -> None:
+         no_suggest: bool, widen: bool, retrieve: str | None, lead: bool,
+         review: str | None) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
 
-    Project.open(project).close()
+    with Project.open(project) as proj:
+        if retrieve is not None:
+            from qca.retrieval import parse_code_query
+
+            parse_code_query(retrieve, proj.codebook())
     _open_coding_screen(project, validate_coder(coder), question, where,
-                        suggest=not no_suggest, widen=widen, lead=lead)
+                        suggest=not no_suggest, widen=widen, lead=lead, retrieve=retrieve,
+                        status="proposed" if review else "all")
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -1028,7 +1040,8 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True,
-                        widen: bool = False, lead: bool = False) -> None:
+                        widen: bool = False, lead: bool = False, retrieve: str | None = None,
+                        status: str = "all") -> None:
     from qca.tui.app import run_coding_app
 
     if suggest:
@@ -1039,7 +1052,7 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
             analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
-                   widen=widen, lead=lead)
+                   widen=widen, status=status, lead=lead, retrieve=retrieve)
 
 
 def main(argv: list[str] | None = None) -> None:

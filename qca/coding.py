@@ -29,6 +29,7 @@ from qca.store import Coding, Project, now
 __all__ = [
     "Change",
     "ORIGINS",
+    "confirm_coding",
     "redo",
     "set_coding",
     "set_flag",
@@ -146,6 +147,20 @@ def toggle_coding(
         change = set_coding(project, segment_id, category, coder, present, origin=origin)
     assert change is not None
     return change
+
+
+def confirm_coding(project: Project, segment_id: str, category: str, coder: str) -> Change | None:
+    """Confirm a proposed coding (origin ``dictionary``): it becomes the coder's own
+    (origin ``manual``), as one undoable change; None if there is no such proposal."""
+    with project.transaction():
+        before = _coding_state(project, segment_id, category, coder)
+        if before is None or before.origin != Origin.DICTIONARY:
+            return None
+        after = dataclasses.replace(before, origin=str(Origin.MANUAL), created_at=now())
+        _write_coding(project, segment_id, category, coder, after)
+        project.set_resume_point(coder, segment_id)
+        event = project.log(coder, CodingChanged(segment_id, category, before, after))
+    return Change(event, Action.CODING, segment_id, f"confirmed {category}", assigned=True)
 
 
 def _set_note(
