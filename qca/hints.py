@@ -110,14 +110,15 @@ def _lemma_sets(project: Project, ids: set[str]) -> tuple[dict[str, set[str]], d
     return out, {k: c.most_common(1)[0][0] for k, c in spell.items()}
 
 
-def _shares(groups: list[set[str]]) -> Counter[str]:
+def _shares(groups: list[set[str]]) -> dict[str, float]:
+    """Each word's share of the groups (segments) that use it."""
     counts: Counter[str] = Counter()
     for words in groups:
         counts.update(words)
-    return Counter({k: v / len(groups) for k, v in counts.items()}) if groups else Counter()
+    return {k: v / len(groups) for k, v in counts.items()} if groups else {}
 
 
-def _separating(first: Counter[str], second: Counter[str],
+def _separating(first: dict[str, float], second: dict[str, float],
                 spelling: dict[str, str]) -> list[tuple[str, float, float]]:
     ranked = sorted(first, key=lambda w: (-(first[w] - second.get(w, 0.0)), w))
     return [(spelling.get(w, w), first[w], second.get(w, 0.0)) for w in ranked

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qca.errors import InputError
-from qca.nlp import Progress
+from qca.progress import Progress
 from qca.store import Project, Segment
 
 __all__ = [
