@@ -959,7 +959,7 @@ def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> No
 
     \b
     Example:
-      qca autocode study.qca --dictionary codebooks/nichtnutzung_woerter.yaml --coder anna
+      qca autocode study.qca --dictionary woerter.yaml --coder anna --dry-run
     """
     from qca.autocode import autocode, format_plan
 

@@ -4,7 +4,8 @@ Each off-diagonal cell's colour is the Jaccard index of its two categories
 (:mod:`qca.cooccurrence`) on matplotlib's ``cividis`` colormap, designed to be read alike with
 and without colour-vision deficiency and in greyscale; the cell is labelled with the number
 of segments carrying both. The diagonal is left pale and labelled with the category's own
-number of segments, as are pairs never given together. Only categories that occur are drawn, in codebook order.
+number of segments, as are pairs never given together. Only categories that occur are
+drawn, in codebook order.
 
 Built on matplotlib's object API with the Agg canvas (no pyplot, no display); saved as PNG at
 300 dpi, or SVG / PDF as vector graphics, atomically.

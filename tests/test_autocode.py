@@ -79,7 +79,7 @@ def test_rerun_adds_only_what_is_new_and_dry_run_writes_nothing(coded, coded_pat
 
 
 def test_example_dictionary_in_codebooks_loads() -> None:
-    entries = load_dictionary(REPO / "codebooks" / "nichtnutzung_woerter.yaml")
+    entries = load_dictionary(REPO / "codebooks" / "dictionaries" / "nichtnutzung_woerter.yaml")
     assert {e.kind for e in entries} == {"plain", "word", "regex"}
 
 

@@ -28,7 +28,7 @@ def _ids(rows) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
         ("HE-HE_SPR", ["2#herausforderungen"]),
     ],
 )
-def test_code_expressions_for_one_coder(coded, code: str, expected: list[str]) -> None:  # noqa: F811
+def test_code_expressions_for_one_coder(coded, code, expected) -> None:  # noqa: F811
     rows = retrieve(coded, code, coder="anna")
     assert [r.segment_id for r in rows] == expected
 
