@@ -40,7 +40,9 @@ from typing import Any
 
 import yaml
 
-from qca.errors import CodingError, InputError
+from qca.codebook import _load_bounded as load_bounded_yaml
+from qca.errors import CodebookError, CodingError, InputError
+from qca.fileio import read_input
 from qca.search import compile_regex, search
 from qca.store import Project
 
@@ -95,16 +97,20 @@ def load_dictionary(path: Path | str) -> list[Entry]:
         InputError: the file is unreadable, not YAML, not a mapping, or empty.
     """
     path = Path(path)
+    raw = read_input(path, InputError, folder_hint="give a dictionary .yaml file")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such dictionary file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; give a dictionary .yaml file") from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: byte {exc.start} is not UTF-8; save it as UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        # The codebook's bounded loader: duplicate keys (which would silently drop words)
+        # and YAML bombs are refused with the line.
+        data = load_bounded_yaml(text, path)
+    except RecursionError:
+        raise InputError(f"{path.name}: the YAML is nested too deeply; a dictionary is a "
+                         "mapping of lists") from None
+    except CodebookError as exc:
+        raise InputError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""

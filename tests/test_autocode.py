@@ -79,7 +79,8 @@ def test_rerun_adds_only_what_is_new_and_dry_run_writes_nothing(coded, coded_pat
 
 
 def test_example_dictionary_in_codebooks_loads() -> None:
-    entries = load_dictionary(REPO / "codebooks" / "dictionaries" / "nichtnutzung_woerter.yaml")
+    entries = load_dictionary(REPO / "qca" / "data" / "codebooks" / "dictionaries"
+                              / "nichtnutzung_woerter.yaml")
     assert {e.kind for e in entries} == {"plain", "word", "regex"}
 
 
@@ -92,6 +93,7 @@ def test_example_dictionary_in_codebooks_loads() -> None:
      ("CH_ZUS: [{regex: 'x('}]\n", InputError, "not a valid regular expression"),
      ("CH_ZUS: [{lemma: x}]\n", InputError, "write a word or phrase"),
      ("CH_ZUS: [a\n", InputError, "fix the YAML syntax"),
+     ("CH_ZUS: [a]\nCH_ZUS: [b]\n", InputError, "appears twice"),
      ("NOPE: [x]\n", CodingError, "category 'NOPE' is not in the codebook"),
      ("CH: [x]\n", CodingError, "is a group")],
 )
