@@ -82,3 +82,43 @@ def test_three_coders_need_naming(coded) -> None:  # noqa: F811
     coding.set_coding(coded, "1#chancen", "CH_REFL", "carl", True)
     with pytest.raises(CodingError, match="name them with --coders"):
         revision_hints(coded)
+
+
+def test_a_category_with_two_themes_is_listed_as_splitting(tmp_path) -> None:
+    from conftest import SMALL_CODEBOOK
+
+    from qca import coding
+    from qca.codebook import codebook_from_dict
+    from qca.revise import replace_codebook
+    from qca.store import Project
+
+    staff = ["Personal fehlt, Stellen unbesetzt.", "Zu wenig Personal, Stellen offen.",
+             "Stellen sind unbesetzt, kein Personal.", "Personal knapp, Stellen frei.",
+             "Unbesetzte Stellen, fehlendes Personal."]
+    money = ["Eigenanteil zu hoch, Haushalt leer.", "Kein Geld im Haushalt für den Eigenanteil.",
+             "Haushaltssperre, Eigenanteil fehlt.", "Eigenanteil nicht im Haushalt.",
+             "Geld fehlt, Haushalt gesperrt, Eigenanteil."]
+    mixed = ["Wir reden miteinander.", "Miteinander im Quartier.", "Das Miteinander wächst.",
+             "Mehr Miteinander.", "Miteinander im Stadtteil.", "Gutes Miteinander.",
+             "Miteinander der Nachbarn.", "Miteinander stärken."]
+    with Project.create(tmp_path / "s.qca") as proj:
+        replace_codebook(proj, codebook_from_dict(SMALL_CODEBOOK), author="t", note="b")
+        with proj.transaction():
+            proj.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('s', 'survey', 's')")
+            for i, text in enumerate(staff + money + mixed, start=1):
+                proj.conn.execute("INSERT INTO segments (id, seq, source_id, question, position,"
+                                  " text) VALUES (?, ?, 's', 'chancen', 1, ?)", (f"s{i}", i, text))
+        for i in range(1, 11):
+            for coder in ("anna", "ben"):
+                coding.set_coding(proj, f"s{i}", "CH_SONST", coder, True)
+        for i in range(11, 19):
+            for coder in ("anna", "ben"):
+                coding.set_coding(proj, f"s{i}", "CH_ZUS", coder, True)
+        hints = revision_hints(proj, ["anna", "ben"])
+    (split,) = hints.splits
+    assert split.category == "CH_SONST" and split.n_segments == 10
+    assert sorted(size for size, _, _ in split.groups) == [5, 5]
+    themes = {frozenset(ids) <= {f"s{i}" for i in range(1, 6)} for _, _, ids in split.groups}
+    assert themes == {True, False}  # one group is the staff answers, the other the money ones
+    assert any("Personal" in words or "Stelle" in words for _, words, _ in split.groups)
+    assert any("Eigenanteil" in words or "Haushalt" in words for _, words, _ in split.groups)
