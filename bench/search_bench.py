@@ -137,12 +137,14 @@ def main() -> int:
         n = proj.count("segments")
         print(f"{n:,} segments; {len(words)} queries: {', '.join(words)}")
         hits_per_query = []
+        segments_per_query = []
         for i, word in enumerate(words):
             needle = fold_text(word)
             t = time.perf_counter()
             result = search(proj, word)
             timings["qca search"].append(time.perf_counter() - t)
             hits_per_query.append(len(result.hits))
+            segments_per_query.append(result.n_segments)
             t = time.perf_counter()
             found = {r[0] for r in proj.conn.execute(
                 "SELECT rowid FROM segment_search WHERE segment_search MATCH ?",
@@ -161,6 +163,12 @@ def main() -> int:
             ok &= found == scanned == {int(h.segment_id[2:]) for h in result.hits}
         print(f"hits per query: median {statistics.median(hits_per_query):,.0f}, "
               f"min {min(hits_per_query):,}, max {max(hits_per_query):,}")
+        print(f"{'query':<16} {'hits':>8} {'segments':>9} {'qca search s':>13} {'index s':>8} "
+              f"{'scan s':>7}")
+        for i, word in enumerate(words):
+            print(f"{word:<16} {hits_per_query[i]:>8,} {segments_per_query[i]:>9,} "
+                  f"{timings['qca search'][i]:>13.3f} {timings['index only'][i]:>8.3f} "
+                  f"{timings['scan'][i]:>7.3f}")
     base = statistics.median(timings["qca search"])
     print(f"{'':<12} {'queries':>7} {'median s':>9} {'p95 s':>8} {'median / qca search':>20}")
     for name, values in timings.items():

@@ -442,6 +442,10 @@ class Session:
         return self._after(coding.redo(self.project, self.coder))
 
     def _after(self, change: coding.Change | None) -> coding.Change | None:
+        if change is not None and not change.segment_id:  # a whole dictionary run
+            self._load_coder_state()
+            self._recount()
+            return change
         if change is not None:
             self._refresh(change.segment_id)
             self._saved = change.segment_id

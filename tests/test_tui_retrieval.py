@@ -144,3 +144,18 @@ def test_snapshot_retrieval_list(snap_compare, coded_path) -> None:  # noqa: F81
 def test_snapshot_search_hit(snap_compare, coded_path) -> None:  # noqa: F811
     app = make_app(coded_path, "anna", question="chancen", show_pipeline=False)
     assert snap_compare(app, press=["ctrl+f", *"personal", "enter"], terminal_size=SIZE)
+
+
+async def test_undo_takes_back_a_dictionary_run(coded_path, tmp_path) -> None:  # noqa: F811
+    from qca.autocode import autocode
+
+    dictionary = tmp_path / "d.yaml"
+    dictionary.write_text("CH_ZUS: [Miteinander]\n", encoding="utf-8")
+    with Project.open(coded_path) as proj:
+        autocode(proj, dictionary, "dora")
+    app, notes = recording_app(coded_path, "dora", question="chancen")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session.progress().coded == 2
+        await pilot.press("ctrl+z")
+        assert app.session.progress().coded == 0
+    assert ("undone: removed 2 dictionary codings (d.yaml)", "information") in notes

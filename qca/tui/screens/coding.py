@@ -571,12 +571,14 @@ class CodingScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self._change(self.session.undo)
-        self.notify(f"undone: {change.description} on {change.segment_id}" if change
+        where = f" on {change.segment_id}" if change and change.segment_id else ""
+        self.notify(f"undone: {change.description}{where}" if change
                     else "nothing to undo", timeout=3)
 
     def action_redo(self) -> None:
         change = self._change(self.session.redo)
-        self.notify(f"redone: {change.description} on {change.segment_id}" if change
+        where = f" on {change.segment_id}" if change and change.segment_id else ""
+        self.notify(f"redone: {change.description}{where}" if change
                     else "nothing to redo", timeout=3)
 
     def _change(self, do):  # type: ignore[no-untyped-def]
