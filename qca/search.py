@@ -180,11 +180,15 @@ def _fts_phrase(folded: str) -> str:
 def _candidates(project: Project, needle: str, scope: tuple[str, list[Any]]
                 ) -> list[tuple[int, str, str, str | None, str]]:
     sql, params = scope
+    # Segments written outside Project.transaction (another tool) wait in search_pending
+    # until the next commit; they are candidates too, and the match below checks them.
     if len(needle) >= _TRIGRAM:
-        sql += (" AND s.seq IN (SELECT rowid FROM segment_search WHERE segment_search MATCH ?)")
+        sql += (" AND (s.seq IN (SELECT rowid FROM segment_search WHERE segment_search MATCH ?)"
+                " OR s.seq IN (SELECT seq FROM search_pending))")
         params = [*params, _fts_phrase(needle)]
     else:
-        sql += " AND s.seq IN (SELECT rowid FROM segment_search WHERE instr(folded, ?) > 0)"
+        sql += (" AND (s.seq IN (SELECT rowid FROM segment_search WHERE instr(folded, ?) > 0)"
+                " OR s.seq IN (SELECT seq FROM search_pending))")
         params = [*params, needle]
     return project.conn.execute(sql + " ORDER BY s.seq", params).fetchall()
 

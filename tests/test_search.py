@@ -128,3 +128,18 @@ def test_cli_invalid_regex_is_one_line(coded_path, capsys) -> None:  # noqa: F81
     assert code == 3 and out == "" and len(err.strip().splitlines()) == 1
     assert "not a valid regular expression" in err
     assert snapshot_db(coded_path) == before
+
+
+def test_a_segment_written_outside_a_transaction_is_found(coded) -> None:  # noqa: F811
+    # another tool (the sqlite3 shell) inserts without Project.transaction: the segment waits
+    # in search_pending, is still found, and is indexed with the next commit
+    coded.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('y', 'survey', 'y')")
+    coded.conn.execute("INSERT INTO segments (id, seq, source_id, question, position, text) "
+                       "VALUES ('y#q', 98, 'y', 'chancen', 1, 'Grünflächen pflegen')")
+    coded.conn.commit()
+    assert coded.count("search_pending") == 1
+    assert _found(search(coded, "grunflachen")) == [("y#q", "Grünflächen")]
+    with coded.transaction():
+        pass
+    assert coded.count("search_pending") == 0
+    assert _found(search(coded, "grunflachen")) == [("y#q", "Grünflächen")]
