@@ -6,8 +6,8 @@
 Data: N generated survey answers (default 1,000,000), each 6-18 words drawn from a
 vocabulary of German function words (frequent) and 2,400 compounds of 60 stems x 40 heads
 with umlauts and ß (Zipf-distributed), imported in one transaction, so the folded trigram
-index (migration 0004_search) is filled by its triggers as in a real import; the build
-time is reported. ``--keep PATH`` keeps (and reuses) the project file.
+index (migration 0004_search) is built as in a real import (segments queued by the
+triggers, indexed at the commit); the build time is reported. ``--keep PATH`` keeps (and reuses) the project file.
 
 Queries: Q (default 20) plain words, seeded, a mix of stems (found inside many compounds)
 and whole compounds across the frequency range, typed without umlauts (``Baume``) so
