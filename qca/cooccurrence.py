@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from qca.export import choose_coder
+from qca.exporting.csv import choose_coder
 from qca.store import Project
 
 __all__ = [

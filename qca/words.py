@@ -136,7 +136,7 @@ def word_frequencies(
     if by is not None:
         project.require_variables([by])
     if code is not None:
-        from qca.export import choose_coder
+        from qca.exporting.csv import choose_coder
 
         coder = choose_coder(project, coder, what="words per category are")
     segments = [s for s in project.segments(question) if s.substantive]
