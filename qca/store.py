@@ -268,6 +268,8 @@ def _m0005_dictionary_origin(db: sqlite_utils.Database) -> None:
         ALTER TABLE codings_new RENAME TO codings;
         CREATE INDEX codings_coder ON codings(coder, segment_id);
         CREATE INDEX codings_category ON codings(category);
+        """
+    )
 
 
 @migrations(name="0006_indexes")
