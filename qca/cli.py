@@ -415,7 +415,8 @@ def undo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = undo_change(proj, coder)
-    click.echo(f"undone: {change.description} on {change.segment_id}" if change
+    where = f" on {change.segment_id}" if change and change.segment_id else ""
+    click.echo(f"undone: {change.description}{where}" if change
                else f"nothing to undo for {coder}")
 
 
@@ -428,7 +429,8 @@ def redo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = redo_change(proj, coder)
-    click.echo(f"redone: {change.description} on {change.segment_id}" if change
+    where = f" on {change.segment_id}" if change and change.segment_id else ""
+    click.echo(f"redone: {change.description}{where}" if change
                else f"nothing to redo for {coder}")
 
 
@@ -442,18 +444,30 @@ def redo(project: str, coder: str) -> None:
 @click.option("--suggest-from-all", "widen", is_flag=True,
               help="Suggestions learn from every coder's codings (ends blind coding; by "
                    "default only CODER's own and consensus codings).")
+@click.option("--retrieve", metavar="KEY",
+              help="Open the list of segments carrying KEY (A+B, A,B, A-B) first; Enter "
+                   "opens one, Esc returns to the list (L on the screen).")
 @click.option("--lead", is_flag=True,
-              help="Show every coder's usage counts in the codebook browser (B); a blind "
-                   "coder sees only their own.")
+              help="Show every coder's work: usage counts in the codebook browser (B) and "
+                   "every coder's codings in the retrieval list (L); a blind coder sees only "
+                   "their own.")
+@click.option("--review", type=click.Choice(["dictionary"]),
+              help="Step through the proposals of 'qca autocode': Y confirms, Backspace rejects.")
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
-         no_suggest: bool, widen: bool, lead: bool) -> None:
+         no_suggest: bool, widen: bool, retrieve: str | None, lead: bool,
+         review: str | None) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
     from qca.coding import validate_coder
     from qca.store import Project
 
-    Project.open(project).close()
+    with Project.open(project) as proj:
+        if retrieve is not None:
+            from qca.retrieval import parse_code_query
+
+            parse_code_query(retrieve, proj.codebook())
     _open_coding_screen(project, validate_coder(coder), question, where,
-                        suggest=not no_suggest, widen=widen, lead=lead)
+                        suggest=not no_suggest, widen=widen, lead=lead, retrieve=retrieve,
+                        status="proposed" if review else "all")
 
 
 # --- agreement, merge, reconcile -----------------------------------------------------------
@@ -475,11 +489,14 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
               help="Instead: the confusion table of coders A and B and the most confused pairs.")
 @click.option("--include-nonsubstantive", is_flag=True,
               help="Also segments such as 'k.A.' or '-' (left out by default).")
+@click.option("--hints", is_flag=True,
+              help="Instead: codebook revision hints for two --coders: confused pairs with "
+                   "disputed segments, definitions and separating words; weak categories.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def agreement(project: str | None, matrix: str | None, level: str, coders: str | None,
               question: str | None, by_category: bool, confusion_pair: str | None,
-              include_nonsubstantive: bool, fmt: str) -> None:
+              include_nonsubstantive: bool, hints: bool, fmt: str) -> None:
     """Intercoder agreement of PROJECT's coders, or of a --matrix CSV coded elsewhere.
 
     \b
@@ -489,6 +506,10 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
       qca agreement study.qca --confusion anna,ben
       qca agreement --matrix ratings.csv --level interval
     """
+    if hints:
+        _agreement_hints(project, matrix, coders, question, by_category or bool(confusion_pair),
+                         fmt)
+        return
     from qca.agreement_report import agreement_report
 
     click.echo(agreement_report(
@@ -496,6 +517,22 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
         by_category=by_category, confusion=confusion_pair,
         include_nonsubstantive=include_nonsubstantive, fmt=fmt,
     ), nl=False)
+
+
+def _agreement_hints(project: str | None, matrix: str | None, coders: str | None,
+                     question: str | None, other_view: bool, fmt: str) -> None:
+    from qca.agreement_report import coder_list
+    from qca.hints import format_hints, revision_hints, to_json
+
+    if project is None or matrix is not None or other_view or fmt == "csv":
+        raise InputError("--hints reads a PROJECT's codings and prints text or json; leave out "
+                         "--matrix, --by-category, --confusion and --format csv")
+    with _project(project) as proj:
+        result = revision_hints(proj, coder_list(coders, "--coders"), question)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(format_hints(result)))
 
 
 @cli.command(name="merge")
@@ -742,8 +779,13 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 
 @cli.command()
 @_project_arg
-@click.option("--by", required=True, metavar="VAR", help="Source variable to group by, e.g. amt.")
-@click.option("--question", required=True, help="The question whose categories are drawn.")
+@click.option("--by", metavar="VAR", help="Source variable to group by, e.g. amt (required "
+                                        "for the bar chart).")
+@click.option("--question", help="The question whose categories are drawn (required for the "
+                                 "bar chart).")
+@click.option("--cooccurrence", "cooccurrence_", is_flag=True,
+              help="Instead: a heatmap of category co-occurrence (Jaccard; see "
+                   "'qca cooccurrence').")
 @click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
 @click.option("--order", metavar="A,B,...",
               help="Groups to draw first, comma-separated, e.g. Ordnung,Stadtplanung.")
@@ -753,20 +795,216 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Target file: .png (300 dpi), .svg or .pdf (vector).")
 @click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
-def figure(project: str, by: str, question: str, coder: str | None, order: str | None,
-           include_total: bool, title: str | None, output: str, force: bool) -> None:
+def figure(project: str, by: str | None, question: str | None, cooccurrence_: bool,
+           coder: str | None, order: str | None, include_total: bool, title: str | None,
+           output: str, force: bool) -> None:
     """Draw a bar chart of category shares per group for a report (PNG, SVG or PDF).
 
     \b
-    Example:
+    Examples:
       qca figure study.qca --by amt --question chancen_vielfalt -o abb1.pdf
+      qca figure study.qca --cooccurrence --question chancen_vielfalt -o abb2.png
     """
+    if cooccurrence_:
+        _cooccurrence_figure(project, by, question, coder, order, include_total, title, output,
+                             force)
+        return
+    if by is None or question is None:
+        raise InputError("the bar chart needs --by VAR and --question Q "
+                         "(or --cooccurrence for a heatmap)")
     from qca.exporting.figures import write_figure
 
     with _project(project) as proj:
         write_figure(proj, output, question=question, by=by, coder=coder, title=title,
                      include_total=include_total, order=_split_order(order), force=force)
     click.echo(f"wrote {output}", err=True)
+
+
+# --- working with what is coded: retrieval, co-occurrence, search, dictionary, words -----
+
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                       default="table", show_default=True)
+
+
+@cli.command()
+@_project_arg
+@click.option("--code", required=True, metavar="KEY",
+              help="Category key; A+B: both, A,B: either, A-B: A without B.")
+@click.option("--coder", help="Only this coder's codings (default: every coder, one row each).")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
+              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+@click.option("--flagged", is_flag=True, help="Only segments the coder flagged.")
+@click.option("--memo", is_flag=True, help="Only segments the coder wrote a memo on.")
+@_FORMAT
+def segments(project: str, code: str, coder: str | None, question: str | None,
+             where: tuple[str, ...], flagged: bool, memo: bool, fmt: str) -> None:
+    """List every segment carrying a category, with its text, variables, codes and memo.
+
+    A group (a category with subcategories) counts when any subcategory was coded. Each
+    coder is judged on their own codes: A+B means one coder gave both.
+
+    \b
+    Examples:
+      qca segments study.qca --code CH_REFL --coder anna
+      qca segments study.qca --code "CH_REFL+CH_ZUS" --where amt=Jugend --format csv
+    """
+    from qca.retrieval import format_csv, format_json, format_table, retrieve
+
+    with _project(project) as proj:
+        rows = retrieve(proj, code, coder=coder, question=question, where=where,
+                        flagged=flagged, memo=memo)
+        variables = proj.variable_names()
+    if fmt == "csv":
+        click.echo(format_csv(rows, variables), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(rows), nl=False)
+    else:
+        click.echo("\n".join(format_table(rows, code)))
+
+
+@cli.command(name="search")
+@_project_arg
+@click.argument("pattern")
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (case-insensitive).")
+@click.option("--lemma", is_flag=True, help="Match on lemmas: Baum finds Bäume, not Baumpflege.")
+@click.option("--word", is_flag=True, help="Whole words only: Personal, not Personaldecke.")
+@click.option("--question", help="Only segments of this question.")
+@click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
+              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+@click.option("--coded/--uncoded", "coded", default=None,
+              help="Only segments that are coded / not coded yet (by --coder, else anyone).")
+@click.option("--coder", help="Whose codings --coded and --uncoded look at.")
+@_FORMAT
+def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
+               question: str | None, where: tuple[str, ...], coded: bool | None,
+               coder: str | None, fmt: str) -> None:
+    """Find PATTERN in the texts and show each hit in its context (keyword in context).
+
+    Case and umlauts do not matter (Baume finds Bäume, strasse finds Straße), and a word is
+    found inside compounds (Personal finds Personaldecke) unless --word is given.
+
+    \b
+    Examples:
+      qca search study.qca Personal --question chancen
+      qca search study.qca "Konflikt\\w*" --regex --uncoded
+    """
+    from qca.search import format_csv, format_json, format_table, search
+
+    with _project(project) as proj:
+        result = search(proj, pattern, regex=regex, lemma=lemma, word=word, question=question,
+                        where=where, coded=coded, coder=coder)
+    if fmt == "csv":
+        click.echo(format_csv(result), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(result), nl=False)
+    else:
+        click.echo("\n".join(format_table(result)))
+
+
+@cli.command(name="cooccurrence")
+@_project_arg
+@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+@click.option("--question", help="Only this question's segments and categories.")
+@click.option("--by", metavar="VAR", help="Also one table per value of this source variable.")
+@click.option("--top", type=click.IntRange(1), help="Table: only the N most frequent pairs.")
+@_FORMAT
+def cooccurrence_cmd(project: str, coder: str | None, question: str | None, by: str | None,
+                     top: int | None, fmt: str) -> None:
+    """Count how often two categories were given to the same segment, with the Jaccard index.
+
+    Jaccard = segments with both / segments with either. Open a pair's segments with
+    'qca segments PROJECT --code A+B'; draw it with 'qca figure PROJECT --cooccurrence'.
+
+    \b
+    Examples:
+      qca cooccurrence study.qca --question chancen --coder anna
+      qca cooccurrence study.qca --by amt --format csv
+    """
+    from qca.cooccurrence import cooccurrence, format_csv, format_json, format_table
+
+    with _project(project) as proj:
+        table = cooccurrence(proj, coder=coder, question=question, by=by)
+    if fmt == "csv":
+        click.echo(format_csv(table), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(table), nl=False)
+    else:
+        click.echo("\n".join(format_table(table, top=top)))
+
+
+def _cooccurrence_figure(project: str, by: str | None, question: str | None, coder: str | None,
+                         order: str | None, include_total: bool, title: str | None,
+                         output: str, force: bool) -> None:
+    from qca.cooccurrence_figure import write_heatmap
+
+    if by or order or include_total:
+        raise InputError("--cooccurrence draws one heatmap; leave out --by, --order and --total")
+    with _project(project) as proj:
+        write_heatmap(proj, output, coder=coder, question=question, title=title, force=force)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command(name="autocode")
+@_project_arg
+@click.option("--dictionary", "dictionary", required=True, type=click.Path(dir_okay=False),
+              help="YAML file: category key -> words, phrases, 'word:' or 'regex:' entries "
+                   "(format: codebooks/README.md).")
+@click.option("--coder", required=True, help="Whose proposals these become (origin dictionary).")
+@click.option("--dry-run", is_flag=True, help="Only print what would be coded, per category.")
+def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> None:
+    """Propose categories from keyword lists, for CODER to review (one undoable step).
+
+    Words match case- and umlaut-insensitively, also inside compounds. Segments CODER has
+    coded already are never touched. Review the proposals with
+    'qca code PROJECT --coder CODER --review dictionary'; 'qca undo' takes the run back.
+
+    \b
+    Example:
+      qca autocode study.qca --dictionary woerter.yaml --coder anna --dry-run
+    """
+    from qca.autocode import autocode, format_plan
+
+    with _project(project) as proj:
+        plan = autocode(proj, dictionary, coder, dry_run=dry_run)
+    click.echo("\n".join(format_plan(plan, dry_run=dry_run)))
+
+
+@cli.command(name="words")
+@_project_arg
+@click.option("--question", help="Only segments of this question.")
+@click.option("--by", metavar="VAR", help="One list per value of this source variable.")
+@click.option("--code", metavar="KEY",
+              help="Segments carrying KEY (A+B, A,B, A-B as in 'qca segments') against the "
+                   "other segments the coder coded.")
+@click.option("--coder", help="--code: whose codings [default: consensus, else the only coder].")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(1),
+              help="How many lemmas per group.")
+@_FORMAT
+def words_cmd(project: str, question: str | None, by: str | None, code: str | None,
+              coder: str | None, top: int, fmt: str) -> None:
+    """Lemma frequencies with the share of segments using each, per group or category.
+
+    Stop words, numbers and one-letter words are left out; lemmas are folded, so Ämter and
+    Amter count as one. The raw material of an inductive category.
+
+    \b
+    Examples:
+      qca words study.qca --question gruende_nichtnutzung --by amt --top 10
+      qca words study.qca --code FN_SONST --coder anna
+    """
+    from qca.words import format_csv, format_json, format_table, word_frequencies
+
+    with _project(project) as proj, _progressbar("analysing segments") as progress:
+        table = word_frequencies(proj, question=question, by=by, code=code, coder=coder,
+                                 top=top, progress=progress)
+    if fmt == "csv":
+        click.echo(format_csv(table), nl=False)
+    elif fmt == "json":
+        click.echo(format_json(table), nl=False)
+    else:
+        click.echo("\n".join(format_table(table)))
 
 
 # --- demo ----------------------------------------------------------------------------------
@@ -805,7 +1043,8 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True,
-                        widen: bool = False, lead: bool = False) -> None:
+                        widen: bool = False, lead: bool = False, retrieve: str | None = None,
+                        status: str = "all") -> None:
     from qca.tui.app import run_coding_app
 
     if suggest:
@@ -816,7 +1055,7 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
         with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
             analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
-                   widen=widen, lead=lead)
+                   widen=widen, status=status, lead=lead, retrieve=retrieve)
 
 
 def main(argv: list[str] | None = None) -> None:

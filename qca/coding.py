@@ -17,6 +17,7 @@ from qca.events import (
     Action,
     CodingChanged,
     CodingState,
+    DictionaryApplied,
     NoteChanged,
     NoteState,
     Origin,
@@ -28,6 +29,7 @@ from qca.store import Coding, Project, now
 __all__ = [
     "Change",
     "ORIGINS",
+    "confirm_coding",
     "redo",
     "set_coding",
     "set_flag",
@@ -147,6 +149,20 @@ def toggle_coding(
     return change
 
 
+def confirm_coding(project: Project, segment_id: str, category: str, coder: str) -> Change | None:
+    """Confirm a proposed coding (origin ``dictionary``): it becomes the coder's own
+    (origin ``manual``), as one undoable change; None if there is no such proposal."""
+    with project.transaction():
+        before = _coding_state(project, segment_id, category, coder)
+        if before is None or before.origin != Origin.DICTIONARY:
+            return None
+        after = dataclasses.replace(before, origin=str(Origin.MANUAL), created_at=now())
+        _write_coding(project, segment_id, category, coder, after)
+        project.set_resume_point(coder, segment_id)
+        event = project.log(coder, CodingChanged(segment_id, category, before, after))
+    return Change(event, Action.CODING, segment_id, f"confirmed {category}", assigned=True)
+
+
 def _set_note(
     project: Project, segment_id: str, coder: str, **fields: str | bool
 ) -> Change | None:
@@ -222,6 +238,12 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
     assert event is not None  # the stacks hold ids of this log
     change = event.payload()
     kind = Undone if undoing else Redone
+    if isinstance(change, DictionaryApplied):  # one dictionary run: all its codings at once
+        n = project.set_dictionary_codings(coder, change, present=not undoing)
+        new_id = project.log(coder, kind("", None, None, event_id, change.dictionary))
+        what = f"{'restored' if not undoing else 'removed'} {n} dictionary codings"
+        return Change(new_id, kind.ACTION, "", f"{what} ({change.dictionary})",
+                      assigned=not undoing and n > 0)
     if isinstance(change, CodingChanged):
         segment_id, category = change.segment_id, change.category
         state = change.before if undoing else change.after

@@ -28,6 +28,7 @@ action                  target                 payload
 ``note``                ``[segment]``          :class:`NoteChanged`
 ``undo`` / ``redo``     the reversed target    :class:`Undone` / :class:`Redone`
 ``consensus``           ``[segment]``          :class:`ConsensusSet`
+``autocode``            ``[dictionary file]``  :class:`DictionaryApplied`
 ``merge``               the other file's name  :class:`ProjectMerged`
 ``pseudonymise``        the copy's file name   :class:`CopyPseudonymised`
 ``pseudonymise.reverse``  the restored file    :class:`CopyRestored`
@@ -67,6 +68,7 @@ __all__ = [
     "ConsensusState",
     "CopyPseudonymised",
     "CopyRestored",
+    "DictionaryApplied",
     "FREE_TEXT_KEYS",
     "NoteChanged",
     "NoteState",
@@ -113,10 +115,11 @@ class Action(StrEnum):
     MERGE = "merge"
     PSEUDONYMISE = "pseudonymise"
     PSEUDONYMISE_REVERSE = "pseudonymise.reverse"
+    AUTOCODE = "autocode"
 
 
 #: The changes a coder can undo (and redo), in the order qca looks for them.
-UNDOABLE = (Action.CODING, Action.NOTE)
+UNDOABLE = (Action.CODING, Action.NOTE, Action.AUTOCODE)
 
 
 class Origin(StrEnum):
@@ -126,6 +129,7 @@ class Origin(StrEnum):
     SUGGESTION = "suggestion"
     IMPORTED = "imported"
     CONSENSUS = "consensus"
+    DICTIONARY = "dictionary"
 
 
 class PairKind(StrEnum):
@@ -539,22 +543,62 @@ class NoteChanged(Payload):
 
 
 @dataclass(frozen=True)
+class DictionaryApplied(Payload):
+    """A dictionary run (``qca autocode``) added ``codings`` (segment, category) for the
+    actor with origin ``dictionary``; undone and redone as one change."""
+
+    ACTION = Action.AUTOCODE
+    dictionary: str
+    codebook_version: int | None
+    created_at: str
+    codings: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> Columns:
+        return Columns(json.dumps([self.dictionary], ensure_ascii=False), None,
+                       {"dictionary": self.dictionary, "codebook_version": self.codebook_version,
+                        "created_at": self.created_at,
+                        "codings": [list(pair) for pair in self.codings]})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> DictionaryApplied:
+        (name,) = _path(columns.target, (1,), cls.ACTION)
+        after = _obj(columns.after)
+        pairs = after.get("codings")
+        codings = [(p[0], p[1]) for p in pairs if isinstance(p, list) and len(p) == 2
+                   and all(isinstance(v, str) for v in p)] if isinstance(pairs, list) else []
+        return cls(name, _opt_int(after.get("codebook_version")),
+                   _text(after.get("created_at")), codings)
+
+
+@dataclass(frozen=True)
 class Restored(Payload):
     """An undo or redo of event ``ref``: the coding (``category`` set) or the note of a
-    segment is back at ``state`` (a coding's None: removed)."""
+    segment is back at ``state`` (a coding's None: removed); or, with ``dictionary`` set,
+    the codings of a dictionary run (:class:`DictionaryApplied`) are removed or back
+    (target ``{"dictionary": name}``; no segment)."""
 
     segment_id: str
     category: str | None
     state: CodingState | NoteState | None
     ref: int
+    dictionary: str | None = None
 
     def to_json(self) -> Columns:
+        if self.dictionary is not None:
+            return Columns(json.dumps({"dictionary": self.dictionary}, ensure_ascii=False),
+                           None, None, self.ref)
         path = (self.segment_id,) if self.category is None else (self.segment_id, self.category)
         return Columns(_segment_target(*path), None,
                        None if self.state is None else self.state.to_json(), self.ref)
 
     @classmethod
     def from_json(cls, columns: Columns) -> Restored:
+        try:
+            value = json.loads(columns.target)
+        except ValueError:
+            value = None
+        if isinstance(value, dict) and isinstance(value.get("dictionary"), str):
+            return cls("", None, None, _int(columns.ref), value["dictionary"])
         path = _path(columns.target, (1, 2), cls.ACTION)
         if len(path) == 2:
             return cls(path[0], path[1], CodingState.from_json(columns.after), _int(columns.ref))

@@ -74,6 +74,7 @@ from qca.events import (
     AddedCoding,
     CodingChanged,
     ConsensusSet,
+    DictionaryApplied,
     NoteChanged,
     NoteState,
     OtherLog,
@@ -193,8 +194,8 @@ def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     return conn
 
 
-_LOGGED_ACTIONS = (Action.CODING, Action.NOTE, Action.UNDO, Action.REDO, Action.CONSENSUS,
-                   Action.MERGE)
+_LOGGED_ACTIONS = (Action.CODING, Action.NOTE, Action.AUTOCODE, Action.UNDO, Action.REDO,
+                   Action.CONSENSUS, Action.MERGE)
 _EVENT_ROW = "SELECT id, at, actor, action, target, before, after, ref FROM events ORDER BY id"
 _NO_CODES: frozenset[str] = frozenset()
 _NO_NOTE = ("", False)  # memo and flag of a coder without a note on the segment
@@ -349,9 +350,18 @@ def _since(conn: sqlite3.Connection, base: int) -> _Since:
         elif isinstance(payload, NoteChanged):
             since.touch_note((payload.segment_id, actor), memo=payload.before.memo,
                              flagged=payload.before.flagged)
+        elif isinstance(payload, DictionaryApplied):
+            _autocoded(since, actor, payload, had=False)
         elif isinstance(payload, Restored):
             _restored(since, conn, payload, actor)
     return since
+
+
+def _autocoded(since: _Since, actor: str, run: DictionaryApplied, *, had: bool) -> None:
+    """Read the codings of a dictionary run (:mod:`qca.autocode`) into ``since``: absent
+    before the run (``had`` False), present before its undo."""
+    for segment, category in run.codings:
+        since.touch_code((segment, actor), category, had)
 
 
 def _consensus(since: _Since, change: ConsensusSet) -> None:
@@ -375,6 +385,10 @@ def _restored(since: _Since, conn: sqlite3.Connection, change: Restored, actor: 
     ).fetchone()
     reversed_ = _payload(row) if row is not None else None
     undoing = isinstance(change, Undone)
+    if change.dictionary is not None:  # a dictionary run undone or redone
+        if isinstance(reversed_, DictionaryApplied):
+            _autocoded(since, actor, reversed_, had=undoing)
+        return
     if change.category is not None and isinstance(reversed_, CodingChanged):
         was = reversed_.after if undoing else reversed_.before
         since.touch_code(key, change.category, was is not None)

@@ -41,8 +41,10 @@ __all__ = [
     "parse_where",
 ]
 
-STATUSES = ("all", "uncoded", "coded", "flagged")
-"""Status filters: every segment, those this coder has not coded / has coded / flagged."""
+STATUSES = ("all", "uncoded", "coded", "flagged", "proposed")
+"""Status filters: every segment, those this coder has not coded / has coded / flagged, and
+those with proposals of a dictionary (``qca autocode``) still to confirm or reject."""
+_PROPOSED_ORIGIN = "dictionary"
 
 
 def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -144,6 +146,7 @@ class Session:
         self._non_substantive: set[str] = set()
         self._coded: set[str] = set()
         self._flagged: set[str] = set()
+        self._proposed: set[str] = set()
         self._coded_in_list = 0
         self._flagged_in_list = 0
         self._saved: str | None = None  # the resume point the project holds, as last known
@@ -166,6 +169,11 @@ class Session:
         self._flagged = {
             r[0] for r in self._query(
                 "SELECT segment_id FROM notes WHERE coder = ? AND flagged = 1", [self.coder])
+        }
+        self._proposed = {
+            r[0] for r in self._query(
+                "SELECT DISTINCT segment_id FROM codings WHERE coder = ? AND origin = ?",
+                [self.coder, _PROPOSED_ORIGIN])
         }
 
     def _select(self, segment_filter: SegmentFilter) -> list[tuple[str, int]]:
@@ -198,6 +206,7 @@ class Session:
                 (sid, sub) for sid, sub in rows
                 if (wanted == "flagged" and sid in self._flagged)
                 or (wanted == "coded" and sid in self._coded)
+                or (wanted == "proposed" and sid in self._proposed)
                 or (wanted == "uncoded" and sid not in self._coded and (sub or keep))
             ]
         previous = self.current_id
@@ -433,6 +442,10 @@ class Session:
         return self._after(coding.redo(self.project, self.coder))
 
     def _after(self, change: coding.Change | None) -> coding.Change | None:
+        if change is not None and not change.segment_id:  # a whole dictionary run
+            self._load_coder_state()
+            self._recount()
+            return change
         if change is not None:
             self._refresh(change.segment_id)
             self._saved = change.segment_id
@@ -464,6 +477,41 @@ class Session:
             (self._flagged.add if flagged else self._flagged.discard)(segment_id)
             if listed:
                 self._flagged_in_list += 1 if flagged else -1
+
+    # --- reviewing dictionary proposals (qca autocode) --------------------------------------
+
+    def proposals(self, segment_id: str | None = None) -> list[str]:
+        """The categories a dictionary proposed on a segment (default: the current one) that
+        this coder has not confirmed or rejected yet, in codebook order."""
+        sid = segment_id or self.current_id
+        if sid is None:
+            return []
+        keys = {c for (c,) in self._query(
+            "SELECT category FROM codings WHERE coder = ? AND segment_id = ? AND origin = ?",
+            [self.coder, sid, _PROPOSED_ORIGIN])}
+        return [k for k in self.project.codebook().keys() if k in keys]
+
+    def confirm_proposals(self) -> list[coding.Change]:
+        """Make every proposal on the current segment this coder's own coding."""
+        sid = self._require_current()
+        changes = [c for key in self.proposals(sid)
+                   if (c := coding.confirm_coding(self.project, sid, key, self.coder))]
+        self._after_review(sid)
+        return changes
+
+    def reject_proposals(self) -> list[coding.Change]:
+        """Remove every proposal on the current segment."""
+        sid = self._require_current()
+        changes = [c for key in self.proposals(sid)
+                   if (c := coding.set_coding(self.project, sid, key, self.coder, False))]
+        self._after_review(sid)
+        return changes
+
+    def _after_review(self, segment_id: str) -> None:
+        if not self.proposals(segment_id):
+            self._proposed.discard(segment_id)
+        self._refresh(segment_id)
+        self._saved = segment_id
 
     def with_filter(self, **changes: Any) -> SegmentFilter:
         """A copy of the current filter with some fields changed."""

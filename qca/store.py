@@ -40,6 +40,7 @@ from qca.errors import CodebookError, InputError, ProjectError, QcaError
 from qca.events import (
     CodebookSaved,
     CodingState,
+    DictionaryApplied,
     Payload,
     ProjectCreated,
     decode,
@@ -204,6 +205,69 @@ def _m0003_source_texts(db: sqlite_utils.Database) -> None:
             start_position INTEGER NOT NULL CHECK (start_position >= 0),
             end_position INTEGER NOT NULL CHECK (end_position >= start_position)
         ) WITHOUT ROWID;
+        """
+    )
+
+
+@migrations(name="0004_search")
+def _m0004_search(db: sqlite_utils.Database) -> None:
+    # Full-text search (qca.search): every segment's text folded (qca.folding: case,
+    # umlauts, accents) in an FTS5 table with the trigram tokenizer, so a word is found
+    # anywhere, also inside a compound. Its rowid is the segment's seq (stable, unlike a
+    # rowid). A new or changed segment is queued in search_pending by the triggers and
+    # indexed in one statement when its transaction commits (Project.transaction): FTS5
+    # written row by row from a trigger flushes its buffers at every statement, 10-20x
+    # slower for an import. A deleted segment leaves the index at once.
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS segment_search USING fts5(
+            folded, tokenize = 'trigram'
+        );
+        CREATE TABLE IF NOT EXISTS search_pending (seq INTEGER PRIMARY KEY);
+        CREATE TRIGGER IF NOT EXISTS segments_search_insert AFTER INSERT ON segments BEGIN
+            INSERT OR IGNORE INTO search_pending (seq) VALUES (new.seq);
+        END;
+        CREATE TRIGGER IF NOT EXISTS segments_search_update
+            AFTER UPDATE OF text, seq ON segments BEGIN
+            DELETE FROM segment_search WHERE rowid = old.seq;
+            DELETE FROM search_pending WHERE seq = old.seq;
+            INSERT OR IGNORE INTO search_pending (seq) VALUES (new.seq);
+        END;
+        CREATE TRIGGER IF NOT EXISTS segments_search_delete AFTER DELETE ON segments BEGIN
+            DELETE FROM segment_search WHERE rowid = old.seq;
+            DELETE FROM search_pending WHERE seq = old.seq;
+        END;
+        DELETE FROM segment_search;
+        INSERT INTO segment_search (rowid, folded) SELECT seq, qca_fold(text) FROM segments;
+        """
+    )
+
+
+@migrations(name="0005_dictionary_origin")
+def _m0005_dictionary_origin(db: sqlite_utils.Database) -> None:
+    # Codings proposed by a keyword dictionary (qca autocode) carry origin 'dictionary'.
+    # SQLite cannot change a CHECK constraint in place, so the table is rebuilt.
+    db.executescript(
+        """
+        CREATE TABLE codings_new (
+            segment_id TEXT NOT NULL REFERENCES segments(id),
+            category TEXT NOT NULL REFERENCES categories(key) DEFERRABLE INITIALLY DEFERRED,
+            coder TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN
+                ('manual', 'suggestion', 'imported', 'consensus', 'dictionary')),
+            codebook_version INTEGER,
+            created_at TEXT NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (segment_id, category, coder)
+        ) WITHOUT ROWID;
+        INSERT INTO codings_new (segment_id, category, coder, origin, codebook_version,
+                                 created_at, memo)
+            SELECT segment_id, category, coder, origin, codebook_version, created_at, memo
+            FROM codings;
+        DROP TABLE codings;
+        ALTER TABLE codings_new RENAME TO codings;
+        CREATE INDEX codings_coder ON codings(coder, segment_id);
+        CREATE INDEX codings_category ON codings(category);
         """
     )
 
@@ -403,6 +467,13 @@ def _category_rows(book: Codebook) -> list[dict[str, Any]]:
     ]
 
 
+def _define_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the store calls (``qca_fold`` indexes segments: migration 0004_search)."""
+    from qca.folding import fold_text
+
+    conn.create_function("qca_fold", 1, fold_text, deterministic=True)
+
+
 def _is_disk_full(exc: sqlite3.Error) -> bool:
     return "full" in str(exc).lower()
 
@@ -457,6 +528,7 @@ class Project:
         self.db = sqlite_utils.Database(conn)
         self._codebook: Codebook | None = None
         self._codebook_version: int | None = None
+        self._search_ready: bool | None = None  # whether migration 0004_search is applied
 
     # --- opening -----------------------------------------------------------------------
 
@@ -473,6 +545,7 @@ class Project:
             )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _define_functions(conn)
         return conn
 
     @classmethod
@@ -599,6 +672,7 @@ class Project:
             raise self._friendly(exc) from None
         try:
             yield self
+            self._index_pending()
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
@@ -606,6 +680,20 @@ class Project:
             if isinstance(exc, sqlite3.Error):
                 raise self._friendly(exc) from None
             raise
+
+    def _index_pending(self) -> None:
+        """Index the segments queued since the last commit (migration 0004_search)."""
+        if self._search_ready is None:
+            self._search_ready = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'search_pending'").fetchone() is not None
+        if not self._search_ready:
+            return
+        if self.conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone() is None:
+            return
+        self.conn.execute(
+            "INSERT INTO segment_search (rowid, folded) SELECT s.seq, qca_fold(s.text) "
+            "FROM search_pending p JOIN segments s ON s.seq = p.seq")
+        self.conn.execute("DELETE FROM search_pending")
 
     def _friendly(self, exc: sqlite3.Error) -> QcaError:
         text = str(exc)
@@ -858,6 +946,52 @@ class Project:
 
     def category(self, key: str) -> Category | None:
         return self.codebook().get(key)
+
+    # --- dictionary codings (qca autocode) -------------------------------------------------
+
+    def add_dictionary_codings(
+        self, coder: str, pairs: list[tuple[str, str]], *, dictionary: str
+    ) -> int:
+        """Add ``coder``'s codings (segment, category) with origin ``dictionary``, as ONE
+        ``autocode`` event (:class:`~qca.events.DictionaryApplied`) in one transaction;
+        returns the event id.
+
+        Pairs the coder has already are skipped. The event lists the codings added, so undo
+        (:mod:`qca.coding`) removes exactly those.
+        """
+        with self.transaction():
+            version = self.codebook_version()
+            stamp = now()
+            added = [
+                (seg, cat) for seg, cat in pairs
+                if self.conn.execute(
+                    "SELECT 1 FROM codings WHERE segment_id = ? AND category = ? AND coder = ?",
+                    (seg, cat, coder)).fetchone() is None
+            ]
+            self.conn.executemany(
+                "INSERT INTO codings (segment_id, category, coder, origin, codebook_version, "
+                "created_at, memo) VALUES (?, ?, ?, 'dictionary', ?, ?, '')",
+                [(seg, cat, coder, version, stamp) for seg, cat in added],
+            )
+            return self.log(coder, DictionaryApplied(dictionary, version, stamp, added))
+
+    def set_dictionary_codings(self, coder: str, run: DictionaryApplied, present: bool) -> int:
+        """Undo (``present`` False) or redo the codings of a dictionary run; call inside
+        :meth:`transaction`. Removes only codings still of origin ``dictionary``; returns
+        how many codings changed."""
+        changed = 0
+        for seg, cat in run.codings:
+            if present:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO codings (segment_id, category, coder, origin, "
+                    "codebook_version, created_at, memo) VALUES (?, ?, ?, 'dictionary', ?, ?, '')",
+                    (seg, cat, coder, run.codebook_version, run.created_at))
+            else:
+                cur = self.conn.execute(
+                    "DELETE FROM codings WHERE segment_id = ? AND category = ? AND coder = ? "
+                    "AND origin = 'dictionary'", (seg, cat, coder))
+            changed += cur.rowcount
+        return changed
 
     # --- writes: codings ---------------------------------------------------------------
     # Each write below belongs inside :meth:`transaction`; the caller logs the event.

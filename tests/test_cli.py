@@ -116,6 +116,21 @@ def _bad_cases():
         ("init over existing file", ["init", "{s}"], "exists already"),
         ("coder with xlsx", ["export", "{p}", "--format", "xlsx", "--coder", "anna", "-o",
                              "{d}/x.xlsx"], "holds every coder"),
+        ("segments of an unknown code", ["segments", "{p}", "--code", "NOPE"],
+         "not in the codebook"),
+        ("search with an invalid regex", ["search", "{p}", "x(", "--regex"],
+         "not a valid regular expression"),
+        ("autocode with an empty dictionary", ["autocode", "{p}", "--dictionary",
+                                               "{d}/empty.yaml", "--coder", "anna"],
+         "dictionary is empty"),
+        ("cooccurrence of an unknown coder", ["cooccurrence", "{p}", "--coder", "zoe"],
+         "no codings by coder 'zoe'"),
+        ("words by an unknown code", ["words", "{p}", "--code", "NOPE", "--coder", "anna"],
+         "not in the codebook"),
+        ("hints for one coder", ["agreement", "{p}", "--hints", "--coders", "anna"],
+         "compares two coders"),
+        ("retrieve an unknown code", ["code", "{p}", "--coder", "anna", "--retrieve", "A+"],
+         "a key is missing"),
     ]
 
 
@@ -124,6 +139,7 @@ def test_bad_input_one_line_and_project_unchanged(capsys, proj: Path, files, nam
                                                   message) -> None:
     d = files["dir"]
     (d / "empty.csv").write_bytes(b"")
+    (d / "empty.yaml").write_bytes(b"")
     (d / "binary.csv").write_bytes(b"a,b\n\x81\x8d\x00\xff,x\n")
     (d / "dup.csv").write_text("id,a\n1,x\n1,y\n", encoding="utf-8")
     (d / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")

@@ -12,6 +12,7 @@ from qca.errors import ProjectError
 from qca.events import (
     CopyPseudonymised,
     CopyRestored,
+    DictionaryApplied,
     Action,
     AddedCoding,
     CategoriesMerged,
@@ -81,6 +82,9 @@ EXAMPLES: list[Payload] = [
     ),
     CopyPseudonymised("geteilt.qca", "ab" * 16, {"Person": 12, "Ort": 3}),
     CopyRestored("zurueck.qca", "ab" * 16, 15, 1),
+    DictionaryApplied("woerter.yaml", 2, "2026-01-05T10:00:00.000Z",
+                      [("1#chancen", "CH_ZUS"), ("2#chancen", "CH_ZUS")]),
+    Undone("", None, None, 11, "woerter.yaml"),
 ]
 
 
@@ -115,7 +119,7 @@ def test_action_names_are_the_stored_strings() -> None:
     assert [a.value for a in Action] == [
         "init", "codebook", "codebook.rename", "codebook.merge", "codebook.split", "import",
         "import-codings", "coding", "note", "undo", "redo", "consensus", "merge",
-        "pseudonymise", "pseudonymise.reverse",
+        "pseudonymise", "pseudonymise.reverse", "autocode",
     ]
 
 

@@ -145,5 +145,11 @@ def test_project_from_before_source_texts_migrates_without_loss(tmp_path: Path) 
     assert len(applied) == SCHEMA_VERSION
     assert any("'0003_source_texts'" in row for row in applied)
     assert after.pop("source_texts") == after.pop("segment_spans") == []
+    # 0004_search fills the search index from the segments already there
+    assert after.pop("segment_search") == ["('antwort.',)", "('erster absatz.',)",
+                                           "('zweiter absatz.',)"]
+    for table in [t for t in after if t.startswith("segment_search_")]:
+        after.pop(table)
+    assert after.pop("search_pending") == []
     before.pop("_sqlite_migrations")
     assert after == before

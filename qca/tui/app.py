@@ -39,9 +39,11 @@ class CodingApp(App[None]):
     TITLE = "qca"
 
     def __init__(self, project: Project, session: Session, *, show_pipeline: bool = True,
-                 suggest: bool = False, widen: bool = False, lead: bool = False) -> None:
+                 suggest: bool = False, widen: bool = False, lead: bool = False,
+                 retrieve: str | None = None) -> None:
         super().__init__()
         self.lead = lead
+        self.retrieve = retrieve
         self.project = project
         self.session = session
         self.show_pipeline = show_pipeline
@@ -55,7 +57,10 @@ class CodingApp(App[None]):
             from qca.suggest import SuggestionService
 
             service = SuggestionService(self.project.path, self.session.coder, widen=self.widen)
-        self.push_screen(CodingScreen(self.session, service, widen=self.widen, lead=self.lead))
+        screen = CodingScreen(self.session, service, widen=self.widen, lead=self.lead)
+        self.push_screen(screen)
+        if self.retrieve is not None:
+            screen.open_retrieval(self.retrieve)
         if self.show_pipeline:
             self._describe_pipeline()
 
@@ -102,14 +107,17 @@ def make_app(
     suggest: bool = False,
     widen: bool = False,
     lead: bool = False,
+    retrieve: str | None = None,
 ) -> CodingApp:
     """Open the project and build the coding app for ``coder``.
 
     ``suggest`` turns category suggestions on (the CLI does unless ``--no-suggest``; tests
     and snapshots leave them off unless they test them, so nothing races a model).
     ``widen`` lets the suggestions learn from every coder, not only this coder and consensus.
-    ``lead`` shows every coder's usage counts in the codebook browser (a blind coder sees
-    only their own).
+    ``lead`` shows every coder's usage counts in the codebook browser and every coder's
+    codings in the retrieval list (a blind coder sees only their own). ``retrieve`` opens
+    the retrieval list of that code expression first. ``status="proposed"`` reviews the
+    proposals of a dictionary (``qca autocode``).
 
     Raises :class:`QcaError` (before any screen appears) for an unusable project, coder
     name, question or ``VAR=VALUE`` filter.
@@ -119,17 +127,23 @@ def make_app(
     try:
         project.require_question(question)
         project.require_variables(k for k, _ in segment_filter.where)
+        if retrieve is not None:
+            from qca.retrieval import parse_code_query
+
+            parse_code_query(retrieve, project.codebook())
         session = Session(project, coder, segment_filter)
     except BaseException:
         project.close()
         raise
     return CodingApp(project, session, show_pipeline=show_pipeline, suggest=suggest,
-                     widen=widen, lead=lead)
+                     widen=widen, lead=lead, retrieve=retrieve)
 
 
 def run_coding_app(
     path: Path | str, coder: str, question: str | None = None, where: Iterable[str] = (),
-    *, suggest: bool = True, widen: bool = False, lead: bool = False,
+    *, suggest: bool = True, widen: bool = False, status: str = "all", lead: bool = False,
+    retrieve: str | None = None,
 ) -> None:
     """Open the coding screen in this terminal until the coder quits."""
-    make_app(path, coder, question, where, suggest=suggest, widen=widen, lead=lead).run()
+    make_app(path, coder, question, where, suggest=suggest, widen=widen, status=status,
+             lead=lead, retrieve=retrieve).run()

@@ -45,6 +45,8 @@ from qca.tui.screens.help import HelpScreen
 from qca.tui.screens.jump import JumpScreen
 from qca.tui.screens.memo import MemoScreen
 from qca.tui.screens.picker import PickerScreen
+from qca.tui.screens.retrieval import RetrievalScreen, RetrieveDialog
+from qca.tui.screens.search import SearchScreen
 from qca.tui.widgets.categories import CategoryList
 from qca.tui.widgets.definition import DefinitionPanel
 from qca.tui.widgets.keybar import KeyBar
@@ -118,8 +120,24 @@ class CodingScreen(Screen[None]):
         Binding("pageup", "scroll_text(-1)", "Text ↑", show=False,
                 tooltip="Scroll a long segment text (PageUp / PageDown)."),
         Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
+        Binding("ctrl+f", "search", "Search", key_display="^f", show=False,
+                tooltip="Search this question for a word (case, umlauts, compounds do not "
+                        "matter); Enter again or F3 goes to the next hit."),
+        Binding("f3", "search_next(1)", "Next hit", show=False,
+                tooltip="Next search hit (F3); shift+F3 the previous one."),
+        Binding("shift+f3", "search_next(-1)", "Previous hit", show=False),
+        Binding("escape", "back_to_list", "Back to list", show=False,
+                tooltip="Back to the retrieval list this segment was opened from."),
+        Binding("Y", "confirm_proposals", "Confirm", show=False,
+                tooltip="Review (--review dictionary): confirm this segment's proposed "
+                        "categories and move on."),
+        Binding("backspace", "reject_proposals", "Reject", show=False,
+                tooltip="Review: reject this segment's proposed categories and move on."),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
         Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
+        Binding("L", "retrieve", "List",
+                tooltip="List the segments of a category (A+B, A,B, A-B too); Enter opens one "
+                        "to recode, Esc returns to the list."),
         Binding("S", "accept_suggestion", "Accept ★",
                 tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
     ]
@@ -127,13 +145,13 @@ class CodingScreen(Screen[None]):
     FOOTER_ORDER = [
         "next", "previous", "next_uncoded", "accept_suggestion", "next_suggestion", "pick",
         "memo", "flag", "undo", "redo", "filter", "definition", "context", "jump", "browse",
-        "counts", "toggle_suggestions", "auto_advance", "help", "app.quit",
+        "counts", "retrieve", "toggle_suggestions", "auto_advance", "help", "app.quit",
     ]
     """The footer's keys in the order they are shown."""
     FOOTER_RANK = [
         "help", "app.quit", "next", "next_uncoded", "accept_suggestion", "pick", "previous",
-        "undo", "memo", "flag", "filter", "next_suggestion", "definition", "jump", "context",
-        "browse", "counts", "toggle_suggestions", "auto_advance", "redo",
+        "undo", "memo", "flag", "filter", "retrieve", "next_suggestion", "definition", "jump",
+        "context", "browse", "counts", "toggle_suggestions", "auto_advance", "redo",
     ]
     """The footer's keys by importance: a narrow terminal shows the first that fit."""
 
@@ -144,6 +162,8 @@ class CodingScreen(Screen[None]):
         self.lead = lead
         """The lead sees every coder's usage counts in the codebook browser; others only
         their own (blind coding)."""
+        self._retrieval: tuple[str, str] | None = None  # code expression, segment opened
+        self._search: tuple[str, list[tuple[str, list[tuple[int, int]]]], int] | None = None
         self.suggestions = suggestions
         self.suggest_on = suggestions is not None
         self._widen = suggestions.widen if suggestions is not None else widen
@@ -252,7 +272,12 @@ class CodingScreen(Screen[None]):
         context = None
         if view is not None and self.show_context:
             context = self.session.neighbours(view.segment)
-        self.query_one(SegmentPanel).show(view, context, self._why(view))
+        panel = self.query_one(SegmentPanel)
+        panel.show(view, context, self._why(view), marks=self._marks(view))
+        if view is not None and self.session.filter.status == "proposed":
+            proposed = self.session.proposals(view.segment.id)
+            panel.border_subtitle = (f"proposed: {', '.join(proposed)} · Y confirms, "
+                                     "⌫ rejects" if proposed else "reviewed")
         self._show_status()
         self._update_suggestions(view)
 
@@ -546,12 +571,14 @@ class CodingScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self._change(self.session.undo)
-        self.notify(f"undone: {change.description} on {change.segment_id}" if change
+        where = f" on {change.segment_id}" if change and change.segment_id else ""
+        self.notify(f"undone: {change.description}{where}" if change
                     else "nothing to undo", timeout=3)
 
     def action_redo(self) -> None:
         change = self._change(self.session.redo)
-        self.notify(f"redone: {change.description} on {change.segment_id}" if change
+        where = f" on {change.segment_id}" if change and change.segment_id else ""
+        self.notify(f"redone: {change.description}{where}" if change
                     else "nothing to redo", timeout=3)
 
     def _change(self, do):  # type: ignore[no-untyped-def]
@@ -607,6 +634,138 @@ class CodingScreen(Screen[None]):
         self.notify("auto-advance on: a shortcut that assigns moves to the next segment"
                     if self.auto_advance else "auto-advance off: Enter moves on", timeout=3)
         self._show_status()
+
+    # --- retrieval, search and review (qca.retrieval, qca.search, qca.autocode) ----------
+
+    def action_retrieve(self) -> None:
+        cat = self.query_one(CategoryList).highlighted_category
+        last = self._retrieval[0] if self._retrieval else ""
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.open_retrieval(code)
+
+        self._open(RetrieveDialog(cat.key if cat is not None else last), chosen)
+
+    def open_retrieval(self, code: str, highlight: str | None = None) -> None:
+        """Show the retrieval list of ``code`` (this coder's codings; a lead's: all)."""
+        from qca.retrieval import retrieve
+
+        try:
+            rows = retrieve(self.session.project, code,
+                            coder=None if self.lead else self.session.coder)
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+
+        def opened(segment_id: str | None) -> None:
+            self._retrieval = (code, segment_id) if segment_id else None
+            if segment_id:
+                self._go_to(segment_id)
+
+        self.app.push_screen(RetrievalScreen(code, rows, lead=self.lead, highlight=highlight),
+                             opened)
+
+    def _go_to(self, segment_id: str) -> None:
+        """Show ``segment_id``, widening the filter to all segments if it is not listed."""
+        try:
+            self.session.jump(segment_id)
+        except QcaError:
+            try:
+                self.session.apply_filter(SegmentFilter())
+                self.session.jump(segment_id)
+            except QcaError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("the filter was widened to all segments", timeout=3)
+        self.show_segment()
+
+    def action_back_to_list(self) -> None:
+        if self._retrieval is not None:
+            code, segment_id = self._retrieval
+            self.open_retrieval(code, highlight=segment_id)
+
+    def action_search(self) -> None:
+        question = self._view.segment.question if self._view else self.session.filter.question
+        pattern = self._search[0] if self._search else ""
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            if self._search is not None and text == self._search[0]:
+                self.action_search_next(1)
+                return
+            self._find(text, question)
+
+        self._open(SearchScreen(pattern, question), chosen)
+
+    def _find(self, pattern: str, question: str | None) -> None:
+        from qca.search import search
+
+        try:
+            result = search(self.session.project, pattern, question=question)
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        listed = {sid: i for i, sid in enumerate(self.session.ids)}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for hit in result.hits:
+            if hit.segment_id in listed:
+                spans.setdefault(hit.segment_id, []).append((hit.start, hit.end))
+        found = sorted(spans.items(), key=lambda kv: listed[kv[0]])
+        if not found:
+            self._search = None
+            self.notify(f"{pattern!r} is not in {question or 'the listed segments'}",
+                        severity="warning", timeout=3)
+            self.show_segment()
+            return
+        here = self.session.position
+        start = next((i for i, (sid, _) in enumerate(found) if listed[sid] >= here), 0)
+        self._search = (pattern, found, start)
+        self._show_hit()
+
+    def action_search_next(self, step: int) -> None:
+        if self._search is None:
+            self.notify("nothing searched yet; ctrl+f searches", timeout=3)
+            return
+        pattern, found, index = self._search
+        self._search = (pattern, found, (index + step) % len(found))
+        self._show_hit()
+
+    def _show_hit(self) -> None:
+        assert self._search is not None
+        pattern, found, index = self._search
+        sid, spans = found[index]
+        self._go_to(sid)
+        # In the status line, not a notification: nothing may cover the categories.
+        self.set_note(f"hit {index + 1}/{len(found)} · F3 next")
+
+    def _marks(self, view: SegmentView | None) -> list[tuple[int, int]]:
+        if view is None or self._search is None:
+            return []
+        return dict(self._search[1]).get(view.segment.id, [])
+
+    def action_confirm_proposals(self) -> None:
+        self._review(self.session.confirm_proposals, "confirmed")
+
+    def action_reject_proposals(self) -> None:
+        self._review(self.session.reject_proposals, "rejected")
+
+    def _review(self, do: Callable[[], list[coding.Change]], verb: str) -> None:
+        if self._view is None:
+            return
+        try:
+            changes = do()
+        except QcaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not changes:
+            self.notify("no proposal on this segment", timeout=3)
+            return
+        self.notify(f"{verb} {', '.join(c.description.split()[-1] for c in changes)}",
+                    timeout=3)
+        self.session.next()
+        self.show_segment()
 
     # --- dialogs ---------------------------------------------------------------------------
 

@@ -47,7 +47,12 @@ def _emphasise(text: Text, start: int, words: Iterable[str]) -> None:
         text.stylize(WORD_STYLE, match.start(), match.end())
 
 
-def _passage(seg: Segment, *, current: bool, words: Iterable[str] = ()) -> Text:
+MARK_STYLE = "reverse"
+"""How search hits (ctrl+f) are shown in the segment text."""
+
+
+def _passage(seg: Segment, *, current: bool, words: Iterable[str] = (),
+             marks: Iterable[tuple[int, int]] = ()) -> Text:
     text = Text()
     if not current:
         text.append(f"── {seg.id} " + (f"({seg.question}) " if seg.question else ""), "dim")
@@ -58,6 +63,8 @@ def _passage(seg: Segment, *, current: bool, words: Iterable[str] = ()) -> Text:
     text.append(seg.text, "" if current else "dim")
     if current:
         _emphasise(text, start, words)
+        for begin, end in marks:
+            text.stylize(MARK_STYLE, start + begin, start + end)
     return text
 
 
@@ -70,6 +77,7 @@ class SegmentPanel(VerticalScroll):
         super().__init__(id=id)
         self._shown: dict[str, Text | None] = {}
         self._segment: Segment | None = None
+        self._marks: list[tuple[int, int]] = []
 
     def compose(self):
         yield Static(id="segment-vars")
@@ -80,10 +88,11 @@ class SegmentPanel(VerticalScroll):
 
     def show(self, view: SegmentView | None,
              context: tuple[list[Segment], list[Segment]] | None = None,
-             words: Iterable[str] = ()) -> None:
+             words: Iterable[str] = (), marks: Iterable[tuple[int, int]] = ()) -> None:
         """Display ``view``; with ``context``, the neighbouring segments dimmed around it.
 
-        ``words`` (the words behind the suggestions) are emphasised in the text.
+        ``words`` (the words behind the suggestions) are emphasised in the text; ``marks``
+        (offsets of search hits in the segment's text) are shown reversed.
         """
         text = self.query_one("#segment-text", Static)
         self._segment = view.segment if view is not None else None
@@ -107,7 +116,9 @@ class SegmentPanel(VerticalScroll):
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")
         self._update("#segment-vars", _variables_line(view))
-        self._update("#segment-text", _passage(seg, current=True, words=words))
+        self._marks = list(marks)
+        self._update("#segment-text", _passage(seg, current=True, words=words,
+                                               marks=self._marks))
         self._update("#segment-memo", Text.assemble(("✎ memo: ", "bold"), (view.memo, "italic"))
                      if view.memo else None)
         before, after = context or ([], [])
@@ -123,7 +134,8 @@ class SegmentPanel(VerticalScroll):
     def emphasise(self, segment_id: str, words: Iterable[str]) -> None:
         """Emphasise ``words`` in the shown text if it is still segment ``segment_id``."""
         if self._segment is not None and self._segment.id == segment_id:
-            self._update("#segment-text", _passage(self._segment, current=True, words=words))
+            self._update("#segment-text", _passage(self._segment, current=True, words=words,
+                                                   marks=self._marks))
 
     def _update(self, selector: str, content: Text | None) -> None:
         """Show ``content`` in a child (hide it for None), touching it only if it changed."""

@@ -1,0 +1,260 @@
+"""Dictionary coding: propose categories from keyword lists, for a coder to review.
+
+A dictionary is a YAML mapping from category keys to entries. The plain form lists words
+and phrases::
+
+    FN_PERSONAL: [Personal, personell]
+    FN_ZEIT: [Zeitmangel, keine Zeit, Aufwand]
+
+The richer form mixes plain entries with ``word:`` (whole words only) and ``regex:``
+(a Python regular expression) entries, and may give one entry alone instead of a list::
+
+    FN_FINANZEN:
+      - Eigenanteil              # plain: found inside compounds (Eigenanteils, Eigenanteilen)
+      - word: Geld               # whole word: Geld, not Geldgeber
+      - regex: "finanz\\w*"       # regular expression
+    FN_WISSEN: Überblick
+
+Matching follows ``qca search`` (:mod:`qca.search`): plain and ``word:`` entries are case-
+and umlaut-insensitive (``Hurden`` finds ``Hürden``) and plain entries are found inside
+German compounds; regular expressions are case-insensitive on the original text.
+
+Proposals are written for one coder with origin ``dictionary``, all in one transaction and
+as one event, so ``qca undo --coder NAME`` takes the whole run back. A proposal is made
+only where it can be coded (a codable category offered for the segment's question, a
+substantive segment) and never over a human coding: segments the coder has coded already
+(by hand, from a suggestion, imported or in consensus) are left alone, so a dictionary
+only ever fills segments the coder has not coded yet. Running a dictionary again adds only
+what is new. The coder confirms or rejects each proposal on the coding screen
+(``qca code --review dictionary``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qca.codebook import _load_bounded as load_bounded_yaml
+from qca.errors import CodebookError, CodingError, InputError
+from qca.fileio import read_input
+from qca.search import compile_regex, search
+from qca.store import Project
+
+__all__ = [
+    "DICTIONARY_ORIGIN",
+    "Entry",
+    "Plan",
+    "apply_plan",
+    "autocode",
+    "format_plan",
+    "load_dictionary",
+    "plan_dictionary",
+]
+
+DICTIONARY_ORIGIN = "dictionary"
+_KINDS = ("plain", "word", "regex")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dictionary entry: what to look for and how (``plain``, ``word`` or ``regex``)."""
+
+    category: str
+    pattern: str
+    kind: str = "plain"
+
+    @property
+    def label(self) -> str:
+        return self.pattern if self.kind == "plain" else f"{self.kind}:{self.pattern}"
+
+
+def _entry(category: str, item: Any, where: str) -> Entry:
+    if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+        text = str(item).strip()
+        if not text:
+            raise InputError(f"{where}: {category} has an empty entry; remove it")
+        return Entry(category, text)
+    if isinstance(item, dict) and len(item) == 1:
+        ((kind, value),) = item.items()
+        if kind in ("word", "regex") and isinstance(value, str) and value.strip():
+            if kind == "regex":
+                compile_regex(value)
+            return Entry(category, value.strip(), kind)
+    raise InputError(f"{where}: {category} has the entry {item!r}; write a word or phrase, "
+                     "or 'word: WORD' or 'regex: PATTERN'")
+
+
+def load_dictionary(path: Path | str) -> list[Entry]:
+    """Read a dictionary file (format: module docstring).
+
+    Raises:
+        InputError: the file is unreadable, not YAML, not a mapping, or empty.
+    """
+    path = Path(path)
+    raw = read_input(path, InputError, folder_hint="give a dictionary .yaml file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: byte {exc.start} is not UTF-8; save it as UTF-8") from None
+    try:
+        # The codebook's bounded loader: duplicate keys (which would silently drop words)
+        # and YAML bombs are refused with the line.
+        data = load_bounded_yaml(text, path)
+    except RecursionError:
+        raise InputError(f"{path.name}: the YAML is nested too deeply; a dictionary is a "
+                         "mapping of lists") from None
+    except CodebookError as exc:
+        raise InputError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path.name}{line}: {getattr(exc, 'problem', None) or 'invalid YAML'}"
+                         "; fix the YAML syntax") from None
+    if data is None or data == {}:
+        raise InputError(f"{path.name}: the dictionary is empty; map category keys to words, "
+                         "e.g. FN_PERSONAL: [Personal, personell]")
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name}: a dictionary maps category keys to words; write e.g. "
+                         "FN_PERSONAL: [Personal, personell]")
+    entries: list[Entry] = []
+    for key, items in data.items():
+        category = str(key)
+        if items is None or items == []:
+            raise InputError(f"{path.name}: {category} has no words; list some or remove it")
+        for item in items if isinstance(items, list) else [items]:
+            entries.append(_entry(category, item, path.name))
+    return entries
+
+
+@dataclass
+class Plan:
+    """What a dictionary would code: proposals per category, with the entries that matched."""
+
+    coder: str
+    dictionary: str
+    categories: list[str]
+    proposals: dict[str, list[str]] = field(default_factory=dict)  # category -> segments
+    matched: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> entry -> n
+    skipped_coded: int = 0
+    existing: int = 0
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(seg, cat) for cat in self.categories for seg in self.proposals.get(cat, [])]
+
+
+def _check_categories(project: Project, entries: Sequence[Entry], name: str) -> None:
+    book = project.codebook()
+    for entry in entries:
+        cat = book.get(entry.category)
+        if cat is None:
+            raise CodingError(f"{name}: category {entry.category!r} is not in the codebook; "
+                              "see 'qca codebook show'")
+        if not cat.is_codable:
+            raise CodingError(f"{name}: {entry.category!r} is a group; list words under one of "
+                              "its subcategories")
+
+
+def _matches(project: Project, entry: Entry) -> list[str]:
+    result = search(project, entry.pattern, regex=entry.kind == "regex",
+                    word=entry.kind == "word", context=0)
+    return list(dict.fromkeys(h.segment_id for h in result.hits))
+
+
+def plan_dictionary(project: Project, entries: Sequence[Entry], coder: str,
+                    *, dictionary: str = "dictionary") -> Plan:
+    """Work out the proposals of ``entries`` for ``coder`` without writing anything."""
+    _check_categories(project, entries, dictionary)
+    book = project.codebook()
+    offered: dict[str | None, set[str]] = {}
+    segments = {sid: (question, bool(sub)) for sid, question, sub in project.conn.execute(
+        "SELECT id, question, substantive FROM segments")}
+    own: dict[str, dict[str, str]] = defaultdict(dict)
+    for seg, cat, origin in project.conn.execute(
+            "SELECT segment_id, category, origin FROM codings WHERE coder = ?", (coder,)):
+        own[seg][cat] = origin
+    categories = list(dict.fromkeys(e.category for e in entries))
+    plan = Plan(coder, dictionary, categories)
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for seg in _matches(project, entry):
+            found[entry.category][seg].append(entry.label)
+    skipped: set[str] = set()
+    for cat in categories:
+        chosen: list[str] = []
+        counts: dict[str, int] = defaultdict(int)
+        for seg, labels in found[cat].items():
+            question, substantive = segments[seg]
+            if question not in offered:
+                offered[question] = {c.key for c in book.codable_for_question(question)}
+            if not substantive or cat not in offered[question]:
+                continue
+            mine = own.get(seg, {})
+            if any(origin != DICTIONARY_ORIGIN for origin in mine.values()):
+                skipped.add(seg)
+                continue
+            if cat in mine:
+                plan.existing += 1
+                continue
+            chosen.append(seg)
+            for label in labels:
+                counts[label] += 1
+        order = {sid: i for i, sid in enumerate(segments)}
+        plan.proposals[cat] = sorted(chosen, key=order.__getitem__)
+        plan.matched[cat] = dict(counts)
+    plan.skipped_coded = len(skipped)
+    return plan
+
+
+def apply_plan(project: Project, plan: Plan) -> int | None:
+    """Write the plan's proposals as one event; returns its id (None: nothing to write)."""
+    if not plan.pairs:
+        return None
+    return project.add_dictionary_codings(plan.coder, plan.pairs, dictionary=plan.dictionary)
+
+
+def autocode(project: Project, path: Path | str, coder: str, *, dry_run: bool = False) -> Plan:
+    """Load the dictionary at ``path``, plan its proposals for ``coder`` and (unless
+    ``dry_run``) write them."""
+    from qca.coding import validate_coder
+
+    coder = validate_coder(coder)
+    entries = load_dictionary(path)
+    plan = plan_dictionary(project, entries, coder, dictionary=Path(path).name)
+    if not dry_run:
+        apply_plan(project, plan)
+    return plan
+
+
+def format_plan(plan: Plan, *, dry_run: bool, show: int = 4) -> list[str]:
+    """Per category: how many segments, which entries matched, the first segment ids."""
+    total = len(plan.pairs)
+    verb = "would propose" if dry_run else "proposed"
+    lines = [f"{plan.dictionary}: {verb} {total} coding{'s' if total != 1 else ''} "
+             f"for {plan.coder} (origin dictionary)"]
+    width = max(8, *(len(c) for c in plan.categories))
+    for cat in plan.categories:
+        segs = plan.proposals.get(cat, [])
+        words = ", ".join(f"{label} {n}" for label, n in sorted(
+            plan.matched.get(cat, {}).items(), key=lambda kv: -kv[1]))
+        lines += textwrap.wrap(f"  {cat:<{width}} {len(segs):>5}  {words}", width=80,
+                               subsequent_indent=" " * (width + 10))
+        if segs:
+            more = f" (+{len(segs) - show})" if len(segs) > show else ""
+            lines += textwrap.wrap(", ".join(segs[:show]) + more, width=80,
+                                   initial_indent="      ", subsequent_indent="      ")
+    if plan.skipped_coded:
+        lines.append(f"  left alone: {plan.skipped_coded} matching segments {plan.coder} "
+                     "coded already")
+    if plan.existing:
+        lines.append(f"  already proposed before: {plan.existing}")
+    if not dry_run and total:
+        lines.append(f"review: qca code PROJECT --coder {plan.coder} --review dictionary")
+        lines.append(f"take the whole run back: qca undo PROJECT --coder {plan.coder}")
+    return lines

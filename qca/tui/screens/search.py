@@ -1,0 +1,39 @@
+"""The search dialog (ctrl+f): a word or phrase to find in the current question.
+
+Matching is :mod:`qca.search`'s plain mode: case- and umlaut-insensitive, also inside
+compounds. Enter on the same text again goes to the next hit.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from qca.tui.screens.dialog import Dialog
+
+__all__ = ["SearchScreen"]
+
+
+class SearchScreen(Dialog[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, pattern: str = "", question: str | None = None) -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search", classes="dialog") as box:
+            scope = self.question or "all questions"
+            box.border_title = f"Search {scope} (Enter: search / next hit, Esc cancels)"
+            yield Input(value=self.pattern, placeholder="a word or phrase, e.g. Personal")
+
+    @on(Input.Submitted)
+    def _go(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
