@@ -43,6 +43,11 @@ def _project(path: str) -> Iterator[Any]:
         project.close()
 
 
+def _interactive() -> bool:
+    """Whether a screen may open: standard output is a terminal (not piped or redirected)."""
+    return sys.stdout.isatty()
+
+
 def _project_arg(func: F) -> F:
     # No click.Path checks: Project.open/create say in one line what is wrong with the path.
     return click.argument("project", type=click.Path())(func)
@@ -465,7 +470,12 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
             from qca.retrieval import parse_code_query
 
             parse_code_query(retrieve, proj.codebook())
-    _open_coding_screen(project, validate_coder(coder), question, where,
+    coder = validate_coder(coder)
+    if not _interactive():
+        raise QcaError(f"the coding screen needs a terminal, and standard output is piped or "
+                       f"redirected; run 'qca code {project} --coder {coder}' in a terminal, "
+                       f"or 'qca status {project}' for progress")
+    _open_coding_screen(project, coder, question, where,
                         suggest=not no_suggest, widen=widen, lead=lead, retrieve=retrieve,
                         status="proposed" if review else "all")
 
@@ -591,7 +601,7 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
     chosen = coder_list(coders, "--coders")
     with _project(project) as proj:
         items = disagreements(proj, chosen, question, category)
-    if not sys.stdout.isatty():
+    if not _interactive():
         done = sum(d.resolved for d in items)
         click.echo(f"{len(items)} disagreements, {done} with consensus; run this in a terminal "
                    "to reconcile them")
@@ -1029,7 +1039,7 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
     from qca.store import Project
 
     path = build_demo(Path(directory) if directory else None, fresh=fresh)
-    if no_open or not sys.stdout.isatty():
+    if no_open or not _interactive():
         with Project.open(path) as proj:
             click.echo("\n".join(project_status(proj).lines()))
         click.echo(f"\nopen it with: qca code {path} --coder {coder}")

@@ -227,3 +227,17 @@ def test_demo_summarises_after_the_screen_closes(capsys, tmp_path: Path, monkeyp
     line = next(x for x in out.splitlines() if x.strip().startswith("demo ")
                 and "dialogprotokoll" in x)
     assert "1 / 177" in line and "continue with: qca code" in out
+
+
+def test_code_refuses_without_a_terminal(capsys, monkeypatch, proj: Path) -> None:
+    """Piped, 'qca code' says so in one line instead of drawing the screen into the pipe."""
+    import qca.cli
+
+    opened = []
+    monkeypatch.setattr(qca.cli, "_open_coding_screen", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    code, out, err = run(capsys, "code", str(proj), "--coder", "anna")
+    assert code != 0 and not opened and out == ""
+    assert err.count("\n") == 1 and "needs a terminal" in err
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert run(capsys, "code", str(proj), "--coder", "anna")[0] == 0 and opened
