@@ -462,7 +462,7 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
          no_suggest: bool, widen: bool, retrieve: str | None, lead: bool,
          review: str | None) -> None:
     """Open the coding screen for CODER (keys: press ? on the screen)."""
-    from qca.coding import validate_coder
+    from qca.coding import validate_person
     from qca.store import Project
 
     with Project.open(project) as proj:
@@ -470,7 +470,7 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
             from qca.retrieval import parse_code_query
 
             parse_code_query(retrieve, proj.codebook())
-    coder = validate_coder(coder)
+    coder = validate_person(coder)
     if not _interactive():
         raise QcaError(f"the coding screen needs a terminal, and standard output is piped or "
                        f"redirected; run 'qca code {project} --coder {coder}' in a terminal, "
@@ -594,10 +594,10 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
               category: str | None) -> None:
     """Walk the segments where coders disagree and set the consensus (keys: ? on the screen)."""
     from qca.agreement_report import coder_list
-    from qca.coding import validate_coder
+    from qca.coding import validate_person
     from qca.reconcile import disagreements
 
-    lead = validate_coder(lead)
+    lead = validate_person(lead)
     chosen = coder_list(coders, "--coders")
     with _project(project) as proj:
         items = disagreements(proj, chosen, question, category)

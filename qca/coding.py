@@ -38,6 +38,7 @@ __all__ = [
     "touch_position",
     "undo",
     "validate_coder",
+    "validate_person",
 ]
 
 ORIGINS = tuple(str(o) for o in Origin)
@@ -63,6 +64,20 @@ def validate_coder(name: str) -> str:
     if not name or len(name) > 64 or any(ch in name for ch in ",;\t\n"):
         raise CodingError(
             f"coder name {name!r} is not usable; use 1-64 characters without , ; or line breaks"
+        )
+    return name
+
+
+def validate_person(name: str) -> str:
+    """A coder name a person codes under: usable, and not one qca writes itself."""
+    from qca.coders import is_reserved
+
+    name = validate_coder(name)
+    if is_reserved(name):
+        raise CodingError(
+            f"coder name {name!r} is reserved for codings qca writes itself (consensus comes "
+            "from 'qca reconcile' or 'qca consensus', machine:NAME from the suggestion "
+            "model); choose your own name"
         )
     return name
 

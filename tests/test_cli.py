@@ -241,3 +241,30 @@ def test_code_refuses_without_a_terminal(capsys, monkeypatch, proj: Path) -> Non
     assert err.count("\n") == 1 and "needs a terminal" in err
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert run(capsys, "code", str(proj), "--coder", "anna")[0] == 0 and opened
+
+
+@pytest.mark.parametrize("command", [
+    ("code", "{p}", "--coder", "consensus"),
+    ("code", "{p}", "--coder", "machine:anna"),
+    ("reconcile", "{p}", "--lead", "consensus"),
+    ("import-codings", "{p}", "{c}", "--coder", "consensus"),
+])
+def test_reserved_coder_names_are_refused(capsys, monkeypatch, proj: Path, files,
+                                          command: tuple[str, ...]) -> None:
+    """Only qca writes as consensus or machine:NAME; a person typing it gets one line."""
+    import qca.cli
+
+    monkeypatch.setattr(qca.cli, "_open_coding_screen", lambda *a, **k: None)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    before = snapshot_db(proj)
+    args = [a.format(p=proj, c=files["codings"]) for a in command]
+    code, _, err = run(capsys, *args)
+    assert code != 0 and err.count("\n") == 1 and "reserved" in err and "qca reconcile" in err
+    assert snapshot_db(proj) == before
+
+
+def test_import_codings_refuses_a_reserved_coder_column(capsys, proj: Path, files) -> None:
+    sheet = files["dir"] / "consensus.csv"
+    sheet.write_text("segment_id,coder,codes\n1#chancen,consensus,CH_REFL\n", encoding="utf-8")
+    code, _, err = run(capsys, "import-codings", str(proj), str(sheet))
+    assert code != 0 and "row 2: coder 'consensus' is reserved" in err

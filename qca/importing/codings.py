@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from qca.coding import validate_coder
+from qca.coders import is_reserved
+from qca.coding import validate_coder, validate_person
 from qca.errors import CodingError, InputError
 from qca.events import CodingsImported, Origin
 from qca.importing.survey import read_table
@@ -58,6 +59,8 @@ def import_codings(
 ) -> CodingsImport:
     """Import codings; raises with every unknown id or code listed, writing nothing."""
     path = Path(path)
+    if coder is not None:
+        coder = validate_person(coder)
     table = read_table(path)
     id_col = _pick(table.columns, id_column, ("segment_id", "segment"))
     code_col = _pick(table.columns, code_column, ("code", "codes", "category", "categories"))
@@ -99,6 +102,10 @@ def import_codings(
             who = validate_coder(who)
         except CodingError:
             problems.append(f"row {line}: missing or unusable coder name {who!r}")
+            continue
+        if is_reserved(who):
+            problems.append(f"row {line}: coder {who!r} is reserved (consensus comes from "
+                            "'qca reconcile' or 'qca consensus')")
             continue
         q = questions[seg]
         if q not in offered:
