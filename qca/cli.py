@@ -1078,6 +1078,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("qca: aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        _fail(_usage_message(exc), exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -1092,6 +1097,13 @@ def main(argv: list[str] | None = None) -> None:
         _fail(_resource_message(exc), 1)
     except OSError as exc:
         _fail(f"{exc.filename or ''}: {exc.strerror or exc}".strip(": "), 1)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """Click's Usage/Try/Error lines as one: what is wrong, in which command, where the help is."""
+    where = exc.ctx.command_path if exc.ctx is not None else "qca"
+    what = " ".join(exc.format_message().split()).rstrip(".")
+    return f"{where}: {what}; see '{where} --help'"
 
 
 def _resource_message(exc: BaseException) -> str:

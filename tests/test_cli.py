@@ -268,3 +268,22 @@ def test_import_codings_refuses_a_reserved_coder_column(capsys, proj: Path, file
     sheet.write_text("segment_id,coder,codes\n1#chancen,consensus,CH_REFL\n", encoding="utf-8")
     code, _, err = run(capsys, "import-codings", str(proj), str(sheet))
     assert code != 0 and "row 2: coder 'consensus' is reserved" in err
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("export", "p.qca", "--format", "pdf"), "qca export: Invalid value for '--format': 'pdf' is "
+                                             "not one of 'long', 'wide'"),
+    (("exprt", "p.qca"), "qca: No such command 'exprt'. Did you mean 'export'?"),
+    (("code", "p.qca"), "qca code: Missing option '--coder'; see 'qca code --help'"),
+])
+def test_usage_errors_are_one_line(capsys, args: tuple[str, ...], expected: str) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("qca: error: ") and expected in err
+
+
+def test_help_still_shows_without_a_subcommand(capsys) -> None:
+    code, out, _ = run(capsys, "codebook")
+    assert "Usage: qca codebook" in out + _ and code in (0, 2)
+    code, out, _ = run(capsys, "export", "--help")
+    assert code == 0 and "Usage: qca export" in out
