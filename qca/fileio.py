@@ -14,7 +14,12 @@ from pathlib import Path
 from qca.errors import ExportError, QcaError
 from qca.limits import note_input
 
-__all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "read_input", "write_bytes", "write_text"]
+__all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "not_found", "read_input", "write_bytes", "write_text"]
+
+
+def not_found(path: Path, error: type[QcaError]) -> QcaError:
+    """The one wording for a file argument that names no file (every reader raises this)."""
+    return error(f"{path}: file not found; check the path and spelling")
 
 
 def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:
@@ -26,7 +31,7 @@ def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise error(f"{path}: file not found; check the path") from None
+        raise not_found(path, error) from None
     except IsADirectoryError as exc:
         if folder_hint is not None:
             raise error(f"{path}: is a folder; {folder_hint}") from None

@@ -287,3 +287,20 @@ def test_help_still_shows_without_a_subcommand(capsys) -> None:
     assert "Usage: qca codebook" in out + _ and code in (0, 2)
     code, out, _ = run(capsys, "export", "--help")
     assert code == 0 and "Usage: qca export" in out
+
+
+@pytest.mark.parametrize("args", [
+    ("agreement", "--matrix", "{d}/nosuch.csv"),
+    ("import", "{p}", "{d}/nosuch.csv", "--text-column", "chancen"),
+    ("import", "{p}", "{d}/nosuch.txt"),
+    ("import-codings", "{p}", "{d}/nosuch.csv"),
+    ("codebook", "import", "{p}", "{d}/nosuch.yaml"),
+    ("codebook", "import", "{p}", "{d}/nosuch.qdc"),
+])
+def test_a_missing_file_is_said_the_same_way_everywhere(capsys, proj: Path, files,
+                                                      args: tuple[str, ...]) -> None:
+    d = files["dir"]
+    code, _, err = run(capsys, *(a.format(p=proj, d=d) for a in args))
+    name = Path(next(a for a in args if "nosuch" in a)).name
+    assert code != 0
+    assert err == f"qca: error: {d / name}: file not found; check the path and spelling\n"

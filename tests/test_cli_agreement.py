@@ -102,7 +102,7 @@ def test_confusion(capsys, coded: Path) -> None:
     ([], "exactly one of them"),
     (["PROJECT", "--matrix", "K2011"], "exactly one of them"),
     (["--matrix", "K2011", "--coders", "a,b"], "--coders is for a project"),
-    (["--matrix", "MISSING"], "cannot read the file"),
+    (["--matrix", "MISSING"], "file not found; check the path and spelling"),
     (["--matrix", "TEXT", "--level", "interval"], "interval alpha needs numbers"),
     (["PROJECT", "--level", "interval"], "--level is for --matrix"),
     (["PROJECT", "--coders", "anna,zoe"], "'zoe' has no codings"),

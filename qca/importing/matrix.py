@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qca.agreement import ReliabilityData
 from qca.errors import InputError
+from qca.fileio import read_input
 from qca.importing.decode import decode_text, detect_delimiter
 
 __all__ = ["read_matrix_csv"]
@@ -49,10 +50,7 @@ def read_matrix_csv(path: str | Path) -> ReliabilityData:
     """
     p = Path(path)
     name = str(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise InputError(f"{name}: cannot read the file ({e.strerror}); check the path") from None
+    raw = read_input(p, InputError)
     text, _encoding = decode_text(raw, name, _ADVICE)
     if not text.strip():
         raise InputError(f"{name}: the file is empty; it needs a header row of coder names and one row per unit")

@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qca.errors import InputError
+from qca.fileio import not_found
 from qca.importing.decode import decode_text
 from qca.importing.textrepair import repair_text, split_paragraphs
 from qca.limits import check_archive
@@ -170,9 +171,11 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
             f"{name}: '{ext or 'no extension'}' files{hint} cannot be read as protocols; save "
             "the document as .docx, .md or UTF-8 .txt and import that file"
         )
+    if not path.exists():
+        raise not_found(path, InputError)
     if not path.is_file():
-        what = "is a directory, not a file" if path.is_dir() else "file not found"
-        raise InputError(f"{name}: {what} at {path}; check the path and spelling")
+        raise InputError(f"{name}: is a directory, not a file, at {path}; check the path and "
+                         "spelling")
     if ext == ".docx":
         blocks = _docx_blocks(path)
     else:

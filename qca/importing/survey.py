@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qca.errors import InputError
+from qca.fileio import not_found
 from qca.importing.decode import detect_delimiter, sniff_encoding
 from qca.limits import check_archive, note_input, value_limit
 
@@ -160,7 +161,7 @@ def open_table(path: Path | str, sheet: str | None = None) -> TableStream:
             "and import that file"
         )
     if not path.exists():
-        raise InputError(f"{name}: file not found at {path}; check the path and spelling")
+        raise not_found(path, InputError)
     if not path.is_file():
         raise InputError(f"{name}: {path} is a directory, not a file; give the path of a table file")
     if ext in XLSX_EXTENSIONS:

@@ -86,5 +86,5 @@ def test_read_matrix_csv_bad(tmp_path, content, message):
 
 
 def test_read_matrix_csv_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read the file"):
+    with pytest.raises(InputError, match="file not found; check the path and spelling"):
         read_matrix_csv(tmp_path / "nope.csv")
