@@ -88,6 +88,7 @@ from qca.events import (
     Undone,
     decode_row,
 )
+from qca.plurals import count_noun
 from qca.store import APPLICATION_ID, Coding, Note, Project, read_codings, read_notes
 
 __all__ = ["Conflict", "MergeResult", "count_noun", "merge_project"]
@@ -166,11 +167,6 @@ class MergeResult:
                 else f"nothing new in {self.other}")
         return (f"dry run: {what}; {self.identical} identical{kept}; "
                 f"{count_noun(len(self.conflicts), 'conflict')}")
-
-
-def count_noun(n: int, noun: str) -> str:
-    """``1 coding``, ``2 codings``, ``0 codings``."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _open_other(path: Path, project: Project) -> sqlite3.Connection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qca.plurals import count_noun
 from qca.store import Project
 
 __all__ = ["CoderProgress", "Status", "project_status"]
@@ -40,7 +41,8 @@ class Status:
     def lines(self) -> list[str]:
         out = [
             f"project    {self.name} ({self.path})",
-            f"sources    {self.survey_sources} survey rows, {self.protocol_sources} protocols",
+            f"sources    {count_noun(self.survey_sources, 'survey row')}, "
+            f"{count_noun(self.protocol_sources, 'protocol')}",
             f"segments   {self.segments} ({self.non_substantive} non-substantive)",
             f"codebook   v{self.codebook_version} {self.codebook_name}: {self.categories} "
             f"categories, {self.codable} codable",

@@ -17,6 +17,7 @@ from qca.coding import validate_coder, validate_person
 from qca.errors import CodingError, InputError
 from qca.events import CodingsImported, Origin
 from qca.importing.survey import read_table
+from qca.plurals import count_noun
 from qca.store import Coding, Project, now
 
 __all__ = ["CodingsImport", "import_codings"]
@@ -32,7 +33,8 @@ class CodingsImport:
 
     def summary(self, name: str) -> str:
         who = ", ".join(self.coders)
-        return (f"{name}: {self.added} codings added, {self.already_present} already present "
+        return (f"{name}: {count_noun(self.added, 'coding')} added, {self.already_present} "
+                "already present "
                 f"(coders: {who})")
 
 

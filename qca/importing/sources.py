@@ -30,6 +30,7 @@ from qca.errors import InputError
 from qca.events import SourcesImported
 from qca.importing.protocol import read_protocol_document
 from qca.importing.survey import TableStream, open_table
+from qca.plurals import count_noun
 from qca.store import ImportScratch, Project, Segment, Source
 
 __all__ = [
@@ -81,11 +82,11 @@ class ImportResult:
 
     def summary(self) -> str:
         parts = [
-            f"{self.segments_added} segments added",
-            f"{self.sources_added} sources added",
+            f"{count_noun(self.segments_added, 'segment')} added",
+            f"{count_noun(self.sources_added, 'source')} added",
         ]
         if self.sources_updated:
-            parts.append(f"{self.sources_updated} sources gained variables")
+            parts.append(f"{count_noun(self.sources_updated, 'source')} gained variables")
         if self.segments_unchanged:
             parts.append(f"{self.segments_unchanged} already present")
         if self.non_substantive:

@@ -83,6 +83,7 @@ from pathlib import Path
 from qca import __version__
 from qca.codebook import Category, Codebook, slug_key
 from qca.coding import validate_coder
+from qca.plurals import count_noun
 from qca.errors import CodebookError, CodingError, ExportError, InputError
 from qca.refi._xml import (
     PROJECT_NS,
@@ -134,9 +135,10 @@ class QdpxExport:
     notes: int = 0
 
     def summary(self) -> str:
-        return (f"wrote {self.path.name}: {self.sources} sources, {self.selections} "
-                f"selections, {self.codings} codings by {self.users} coders, "
-                f"{self.notes} notes")
+        return (f"wrote {self.path.name}: {count_noun(self.sources, 'source')}, "
+                f"{count_noun(self.selections, 'selection')}, "
+                f"{count_noun(self.codings, 'coding')} by {count_noun(self.users, 'coder')}, "
+                f"{count_noun(self.notes, 'note')}")
 
 
 def source_text(kind: str, segments: list[Segment]) -> tuple[str, list[tuple[int, int]]]:
@@ -332,12 +334,13 @@ class QdpxImport:
     skipped: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        parts = [f"{self.sources_added} sources added", f"{self.segments_added} segments added",
-                 f"{self.codings_added} codings added"]
+        parts = [f"{count_noun(self.sources_added, 'source')} added",
+                 f"{count_noun(self.segments_added, 'segment')} added",
+                 f"{count_noun(self.codings_added, 'coding')} added"]
         if self.coders:
             parts[-1] += f" (coders: {', '.join(self.coders)})"
         if self.codes_added:
-            parts.append(f"{len(self.codes_added)} codes added to the codebook "
+            parts.append(f"{count_noun(len(self.codes_added), 'code')} added to the codebook "
                          f"(version {self.codebook_version})")
         present = self.segments_present + self.codings_present
         if present:
