@@ -304,3 +304,13 @@ def test_a_missing_file_is_said_the_same_way_everywhere(capsys, proj: Path, file
     name = Path(next(a for a in args if "nosuch" in a)).name
     assert code != 0
     assert err == f"qca: error: {d / name}: file not found; check the path and spelling\n"
+
+
+def test_a_table_given_as_codebook_is_named_by_its_extension(capsys, files) -> None:
+    table = files["dir"] / "umfrage.csv"
+    table.write_bytes("lfd_nr;antwort\n1;Gr\xfc\xdfe\n".encode("latin-1"))
+    target = files["dir"] / "x.qca"
+    code, _, err = run(capsys, "init", str(target), "--codebook", str(table))
+    assert code != 0 and not target.exists() and err.count("\n") == 1
+    assert "'.csv' files are not codebooks; a codebook is a .yaml/.yml file" in err
+    assert "UTF-8" not in err

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from qca.errors import InputError
+from qca.errors import CodebookError, InputError
 from qca.importing.protocol import PROTOCOL_EXTENSIONS
 from qca.importing.sources import import_protocol, import_survey
 
@@ -108,6 +108,21 @@ def import_file(
     )
 
 
+_YAML_CODEBOOKS = (".yaml", ".yml")
+
+
+def _check_codebook_extension(path: Path) -> None:
+    """Refuse by name what cannot be a codebook, before decoding its bytes."""
+    if path.suffix.lower() in _YAML_CODEBOOKS + _REFI_CODEBOOKS:
+        return
+    what = f"'{path.suffix}' files" if path.suffix else "files without an extension"
+    raise CodebookError(
+        f"{path}: {what} are not codebooks; a codebook is a .yaml/.yml file (format: "
+        "qca/data/codebooks/README.md) or a REFI-QDA .qdc (also .qde, .qdpx); survey "
+        "answers are brought in with 'qca import'"
+    )
+
+
 def read_codebooks(paths: Sequence[Path | str], questions: list[str] | None = None) -> Codebook:
     """Read YAML or REFI-QDA codebooks (.qdc, or the codebook inside .qde/.qdpx) and join them.
 
@@ -117,6 +132,8 @@ def read_codebooks(paths: Sequence[Path | str], questions: list[str] | None = No
     """
     from qca.codebook import join_codebooks, load_yaml
 
+    for p in paths:
+        _check_codebook_extension(Path(p))
     books = []
     for p in paths:
         if str(p).lower().endswith(_REFI_CODEBOOKS):
