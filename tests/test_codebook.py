@@ -107,3 +107,16 @@ def test_codebook_file_leaf_needs_definition_and_rule(tmp_path: Path, field, mes
     with pytest.raises(CodebookError, match=rf"cb.yaml: category 'CH_REFL' .*{message}"):
         load_yaml(path)
     codebook_from_dict(data)  # codes from other tools (REFI-QDA) may come without them
+
+
+def test_a_yaml_codebook_needs_a_file_level_name(tmp_path) -> None:
+    """The codebooks README requires the title; a file without one is refused, not renamed."""
+    import yaml
+
+    from conftest import SMALL_CODEBOOK
+
+    data = {k: v for k, v in SMALL_CODEBOOK.items() if k != "name"}
+    path = tmp_path / "ohne_titel.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CodebookError, match="ohne_titel.yaml: no file-level 'name:'"):
+        load_yaml(path)
