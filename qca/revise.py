@@ -125,7 +125,7 @@ def combine(project: Project, sources: list[str], into: str, *, author: str) -> 
     with project.transaction():
         version = project.save_codebook_repointed(
             book, {k: into for k in sources}, author=author,
-            note=f"merge {', '.join(sources)} -> {into}",
+            note=f"combine {', '.join(sources)} -> {into}",
         )
         project.log(author, CategoriesMerged(list(sources), into))
     return version

@@ -195,6 +195,8 @@ def test_codebook_combine_and_its_older_name(capsys, proj: Path, files, command:
     assert out.strip() == f"codebook version 2: {verb} CH_REFL into CH_ZUS"
     code, out, _ = run(capsys, "codebook", "show", str(proj))
     assert "CH_REFL" not in out and "CH_ZUS  Zusammenhalt  1x" in out  # one segment
+    code, out, _ = run(capsys, "codebook", "versions", str(proj))
+    assert "combine CH_REFL -> CH_ZUS" in out and "merge" not in out
 
 
 def test_codebook_import_unchanged_and_split_report(capsys, proj: Path, files) -> None:
