@@ -452,3 +452,15 @@ async def test_fast_keys_keep_their_order(project_path):
     assert _codings(project_path) == {("R001#chancen", "CH_LERNEN"),
                                       ("R001#herausforderungen", "HE_SPRACHE"),
                                       ("R002#chancen", "CH_KONFLIKT")}
+
+
+async def test_an_unassigned_shortcut_key_says_so(project_path):
+    """Lower-case q is no command (categories may use it); the message line says Q quits."""
+    app, notes = _app(project_path, question="chancen")
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        assert ("no category [q]; Q quits", "information") in notes
+        await pilot.press("z")
+        assert ("no category [z]; ? lists the keys", "information") in notes
+        assert app.session.view().categories == frozenset()
+        assert app.is_running

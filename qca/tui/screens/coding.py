@@ -529,6 +529,14 @@ class CodingScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             await self.run_action(action)
+            return
+        char = event.character or ""
+        if event.key == char and len(char) == 1 and (char.isdigit() or "a" <= char <= "z"):
+            # A shortcut key no category here has: say so rather than do nothing silently.
+            event.stop()
+            event.prevent_default()
+            hint = "Q quits" if char == "q" else "? lists the keys"
+            self.notify(f"no category [{char}]; {hint}", timeout=3)
 
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""
