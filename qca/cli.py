@@ -109,10 +109,11 @@ def cli() -> None:
 def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
     """Create a new project file PROJECT (for example study.qca)."""
     from qca.importing.readers import read_codebooks
-    from qca.revise import replace_codebook
+    from qca.revise import assign_free_shortcuts, describe_assigned, replace_codebook
     from qca.store import Project
 
     book = read_codebooks(codebooks) if codebooks else None
+    assigned = describe_assigned(assign_free_shortcuts(book)) if book else ""
     proj = Project.create(project, name=name)
     try:
         if book is not None:
@@ -124,7 +125,7 @@ def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
         raise
     proj.close()
     extra = f" with codebook '{book.name}'" if book else ""
-    click.echo(f"created {project}{extra}")
+    click.echo(f"created {project}{extra}" + (f"; {assigned}" if assigned else ""))
 
 
 @cli.command()
@@ -246,15 +247,19 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
 def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
     from qca.importing.readers import read_codebooks
-    from qca.revise import replace_codebook
+    from qca.revise import assign_free_shortcuts, describe_assigned, replace_codebook
 
     with _project(project) as proj:
         book = read_codebooks(files, proj.questions())
+        assigned = describe_assigned(assign_free_shortcuts(book))
         before = proj.codebook_version()
         version = replace_codebook(proj, book, author=author,
                                    note=f"import {', '.join(Path(f).name for f in files)}")
-    click.echo(f"codebook unchanged, still version {version}" if version == before
-               else f"codebook version {version}: {book.name}")
+    if version == before:
+        click.echo(f"codebook unchanged, still version {version}")
+    else:
+        click.echo(f"codebook version {version}: {book.name}"
+                   + (f"; {assigned}" if assigned else ""))
 
 
 @codebook.command(name="export")

@@ -17,7 +17,8 @@ from qca.errors import CodebookError
 from qca.events import CategoriesMerged, CategoryRenamed, CategorySplit
 from qca.store import Project, now
 
-__all__ = ["SplitResult", "combine", "rename", "replace_codebook", "split"]
+__all__ = ["SplitResult", "assign_free_shortcuts", "combine", "describe_assigned", "rename",
+           "replace_codebook", "split"]
 
 _SHORTCUTS = "1234567890abcdefghijklmnopqrstuvwxyz"
 """Shortcuts handed to new categories, in this order (digits first, as the demo uses)."""
@@ -53,6 +54,35 @@ def _free_shortcuts(book: Codebook, cats: list[Category]) -> None:
             cat.shortcut = next((s for s in _SHORTCUTS if s not in taken), None)
             if cat.shortcut is not None:
                 taken.add(cat.shortcut)
+
+
+def assign_free_shortcuts(book: Codebook) -> list[tuple[str, str | None]]:
+    """Give each codable category without a shortcut the first one free where it is offered.
+
+    Returns:
+        (key, shortcut) for every category that had none; shortcut None when none was free.
+    """
+    missing = [c for c in book.walk() if c.is_codable and c.shortcut is None]
+    for cat in missing:
+        _free_shortcuts(book, [cat])
+    return [(c.key, c.shortcut) for c in missing]
+
+
+def describe_assigned(assigned: list[tuple[str, str | None]]) -> str:
+    """The import summary's sentence on :func:`assign_free_shortcuts` ('' when it did nothing)."""
+    from qca.plurals import count_noun
+
+    given = [f"{k} [{s}]" for k, s in assigned if s]
+    if not assigned:
+        return ""
+    shown = ", ".join(given[:5]) + (", ..." if len(given) > 5 else "")
+    text = f"shortcuts given to {count_noun(len(given), 'category', 'categories')} without one"
+    text += f" ({shown})" if given else ""
+    left = len(assigned) - len(given)
+    if left:
+        text += (f"; {count_noun(left, 'category', 'categories')} left without (no free key; "
+                 "/ finds them)")
+    return text + "; 'qca codebook show' lists them"
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:

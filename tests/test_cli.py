@@ -316,3 +316,23 @@ def test_a_table_given_as_codebook_is_named_by_its_extension(capsys, files) -> N
     assert code != 0 and not target.exists() and err.count("\n") == 1
     assert "'.csv' files are not codebooks; a codebook is a .yaml/.yml file" in err
     assert "UTF-8" not in err
+
+
+def test_categories_without_shortcuts_get_free_ones_on_import(capsys, files) -> None:
+    """Digits first, then lower-case letters, never taking one already given; the summary
+    says so, and importing the same file again changes nothing."""
+    import yaml
+
+    book = {"name": "Ohne Tasten", "categories": [
+        {"key": f"K{i}", "name": f"Kategorie {i}", "definition": "d", "rule": "r",
+         **({"shortcut": "1"} if i == 0 else {})} for i in range(11)]}
+    cb = files["dir"] / "ohne.yaml"
+    cb.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    target = files["dir"] / "t.qca"
+    code, out, err = run(capsys, "init", str(target), "--codebook", str(cb))
+    assert code == 0, err
+    assert "shortcuts given to 10 categories without one (K1 [2], K2 [3]" in out
+    code, out, _ = run(capsys, "codebook", "show", str(target))
+    assert "[1] K0" in out and "[0] K9" in out and "[a] K10" in out
+    code, out, _ = run(capsys, "codebook", "import", str(target), str(cb))
+    assert out.strip() == "codebook unchanged, still version 1"
