@@ -980,7 +980,9 @@ def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> No
       qca autocode study.qca --dictionary woerter.yaml --coder anna --dry-run
     """
     from qca.autocode import autocode, format_plan
+    from qca.coding import validate_person
 
+    coder = validate_person(coder)
     with _project(project) as proj:
         plan = autocode(proj, dictionary, coder, dry_run=dry_run)
     click.echo("\n".join(format_plan(plan, dry_run=dry_run)))

@@ -250,6 +250,7 @@ def test_code_refuses_without_a_terminal(capsys, monkeypatch, proj: Path) -> Non
     ("code", "{p}", "--coder", "machine:anna"),
     ("reconcile", "{p}", "--lead", "consensus"),
     ("import-codings", "{p}", "{c}", "--coder", "consensus"),
+    ("autocode", "{p}", "--dictionary", "{c}", "--coder", "consensus"),
 ])
 def test_reserved_coder_names_are_refused(capsys, monkeypatch, proj: Path, files,
                                           command: tuple[str, ...]) -> None:
