@@ -22,8 +22,10 @@ from qca.events import (
     CodingState,
     CodingsImported,
     Columns,
+    ConsensusAgreed,
     ConsensusSet,
     ConsensusState,
+    ImportRemoved,
     NoteChanged,
     NoteState,
     OtherLog,
@@ -34,6 +36,7 @@ from qca.events import (
     ProjectCreated,
     ProjectMerged,
     QdpxDetails,
+    QuestionRenamed,
     Redone,
     RemovedCoding,
     SourcesImported,
@@ -81,6 +84,12 @@ EXAMPLES: list[Payload] = [
     ),
     CopyPseudonymised("geteilt.qca", "ab" * 16, {"Person": 12, "Ort": 3}),
     CopyRestored("zurueck.qca", "ab" * 16, 15, 1),
+    QuestionRenamed("Welche Chancen? (offen)", "chancen", 12),
+    QuestionRenamed(None, "dialog", 3),
+    ImportRemoved("welle2.csv", 5, {"segments": ["w2-1#q"], "sources": ["w2-1"],
+                                     "codings": [], "notes": []}),
+    ConsensusAgreed("chancen", ["anna", "ben"], {"1#chancen": ["CH_A", "CH_B"]}),
+    ConsensusAgreed(None, ["anna", "ben"], {}),
 ]
 
 
@@ -116,6 +125,7 @@ def test_action_names_are_the_stored_strings() -> None:
         "init", "codebook", "codebook.rename", "codebook.merge", "codebook.split", "import",
         "import-codings", "coding", "note", "undo", "redo", "consensus", "merge",
         "pseudonymise", "pseudonymise.reverse",
+        "question.rename", "import.remove", "consensus.agreed",
     ]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from qca.errors import InputError
 from qca.events import SourcesImported
 from qca.importing.protocol import read_protocol_document
-from qca.importing.survey import read_table
+from qca.importing.survey import read_table, require_table_type
 from qca.store import Project, Segment, Source
 
 __all__ = [
@@ -120,6 +120,23 @@ def _existing(project: Project, ids: list[str], table: str, fields: str) -> dict
     return found
 
 
+def _answers_by_question(
+    project: Project, source_ids: Any
+) -> dict[tuple[str, str | None], tuple[str, str]]:
+    """(source id, question) -> (segment id, text) of the survey answers already held."""
+    ids = list(source_ids)
+    found: dict[tuple[str, str | None], tuple[str, str]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for sid, question, seg_id, text in project.conn.execute(
+            f"SELECT source_id, question, id, text FROM segments WHERE source_id IN ({marks})",
+            chunk,
+        ):
+            found[(sid, question)] = (seg_id, text)
+    return found
+
+
 def import_survey(
     project: Project,
     path: Path | str,
@@ -145,6 +162,7 @@ def import_survey(
         id_prefix: put before every id, to keep two surveys' respondent ids apart.
     """
     path = Path(path)
+    require_table_type(path)
     if not text_columns:
         raise InputError(f"{path.name}: name the column with the answers using --text-column")
     if question and len(text_columns) > 1:
@@ -288,6 +306,9 @@ def _write(
     their ``span`` in it.
     """
     sha = _sha256(path)
+    aliases = project.question_aliases()
+    for seg in segments:
+        seg["question"] = aliases.get(seg["question"], seg["question"])
     with project.transaction():
         old_sources = _existing(project, list(sources), "sources", "kind, variables")
         old_segments = _existing(project, [s["id"] for s in segments], "segments", "text")
@@ -313,10 +334,21 @@ def _write(
             if set(values) - set(old_values):
                 updated.append((sid, {**old_values, **values}))
         fresh = []
+        answered = _answers_by_question(project, sources) if kind == "survey" else {}
         for seg in segments:
             old = old_segments.get(seg["id"])
             if old is None:
-                fresh.append(seg)
+                # The same answer under another id (a question renamed, or imported once
+                # with --question and once without) is already present, not a new segment.
+                held = answered.get((seg["source_id"], seg["question"]))
+                if held is None:
+                    fresh.append(seg)
+                elif held[1] != seg["text"]:
+                    raise InputError(
+                        f"{path.name}: {seg['source_id']!r} has another answer to question "
+                        f"{seg['question']!r} in the project (segment {held[0]!r}); remove "
+                        "that import first ('qca imports') or import with --id-prefix"
+                    )
             elif old[0] != seg["text"]:
                 raise InputError(
                     f"{path.name}: segment {seg['id']!r} is in the project with other text; "
