@@ -110,6 +110,6 @@ def remove_import(project: Project, import_id: int, *, with_codings: bool = Fals
                 "them too (they stay in the event log)")
         removed = project.remove_import(import_id)
         project.log(actor, ImportRemoved(Path(row["path"]).name, import_id,
-                                         {"import": dict(row), **removed}))
+                                         {"record": dict(row), **removed}))
     return RemovedImport(import_id, Path(row["path"]).name, len(removed["segments"]),
                          len(removed["sources"]), len(removed["codings"]), len(removed["notes"]))
