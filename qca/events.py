@@ -852,6 +852,8 @@ def with_free_text(value: Any, path: tuple[str, ...], text: str) -> Any:
     else:
         value[head] = with_free_text(value[head], rest, text)
     return value
+
+
 # --- questions, taking an import back, agreed consensus (issue 11) -------------------------
 
 
