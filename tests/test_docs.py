@@ -81,6 +81,8 @@ def _make_files(folder: Path, demo: Path) -> None:
         "Fall,anna,ben,carla\n101,1,1,1\n102,2,2,3\n103,3,3,3\n104,2,2,2\n105,1,2,1\n",
         encoding="utf-8")
     (folder / "exports").mkdir()
+    (folder / "secure").mkdir()
+    (folder / "namen.txt").write_text("Seidel\nKowalski\n", encoding="utf-8")
     with Project.open(demo) as proj:
         export_qdpx(proj, folder / "other_tool.qdpx")
 
