@@ -210,23 +210,16 @@ def _m0003_source_texts(db: sqlite_utils.Database) -> None:
 
 @migrations(name="0005_questions_and_imports")
 def _m0005_questions_and_imports(db: sqlite_utils.Database) -> None:
-    # Which import added a segment (so 'qca imports remove' can take exactly that back),
-    # and the names a question had before 'qca questions rename' (a re-import of the same
-    # file then lands in the renamed question; segment ids never change). An import writes
-    # its 'imports' row first and its segments after it, in one transaction, so the
-    # trigger gives each new segment the newest import's id without any call site.
+    # Which import added a segment (so 'qca imports remove' can take exactly that back;
+    # older segments are given their source's import), and the names a question had before
+    # 'qca questions rename' (a re-import of the same file then lands in the renamed
+    # question; segment ids never change).
     db.executescript(
         """
         ALTER TABLE segments ADD COLUMN import_id INTEGER;
         UPDATE segments SET import_id =
             (SELECT import_id FROM sources WHERE sources.id = segments.source_id);
         CREATE INDEX IF NOT EXISTS segments_import ON segments(import_id);
-        CREATE TRIGGER IF NOT EXISTS segments_import_id AFTER INSERT ON segments
-            WHEN NEW.import_id IS NULL
-            BEGIN
-                UPDATE segments SET import_id = (SELECT MAX(id) FROM imports)
-                WHERE id = NEW.id;
-            END;
         CREATE TABLE IF NOT EXISTS question_aliases (
             alias TEXT PRIMARY KEY,
             question TEXT NOT NULL
@@ -1005,13 +998,14 @@ class Project:
             [(_to_json(v), sid) for sid, v in values],
         )
 
-    def add_segments(self, segments: Iterable[Segment]) -> None:
-        """Store new segments (their ``seq`` numbers must be free: see :meth:`next_seq`)."""
+    def add_segments(self, segments: Iterable[Segment], import_id: int | None = None) -> None:
+        """Store new segments (their ``seq`` numbers must be free: see :meth:`next_seq`),
+        added by import ``import_id`` (``qca imports remove`` takes exactly those back)."""
         self.conn.executemany(
             "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
-            "substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "substantive, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(s.id, s.seq, s.source_id, s.question, s.position, s.heading, s.text,
-              int(s.substantive)) for s in segments],
+              int(s.substantive), import_id) for s in segments],
         )
 
     def source_text(self, source_id: str) -> str | None:

@@ -376,7 +376,7 @@ def _write(
                 Segment(seg["id"], seq + offset, seg["source_id"], seg["question"],
                         seg.get("position", 1), seg.get("heading"), seg["text"], substantive)
             )
-        project.add_segments(rows)
+        project.add_segments(rows, import_id)
         if texts:
             _write_texts(project, texts, segments, set(new_sources),
                          {seg["source_id"] for seg in fresh})

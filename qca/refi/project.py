@@ -937,7 +937,8 @@ def _write_import(
     seq = project.next_seq()
     project.add_segments([Segment(sid, seq + i, src, q, *plan.extra[sid][:2], text,
                                   plan.extra[sid][2])
-                          for i, (sid, src, q, _pos, text, _) in enumerate(plan.new_segments)])
+                          for i, (sid, src, q, _pos, text, _) in enumerate(plan.new_segments)],
+                         import_id)
     _keep_texts(project, sources, {s.id for s in plan.new_sources}, plan.new_segments)
     names = [n for s in sources for n in s.variables]
     project.add_variable_names(list(dict.fromkeys(names)))
