@@ -98,6 +98,7 @@ def test_2_long_headers_are_warned_renamed_and_duplicates_removable(capsys, file
     code, out, _ = cli(capsys, "import", p, files / "umfrage.xlsx", "--id-column",
                        "Fragebogen-Nr.", "--text-column", LONG_Q1, "--question", "chancen")
     assert code == 0 and "0 segments added" in out
+    assert "gained variables" not in out  # the other question's column is no variable
     # a second, unwanted import can be taken back
     code, out, _ = cli(capsys, "import", p, files / "umfrage.xlsx", "--id-column",
                        "Fragebogen-Nr.", "--id-prefix", "x-", "--text-column", LONG_Q1,

@@ -181,7 +181,10 @@ def import_survey(
     wanted += [("--var", v) for v in variables or []]
     _require_columns(path, table.columns, wanted)
 
-    special = set(text_columns) | {id_column, question_column}
+    # A column that is one of the project's questions (or was, before a rename) holds open
+    # answers imported on their own, not a variable of the respondent.
+    special = (set(text_columns) | {id_column, question_column} | set(project.questions())
+               | set(project.question_aliases()))
     var_names = list(variables) if variables else [c for c in table.columns if c not in special]
 
     sources: dict[str, dict[str, str]] = {}
