@@ -59,8 +59,8 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the export
     ``what`` names the caller in the message ("counts are", "the wide export is").
     """
     reach = coverage(project)
-    coders = [c.coder for c in reach]
     if coder is not None:
+        coders = project.coders()
         if coder not in coders:
             listed = ", ".join(coders) or "none yet"
             raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
