@@ -337,7 +337,7 @@ def test_ids_that_hold_a_name_are_named_in_the_report(project: Project, capsys,
 
 
 def test_a_key_pseudonymises_an_export_of_the_original(study: Project, capsys) -> None:
-    from qca.export import long_rows
+    from qca.exporting.csv import long_rows
     from qca.pseudonymise.copies import KeyMapping
 
     dest, key, _ = _pseudonymise(capsys, study)
@@ -386,7 +386,7 @@ def test_a_project_from_another_tool_round_trips(tmp_path: Path, capsys) -> None
 
 def test_exports_on_the_fly_with_a_key_equal_those_of_the_copy(study: Project, capsys,
                                                                tmp_path: Path) -> None:
-    from qca.export import long_rows, wide_rows
+    from qca.exporting.csv import long_rows, wide_rows
     from qca.pseudonymise.copies import keyed_copy
 
     dest, key, _ = _pseudonymise(capsys, study)
