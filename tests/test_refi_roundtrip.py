@@ -44,6 +44,8 @@ def projects(draw: st.DrawFn) -> dict:
     respondents = []
     for i in range(n):
         answers = {q: draw(_text) for q in QUESTIONS if draw(st.booleans())}
+        if i == 0 and not answers:  # a survey file without a single answer is refused
+            answers = {QUESTIONS[0]: draw(_text)}
         respondents.append({"id": f"ch-{i + 1:03d}", "land": draw(st.sampled_from(["BY", "SN"])),
                             "answers": answers})
     passages = draw(st.lists(st.tuples(st.sampled_from(["TOP 1", "TOP 2"]), _text),
