@@ -55,6 +55,18 @@ def test_rename_keeps_ids_and_moves_the_binding(survey_project: Project,
     assert "herausforderungen" not in survey_project.source("1").variables  # a question, no variable
 
 
+def test_another_answer_to_a_renamed_question_is_refused(survey_project: Project,
+                                                        tmp_path: Path) -> None:
+    rename_question(survey_project, "chancen", "chancen_vielfalt")
+    wave = tmp_path / "welle.csv"
+    wave.write_text("lfd_nr;chancen_vielfalt\n5;Neu\n1;Etwas ganz anderes\n", encoding="utf-8")
+    segments = survey_project.count("segments")
+    with pytest.raises(InputError, match=r"^welle\.csv, row \d+: '1' has another answer to "
+                       r"question 'chancen_vielfalt' in the project \(segment '1#chancen'\)"):
+        import_survey(survey_project, wave, text_columns=["chancen_vielfalt"], id_column="lfd_nr")
+    assert survey_project.count("segments") == segments  # nothing of the file came in
+
+
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("nope", "x", "question 'nope' is not in test.qca; questions are: chancen, herausforderungen"),
     ("chancen", "herausforderungen", "exists already"),
