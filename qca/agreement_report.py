@@ -125,16 +125,21 @@ def _agreement_lines(result: AgreementResult, out: dict[str, Any], question: str
     return lines
 
 
-def _matrix_report(matrix: str, level: str, fmt: str) -> str:
+def _matrix_report(matrix: str, level: str, fmt: str, id_column: str | None) -> str:
     from qca.agreement import report, to_jsonable
-    from qca.importing.matrix import read_matrix_csv
+    from qca.importing.matrix import read_matrix
 
-    res = to_jsonable(report(read_matrix_csv(matrix), level))
+    read = read_matrix(matrix, id_column)
+    res = to_jsonable(report(read.data, level))
+    res["id_column"] = read.id_column
     if fmt == "json":
-        return json.dumps(res, indent=2) + "\n"
+        return json.dumps(res, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv(list(res), [list(res.values())])
-    return _text([f"{Path(matrix).name}:", *coefficient_lines(res, level)])
+    ids = (f"unit ids from column {read.id_column!r}" if read.id_column is not None else
+           "no id column, units numbered from 1")
+    return _text([f"{Path(matrix).name}: {ids}; coders {', '.join(read.data.coders)} "
+                  "(choose with --id-column NAME|none)", *coefficient_lines(res, level)])
 
 
 def _confusion_report(project: Any, pair: list[str], question: str | None,
@@ -179,12 +184,15 @@ def agreement_report(
     confusion: str | None = None,
     include_nonsubstantive: bool = False,
     fmt: str = "table",
+    id_column: str | None = None,
 ) -> str:
     """The text ``qca agreement`` prints, for a project file or a ``matrix`` CSV.
 
     Args:
         project: The project file; exactly one of ``project`` and ``matrix``.
         matrix: A units x coders CSV coded elsewhere.
+        id_column: The matrix's column of unit ids, ``"none"`` for none (default: found by
+            :func:`qca.importing.matrix.read_matrix`).
         level: Krippendorff's alpha level, for a matrix only.
         coders: Coders to compare, comma-separated (default: all but consensus).
         confusion: Two coders ``"A,B"``: their confusion table instead of coefficients.
@@ -201,8 +209,10 @@ def agreement_report(
                         ("--include-nonsubstantive", include_nonsubstantive)) if used]
         if project_only:
             raise InputError(f"{project_only[0]} is for a project; a --matrix CSV is used as it is")
-        return _matrix_report(matrix, level, fmt)
+        return _matrix_report(matrix, level, fmt, id_column)
     assert project is not None
+    if id_column is not None:
+        raise InputError("--id-column is for --matrix; a project's units are its segments")
     if level != "nominal":
         raise InputError("--level is for --matrix; codes in a project are nominal (MASI alpha "
                          "gives partial credit for overlapping code sets)")

@@ -32,6 +32,21 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"qca: warning: {line}", err=True)
+
+
+class _DefaultGroup(click.Group):
+    """A group whose first argument, when it names no subcommand, goes to ``list``:
+    ``qca questions PROJECT`` is ``qca questions list PROJECT``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
 @contextmanager
 def _project(path: str) -> Iterator[Any]:
     from qca.store import Project
@@ -184,15 +199,16 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
       qca import study.qca answers.csv --text-column chancen --id-column lfd_nr
       qca import study.qca protokoll.txt --kind protocol --var treffen=1
     """
-    from qca.importing.readers import import_file
+    from qca.importing.readers import import_and_bind
 
     with _project(project) as proj:
-        result = import_file(
+        report = import_and_bind(
             proj, file, kind=kind, text_columns=text_columns, id_column=id_column,
             variables=variables, question=question, question_column=question_column,
             sheet=sheet, id_prefix=id_prefix, source_id=source_id,
         )
-    click.echo(result.summary())
+    click.echo(report.summary())
+    _warn(report.warnings)
 
 
 @cli.command(name="import-codings")
@@ -203,15 +219,106 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
 @click.option("--code-column", help="Column with codes (keys or names, ';'-separated) "
                                     "[default: code or codes].")
 @click.option("--coder", help="One coder for the whole file, instead of a coder column.")
+@click.option("--question", help="The question of every row (a bare source id then names "
+                                 "its answer to it).")
+@click.option("--question-column", help="Column naming each row's question.")
 def import_codings_cmd(project: str, file: str, id_column: str | None, coder_column: str | None,
-                       code_column: str | None, coder: str | None) -> None:
-    """Bring in codings made elsewhere; unknown ids or codes abort with nothing written."""
+                       code_column: str | None, coder: str | None, question: str | None,
+                       question_column: str | None) -> None:
+    """Bring in codings made elsewhere; unknown ids or codes abort with nothing written.
+
+    An id is a segment id, <source id>#<question>, or a respondent's source id where it
+    names one answer (the source has one, or one in --question / --question-column).
+    """
     from qca.importing.codings import import_codings
 
+    if question and question_column:
+        raise InputError("give --question or --question-column, not both")
     with _project(project) as proj:
         result = import_codings(proj, file, id_column=id_column, coder_column=coder_column,
-                                code_column=code_column, coder=coder)
+                                code_column=code_column, coder=coder, question=question,
+                                question_column=question_column)
     click.echo(result.summary(Path(file).name))
+
+
+# --- questions and imports -----------------------------------------------------------------
+
+
+@cli.group(cls=_DefaultGroup)
+def questions() -> None:
+    """List the questions (qca questions PROJECT) and rename them.
+
+    \b
+    Examples:
+      qca questions study.qca
+      qca questions rename study.qca "Welche Chancen sehen Sie?" chancen_vielfalt
+    """
+
+
+@questions.command(name="list")
+@_project_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def questions_list(project: str, fmt: str) -> None:
+    """Each question with its kind, segment count and the categories it is offered."""
+    from qca.questions import format_table, list_questions, to_json
+
+    with _project(project) as proj:
+        infos = list_questions(proj)
+    click.echo(to_json(infos) if fmt == "json" else "\n".join(format_table(infos)), nl=fmt != "json")
+
+
+@questions.command(name="rename")
+@_project_arg
+@click.argument("old")
+@click.argument("new")
+@click.option("--author", default="lead", show_default=True, help="Who renames (for the log).")
+def questions_rename(project: str, old: str, new: str, author: str) -> None:
+    """Rename question OLD to NEW ('(none)': segments without a question); ids stay stable."""
+    from qca.questions import rename_question
+
+    with _project(project) as proj:
+        n = rename_question(proj, old, new, author=author)
+    click.echo(f"renamed question {old!r} to {new!r} ({n} segments; their ids stay)")
+
+
+@cli.group(cls=_DefaultGroup)
+def imports() -> None:
+    """List the imports (qca imports PROJECT) and take one back (qca imports remove).
+
+    \b
+    Examples:
+      qca imports study.qca
+      qca imports remove study.qca 3
+    """
+
+
+@imports.command(name="list")
+@_project_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def imports_list(project: str, fmt: str) -> None:
+    """Every import with its id, time, file, kind and what it added."""
+    from qca.imports import format_table, list_imports, to_json
+
+    with _project(project) as proj:
+        rows = list_imports(proj)
+    click.echo(to_json(rows) if fmt == "json" else "\n".join(format_table(rows)), nl=fmt != "json")
+
+
+@imports.command(name="remove")
+@_project_arg
+@click.argument("import_id", metavar="ID", type=int)
+@click.option("--with-codings", is_flag=True,
+              help="Also when its segments carry codings or notes (they stay in the event log).")
+@click.option("--actor", default="lead", show_default=True, help="Who removes (for the log).")
+def imports_remove(project: str, import_id: int, with_codings: bool, actor: str) -> None:
+    """Remove what import ID added: its segments and the sources it brought in."""
+    from qca.imports import remove_import
+
+    with _project(project) as proj:
+        removed = remove_import(proj, import_id, with_codings=with_codings, actor=actor)
+    click.echo(removed.summary())
 
 
 # --- codebook ------------------------------------------------------------------------------
@@ -247,19 +354,44 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
 def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
     from qca.importing.readers import read_codebooks
-    from qca.revise import assign_free_shortcuts, describe_assigned, replace_codebook
+    from qca.questions import import_codebook
+    from qca.revise import assign_free_shortcuts, describe_assigned
 
     with _project(project) as proj:
         book = read_codebooks(files, proj.questions())
         assigned = describe_assigned(assign_free_shortcuts(book))
-        before = proj.codebook_version()
-        version = replace_codebook(proj, book, author=author,
-                                   note=f"import {', '.join(Path(f).name for f in files)}")
-    if version == before:
-        click.echo(f"codebook unchanged, still version {version}")
-    else:
-        click.echo(f"codebook version {version}: {book.name}"
-                   + (f"; {assigned}" if assigned else ""))
+        report = import_codebook(proj, book, author=author,
+                                 note=f"import {', '.join(Path(f).name for f in files)}")
+    click.echo(report.summary() + (f"; {assigned}" if assigned and not report.unchanged else ""))
+    _warn(report.warnings)
+
+
+@codebook.command(name="bind")
+@_project_arg
+@click.argument("group")
+@click.option("--question", required=True, help="The question GROUP's categories are offered for.")
+@click.option("--author", default="lead", show_default=True)
+def codebook_bind(project: str, group: str, question: str, author: str) -> None:
+    """Offer top-level GROUP's categories for --question (a new codebook version)."""
+    from qca.questions import bind
+
+    with _project(project) as proj:
+        version = bind(proj, group, question, author=author)
+    click.echo(f"codebook version {version}: bound {group} to question {question!r}")
+
+
+@codebook.command(name="unbind")
+@_project_arg
+@click.argument("group")
+@click.option("--question", required=True, help="The question to take from GROUP.")
+@click.option("--author", default="lead", show_default=True)
+def codebook_unbind(project: str, group: str, question: str, author: str) -> None:
+    """Stop binding top-level GROUP to --question (it is never bound by name again)."""
+    from qca.questions import unbind
+
+    with _project(project) as proj:
+        version = unbind(proj, group, question, author=author)
+    click.echo(f"codebook version {version}: unbound {group} from question {question!r}")
 
 
 @codebook.command(name="export")
@@ -421,10 +553,11 @@ def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
 @click.option("--coder", required=True, help="Whose change to undo.")
 def undo(project: str, coder: str) -> None:
     """Undo CODER's latest coding, memo or flag change (works across sessions)."""
+    from qca.coding import require_coder
     from qca.coding import undo as undo_change
 
     with _project(project) as proj:
-        change = undo_change(proj, coder)
+        change = undo_change(proj, require_coder(proj, coder))
     where = f" on {change.segment_id}" if change and change.segment_id else ""
     click.echo(f"undone: {change.description}{where}" if change
                else f"nothing to undo for {coder}")
@@ -435,10 +568,11 @@ def undo(project: str, coder: str) -> None:
 @click.option("--coder", required=True, help="Whose undone change to redo.")
 def redo(project: str, coder: str) -> None:
     """Redo CODER's latest undone change."""
+    from qca.coding import require_coder
     from qca.coding import redo as redo_change
 
     with _project(project) as proj:
-        change = redo_change(proj, coder)
+        change = redo_change(proj, require_coder(proj, coder))
     where = f" on {change.segment_id}" if change and change.segment_id else ""
     click.echo(f"redone: {change.description}{where}" if change
                else f"nothing to redo for {coder}")
@@ -507,30 +641,36 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 @click.option("--hints", is_flag=True,
               help="Instead: codebook revision hints for two --coders: confused pairs with "
                    "disputed segments, definitions and separating words; weak categories.")
+@click.option("--id-column", metavar="NAME|none",
+              help="--matrix: the column of unit ids, or none [default: the first column when "
+                   "named like id, nr, lfd_nr, fall, case, unit, item, segment, or when its "
+                   "values are distinct and no code of the others].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def agreement(project: str | None, matrix: str | None, level: str, coders: str | None,
               question: str | None, by_category: bool, confusion_pair: str | None,
-              include_nonsubstantive: bool, hints: bool, fmt: str) -> None:
+              include_nonsubstantive: bool, hints: bool, id_column: str | None,
+              fmt: str) -> None:
     """Intercoder agreement of PROJECT's coders, or of a --matrix CSV coded elsewhere.
 
     \b
     Examples:
       qca agreement study.qca --coders anna,ben --by-category
-      qca agreement study.qca --question chancen --format json
+      qca agreement study.qca --question chancen_vielfalt --format json
       qca agreement study.qca --confusion anna,ben
       qca agreement --matrix ratings.csv --level interval
+      qca agreement --matrix ratings.csv --id-column Fall
     """
     if hints:
-        _agreement_hints(project, matrix, coders, question, by_category or bool(confusion_pair),
-                         fmt)
+        _agreement_hints(project, matrix, coders, question,
+                         by_category or bool(confusion_pair) or id_column is not None, fmt)
         return
     from qca.agreement_report import agreement_report
 
     click.echo(agreement_report(
         project, matrix=matrix, level=level, coders=coders, question=question,
         by_category=by_category, confusion=confusion_pair,
-        include_nonsubstantive=include_nonsubstantive, fmt=fmt,
+        include_nonsubstantive=include_nonsubstantive, fmt=fmt, id_column=id_column,
     ), nl=False)
 
 
@@ -541,7 +681,7 @@ def _agreement_hints(project: str | None, matrix: str | None, coders: str | None
 
     if project is None or matrix is not None or other_view or fmt == "csv":
         raise InputError("--hints reads a PROJECT's codings and prints text or json; leave out "
-                         "--matrix, --by-category, --confusion and --format csv")
+                         "--matrix, --id-column, --by-category, --confusion and --format csv")
     with _project(project) as proj:
         result = revision_hints(proj, coder_list(coders, "--coders"), question)
     if fmt == "json":
@@ -600,12 +740,14 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
     """Walk the segments where coders disagree and set the consensus (keys: ? on the screen)."""
     from qca.agreement_report import coder_list
     from qca.coding import validate_person
-    from qca.reconcile import disagreements
+    from qca.reconcile import disagreements, write_agreed
 
     lead = validate_person(lead)
     chosen = coder_list(coders, "--coders")
     with _project(project) as proj:
         items = disagreements(proj, chosen, question, category)
+        agreed = write_agreed(proj, chosen, question, lead=lead)
+    click.echo(agreed.summary(), err=sys.stdout.isatty())
     if not _interactive():
         done = sum(d.resolved for d in items)
         click.echo(f"{len(items)} disagreements, {done} with consensus; run this in a terminal "
@@ -614,6 +756,32 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
     from qca.tui.reconcile import run_reconcile_app
 
     run_reconcile_app(project, lead, chosen, question, category)
+
+
+@cli.command()
+@_project_arg
+@click.option("--coders", help="Coders to compare, comma-separated (default: all but consensus).")
+@click.option("--lead", default="lead", show_default=True,
+              help="Who writes the consensus (for the log).")
+@click.option("--question", help="Only segments of this question.")
+def consensus(project: str, coders: str | None, lead: str, question: str | None) -> None:
+    """Write the consensus where the coders agree: their common code set (no screen).
+
+    Segments that have a consensus already keep it; the disagreements are left for
+    'qca reconcile'. One transaction, one 'consensus.agreed' event.
+
+    \b
+    Example:
+      qca consensus study.qca --coders anna,ben
+    """
+    from qca.agreement_report import coder_list
+    from qca.coding import validate_coder
+    from qca.reconcile import write_agreed
+
+    with _project(project) as proj:
+        agreed = write_agreed(proj, coder_list(coders, "--coders"), question,
+                              lead=validate_coder(lead))
+    click.echo(agreed.summary())
 
 
 # --- export --------------------------------------------------------------------------------
@@ -776,6 +944,8 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
     with _project(project) as proj:
         table = counts_table(proj, by=by, question=question, coder=coder,
                              order=_split_order(order))
+    if fmt != "table":
+        click.echo(f"counts of coder {table.coder}", err=True)
     if fmt == "csv":
         text = write_csv(csv_rows(table), output)
     elif fmt == "json":
@@ -830,9 +1000,12 @@ def figure(project: str, by: str | None, question: str | None, cooccurrence_: bo
     from qca.exporting.figures import write_figure
 
     with _project(project) as proj:
-        write_figure(proj, output, question=question, by=by, coder=coder, title=title,
+        from qca.coverage import choose_coder
+
+        chosen = choose_coder(proj, coder, what="a figure is")
+        write_figure(proj, output, question=question, by=by, coder=chosen, title=title,
                      include_total=include_total, order=_split_order(order), force=force)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output} (coder {chosen})", err=True)
 
 
 # --- working with what is coded: retrieval, co-occurrence, search, dictionary, words -----

@@ -82,6 +82,18 @@ def validate_person(name: str) -> str:
     return name
 
 
+def require_coder(project: Project, coder: str) -> str:
+    """``coder`` if the project knows them (codings, a session, or logged changes); else a
+    :class:`CodingError` naming the coders there are."""
+    coder = validate_coder(coder)
+    known = project.coders()
+    if coder in known or project.conn.execute(
+            "SELECT 1 FROM events WHERE actor = ? LIMIT 1", (coder,)).fetchone():
+        return coder
+    listed = ", ".join(known) or "none yet"
+    raise CodingError(f"there is no coder {coder!r} in {project.path.name}; coders are: {listed}")
+
+
 def _coding_state(project: Project, segment_id: str, category: str, coder: str) -> CodingState | None:
     coding = project.coding(segment_id, category, coder)
     return None if coding is None else coding.state

@@ -135,11 +135,9 @@ class CountTable:
 
 
 def resolve_coder(project: Project, coder: str | None) -> str:
-    """The coder whose codings are counted: as given, else ``consensus``, else the only one.
-
-    Delegates to :func:`qca.exporting.csv.choose_coder`, so counts, figures and the wide export
-    pick the same coder.
-    """
+    """The coder whose codings are counted: as given, else the only one, else ``consensus``
+    where it covers every coded segment (:func:`qca.coverage.choose_coder`, the one choice
+    counts, figures and the exports share)."""
     return choose_coder(project, coder, what="counts are")
 
 

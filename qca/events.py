@@ -32,6 +32,9 @@ action                  target                 payload
 ``merge``               the other file's name  :class:`ProjectMerged`
 ``pseudonymise``        the copy's file name   :class:`CopyPseudonymised`
 ``pseudonymise.reverse``  the restored file    :class:`CopyRestored`
+``question.rename``     the old name           :class:`QuestionRenamed`
+``import.remove``       the file's name        :class:`ImportRemoved`
+``consensus.agreed``    the question, or ""    :class:`ConsensusAgreed`
 ======================  =====================  ============================================
 
 The texts a coder wrote that payloads carry (memos, consensus reasons) are reached through
@@ -65,11 +68,13 @@ __all__ = [
     "CodingsImported",
     "Columns",
     "ConsensusSet",
+    "ConsensusAgreed",
     "ConsensusState",
     "CopyPseudonymised",
     "CopyRestored",
     "DictionaryApplied",
     "FREE_TEXT_KEYS",
+    "ImportRemoved",
     "NoteChanged",
     "NoteState",
     "OtherLog",
@@ -81,6 +86,7 @@ __all__ = [
     "ProjectCreated",
     "ProjectMerged",
     "QdpxDetails",
+    "QuestionRenamed",
     "Redone",
     "RemovedCoding",
     "Restored",
@@ -116,6 +122,9 @@ class Action(StrEnum):
     PSEUDONYMISE = "pseudonymise"
     PSEUDONYMISE_REVERSE = "pseudonymise.reverse"
     AUTOCODE = "autocode"
+    QUESTION_RENAME = "question.rename"
+    IMPORT_REMOVE = "import.remove"
+    CONSENSUS_AGREED = "consensus.agreed"
 
 
 #: The changes a coder can undo (and redo), in the order qca looks for them.
@@ -887,3 +896,71 @@ def with_free_text(value: Any, path: tuple[str, ...], text: str) -> Any:
     else:
         value[head] = with_free_text(value[head], rest, text)
     return value
+
+
+# --- questions, taking an import back, agreed consensus (issue 11) -------------------------
+
+
+@dataclass(frozen=True)
+class QuestionRenamed(Payload):
+    """``qca questions rename`` gave the segments of ``old`` (None: no question) the label
+    ``new``; their ids stayed."""
+
+    ACTION = Action.QUESTION_RENAME
+    old: str | None
+    new: str
+    segments: int
+
+    def to_json(self) -> Columns:
+        return Columns("(none)" if self.old is None else self.old, {"question": self.old},
+                       {"question": self.new, "segments": self.segments})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> QuestionRenamed:
+        before, after = _obj(columns.before), _obj(columns.after)
+        old = before.get("question")
+        return cls(old if isinstance(old, str) else None, _text(after.get("question")),
+                   _int(after.get("segments")))
+
+
+@dataclass(frozen=True)
+class ImportRemoved(Payload):
+    """``qca imports remove`` took back import ``import_id`` of ``file``; ``removed`` holds
+    its record and what went: segment and source ids, and the codings and notes on them as
+    rows (so nothing coded is lost from the log)."""
+
+    ACTION = Action.IMPORT_REMOVE
+    file: str
+    import_id: int
+    removed: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> Columns:
+        return Columns(self.file, dict(self.removed), {"import_id": self.import_id})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> ImportRemoved:
+        return cls(columns.target, _int(_obj(columns.after).get("import_id")),
+                   _obj(columns.before))
+
+
+@dataclass(frozen=True)
+class ConsensusAgreed(Payload):
+    """Where ``coders`` agreed, their common code set was written as the consensus of each
+    segment in ``segments`` (segment id -> codes)."""
+
+    ACTION = Action.CONSENSUS_AGREED
+    question: str | None
+    coders: list[str]
+    segments: dict[str, list[str]]
+
+    def to_json(self) -> Columns:
+        return Columns(self.question or "", after={
+            "coders": list(self.coders),
+            "segments": {seg: sorted(codes) for seg, codes in sorted(self.segments.items())}})
+
+    @classmethod
+    def from_json(cls, columns: Columns) -> ConsensusAgreed:
+        after = _obj(columns.after)
+        segments = {seg: _strs(codes) for seg, codes in _obj(after.get("segments")).items()
+                    if isinstance(seg, str)}
+        return cls(columns.target or None, _strs(after.get("coders")), segments)

@@ -6,6 +6,12 @@ consensus is stored as codings of the coder ``consensus`` with origin ``"consens
 ``consensus`` note whose memo is the reason; one transaction, one ``consensus`` event with the
 lead as actor, the code sets before and after, and the reason. A segment is *resolved* when it
 has a consensus note (so "no code applies" is a valid, recorded consensus).
+
+Where the chosen coders agree (a segment coded by at least two of them, all with the same
+code set), that common set is the consensus: :func:`write_agreed` writes it for every such
+segment without a consensus yet (``qca consensus``, and ``qca reconcile`` before it opens),
+in one transaction with one ``consensus.agreed`` event, so once the lead has decided the
+disagreements the consensus covers every segment the coders coded.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ from dataclasses import dataclass, field
 
 from qca.coders import CONSENSUS
 from qca.errors import CodingError
-from qca.events import ConsensusSet, ConsensusState, Origin
+from qca.events import ConsensusAgreed, ConsensusSet, ConsensusState, Origin
 from qca.reliability import coded_sets, default_coders
 from qca.store import Coding, Project, Segment, now
 
-__all__ = ["CONSENSUS", "Disagreement", "disagreements", "set_consensus"]
+__all__ = ["CONSENSUS", "Agreed", "Disagreement", "disagreements", "set_consensus", "write_agreed"]
 
 
 @dataclass
@@ -151,3 +157,72 @@ def set_consensus(
             taken_from,
         ))
     return new
+
+
+@dataclass(frozen=True)
+class Agreed:
+    """What :func:`write_agreed` did."""
+
+    coders: list[str]
+    written: int  # agreed segments now with a consensus
+    decided_before: int  # agreed segments that had a consensus already (kept)
+    disagreements: int  # segments left for the lead
+    open: int  # of those, without a consensus yet
+
+    def summary(self) -> str:
+        who = ", ".join(self.coders)
+        return (f"{self.written} segments where {who} agree written as consensus"
+                f" ({self.decided_before} had one already); {self.disagreements} disagreements, "
+                f"{self.open} still open (walk them with 'qca reconcile')")
+
+
+def _agreed_sets(project: Project, chosen: list[str], question: str | None,
+                 include_nonsubstantive: bool) -> tuple[dict[str, frozenset[str]], set[str]]:
+    sets = coded_sets(project, question, include_nonsubstantive)
+    by_segment: dict[str, dict[str, frozenset[str]]] = {}
+    for (seg, coder), codes in sets.items():
+        if coder in chosen:
+            by_segment.setdefault(seg, {})[coder] = codes
+    agreed = {seg: next(iter(c.values())) for seg, c in by_segment.items()
+              if len(c) >= 2 and len(set(c.values())) == 1}
+    decided = {seg for (seg, coder) in sets if coder == CONSENSUS}
+    decided |= {r[0] for r in project.conn.execute(
+        "SELECT segment_id FROM notes WHERE coder = ?", (CONSENSUS,))}
+    return agreed, decided
+
+
+def write_agreed(
+    project: Project,
+    coders: Sequence[str] | None = None,
+    question: str | None = None,
+    *,
+    lead: str,
+    include_nonsubstantive: bool = False,
+) -> Agreed:
+    """Write the common code set as consensus where the chosen coders agree (module doc).
+
+    Segments with a consensus already keep it. Raises :class:`CodingError` as
+    :func:`disagreements` does (unknown coder, fewer than two coders).
+    """
+    lead = lead.strip()
+    if not lead or lead == CONSENSUS:
+        raise CodingError("the lead needs a name of their own (not 'consensus')")
+    items = disagreements(project, coders, question, include_nonsubstantive=include_nonsubstantive)
+    chosen = items[0].coders if items else _chosen(project, coders, question, include_nonsubstantive)
+    agreed, decided = _agreed_sets(project, chosen, question, include_nonsubstantive)
+    new = {seg: codes for seg, codes in agreed.items() if seg not in decided}
+    if new:
+        reason = f"agreed: {', '.join(chosen)}"
+        with project.transaction():
+            project.write_agreed_consensus(new, version=project.codebook_version(), reason=reason)
+            project.log(lead, ConsensusAgreed(question, chosen,
+                                              {seg: sorted(c) for seg, c in new.items()}))
+    return Agreed(chosen, len(new), len(agreed) - len(new), len(items),
+                  sum(not d.resolved for d in items))
+
+
+def _chosen(project: Project, coders: Sequence[str] | None, question: str | None,
+            include_nonsubstantive: bool) -> list[str]:
+    if coders:
+        return list(dict.fromkeys(c.strip() for c in coders if c.strip()))
+    return default_coders(coded_sets(project, question, include_nonsubstantive))

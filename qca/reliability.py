@@ -243,10 +243,13 @@ def agreement(
         question_of = dict(sel.segments)
         for key, questions_offering in offered.items():
             keep = [i for i, u in enumerate(sets_data.units) if question_of[u] in questions_offering]
+            # Only coders who coded a segment offering the category had a chance to code it.
+            cols = [j for j in range(len(sets_data.coders))
+                    if any(sets_data.values[i][j] is not None for i in keep)]
             sub = ReliabilityData(
                 [sets_data.units[i] for i in keep],
-                sets_data.coders,
-                [sets_data.values[i] for i in keep],
+                [sets_data.coders[j] for j in cols],
+                [[sets_data.values[i][j] for j in cols] for i in keep],
             )
             result.categories[key] = category_reports(sub, [key])[key]
     return result

@@ -86,7 +86,14 @@ def describe_assigned(assigned: list[tuple[str, str | None]]) -> str:
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:
-    """Store ``book`` as the new codebook version (codings must keep their categories)."""
+    """Store ``book`` as the new codebook version (codings must keep their categories).
+
+    Top-level groups bound to no question and named like one of the project's questions
+    are bound to it (:func:`qca.questions.bind_by_name`); ``book`` is changed so.
+    """
+    from qca.questions import bind_by_name
+
+    bind_by_name(project, book)
     with project.transaction():
         return project.save_codebook(book, author=author, note=note)
 

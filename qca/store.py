@@ -41,6 +41,7 @@ from qca.events import (
     CodebookSaved,
     CodingState,
     DictionaryApplied,
+    Origin,
     Payload,
     ProjectCreated,
     decode,
@@ -282,6 +283,26 @@ def _m0006_indexes(db: sqlite_utils.Database) -> None:
         CREATE INDEX IF NOT EXISTS segments_list ON segments(seq, id, substantive);
         CREATE INDEX IF NOT EXISTS segments_question_list
             ON segments(question, seq, id, substantive);
+        """
+    )
+
+
+@migrations(name="0007_questions_and_imports")
+def _m0007_questions_and_imports(db: sqlite_utils.Database) -> None:
+    # Which import added a segment (so 'qca imports remove' can take exactly that back;
+    # older segments are given their source's import), and the names a question had before
+    # 'qca questions rename' (a re-import of the same file then lands in the renamed
+    # question; segment ids never change).
+    db.executescript(
+        """
+        ALTER TABLE segments ADD COLUMN import_id INTEGER;
+        UPDATE segments SET import_id =
+            (SELECT import_id FROM sources WHERE sources.id = segments.source_id);
+        CREATE INDEX IF NOT EXISTS segments_import ON segments(import_id);
+        CREATE TABLE IF NOT EXISTS question_aliases (
+            alias TEXT PRIMARY KEY,
+            question TEXT NOT NULL
+        );
         """
     )
 
@@ -1131,13 +1152,14 @@ class Project:
             [(_to_json(v), sid) for sid, v in values],
         )
 
-    def add_segments(self, segments: Iterable[Segment]) -> None:
-        """Store new segments (their ``seq`` numbers must be free: see :meth:`next_seq`)."""
+    def add_segments(self, segments: Iterable[Segment], import_id: int | None = None) -> None:
+        """Store new segments (their ``seq`` numbers must be free: see :meth:`next_seq`),
+        added by import ``import_id`` (``qca imports remove`` takes exactly those back)."""
         self.conn.executemany(
             "INSERT INTO segments (id, seq, source_id, question, position, heading, text, "
-            "substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "substantive, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(s.id, s.seq, s.source_id, s.question, s.position, s.heading, s.text,
-              int(s.substantive)) for s in segments],
+              int(s.substantive), import_id) for s in segments],
         )
 
     def source_text(self, source_id: str) -> str | None:
@@ -1184,6 +1206,92 @@ class Project:
             yield scratch
         finally:
             scratch.drop()
+
+
+    # --- questions and imports (issue 11) -----------------------------------------------
+
+    def question_aliases(self) -> dict[str, str]:
+        """Names questions had before a rename, each mapped to the question's name now."""
+        return dict(self.conn.execute("SELECT alias, question FROM question_aliases"))
+
+    def rename_question(self, old: str | None, new: str) -> int:
+        """Give the segments of question ``old`` (None: no question) the label ``new``.
+
+        Segment ids stay as they are; ``old`` is remembered as an alias of ``new``, so a
+        re-import of the same file lands in ``new``. Call inside :meth:`transaction`.
+        Returns the number of segments relabelled.
+        """
+        if old is None:
+            cur = self.conn.execute(
+                "UPDATE segments SET question = ? WHERE question IS NULL", (new,))
+            return cur.rowcount
+        cur = self.conn.execute("UPDATE segments SET question = ? WHERE question = ?", (new, old))
+        self.conn.execute("UPDATE question_aliases SET question = ? WHERE question = ?", (new, old))
+        self.conn.execute("DELETE FROM question_aliases WHERE alias = ?", (new,))
+        self.conn.execute(
+            "INSERT INTO question_aliases (alias, question) VALUES (?, ?) "
+            "ON CONFLICT(alias) DO UPDATE SET question = excluded.question", (old, new))
+        return cur.rowcount
+
+    def imports(self) -> list[dict[str, Any]]:
+        """Every recorded import, oldest first, with the segments it holds now."""
+        return list(self.db.query(
+            "SELECT i.*, (SELECT COUNT(*) FROM segments s WHERE s.import_id = i.id) AS segments_now "
+            "FROM imports i ORDER BY i.id"))
+
+    def import_row(self, import_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM imports WHERE id = ?", [import_id]))
+        return rows[0] if rows else None
+
+    def remove_import(self, import_id: int) -> dict[str, Any]:
+        """Delete what import ``import_id`` added: its segments (with their codings, notes,
+        spans and features) and the sources left without segments. Call inside
+        :meth:`transaction`. Returns what was removed, for the event's ``before``."""
+        seg_ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM segments WHERE import_id = ? ORDER BY seq", (import_id,))]
+        removed: dict[str, Any] = {"segments": seg_ids, "codings": [], "notes": []}
+        for start in range(0, len(seg_ids), 900):
+            chunk = seg_ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            removed["codings"] += [dict(r) for r in self.db.query(
+                f"SELECT * FROM codings WHERE segment_id IN ({marks})", chunk)]
+            removed["notes"] += [dict(r) for r in self.db.query(
+                f"SELECT * FROM notes WHERE segment_id IN ({marks})", chunk)]
+            for table in ("codings", "notes", "features"):
+                self.conn.execute(f"DELETE FROM {table} WHERE segment_id IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM segment_spans WHERE segment_id IN ({marks})", chunk)
+            self.conn.execute(
+                f"UPDATE coders SET last_segment = NULL WHERE last_segment IN ({marks})", chunk)
+            self.conn.execute(f"DELETE FROM segments WHERE id IN ({marks})", chunk)
+        # A source goes with its last segment when this import (or one removed before)
+        # brought it in; a source of another import only loses this import's segments.
+        orphans = [r[0] for r in self.conn.execute(
+            "SELECT id FROM sources WHERE NOT EXISTS "
+            "(SELECT 1 FROM segments s WHERE s.source_id = sources.id) AND (import_id = ? "
+            "OR import_id IS NULL OR import_id NOT IN (SELECT id FROM imports))", (import_id,))]
+        for sid in orphans:
+            self.conn.execute("DELETE FROM source_texts WHERE source_id = ?", (sid,))
+            self.conn.execute("DELETE FROM sources WHERE id = ?", (sid,))
+        removed["sources"] = orphans
+        self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+        return removed
+
+    def write_agreed_consensus(self, agreed: dict[str, frozenset[str]], *, version: int,
+                               reason: str) -> None:
+        """Write each segment's agreed code set as the coder ``consensus`` (origin
+        ``consensus``) with ``reason`` as its consensus memo. Call inside
+        :meth:`transaction`; the caller logs the event."""
+        from qca.coders import CONSENSUS
+
+        stamp = now()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO codings (segment_id, category, coder, origin, "
+            "codebook_version, created_at, memo) VALUES (?, ?, ?, ?, ?, ?, '')",
+            [(seg, cat, CONSENSUS, str(Origin.CONSENSUS), version, stamp)
+             for seg, codes in agreed.items() for cat in sorted(codes)])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO notes (segment_id, coder, memo, flagged, updated_at) "
+            "VALUES (?, ?, ?, 0, ?)", [(seg, CONSENSUS, reason, stamp) for seg in agreed])
 
 
 def _coding_row(c: Coding) -> tuple[Any, ...]:

@@ -48,7 +48,8 @@ def test_matrix_report_formats(tmp_path) -> None:
     path = tmp_path / "m.csv"
     path.write_text("unit,A,B\n1,x,x\n2,y,y\n3,x,y\n", encoding="utf-8")
     table = agreement_report(matrix=str(path))
-    assert table.startswith("m.csv:\n3 units coded by 2 or more coders")
+    assert table.startswith("m.csv: unit ids from column 'unit'; coders A, B (choose with "
+                            "--id-column NAME|none)\n3 units coded by 2 or more coders")
     assert json.loads(agreement_report(matrix=str(path), fmt="json"))["n_units"] == 3
     header, row = agreement_report(matrix=str(path), fmt="csv").splitlines()
     assert header.split(",")[0] == "n_units" and row.split(",")[0] == "3"

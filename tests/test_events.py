@@ -23,8 +23,10 @@ from qca.events import (
     CodingState,
     CodingsImported,
     Columns,
+    ConsensusAgreed,
     ConsensusSet,
     ConsensusState,
+    ImportRemoved,
     NoteChanged,
     NoteState,
     OtherLog,
@@ -35,6 +37,7 @@ from qca.events import (
     ProjectCreated,
     ProjectMerged,
     QdpxDetails,
+    QuestionRenamed,
     Redone,
     RemovedCoding,
     SourcesImported,
@@ -85,6 +88,12 @@ EXAMPLES: list[Payload] = [
     DictionaryApplied("woerter.yaml", 2, "2026-01-05T10:00:00.000Z",
                       [("1#chancen", "CH_ZUS"), ("2#chancen", "CH_ZUS")]),
     Undone("", None, None, 11, "woerter.yaml"),
+    QuestionRenamed("Welche Chancen? (offen)", "chancen", 12),
+    QuestionRenamed(None, "dialog", 3),
+    ImportRemoved("welle2.csv", 5, {"segments": ["w2-1#q"], "sources": ["w2-1"],
+                                     "codings": [], "notes": []}),
+    ConsensusAgreed("chancen", ["anna", "ben"], {"1#chancen": ["CH_A", "CH_B"]}),
+    ConsensusAgreed(None, ["anna", "ben"], {}),
 ]
 
 
@@ -120,6 +129,7 @@ def test_action_names_are_the_stored_strings() -> None:
         "init", "codebook", "codebook.rename", "codebook.merge", "codebook.split", "import",
         "import-codings", "coding", "note", "undo", "redo", "consensus", "merge",
         "pseudonymise", "pseudonymise.reverse", "autocode",
+        "question.rename", "import.remove", "consensus.agreed",
     ]
 
 

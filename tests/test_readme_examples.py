@@ -40,9 +40,13 @@ def _demo_questions() -> set[str]:
 
 
 def test_every_question_in_an_example_exists_in_the_demo() -> None:
-    named = set(re.findall(r"--question ([A-Za-z_]\w*)", README)) - PLACEHOLDERS
+    # the examples are the sh blocks (the CLI error table names wrong questions on purpose);
+    # a question an example renames into being exists for the examples after it
+    examples = "\n".join(re.findall(r"```sh\n(.*?)```", README, re.S))
+    named = set(re.findall(r"--question ([A-Za-z_]\w*)", examples)) - PLACEHOLDERS
+    created = set(re.findall(r"qca questions rename \S+ (?:\"[^\"]*\"|\S+) (\w+)", examples))
     assert named, "the README's examples name no question"
-    assert named - _demo_questions() == set()
+    assert named - _demo_questions() - created == set()
 
 
 def test_every_existing_category_an_example_works_on_is_in_the_demo_codebooks() -> None:

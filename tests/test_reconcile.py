@@ -125,3 +125,24 @@ async def test_reconcile_app_without_disagreements(survey_project: Project) -> N
         assert "no disagreements" in str(app.screen.query_one("#rc-status").render())
         await pilot.press("q")
     assert survey_project.codings(coder="consensus") == []
+
+
+def test_agreed_segments_become_consensus(coded: Project) -> None:
+    from qca.coverage import choose_coder
+    from qca.errors import ExportError
+    from qca.reconcile import write_agreed
+
+    set_consensus(coded, "1#chancen", {"CH_ZUS"}, lead="lea", reason="Zusammenhalt")
+    with pytest.raises(ExportError, match=r"consensus covers 1 of 4 coded segments"):
+        choose_coder(coded, None)  # 4#chancen (only anna) and 2#chancen are not covered
+    result = write_agreed(coded, ["anna", "ben"], lead="lea")
+    assert (result.written, result.decided_before, result.disagreements, result.open) == (1, 0, 2, 1)
+    rows = {(c.segment_id, c.category, c.origin) for c in coded.codings(coder="consensus")}
+    assert rows == {("1#chancen", "CH_ZUS", "consensus"), ("2#chancen", "CH_ZUS", "consensus")}
+    event = coded.events()[-1]
+    assert (event.action, event.actor) == ("consensus.agreed", "lea")
+    assert event.after["segments"] == {"2#chancen": ["CH_ZUS"]}
+    assert write_agreed(coded, ["anna", "ben"], lead="lea").written == 0  # kept, not rewritten
+    set_consensus(coded, "1#herausforderungen", {"HE_SPR"}, lead="lea")
+    set_consensus(coded, "4#chancen", {"CH_SONST"}, lead="lea")
+    assert choose_coder(coded, None) == "consensus"

@@ -464,3 +464,25 @@ async def test_an_unassigned_shortcut_key_says_so(project_path):
         assert ("no category [z]; ? lists the keys", "information") in notes
         assert app.session.view().categories == frozenset()
         assert app.is_running
+
+
+async def test_a_question_without_categories_says_how_to_bind_one(project_path):
+    from tui_fixtures import CODEBOOK
+
+    from qca.codebook import codebook_from_dict
+    from qca.revise import replace_codebook
+
+    # the codebook binds its group to a name the survey does not use (as issue 11 found it)
+    groups = [{**c, "questions": ["chancen_vielfalt"]} if c["key"] == "CHANCEN" else c
+              for c in CODEBOOK["categories"] if c["key"] != "SONST"]
+    with Project.open(project_path) as proj:
+        replace_codebook(proj, codebook_from_dict({**CODEBOOK, "categories": groups}),
+                         author="t", note="bound elsewhere")
+    app, _ = _app(project_path)
+    async with app.run_test() as pilot:
+        listed = app.screen.query_one(CategoryList)
+        shown = str(listed.get_option_at_index(0).prompt)
+        assert "No categories are offered for question 'chancen'" in shown
+        assert "qca codebook bind t.qca GROUP --question 'chancen'" in shown
+        await pilot.press("1")
+        assert app.session.view().categories == frozenset()

@@ -30,7 +30,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.exporting.notes import NO_NOTE, segment_notes
 from qca.fileio import atomic_path
@@ -111,24 +110,11 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
 
 
 def choose_coder(project: Project, coder: str | None, *, what: str = "the wide export is") -> str:
-    """The coder given, else the only coder with codings, else ``consensus``; or an error.
+    """The coder given, else the default of :func:`qca.coverage.choose_coder` (the one
+    choice counts, figures and exports share)."""
+    from qca.coverage import choose_coder as default_coder
 
-    ``what`` names the caller in the error message (counts and figures reuse this).
-    """
-    coders = project.coders()
-    if coder is not None:
-        if coder not in coders:
-            listed = ", ".join(coders) or "none yet"
-            raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
-        return coder
-    coded = [c for c in coders if project.conn.execute(
-        "SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (c,)).fetchone()]
-    if len(coded) == 1:
-        return coded[0]
-    if CONSENSUS in coded:
-        return CONSENSUS
-    listed = ", ".join(coded) or "none yet"
-    raise ExportError(f"{what} per coder; add --coder NAME (coders: {listed})")
+    return default_coder(project, coder, what=what)
 
 
 def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:

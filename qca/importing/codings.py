@@ -20,7 +20,7 @@ from qca.importing.survey import read_table
 from qca.plurals import count_noun
 from qca.store import Coding, Project, now
 
-__all__ = ["CodingsImport", "import_codings"]
+__all__ = ["CodingsImport", "SegmentIds", "import_codings"]
 
 _MAX_LISTED = 5
 
@@ -36,6 +36,57 @@ class CodingsImport:
         return (f"{name}: {count_noun(self.added, 'coding')} added, {self.already_present} "
                 "already present "
                 f"(coders: {who})")
+
+
+class SegmentIds:
+    """Turns the ids a user has into segment ids.
+
+    Accepted: a segment id; ``<source id>#<question>`` with the question's name now (also
+    after ``qca questions rename``) or an earlier name; a bare source id where that source
+    has exactly one segment, or one in the question given. An unknown id's problem names the
+    closest ids and the id forms.
+    """
+
+    def __init__(self, project: Project, questions: dict[str, str | None]) -> None:
+        self._questions = questions
+        self._aliases = project.question_aliases()
+        self._by_source: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        for seg_id, source_id, question in project.conn.execute(
+                "SELECT id, source_id, question FROM segments ORDER BY seq"):
+            self._by_source[source_id].append((seg_id, question))
+
+    def resolve(self, given: str, question: str | None = None) -> tuple[str | None, str]:
+        """The segment id for ``given`` and "", or None and the problem."""
+        if given in self._questions and (question is None or self._questions[given] == question):
+            return given, ""
+        source, sep, named = given.rpartition("#")
+        if sep and source in self._by_source:
+            named = self._aliases.get(named, named)
+            hits = [s for s, q in self._by_source[source] if q == named]
+            if len(hits) == 1:
+                return hits[0], ""
+        held = self._by_source.get(given)
+        if held:
+            if question is not None:
+                question = self._aliases.get(question, question)
+                held = [(s, q) for s, q in held if q == question]
+            if len(held) == 1:
+                return held[0][0], ""
+            if len(held) > 1:
+                return None, (f"source {given!r} has {len(held)} segments; give "
+                              f"'{given}#<question>' or a question (--question or "
+                              "--question-column)")
+            return None, f"source {given!r} has no segment in question {question!r}"
+        return None, self._unknown(given)
+
+    def _unknown(self, given: str) -> str:
+        from rapidfuzz import process
+
+        candidates = [*self._by_source, *self._questions]
+        close = [c for c, _score, _i in process.extract(given, candidates, limit=3)]
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return (f"unknown segment id {given!r}{hint} (ids are a segment id, "
+                "'<source id>#<question>', or a source id with one answer)")
 
 
 def _pick(columns: list[str], given: str | None, candidates: tuple[str, ...]) -> str | None:
@@ -56,15 +107,22 @@ def import_codings(
     coder_column: str | None = None,
     code_column: str | None = None,
     coder: str | None = None,
+    question: str | None = None,
+    question_column: str | None = None,
     origin: str = Origin.IMPORTED,
     actor: str = "import",
 ) -> CodingsImport:
-    """Import codings; raises with every unknown id or code listed, writing nothing."""
+    """Import codings; raises with every unknown id or code listed, writing nothing.
+
+    An id is a segment id, ``<source id>#<question>`` with the question's current name, or
+    a bare source id where the source has one segment (in ``question``, or in the row's
+    ``question_column`` value, when given); see :class:`SegmentIds`.
+    """
     path = Path(path)
     if coder is not None:
         coder = validate_person(coder)
     table = read_table(path)
-    id_col = _pick(table.columns, id_column, ("segment_id", "segment"))
+    id_col = _pick(table.columns, id_column, ("segment_id", "segment", "id", "source_id"))
     code_col = _pick(table.columns, code_column, ("code", "codes", "category", "categories"))
     coder_col = _pick(table.columns, coder_column, ("coder",)) if coder is None else coder_column
     for option, col, default in (("--id-column", id_col, "segment_id"),
@@ -85,20 +143,30 @@ def import_codings(
         raise InputError(f"{path.name}: no column {coder_col!r} (given by --coder-column); "
                          f"the columns are: {', '.join(table.columns)}")
 
+    if question is None and question_column is None:
+        question_column = _pick(table.columns, None, ("question", "frage"))
+    if question_column is not None and question_column not in table.columns:
+        raise InputError(f"{path.name}: no column {question_column!r} (given by "
+                         f"--question-column); the columns are: {', '.join(table.columns)}")
+    if question is not None:
+        project.require_question(question)
     book = project.codebook()
     lookup = book.lookup()
     questions = dict(project.conn.execute("SELECT id, question FROM segments"))
+    ids = SegmentIds(project, questions)
     offered: dict[str | None, set[str]] = {}
     wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
     problems: list[str] = []
     for row, line in zip(table.rows, table.row_numbers):
-        seg = row[id_col].strip()
+        given = row[id_col].strip()
         who = coder if coder is not None else row[coder_col].strip()  # type: ignore[index]
         cell = row[code_col]
-        if not seg and not cell.strip():
+        if not given and not cell.strip():
             continue
-        if seg not in questions:
-            problems.append(f"row {line}: unknown segment id {seg!r}")
+        in_question = row[question_column].strip() if question_column else question
+        seg, problem = ids.resolve(given, in_question or None)
+        if seg is None:
+            problems.append(f"row {line}: {problem}")
             continue
         try:
             who = validate_coder(who)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from qca.agreement import ReliabilityData
@@ -17,10 +18,19 @@ from qca.errors import InputError
 from qca.fileio import read_input
 from qca.importing.decode import decode_text, detect_delimiter
 
-__all__ = ["read_matrix_csv"]
+__all__ = ["Matrix", "is_id_name", "read_matrix", "read_matrix_csv"]
 
 _ADVICE = "save the file as UTF-8 CSV"
-_UNIT_HEADER = re.compile(r"(unit|units|segment|item|subject|case)?[ _.-]?(id|no|nr|number|#)?")
+# Names of a unit id column, English and German, folded (lower case, [ _.-#] dropped):
+# "Unit ID", "lfd. Nr.", "Fall", "Fall-Nr", "case_no", "Segment", ...
+_ID_WORDS = ("unit", "units", "segment", "item", "subject", "case", "fall", "einheit",
+             "lfd", "laufende", "befragte", "befragter", "respondent", "text", "dokument",
+             "document", "row", "zeile", "antwort", "answer", "kennung", "interview")
+_ID_TAILS = ("", "id", "no", "nr", "nummer", "number", "num", "key")
+_ID_NAMES = frozenset({"id", "nr", "no", "number", "nummer", "lfdnr", "lfdnummer", "key",
+                       "kennung", "index", "idx"} | {w + t for w in _ID_WORDS for t in _ID_TAILS})
+_FOLD = re.compile(r"[\s_.#\-]+")
+_MIN_ROWS_BY_VALUE = 3  # fewer rows say too little to take a column as ids by its values
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -39,14 +49,63 @@ def _parse_cell(cell: str, delimiter: str) -> object | None:
     return s
 
 
-def read_matrix_csv(path: str | Path) -> ReliabilityData:
+def is_id_name(name: str) -> bool:
+    """True for a usual name of a unit id column (``id``, ``Nr.``, ``lfd_nr``, ``Fall``, ...)."""
+    return _FOLD.sub("", name.casefold()) in _ID_NAMES or not name.strip()
+
+
+def _ids_by_values(rows: list[list[str]], width: int) -> bool:
+    """A first column whose values are all given, all different and none of them a code
+    the other columns use holds ids (with at least two coder columns left)."""
+    if width < 3 or len(rows) < _MIN_ROWS_BY_VALUE:
+        return False
+    first = [r[0].strip() for r in rows if r]
+    if not all(first) or len(set(first)) != len(first):
+        return False
+    others = {c.strip() for r in rows for c in r[1:width] if c.strip()}
+    return not (set(first) & others)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A matrix file read: the data, and the column taken as unit ids (None: numbered)."""
+
+    data: ReliabilityData
+    id_column: str | None
+
+
+def _choose_id_column(name: str, header: list[str], rows: list[list[str]],
+                      id_column: str | None, line: int) -> int | None:
+    """Index of the id column: as given (``none``: no id column), else by name or values."""
+    if id_column is not None:
+        if id_column.casefold() == "none":
+            return None
+        if id_column not in header:
+            raise InputError(f"{name}, row {line}: no column {id_column!r} (given by --id-column); "
+                             f"the columns are: {', '.join(header)}")
+        return header.index(id_column)
+    if is_id_name(header[0]) or _ids_by_values(rows, len(header)):
+        return 0
+    return None
+
+
+def read_matrix_csv(path: str | Path, id_column: str | None = None) -> ReliabilityData:
+    """The data of :func:`read_matrix`."""
+    return read_matrix(path, id_column).data
+
+
+def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
     """Read a ReCal / R ``irr`` style matrix: rows = units, columns = coders, empty cell = missing.
 
-    The first row holds the coder names. If its first cell is empty or names a unit id column
-    ("unit", "id", "unit_id", "segment", ...), the first column holds unit ids; otherwise units are
-    numbered from 1. File decoding and delimiter (``,`` ``;`` or tab) as for survey tables, by
-    :mod:`qca.importing.decode`. Integers and decimals become numbers (with ``;`` also
-    German decimal commas such as ``2,5``). Only an empty cell is missing (``NA`` is a label).
+    The first row holds the coder names. ``id_column`` names the column of unit ids, or
+    ``"none"`` for none. Without it the first column holds unit ids when its header is empty
+    or a usual id name (English or German: ``id``, ``nr``, ``lfd_nr``, ``fall``, ``case``,
+    ``unit``, ``item``, ``segment``, ...; :func:`is_id_name`), or when its values are all
+    given, all different and none is a code the other columns use (three rows or more, two
+    coder columns left); otherwise units are numbered from 1. File decoding and delimiter
+    (``,`` ``;`` or tab) as for survey tables, by :mod:`qca.importing.decode`. Integers and
+    decimals become numbers (with ``;`` also German decimal commas such as ``2,5``). Only an
+    empty cell is missing (``NA`` is a label).
     """
     p = Path(path)
     name = str(path)
@@ -69,8 +128,8 @@ def read_matrix_csv(path: str | Path) -> ReliabilityData:
     width = len(header)
     if width > 1 and not header[-1] and all(len(r) < width or not r[width - 1].strip() for _, r in rows[1:]):
         header = header[:-1]  # trailing delimiter after the last coder name; the column is unused
-    has_ids = _UNIT_HEADER.fullmatch(header[0].lower()) is not None
-    coders = header[1:] if has_ids else header
+    id_at = _choose_id_column(name, header, [r for _, r in rows[1:]], id_column, header_line)
+    coders = [h for k, h in enumerate(header) if k != id_at]
     if not coders:
         raise InputError(
             f"{name}, row {header_line}: no coder columns in the header; "
@@ -81,9 +140,9 @@ def read_matrix_csv(path: str | Path) -> ReliabilityData:
             f"{name}, row {header_line}: only 1 coder column ({coders[0]!r}); agreement needs at least 2 coders, "
             f"one column each (detected delimiter {delimiter!r})"
         )
-    for k, c in enumerate(coders):
-        if not c:
-            col = k + (2 if has_ids else 1)
+    for k, c in enumerate(header):
+        if not c and k != id_at:
+            col = k + 1
             raise InputError(f"{name}, row {header_line}: column {col} has no coder name; name every coder column")
     dup = next((c for c in coders if coders.count(c) > 1), None)
     if dup is not None:
@@ -100,17 +159,17 @@ def read_matrix_csv(path: str | Path) -> ReliabilityData:
                 f"{name}, row {line_num}: {len(row)} cells but the header has {width}; "
                 "give every row one cell per column (leave a cell empty for a missing code)"
             )
-        if has_ids:
-            uid = row[0].strip() or str(len(units) + 1)
+        if id_at is not None:
+            uid = row[id_at].strip() or str(len(units) + 1)
             if uid in seen:
                 raise InputError(
                     f"{name}, row {line_num}: unit id {uid!r} already used in row {seen[uid]}; give each unit its own id"
                 )
             seen[uid] = line_num
-            cells = row[1:]
+            cells = [c for k, c in enumerate(row) if k != id_at]
         else:
             uid = str(len(units) + 1)
             cells = row
         units.append(uid)
         values.append([_parse_cell(c, delimiter) for c in cells])
-    return ReliabilityData(units, coders, values)
+    return Matrix(ReliabilityData(units, coders, values), header[id_at] if id_at is not None else None)

@@ -12,6 +12,7 @@ so will any screen that imports a file.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -23,7 +24,16 @@ if TYPE_CHECKING:
     from qca.codebook import Codebook
     from qca.store import Project
 
-__all__ = ["Kind", "Summarised", "import_file", "kind_for", "parse_assignments", "read_codebooks"]
+__all__ = [
+    "ImportReport",
+    "Kind",
+    "Summarised",
+    "import_and_bind",
+    "import_file",
+    "kind_for",
+    "parse_assignments",
+    "read_codebooks",
+]
 
 Kind = Literal["survey", "protocol", "qdpx"]
 _REFI_CODEBOOKS = (".qdc", ".qde", ".qdpx")
@@ -121,6 +131,30 @@ def _check_codebook_extension(path: Path) -> None:
         "qca/data/codebooks/README.md) or a REFI-QDA .qdc (also .qde, .qdpx); survey "
         "answers are brought in with 'qca import'"
     )
+
+
+@dataclass
+class ImportReport:
+    """An import, the groups it got bound by name, and the questions left without categories."""
+
+    result: Summarised
+    bound: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [self.result.summary()]
+        lines += [f"bound group {g} to question {q!r} (named like it)" for g, q in self.bound]
+        return "\n".join(lines)
+
+
+def import_and_bind(project: Project, path: Path | str, **options: object) -> ImportReport:
+    """:func:`import_file`, then bind codebook groups named like the new questions, and say
+    which questions are offered no category (:mod:`qca.questions`)."""
+    from qca.questions import apply_name_bindings, question_warnings
+
+    result = import_file(project, path, **options)  # type: ignore[arg-type]
+    bound = apply_name_bindings(project, author="import")
+    return ImportReport(result, bound, question_warnings(project))
 
 
 def read_codebooks(paths: Sequence[Path | str], questions: list[str] | None = None) -> Codebook:

@@ -29,7 +29,7 @@ from typing import Any
 from qca.errors import InputError
 from qca.events import SourcesImported
 from qca.importing.protocol import read_protocol_document
-from qca.importing.survey import TableStream, open_table
+from qca.importing.survey import TableStream, open_table, require_table_type
 from qca.plurals import count_noun
 from qca.store import ImportScratch, Project, Segment, Source
 
@@ -126,6 +126,23 @@ def _existing(project: Project, ids: list[str], table: str, fields: str) -> dict
     return found
 
 
+def _answers_by_question(
+    project: Project, source_ids: Any
+) -> dict[tuple[str, str | None], tuple[str, str]]:
+    """(source id, question) -> (segment id, text) of the survey answers already held."""
+    ids = list(source_ids)
+    found: dict[tuple[str, str | None], tuple[str, str]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for sid, question, seg_id, text in project.conn.execute(
+            f"SELECT source_id, question, id, text FROM segments WHERE source_id IN ({marks})",
+            chunk,
+        ):
+            found[(sid, question)] = (seg_id, text)
+    return found
+
+
 def import_survey(
     project: Project,
     path: Path | str,
@@ -159,6 +176,7 @@ def import_survey(
             every answer is empty (nothing to import).
     """
     path = Path(path)
+    require_table_type(path)
     if not text_columns:
         raise InputError(f"{path.name}: name the column with the answers using --text-column")
     if question and len(text_columns) > 1:
@@ -176,10 +194,14 @@ def import_survey(
             wanted.append(("--question-column", question_column))
         wanted += [("--var", v) for v in variables or []]
         _require_columns(path, table.columns, wanted)
-        special = set(text_columns) | {id_column, question_column}
+        # A column that is one of the project's questions (or was, before a rename) holds
+        # open answers imported on their own, not a variable of the respondent.
+        aliases = project.question_aliases()
+        special = (set(text_columns) | {id_column, question_column} | set(project.questions())
+                   | set(aliases))
         shape = _Shape(path, text_columns, id_column, question, question_column, id_prefix,
                        list(variables) if variables else
-                       [c for c in table.columns if c not in special])
+                       [c for c in table.columns if c not in special], aliases)
         options = {"text_columns": text_columns, "id_column": id_column, "question": question,
                    "question_column": question_column, "sheet": sheet, "id_prefix": id_prefix}
         return _write_survey(project, shape, _survey_rows(table, shape), options, actor)
@@ -199,6 +221,7 @@ class _Shape:
     question_column: str | None
     id_prefix: str
     var_names: list[str]
+    aliases: dict[str, str]  # a question's name before a rename -> its name now
 
 
 @dataclass(frozen=True)
@@ -282,8 +305,9 @@ def _write_survey(project: Project, shape: _Shape, rows: Iterator[_Row],
             while batch := list(itertools.islice(rows, _BATCH)):
                 seq = _write_batch(project, scratch, shape, batch, import_id, seq, tally)
             for later in scratch.later(_BATCH):
-                project.add_segments(Segment(sid, seq + i, src, q, 1, None, text, bool(sub))
-                                     for i, (sid, src, q, text, sub) in enumerate(later))
+                project.add_segments((Segment(sid, seq + i, src, q, 1, None, text, bool(sub))
+                                      for i, (sid, src, q, text, sub) in enumerate(later)),
+                                     import_id)
                 seq += len(later)
             if not tally.segments_added and not tally.segments_unchanged:
                 raise InputError(_no_answers(shape, tally))
@@ -328,17 +352,33 @@ def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch:
     tally.sources_added += len(new_sources)
     tally.sources_updated += len(updated)
 
-    answers = [(f"{row.source_id}#{q}", row, index, q, text)
+    # A segment's id keeps the question's name in the file; a renamed question's answers
+    # are labelled with its name now (so a re-import of the file adds nothing).
+    answers = [(f"{row.source_id}#{q}", row, index, shape.aliases.get(q, q), text)
                for row in batch for index, q, text in row.answers]
     if shape.question_column:
         _check_second_answers(scratch, shape, answers)
     known = _existing(project, [a[0] for a in answers], "segments", "text")
+    # The same answer under another id (a question renamed, or imported once with
+    # --question and once without) is already present, not a new segment.
+    answered = _answers_by_question(
+        project, dict.fromkeys(a[1].source_id for a in answers if a[0] not in known))
     now_rows: list[Segment] = []
     later_rows: list[tuple[int, int, str, str, str | None, str, int]] = []
     for seg_id, row, index, q, text in answers:
         if seg_id in known:
             if known[seg_id][0] != text:
                 raise _changed(shape.path, seg_id)
+            tally.segments_unchanged += 1
+            continue
+        held = answered.get((row.source_id, q))
+        if held is not None:
+            if held[1] != text:
+                raise InputError(
+                    f"{shape.path.name}, row {row.line}: {row.source_id!r} has another answer "
+                    f"to question {q!r} in the project (segment {held[0]!r}); remove that "
+                    "import first ('qca imports') or import with --id-prefix"
+                )
             tally.segments_unchanged += 1
             continue
         substantive = is_substantive(text)
@@ -349,7 +389,7 @@ def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch:
         else:
             later_rows.append((index, row.line, seg_id, row.source_id, q, text,
                                int(substantive)))
-    project.add_segments(now_rows)
+    project.add_segments(now_rows, import_id)
     scratch.put_later(later_rows)
     tally.segments_added += len(now_rows) + len(later_rows)
     return seq + len(now_rows)
@@ -485,6 +525,9 @@ def _write(
     their ``span`` in it.
     """
     sha = _sha256(path)
+    aliases = project.question_aliases()
+    for seg in segments:
+        seg["question"] = aliases.get(seg["question"], seg["question"])
     with project.transaction():
         old_sources = _existing(project, list(sources), "sources", "kind, variables")
         old_segments = _existing(project, [s["id"] for s in segments], "segments", "text")
@@ -497,10 +540,21 @@ def _write(
             if grown is not None:
                 updated.append((sid, grown))
         fresh = []
+        answered = _answers_by_question(project, sources) if kind == "survey" else {}
         for seg in segments:
             old = old_segments.get(seg["id"])
             if old is None:
-                fresh.append(seg)
+                # The same answer under another id (a question renamed, or imported once
+                # with --question and once without) is already present, not a new segment.
+                held = answered.get((seg["source_id"], seg["question"]))
+                if held is None:
+                    fresh.append(seg)
+                elif held[1] != seg["text"]:
+                    raise InputError(
+                        f"{path.name}: {seg['source_id']!r} has another answer to question "
+                        f"{seg['question']!r} in the project (segment {held[0]!r}); remove "
+                        "that import first ('qca imports') or import with --id-prefix"
+                    )
             elif old[0] != seg["text"]:
                 raise _changed(path, seg["id"])
         if not new_sources and not updated and not fresh:
@@ -524,7 +578,7 @@ def _write(
                 Segment(seg["id"], seq + offset, seg["source_id"], seg["question"],
                         seg.get("position", 1), seg.get("heading"), seg["text"], substantive)
             )
-        project.add_segments(rows)
+        project.add_segments(rows, import_id)
         if texts:
             _write_texts(project, texts, segments, set(new_sources),
                          {seg["source_id"] for seg in fresh})

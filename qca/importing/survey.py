@@ -50,7 +50,7 @@ from qca.importing.decode import detect_delimiter, sniff_encoding
 from qca.limits import check_archive, note_input, value_limit
 
 __all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "TableStream", "open_table",
-           "read_table"]
+           "read_table", "require_table_type"]
 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
@@ -123,6 +123,18 @@ class TableStream:
         self.close()
 
 
+def require_table_type(path: Path | str) -> None:
+    """Refuse a file whose extension is no table format, before anything else is asked."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in TEXT_EXTENSIONS and ext not in XLSX_EXTENSIONS:
+        what = _KNOWN_OTHER.get(ext, f"'{ext}' files" if ext else "files without an extension")
+        raise InputError(
+            f"{path.name}: {what} cannot be imported; save a table as .xlsx or as CSV (UTF-8), "
+            "or a protocol as .txt, .md or .docx, and import that file"
+        )
+
+
 def read_table(path: Path | str, sheet: str | None = None) -> Table:
     """Read a CSV/TSV/XLSX survey export into memory (see :func:`open_table`)."""
     with open_table(path, sheet) as stream:
@@ -154,12 +166,7 @@ def open_table(path: Path | str, sheet: str | None = None) -> TableStream:
     path = Path(path)
     name = path.name
     ext = path.suffix.lower()
-    if ext not in TEXT_EXTENSIONS and ext not in XLSX_EXTENSIONS:
-        what = _KNOWN_OTHER.get(ext, f"'{ext}' files" if ext else "files without an extension")
-        raise InputError(
-            f"{name}: {what} cannot be imported; save the table as .xlsx or as CSV (UTF-8) "
-            "and import that file"
-        )
+    require_table_type(path)
     if not path.exists():
         raise not_found(path, InputError)
     if not path.is_file():

@@ -32,6 +32,11 @@ Export (:func:`export_qdpx`)
       becomes a ``<Note>`` under ``<Notes>`` (``name`` = "<kind> by <coder>", the text as
       ``<PlainTextContent>``, ``creatingUser`` its coder), referred to by a ``<NoteRef>`` in
       the segment's selection; a flag's text is "flagged for another look".
+    * qca's own data (a source's kind and file, a segment's id, question, position,
+      heading, non-substantive mark and order, each coding's origin, the stored note behind
+      each ``<Note>``, the codebook's name) goes into ``[qca]`` lines in ``<Description>``
+      elements (:mod:`qca.refi.qcameta`), so importing the archive gives the same project
+      back.
     * Not exported: codebook versions, the event log.
 
 Import (:func:`import_qdpx`)
@@ -62,6 +67,8 @@ Import (:func:`import_qdpx`)
       ``creationDateTime`` where given.
     * Variable values of the source (``<VariableValue>``) and of cases that refer to it
       become the source's variables.
+    * A source, selection or note with qca's own line (a ``.qdpx`` qca wrote) gets back
+      its kind, id, question, position, heading, mark, order, origins, memo and flag.
     Everything is checked first and written in one transaction with one logged ``import``
     event; ids derive from the file, so importing the same file again adds nothing.
 """
@@ -100,11 +107,13 @@ from qca.refi._xml import (
 )
 from qca.exporting.notes import NoteRow
 from qca.exporting.notes import notes as segment_note_list
+from qca.exporting.notes import segment_notes
 from qca.fileio import read_input, write_bytes
 from qca.limits import check_archive
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
+from qca.refi.qcameta import meta_line, note_meta, read_meta, segment_meta, source_meta
 from qca.events import Origin, QdpxDetails, SourcesImported
-from qca.store import Coding, Project, Segment, Source, now
+from qca.store import Coding, Note, Project, Segment, Source, now
 
 __all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
 
@@ -202,6 +211,7 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
     codings = defaultdict(list)
     for coding in sorted(project.codings(), key=lambda c: (c.segment_id, c.coder, c.category)):
         codings[coding.segment_id].append(coding)
+    stored_notes = segment_notes(project)  # the stored note behind each exported one
     notes_of: dict[str, list[NoteRow]] = defaultdict(list)
     for note in segment_note_list(project):
         notes_of[note.segment_id].append(note)
@@ -272,12 +282,15 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
             ts = _sub(src_elem, "TextSource", guid=guid, name=xml_safe(source.id),
                       plainTextPath=f"internal://{guid}.txt")
             _sub(ts, "Description").text = xml_safe(
-                f"qca {source.kind} source {source.id} from {source.name}")
+                f"qca {source.kind} source {source.id} from {source.name}\n"
+                + meta_line(source_meta(source)))
             for seg, (start, end) in zip(segs, spans):
                 sel = _sub(ts, "PlainTextSelection", guid=make_guid("segment", seg.id),
                            name=xml_safe(seg.id), startPosition=str(start),
                            endPosition=str(end))
                 n_selections += 1
+                origins = {f"{c.coder}\t{c.category}": c.origin for c in codings.get(seg.id, [])}
+                _sub(sel, "Description").text = xml_safe(meta_line(segment_meta(seg, origins)))
                 for coding in codings.get(seg.id, []):
                     c_elem = _sub(sel, "Coding",
                                   guid=make_guid("coding", seg.id, coding.category, coding.coder),
@@ -297,8 +310,13 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
                           name=xml_safe(f"{note.kind} by {note.coder}"),
                           creatingUser=make_guid("user", note.coder),
                           creationDateTime=_stamp(note.time))
+            stored = stored_notes[(note.segment_id, note.coder)]
+            _sub(n_elem, "Description").text = xml_safe(meta_line(note_meta(
+                note.segment_id, note.coder, stored.flagged, stored.memo, stored.updated_at)))
             _sub(n_elem, "PlainTextContent").text = xml_safe(
                 note.text or "flagged for another look")
+    _sub(root, "Description").text = xml_safe(meta_line(
+        {"codebook": {"name": book.name, "description": book.description}}))
 
     qde = serialize(root, PROJECT_NS)
     buffer = io.BytesIO()
@@ -357,8 +375,11 @@ class _Source:
     id: str
     variables: dict[str, str]
     text: str  # line ends normalised
-    # (start, end) in the file's text -> {"text", "span" in .text, "codings": [...]}
+    # (start, end) in the file's text -> {"text", "span" in .text, "codings": [...],
+    # "meta": qca's own segment data or None, "notes": [note GUIDs]}
     segments: dict[tuple[int, int], dict]
+    kind: str = "protocol"  # from qca's own source data (qca.refi.qcameta), else protocol
+    name: str | None = None  # the file it came from, likewise
 
 
 def _normalise_lines(text: str) -> tuple[str, list[int]]:
@@ -512,7 +533,8 @@ def import_qdpx(
         else:
             merged, mapping, added = current, {}, []
         merged.validate(path.name)
-        plan = _plan(project, parsed.sources, merged, mapping, path.name)
+        plan = _plan(project, parsed.sources, merged, mapping, path.name, parsed.notes,
+                     id_prefix)
         version = _write_import(project, path, parsed.sources, plan, merged, added,
                                 sha=_sha256(path), id_prefix=id_prefix,
                                 actor=actor)
@@ -537,6 +559,7 @@ class _Parsed:
     incoming: QdcResult | None
     sources: list[_Source]
     skipped: dict[str, int]
+    notes: dict[str, tuple[str, str, bool, str | None]]  # qca's notes by GUID (_read_notes)
 
 
 def _parse(
@@ -583,7 +606,14 @@ def _parse(
         raise _problems(path.name, reader.problems)
     if not reader.sources and incoming is None:
         raise InputError(_nothing_to_import(path.name, reader.skipped, reader.unread))
-    return _Parsed(incoming, reader.sources, dict(reader.skipped))
+    # <Notes> and the project's <Description> follow <Sources> in the REFI-QDA order, so
+    # qca's own notes and codebook name are read once the whole file is parsed.
+    assert root is not None
+    own_book = (read_meta(_description(root)) or {}).get("codebook")
+    if incoming is not None and isinstance(own_book, dict):  # qca's own file: its name back
+        incoming.codebook.name = str(own_book.get("name") or incoming.codebook.name)
+        incoming.codebook.description = str(own_book.get("description") or "")
+    return _Parsed(incoming, reader.sources, dict(reader.skipped), _read_notes(root))
 
 
 _BEFORE_SOURCES = {"Users", "CodeBook", "Variables", "Cases"}
@@ -736,6 +766,9 @@ class _SourceReader:
         values = {**self.case_values.get(guid, {}), **_values(elem, self.var_names)}
         normalised, pairs = _normalise_lines(text)
         source = _Source(guid, sid, values, normalised, {})
+        own = read_meta(_description(elem))
+        if own and own.get("kind") in ("survey", "protocol"):  # a source qca wrote
+            source.kind, source.name = own["kind"], str(own.get("name") or "") or None
         self.sources.append(source)
         fallback_user = norm_guid(elem.get("creatingUser")) or self.default_user
         self._selections(source, text_elem, text, pairs, f"source {name!r}", fallback_user)
@@ -782,7 +815,11 @@ class _SourceReader:
                 continue
             entry = source.segments.setdefault((start, end), {
                 "text": selected, "span": _normalised_span(text, pairs, start, end),
-                "codings": []})
+                "codings": [], "notes": [],
+                "meta": read_meta(_description(sel)) if sel is not text_elem else None})
+            # which of these are qca's notes is known once <Notes> (after <Sources>) is read
+            entry["notes"] += [g for g in (norm_guid(r.get("targetGUID"))
+                                           for r in children(sel, "NoteRef")) if g]
             sel_user = norm_guid(sel.get("creatingUser")) if sel is not text_elem else None
             self._codings(sel, entry["codings"], label, sel_user or fallback_user)
 
@@ -804,6 +841,7 @@ class _SourceReader:
 
 _NewSegment = tuple[str, str, str | None, int, str, tuple[int, int]]  # id, source, question,
 # position, text, span in the source's kept text
+_Extra = tuple[int, str | None, bool, int]  # qca's own: position, heading, substantive, seq
 
 
 @dataclass
@@ -813,22 +851,26 @@ class _ImportPlan:
     new_sources: list[_Source] = field(default_factory=list)
     updated: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # source, variables
     new_segments: list[_NewSegment] = field(default_factory=list)
-    new_codings: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    new_codings: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)
+    extra: dict[str, _Extra] = field(default_factory=dict)  # by new segment id
+    new_notes: list[Note] = field(default_factory=list)
     present_segments: int = 0
     present_codings: int = 0
     problems: list[str] = field(default_factory=list)
     conflict: bool = False  # a problem an id prefix or a new project avoids
 
     def coders(self) -> list[str]:
-        return sorted({c for _, _, c, _ in self.new_codings})
+        return sorted({c for _, _, c, _, _ in self.new_codings})
 
     def adds_anything(self) -> bool:
-        return bool(self.new_sources or self.updated or self.new_segments or self.new_codings)
+        return bool(self.new_sources or self.updated or self.new_segments or self.new_codings
+                    or self.new_notes)
 
 
 def _plan(
     project: Project, sources: list[_Source], merged: Codebook, mapping: dict[str, str],
-    where: str,
+    where: str, notes: dict[str, tuple[str, str, bool, str | None]] | None = None,
+    id_prefix: str = "",
 ) -> _ImportPlan:
     """Check the file's sources against the project and plan what is new; raise with every
     problem found."""
@@ -838,10 +880,15 @@ def _plan(
     old_segments = {r[0]: (r[1], r[2]) for r in project.conn.execute(
         "SELECT id, text, question FROM segments")}
     existing = set(project.conn.execute("SELECT segment_id, category, coder FROM codings"))
+    noted = set(project.conn.execute("SELECT segment_id, coder FROM notes"))
     plan = _ImportPlan()
     for source in sources:
         if _plan_source(plan, source, old_sources.get(source.id)):
-            _plan_segments(plan, source, old_segments, existing, merged, mapping)
+            _plan_segments(plan, source, old_segments, existing, merged, mapping, id_prefix)
+            _plan_notes(plan, source, notes or {}, noted, id_prefix)
+    # qca's own segments come in the order they had (their seq); others in file order
+    order = {s[0]: i for i, s in enumerate(plan.new_segments)}
+    plan.new_segments.sort(key=lambda s: (plan.extra[s[0]][3], order[s[0]]))
     if plan.problems:
         raise _problems(where, plan.problems, "; import into a new project or with an id prefix"
                         if plan.conflict else "")
@@ -876,10 +923,15 @@ def _plan_source(
 def _plan_segments(
     plan: _ImportPlan, source: _Source, old_segments: dict[str, tuple[str, str | None]],
     existing: set[tuple[str, str, str]], merged: Codebook, mapping: dict[str, str],
+    id_prefix: str = "",
 ) -> None:
-    """Plan a source's selections as new or present segments, and their codings."""
+    """Plan a source's selections as new or present segments, and their codings.
+
+    A selection with qca's own line (:mod:`qca.refi.qcameta`) gets back its segment's id,
+    question, position, heading, mark, order and its codings' origins.
+    """
     for (start, end), entry in sorted(source.segments.items()):
-        seg_id = f"{source.id}#{start}-{end}"
+        seg_id, own = _segment_id(source, start, end, entry, id_prefix)
         keys = [mapping.get(k, k) for k, _, _ in entry["codings"]]
         if seg_id in old_segments:
             old_text, question = old_segments[seg_id]
@@ -889,11 +941,16 @@ def _plan_segments(
                 continue
             plan.present_segments += 1
         else:
-            question = _question_of(merged, keys)
+            question = own["question"] if "question" in own else _question_of(merged, keys)
             plan.new_segments.append((seg_id, source.id, question, start, entry["text"],
                                       entry["span"]))
+            plan.extra[seg_id] = (_int(str(own.get("position"))) or start, own.get("heading"),
+                                  own.get("substantive") is not False,
+                                  _int(str(own.get("seq"))) or 0)
+        raw_origins = own.get("origins")
+        origins: dict = raw_origins if isinstance(raw_origins, dict) else {}
         offered = {c.key for c in merged.for_question(question) if c.is_codable}
-        for key, (_, coder, stamp) in zip(keys, entry["codings"]):
+        for key, (raw_key, coder, stamp) in zip(keys, entry["codings"]):
             cat = merged.get(key)
             if cat is None or not cat.is_codable:
                 plan.problems.append(f"code {key!r} on {seg_id!r} is a group in qca, not codable")
@@ -904,7 +961,36 @@ def _plan_segments(
                 plan.present_codings += 1
             else:
                 existing.add((seg_id, key, coder))
-                plan.new_codings.append((seg_id, key, coder, stamp))
+                origin = origins.get(f"{coder}\t{raw_key}")
+                plan.new_codings.append((seg_id, key, coder, stamp,
+                                         origin if origin in _ORIGINS else Origin.IMPORTED))
+
+
+_ORIGINS = tuple(str(o) for o in Origin)
+
+
+def _segment_id(source: _Source, start: int, end: int, entry: dict,
+                id_prefix: str) -> tuple[str, dict]:
+    """A selection's segment id, and qca's own data on it ({} for other tools' files)."""
+    own = entry.get("meta") or {}
+    if isinstance(own.get("id"), str):
+        return f"{id_prefix}{own['id']}", own
+    return f"{source.id}#{start}-{end}", own
+
+
+def _plan_notes(plan: _ImportPlan, source: _Source,
+                notes: dict[str, tuple[str, str, bool, str | None]],
+                noted: set[tuple[str, str]], id_prefix: str) -> None:
+    """Plan the memos and flags (qca's notes) that the source's selections refer to."""
+    for (start, end), entry in sorted(source.segments.items()):
+        seg_id, _ = _segment_id(source, start, end, entry, id_prefix)
+        for guid in entry.get("notes", []):
+            if guid not in notes:  # another tool's note: left out, as before
+                continue
+            coder, memo, flagged, at = notes[guid]
+            if (seg_id, coder) not in noted:
+                noted.add((seg_id, coder))
+                plan.new_notes.append(Note(seg_id, coder, memo, flagged, at or now()))
 
 
 def _write_import(
@@ -922,24 +1008,59 @@ def _write_import(
         actor=actor, kind="qdpx", path=path, sha256=sha, options={"id_prefix": id_prefix},
         n_sources=len(plan.new_sources), n_segments=len(plan.new_segments),
     )
-    project.add_sources([Source(s.id, "protocol", path.name, s.variables)
+    project.add_sources([Source(s.id, s.kind, s.name or path.name, s.variables)
                          for s in plan.new_sources], import_id)
     project.set_source_variables(plan.updated)
     seq = project.next_seq()
-    project.add_segments([Segment(sid, seq + i, src, q, pos, None, text)
-                          for i, (sid, src, q, pos, text, _) in enumerate(plan.new_segments)])
+    project.add_segments([Segment(sid, seq + i, src, q, *plan.extra[sid][:2], text,
+                                  plan.extra[sid][2])
+                          for i, (sid, src, q, _pos, text, _) in enumerate(plan.new_segments)],
+                         import_id)
     _keep_texts(project, sources, {s.id for s in plan.new_sources}, plan.new_segments)
     names = [n for s in sources for n in s.variables]
     project.add_variable_names(list(dict.fromkeys(names)))
     cb_version = project.codebook_version()
     stamp_now = now()
-    project.add_codings(Coding(seg, key, coder, Origin.IMPORTED, cb_version, stamp or stamp_now)
-                        for seg, key, coder, stamp in plan.new_codings)
+    project.add_codings(Coding(seg, key, coder, origin, cb_version, stamp or stamp_now)
+                        for seg, key, coder, stamp, origin in plan.new_codings)
+    for note in plan.new_notes:
+        project.put_note(note)
     project.log(actor, SourcesImported(
         path.name, import_id, "qdpx", sha, len(plan.new_sources), len(plan.new_segments),
         QdpxDetails(len(plan.new_codings), added, version, plan.coders()),
     ))
     return version
+
+
+def _description(elem: ET.Element) -> str | None:
+    desc = child(elem, "Description")
+    return desc.text if desc is not None else None
+
+
+def _read_notes(root: ET.Element) -> dict[str, tuple[str, str, bool, str | None]]:
+    """qca's memos and flags in ``<Notes>``: note GUID -> (coder, memo, flagged, time).
+
+    Only notes that carry qca's own line (:mod:`qca.refi.qcameta`) are read; other tools'
+    notes are left out, as before.
+    """
+    out: dict[str, tuple[str, str, bool, str | None]] = {}
+    notes_elem = child(root, "Notes")
+    for note in children(notes_elem, "Note") if notes_elem is not None else []:
+        guid = norm_guid(note.get("guid"))
+        own = read_meta(_description(note))
+        if guid is None or own is None or not isinstance(own.get("coder"), str):
+            continue
+        try:
+            coder = _coder_name(own["coder"])
+        except CodingError:
+            continue
+        content = child(note, "PlainTextContent")
+        memo = own.get("memo")
+        if not isinstance(memo, str):
+            memo = (content.text or "") if content is not None else ""
+        at = own.get("at") if isinstance(own.get("at"), str) else note.get("creationDateTime")
+        out[guid] = (coder, memo, bool(own.get("flagged")), _stamp(at))
+    return out
 
 
 def _keep_texts(

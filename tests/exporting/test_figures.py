@@ -141,7 +141,7 @@ def test_cli_figure(proj, tmp_path, capsys):
     main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder", "anna",
           "--total", "--title", "Abbildung 1", "-o", str(target)])
     assert target.read_bytes().startswith(b"%PDF-")
-    assert capsys.readouterr().err == f"wrote {target}\n"
+    assert capsys.readouterr().err == f"wrote {target} (coder anna)\n"
     with pytest.raises(SystemExit) as info:
         main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder",
               "anna", "-o", str(tmp_path / "abb.gif")])

@@ -40,7 +40,10 @@ def test_one_coder_for_the_file(survey_project: Project, tmp_path: Path) -> None
         ("segment_id,coder,code\n1#chancen,anna,NOPE\n", {}, "unknown code 'NOPE'"),
         ("segment_id,coder,code\n1#chancen,anna,HE_SPR\n", {}, "not offered for question"),
         ("segment_id,code\n1#chancen,CH_REFL\n", {}, "--coder-column or give --coder"),
-        ("id,coder,code\n1#chancen,anna,CH_REFL\n", {}, "no column 'segment_id'"),
+        ("fall,coder,code\n1#chancen,anna,CH_REFL\n", {}, "no column 'segment_id'"),
+        ("id,coder,code\n1,anna,CH_REFL\n", {}, "source '1' has 2 segments"),
+        ("id,coder,code\n77,anna,CH_REFL\n", {}, r"unknown segment id '77'; closest: .*'<source id>#<question>'"),
+        ("id,coder,code\n1,anna,CH_REFL\n", {"question": "nope"}, "question 'nope' is not in"),
         ("segment_id,coder,code\n1#chancen,,CH_REFL\n", {}, "unusable coder"),
     ],
 )
@@ -59,3 +62,31 @@ def test_all_problems_reported_at_once(survey_project: Project, tmp_path: Path) 
     with pytest.raises(InputError, match=r"8 problem\(s\).*and 3 more"):
         import_codings(survey_project, path)
     assert survey_project.count("codings") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs"),
+    [
+        ("id,coder,code\n1,anna,CH_REFL\n", {"question": "chancen"}),
+        ("id,frage,coder,code\n1,chancen,anna,CH_REFL\n", {}),  # a question column found
+        ("nr,q,coder,code\n1,chancen,anna,CH_REFL\n", {"id_column": "nr", "question_column": "q"}),
+        ("segment_id,coder,code\n1#chancen,anna,CH_REFL\n", {}),
+    ],
+)
+def test_ids_a_user_has(survey_project: Project, tmp_path: Path, text, kwargs) -> None:
+    import_codings(survey_project, write(tmp_path, text), **kwargs)
+    assert [(c.segment_id, c.category) for c in survey_project.codings()] == [("1#chancen", "CH_REFL")]
+
+
+def test_source_id_with_one_answer(survey_project: Project, tmp_path: Path) -> None:
+    from qca.importing import import_survey
+    from qca.questions import rename_question
+
+    rename_question(survey_project, "chancen", "chancen_vielfalt")
+    one = tmp_path / "one.csv"
+    one.write_text("nr,chancen_vielfalt\nch-001,Mehr Austausch\n", encoding="utf-8")
+    import_survey(survey_project, one, text_columns=["chancen_vielfalt"], id_column="nr")
+    rows = "ch-001,anna,CH_REFL\n1#chancen_vielfalt,anna,CH_REFL\n"  # the new name names it
+    import_codings(survey_project, write(tmp_path, "id,coder,code\n" + rows))
+    assert {c.segment_id for c in survey_project.codings()} == {"ch-001#chancen_vielfalt",
+                                                                 "1#chancen"}

@@ -87,7 +87,8 @@ def _cli(capsys, *args: str) -> str:
 
 def test_analysis_of_the_copy_equals_the_original(study: Project, capsys) -> None:
     dest, _, _ = _pseudonymise(capsys, study)
-    for args in (["counts"], ["counts", "--question", "chancen"],
+    # counts name their coder: the consensus covers too few segments to be the default
+    for args in (["counts", "--coder", "anna"], ["counts", "--question", "chancen", "--coder", "ben"],
                  ["agreement", "--coders", "anna,ben"]):
         original = _cli(capsys, args[0], str(study.path), *args[1:])
         copy = _cli(capsys, args[0], str(dest), *args[1:])

@@ -261,7 +261,12 @@ class CodingScreen(Screen[None]):
             self._rows_key = (version, question)
             rows = self._category_rows(question) if view else []
             self._shortcuts = {c.shortcut: c.key for c, _ in rows if c.shortcut and c.is_codable}
-            categories.show_categories(rows, assigned)
+            if view and not any(c.is_codable for c, _ in rows):
+                from qca.questions import no_categories_hint
+
+                categories.show_message(no_categories_hint(self.session.project, question))
+            else:
+                categories.show_categories(rows, assigned)
             categories.set_title(f"Categories · {question}" if question else "Categories")
         else:
             categories.mark(assigned)

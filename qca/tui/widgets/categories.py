@@ -77,6 +77,13 @@ class CategoryList(OptionList):
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_title()
 
+    def show_message(self, text: str) -> None:
+        """Show ``text`` instead of categories (a question offered none)."""
+        self._rows = []
+        self._assigned = frozenset()
+        self.set_options([Option(Text(text, "italic"), disabled=True)])
+        self.highlighted = None
+
     def mark(self, assigned: frozenset[str]) -> None:
         """Update only the rows whose mark changed."""
         changed = assigned ^ self._assigned

@@ -1,0 +1,343 @@
+"""Questions as first-class things: list, rename, bind codebook groups, warn when unbound.
+
+A question is the label its segments carry (a survey column, ``--question``, or none for a
+protocol imported without one, shown as ``(none)``). A segment is offered the top-level
+groups bound to its question plus the groups bound to no question
+(:meth:`qca.codebook.Codebook.for_question`).
+
+Rules:
+
+* **Binding by name.** A top-level group bound to no question whose key or name is the
+  name of a question (compared case-blind, with spaces, ``-`` and ``_`` alike) is bound to
+  it. This runs after every codebook import and after every import of answers, so the order
+  of the two never matters. A binding made with ``qca codebook bind`` is kept when another
+  codebook file is imported, and one removed with ``qca codebook unbind`` stays removed.
+* **Renaming** changes the label of the question's segments and the codebook's bindings;
+  segment ids stay as they were (``<source id>#<old name>``), and the old name is kept as an
+  alias, so importing the same file again lands in the renamed question.
+* **Warnings.** After an import, every question that is offered no category, and (after a
+  codebook import) every question no group is bound to, gets one warning line naming the
+  command that fixes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qca.codebook import Codebook
+from qca.errors import CodebookError, InputError
+from qca.events import QuestionRenamed
+from qca.store import Project
+
+__all__ = [
+    "NO_QUESTION",
+    "QuestionInfo",
+    "bind",
+    "bind_by_name",
+    "format_table",
+    "list_questions",
+    "no_categories_hint",
+    "question_warnings",
+    "rename_question",
+    "to_json",
+    "unbind",
+]
+
+NO_QUESTION = "(none)"
+_HAND_UNBOUND = "unbound_by_hand"  # meta key: [[group, question], ...] never bound by name
+_HAND_BOUND = "bound_by_hand"  # meta key: [[group, question], ...] kept over codebook imports
+_FOLD = re.compile(r"[\s_\-]+")
+
+
+def _fold(name: str) -> str:
+    return _FOLD.sub("_", name.strip().casefold()).strip("_")
+
+
+@dataclass
+class QuestionInfo:
+    """One question: how many segments, of which kind, and what it is offered."""
+
+    question: str
+    kind: str
+    segments: int
+    substantive: int
+    groups: list[str] = field(default_factory=list)  # top-level groups offered
+    bound: list[str] = field(default_factory=list)  # of those, the ones bound to it
+    categories: int = 0  # codable categories offered
+
+
+def _label(question: str | None) -> str:
+    return NO_QUESTION if question is None else question
+
+
+def _stored(question: str) -> str | None:
+    return None if question == NO_QUESTION else question
+
+
+def list_questions(project: Project) -> list[QuestionInfo]:
+    """Every question of the project in import order, with what the codebook offers it."""
+    book = project.codebook()
+    rows = project.conn.execute(
+        "SELECT s.question, GROUP_CONCAT(DISTINCT src.kind), COUNT(*), SUM(s.substantive) "
+        "FROM segments s JOIN sources src ON src.id = s.source_id "
+        "GROUP BY s.question ORDER BY MIN(s.seq)"
+    )
+    out = []
+    for question, kinds, n, subst in rows:
+        offered = book.for_question(question)
+        tops = [c for c in offered if c.parent is None]
+        out.append(QuestionInfo(
+            question=_label(question), kind="+".join(sorted(kinds.split(","))), segments=n,
+            substantive=int(subst or 0), groups=[c.key for c in tops],
+            bound=[c.key for c in tops if question is not None and question in c.questions],
+            categories=sum(c.is_codable for c in offered),
+        ))
+    return out
+
+
+def format_table(infos: list[QuestionInfo]) -> list[str]:
+    """The lines ``qca questions`` prints."""
+    if not infos:
+        return ["no questions yet; import survey answers or a protocol first"]
+    width = max(len("question"), *(len(i.question) for i in infos))
+    lines = [f"{'question':<{width}}  {'kind':<8} {'segments':>8}  categories offered"]
+    for info in infos:
+        if not info.categories:
+            offered = "none: bind a group with 'qca codebook bind'"
+        else:
+            groups = ", ".join(f"{g}{'*' if g in info.bound else ''}" for g in info.groups)
+            offered = f"{info.categories} in {groups}"
+        lines.append(f"{info.question:<{width}}  {info.kind:<8} {info.segments:>8}  {offered}")
+    lines.append("* bound to the question; other groups are bound to no question and offered "
+                 "everywhere")
+    return lines
+
+
+def to_json(infos: list[QuestionInfo]) -> str:
+    return json.dumps([asdict(i) for i in infos], ensure_ascii=False, indent=2) + "\n"
+
+
+def require_question(project: Project, question: str) -> str | None:
+    """The stored form of ``question`` (None for ``(none)``), or an error naming them all."""
+    known = [i.question for i in list_questions(project)]
+    if question not in known:
+        listed = ", ".join(known) or "none yet (import answers or a protocol first)"
+        raise InputError(f"question {question!r} is not in {project.path.name}; "
+                         f"questions are: {listed} (see 'qca questions {project.path}')")
+    return _stored(question)
+
+
+# --- binding -------------------------------------------------------------------------------
+
+
+def _hand_unbound(project: Project, key: str = _HAND_UNBOUND) -> set[tuple[str, str]]:
+    return {(g, q) for g, q in json.loads(project.meta(key) or "[]")}
+
+
+def _set_hand_unbound(project: Project, pairs: set[tuple[str, str]],
+                      key: str = _HAND_UNBOUND) -> None:
+    project.set_meta(key, json.dumps(sorted([g, q] for g, q in pairs), ensure_ascii=False))
+
+
+def bind_by_name(project: Project, book: Codebook) -> list[tuple[str, str]]:
+    """Bind, in ``book``, each unbound top-level group named like a project question.
+
+    Returns the (group, question) pairs bound. ``book`` is changed in place.
+    """
+    questions = {_fold(q): q for q in project.questions()}
+    skip = _hand_unbound(project)
+    bound = []
+    by_hand = _hand_unbound(project, _HAND_BOUND)
+    for top in book.categories:
+        for group, kept in sorted(by_hand):
+            if group == top.key and kept not in top.questions:
+                top.questions = [*top.questions, kept]
+                bound.append((group, kept))
+        if top.questions:
+            continue
+        for name in (top.key, top.name):
+            named = questions.get(_fold(name))
+            if named is not None and (top.key, named) not in skip:
+                top.questions = [named]
+                bound.append((top.key, named))
+                break
+    return bound
+
+
+def apply_name_bindings(project: Project, *, author: str) -> list[tuple[str, str]]:
+    """Bind the current codebook's groups by name (a new codebook version if any changed)."""
+    book = copy.deepcopy(project.codebook())
+    bound = bind_by_name(project, book)
+    if bound:
+        note = "bind by name: " + ", ".join(f"{g} -> {q}" for g, q in bound)
+        with project.transaction():
+            project.save_codebook(book, author=author, note=note)
+    return bound
+
+
+def _top_level(book: Codebook, group: str) -> Any:
+    cat = book.get(group)
+    if cat is None:
+        tops = ", ".join(c.key for c in book.categories) or "none (import a codebook first)"
+        raise CodebookError(f"group {group!r} is not in the codebook; top-level groups are: {tops}")
+    if cat.parent is not None:
+        top = book.top_level_of(group)
+        raise CodebookError(
+            f"{group!r} is not a top-level group (it is under {top.key if top else cat.parent!r}); "
+            f"only top-level groups bind to questions: bind {top.key if top else cat.parent}")
+    return cat
+
+
+def bind(project: Project, group: str, question: str, *, author: str = "lead") -> int:
+    """Bind top-level ``group`` to ``question``; returns the new codebook version."""
+    stored = require_question(project, question)
+    if stored is None:
+        raise InputError(
+            f"segments without a question cannot be bound; name them first: "
+            f"qca questions rename {project.path} '{NO_QUESTION}' NEW_NAME")
+    book = copy.deepcopy(project.codebook())
+    cat = _top_level(book, group)
+    if stored in cat.questions:
+        raise CodebookError(f"group {group!r} is bound to {stored!r} already")
+    cat.questions = [*cat.questions, stored]
+    with project.transaction():
+        pairs = _hand_unbound(project)
+        pairs.discard((group, stored))
+        _set_hand_unbound(project, pairs)
+        _set_hand_unbound(project, _hand_unbound(project, _HAND_BOUND) | {(group, stored)},
+                          _HAND_BOUND)
+        return project.save_codebook(book, author=author, note=f"bind {group} to {stored}")
+
+
+def unbind(project: Project, group: str, question: str, *, author: str = "lead") -> int:
+    """Take ``question`` from ``group``'s bindings (never bound by name again)."""
+    book = copy.deepcopy(project.codebook())
+    cat = _top_level(book, group)
+    if question not in cat.questions:
+        listed = ", ".join(cat.questions) or "no question"
+        raise CodebookError(f"group {group!r} is not bound to {question!r}; it is bound to "
+                            f"{listed}")
+    cat.questions = [q for q in cat.questions if q != question]
+    with project.transaction():
+        pairs = _hand_unbound(project)
+        pairs.add((group, question))
+        _set_hand_unbound(project, pairs)
+        _set_hand_unbound(project, _hand_unbound(project, _HAND_BOUND) - {(group, question)},
+                          _HAND_BOUND)
+        return project.save_codebook(book, author=author, note=f"unbind {group} from {question}")
+
+
+# --- renaming ------------------------------------------------------------------------------
+
+
+def rename_question(project: Project, old: str, new: str, *, author: str = "lead") -> int:
+    """Relabel question ``old`` as ``new`` (ids stay); returns the segments relabelled."""
+    stored = require_question(project, old)
+    new = new.strip()
+    if not new or new == NO_QUESTION:
+        raise InputError(f"{new!r} cannot name a question; give a name such as chancen_vielfalt")
+    if new == old:
+        raise InputError(f"question {old!r} has that name already")
+    if new in project.questions():
+        raise InputError(f"question {new!r} exists already; renaming {old!r} to it would mix "
+                         "two questions' answers (remove one import with 'qca imports remove')")
+    book = copy.deepcopy(project.codebook())
+    moved = False
+    for top in book.categories:
+        if stored is not None and stored in top.questions:
+            top.questions = [new if q == stored else q for q in top.questions]
+            moved = True
+    with project.transaction():
+        n = project.rename_question(stored, new)
+        if stored is not None:
+            for key in (_HAND_UNBOUND, _HAND_BOUND):
+                pairs = {(g, new if q == stored else q) for g, q in _hand_unbound(project, key)}
+                _set_hand_unbound(project, pairs, key)
+        if moved:
+            project.save_codebook(book, author=author, note=f"question {old} renamed to {new}")
+        project.log(author, QuestionRenamed(stored, new, n))
+    apply_name_bindings(project, author=author)
+    return n
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+
+def no_categories_hint(project: Project, question: str | None) -> str:
+    """What the coding screen shows for a question offered no category."""
+    if question is None:
+        return (f"No categories for segments without a question. Name the question: "
+                f"qca questions rename {project.path.name} '{NO_QUESTION}' NAME, then bind a "
+                "group to it")
+    if not project.codebook().categories:
+        return f"The codebook is empty. Import one: qca codebook import {project.path.name} FILE"
+    return (f"No categories are offered for question {question!r}. Bind a group: "
+            f"qca codebook bind {project.path.name} GROUP --question '{question}'")
+
+
+def question_warnings(project: Project, *, codebook_import: bool = False) -> list[str]:
+    """One line per question offered no category (and, after a codebook import, per
+    question no group is bound to), each naming the command that fixes it."""
+    path = project.path
+    book = project.codebook()
+    infos = list_questions(project)
+    out = []
+    if book.categories and not book.questions() and len(infos) > 1:
+        out.append("the codebook binds no group to a question, so every question is offered "
+                   f"every category; bind groups with: qca codebook bind {path} GROUP "
+                   "--question QUESTION")
+        codebook_import = False
+    for info in infos:
+        if info.question == NO_QUESTION:
+            if not info.categories or book.questions():
+                out.append(f"{info.segments} segments have no question and are offered "
+                           f"{info.categories} categories; name it with: qca questions rename "
+                           f"{path} '{NO_QUESTION}' NEW_NAME")
+            continue
+        if not book.categories:
+            continue
+        if not info.categories:
+            out.append(f"question {info.question!r} is offered no category; bind a group to it "
+                       f"with: qca codebook bind {path} GROUP --question '{info.question}'")
+        elif codebook_import and not info.bound:
+            out.append(f"question {info.question!r} is bound to no group (offered only the "
+                       f"unbound ones: {', '.join(info.groups)}); bind one with: qca codebook "
+                       f"bind {path} GROUP --question '{info.question}'")
+    return out
+
+
+# --- codebook imports ----------------------------------------------------------------------
+
+
+@dataclass
+class CodebookImport:
+    """A codebook stored as a new version, the groups bound by name, and the warnings."""
+
+    version: int
+    name: str
+    bound: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False  # the file held the codebook the project has
+
+    def summary(self) -> str:
+        lines = [f"codebook unchanged, still version {self.version}" if self.unchanged
+                 else f"codebook version {self.version}: {self.name}"]
+        lines += [f"bound group {g} to question {q!r} (named like it)" for g, q in self.bound]
+        return "\n".join(lines)
+
+
+def import_codebook(project: Project, book: Codebook, *, author: str, note: str) -> CodebookImport:
+    """Store ``book`` (groups named like a question bound to it) and warn about questions
+    it leaves unbound or without categories."""
+    from qca.revise import replace_codebook
+
+    bound = bind_by_name(project, book)
+    before = project.codebook_version()
+    version = replace_codebook(project, book, author=author, note=note)
+    return CodebookImport(version, book.name, bound,
+                          question_warnings(project, codebook_import=True),
+                          unchanged=version == before)
