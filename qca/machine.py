@@ -2,8 +2,10 @@
 
 ``qca agreement PROJECT --machine`` asks, for each human coder, how reliable the suggestion
 model would be as a coder that imitates them, and puts that beside how reliable the other
-human is. Pure domain (no ``textual``); nothing is written into the project: the machine's
+human is. Pure domain (no ``textual``). No coding is written into the project: the machine's
 code sets exist only in memory, under the reserved name :func:`qca.coders.machine_coder`.
+(Building the model's indexes caches the segments' lemmas in the project, as ``qca
+suggest`` does.)
 
 Definitions
 ===========
@@ -148,6 +150,14 @@ def _check_folds(folds: int) -> None:
         raise InputError(f"--folds {folds}: cross-validation needs at least 2 folds, e.g. --folds 5")
 
 
+def _check_enough(coder: str, total: int, folds: int) -> None:
+    need = folds * MIN_PER_FOLD
+    if total < need:
+        raise CodingError(
+            f"coder {coder!r} has {total} coded segments; --folds {folds} needs at least {need} "
+            f"({MIN_PER_FOLD} per fold): code more segments or lower --folds")
+
+
 def cross_validated_sets(
     project: Project,
     coder: str,
@@ -172,12 +182,7 @@ def cross_validated_sets(
             continue
         keyset = set(index.keys)
         usable[q] = [s for s in index.row_of if mine.get(s, frozenset()) & keyset]
-    total = sum(len(v) for v in usable.values())
-    need = folds * MIN_PER_FOLD
-    if total < need:
-        raise CodingError(
-            f"coder {coder!r} has {total} coded segments; --folds {folds} needs at least {need} "
-            f"({MIN_PER_FOLD} per fold): code more segments or lower --folds")
+    _check_enough(coder, sum(len(v) for v in usable.values()), folds)
     fold_of = _folds([s for v in usable.values() for s in v], folds, seed)
     out: dict[str, frozenset[str]] = {}
     thresholds: list[float] = []
@@ -350,6 +355,8 @@ def machine_agreement(
     chosen = _chosen_coders(project, sets, coders)
     segments = _selected_segments(project, question, False)
     offered = _codable(project, [q for _, q in segments] or [question])
+    for c in chosen:  # before the indexes are built: a quick answer to a plain mistake
+        _check_enough(c, sum(1 for _, coder in sets if coder == c), folds)
     indexes = build_indexes(project)
     machines = {c: cross_validated_sets(project, c, folds=folds, seed=seed, question=question,
                                         indexes=indexes) for c in chosen}
