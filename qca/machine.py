@@ -18,10 +18,11 @@ Definitions
   other folds is predicted by the cold start (the codebook alone).
 * **Code sets.** The model ranks categories with scores that are shares over the question's
   categories. The machine assigns the top category and every further one whose score reaches
-  a threshold ``t``. ``t`` is fitted on the training folds only: a quarter of them is held
-  out, a model trained on the rest (same blend weights) scores it, and the ``t`` on a 0.05
-  grid with the highest mean per-segment F1 against the coder's sets wins (ties: the higher
-  ``t``, i.e. fewer codes). Every predicted segment gets at least one code.
+  a threshold ``t``. ``t`` is fitted on the training folds only: the model's own
+  cross-validation of its blend weights (inside the training folds) leaves out-of-fold
+  scores for the training segments, and the ``t`` on a 0.05 grid with the highest mean
+  per-segment F1 against the coder's sets on them wins (ties: the higher ``t``, i.e. fewer
+  codes). Every predicted segment gets at least one code.
 * **Comparisons.** For each human coder ``H`` and each other chosen human ``O``: on the
   segments both coded (and the machine predicted), the coefficients of ``H`` vs ``O``
   (*human*) and of ``H`` vs ``machine:H`` (*machine*), overall and per category. With a single
@@ -60,7 +61,7 @@ from qca.errors import CodingError, InputError
 from qca.reliability import coded_sets
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
-from qca.suggest.models import _CV_MAX, _blend, _fit, _fit_learners
+from qca.suggest.models import _CV_MAX, _blend, _fit_cv
 
 __all__ = [
     "DEFAULT_FOLDS",
@@ -76,10 +77,8 @@ DEFAULT_FOLDS = 5
 MIN_PER_FOLD = 2
 """Coded segments a coder needs per fold: ``folds * MIN_PER_FOLD`` in all."""
 _THRESHOLDS = np.round(np.arange(0.05, 1.0, 0.05), 2)
-_INNER_HOLDOUT = 4
-"""Every 4th training segment is held out to fit the threshold."""
 _INNER_MIN = 8
-"""Training segments needed to fit a threshold; below, the machine gives the top code only."""
+"""Out-of-fold training segments needed to fit a threshold; below, the top code only."""
 
 _KEYS = ("n_units", "percent_agreement", "krippendorff_alpha", "cohen_kappa", "gwet_ac1")
 
@@ -115,17 +114,11 @@ def _mean_f1(scores: np.ndarray, y: np.ndarray, t: float) -> float:
     return float(np.mean(2.0 * both / (chosen.sum(axis=1) + (y > 0).sum(axis=1))))
 
 
-def _fit_threshold(index: _QuestionIndex, rows: np.ndarray, y: np.ndarray,
-                   weights: tuple[float, float, float]) -> float:
-    """The threshold with the best mean F1 on a held-out quarter of the training rows."""
-    if len(rows) < _INNER_MIN:
+def _fit_threshold(scores: np.ndarray | None, y: np.ndarray | None) -> float:
+    """The threshold with the best mean F1 on out-of-fold ``scores`` of training rows."""
+    if scores is None or y is None or len(y) < _INNER_MIN:
         return float("inf")
-    hold = np.arange(len(rows)) % _INNER_HOLDOUT == 0
-    inner = replace(_fit_learners(index.x[rows[~hold]], y[~hold], index.desc()),
-                    weights=weights)
-    scores = _blend(index.cold_rows(rows[hold]), inner, index.x[rows[hold]])
-    best = max(reversed(_THRESHOLDS), key=lambda t: _mean_f1(scores, y[hold], float(t)))
-    return float(best)
+    return float(max(reversed(_THRESHOLDS), key=lambda t: _mean_f1(scores, y, float(t))))
 
 
 def _predict_fold(index: _QuestionIndex, train: np.ndarray, y: np.ndarray,
@@ -133,8 +126,9 @@ def _predict_fold(index: _QuestionIndex, train: np.ndarray, y: np.ndarray,
     """Code sets for the ``test`` rows from a model and a threshold fitted on ``train`` only."""
     if len(train) == 0:
         return _sets_of(index.cold_rows(test), index.keys, float("inf")), float("inf")
-    learned = _fit(index.x[train], y, index.desc(), index.cold_rows(train[-_CV_MAX:]))
-    t = _fit_threshold(index, train, y, learned.weights)
+    learned, oof, oof_y = _fit_cv(index.x[train], y, index.desc(),
+                                  index.cold_rows(train[-_CV_MAX:]))
+    t = _fit_threshold(oof, oof_y)
     scores = _blend(index.cold_rows(test), learned, index.x[test])
     return _sets_of(scores, index.keys, t), t
 

@@ -83,26 +83,29 @@ def test_separable_corpus_machine_reaches_alpha_one(toy: Project) -> None:
 
 def test_no_segment_is_predicted_by_a_model_that_saw_it(toy: Project, monkeypatch) -> None:
     calls: list[tuple[set[int], set[int]]] = []
-    thresholds: list[set[int]] = []
-    predict, fit_threshold = machine._predict_fold, machine._fit_threshold
+    fitted: list[bool] = []
+    predict, fit_cv = machine._predict_fold, machine._fit_cv
 
     def spy_predict(index, train, y, test):
         calls.append((set(train.tolist()), set(test.tolist())))
         assert len(y) == len(train)
+        spy_predict.current = (index, train)  # type: ignore[attr-defined]
         return predict(index, train, y, test)
 
-    def spy_threshold(index, rows, y, weights):
-        thresholds.append(set(rows.tolist()))
-        return fit_threshold(index, rows, y, weights)
+    def spy_fit_cv(x, y, desc, cold):
+        # the model and the threshold's out-of-fold scores see the training rows only
+        index, train = spy_predict.current  # type: ignore[attr-defined]
+        fitted.append(x.shape == index.x[train].shape and (x != index.x[train]).nnz == 0
+                      and np.array_equal(cold, index.cold_rows(train)))
+        return fit_cv(x, y, desc, cold)
 
     monkeypatch.setattr(machine, "_predict_fold", spy_predict)
-    monkeypatch.setattr(machine, "_fit_threshold", spy_threshold)
+    monkeypatch.setattr(machine, "_fit_cv", spy_fit_cv)
     codes = machine.cross_validated_sets(toy, "anna", folds=5)
-    assert len(calls) == 5
+    assert len(calls) == 5 and fitted == [True] * 5
     tested: list[int] = []
-    for (train, test), used in zip(calls, thresholds):
+    for train, test in calls:
         assert not train & test  # the model never saw the segments it predicts
-        assert used <= train  # the threshold is fitted on the training folds only
         tested += sorted(test)
     assert sorted(tested) == list(range(N))  # every coded segment predicted exactly once
     assert set(codes.sets) == {f"s#{i}" for i in range(N)}
@@ -134,6 +137,11 @@ def test_threshold_maximises_f1_on_held_out_training_rows() -> None:
     y = np.array([[1, 1, 0], [1, 1, 0], [1, 0, 0]])
     assert machine._mean_f1(scores, y, 0.3) == pytest.approx(1.0)
     assert machine._mean_f1(scores, y, 0.95) == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    many = np.repeat(scores, 3, axis=0)
+    # the second codes score 0.35 and 0.4, the unwanted ones at most 0.1: ties go to the
+    # highest threshold with the best F1, 0.35
+    assert machine._fit_threshold(many, np.repeat(y, 3, axis=0)) == pytest.approx(0.35)
+    assert machine._fit_threshold(scores, y) == float("inf")  # too few rows: top code only
 
 
 def test_single_coder_gets_the_machine_side_only(toy: Project) -> None:
