@@ -383,9 +383,9 @@ def _yes(value: Any) -> str:
 def format_table(result: MachineAgreement) -> str:
     """The comparisons as text: overall, then one line per category."""
     out = result.to_json()
-    lines = [f"Machine coders: {out['folds']}-fold cross-validation of qca's suggestion model "
-             f"on each coder's codings (seed {out['seed']}); "
-             f"alpha, kappa (Cohen), AC1: h = human vs human, m = human vs machine"]
+    lines = [f"Machine coders: qca's suggestion model, {out['folds']}-fold cross-validated on "
+             f"each coder's codings (seed {out['seed']})",
+             "h = human vs human, m = human vs machine, on the same segments; kappa is Cohen's"]
     for c in out["comparisons"]:
         size = out["mean_set_size"][c["coder"]]
         against = (f"beside {c['coder']} vs {c['second_coder']}" if c["second_coder"]
