@@ -212,6 +212,7 @@ def test_cli_help_names_machine_and_folds(capsys) -> None:
     (["--folds", "3"], "--folds is for --machine"),
     (["--machine", "--coders", "machine:anna"], "--machine compares human coders"),
     (["--machine", "--confusion", "anna,ben"], "--confusion does not go with --machine"),
+    (["--machine", "--hints"], "--hints and --machine are two different reports"),
 ])
 def test_cli_bad_input_is_one_line(capsys, toy: Project, args: list[str], message: str) -> None:
     before = snapshot_db(toy.path)
