@@ -180,6 +180,7 @@ def _machine_report(project: str | Path | None, matrix: str | None, coders: str 
         raise InputError(f"{flag} does not go with --machine; leave it out")
     from qca.store import Project
 
+    assert project is not None
     with Project.open(project) as proj:
         result = m.machine_agreement(proj, coder_list(coders, "--coders"), question,
                                      folds=m.DEFAULT_FOLDS if folds is None else folds)

@@ -104,7 +104,7 @@ def _sets_of(scores: np.ndarray, keys: Sequence[str], t: float) -> list[frozense
     top = np.argmax(scores, axis=1)
     chosen = scores >= t
     chosen[np.arange(len(scores)), top] = True
-    return [frozenset(keys[c] for c in np.flatnonzero(row)) for row in chosen]
+    return [frozenset(keys[int(c)] for c in np.flatnonzero(row)) for row in chosen]
 
 
 def _mean_f1(scores: np.ndarray, y: np.ndarray, t: float) -> float:
@@ -356,7 +356,7 @@ def machine_agreement(
                                         indexes=indexes) for c in chosen}
     comparisons = []
     for c in chosen:
-        others = [o for o in chosen if o != c] or [None]
+        others: list[str | None] = [o for o in chosen if o != c] or [None]
         comparisons += [_compare(c, o, segments, sets, machines[c], offered) for o in others]
     sizes = {}
     for c, mc in machines.items():
