@@ -173,6 +173,29 @@ def _project_report(project: Any, coders: list[str] | None, question: str | None
     return _text(_agreement_lines(result, out, question))
 
 
+def _machine_report(project: str | Path | None, matrix: str | None, coders: str | None,
+                    question: str | None, confusion: str | None, include_nonsubstantive: bool,
+                    folds: int | None, fmt: str) -> str:
+    from qca import machine as m
+
+    if matrix is not None:
+        raise InputError("--machine learns from a project's codings; a --matrix CSV has no texts")
+    if confusion is not None or include_nonsubstantive:
+        flag = "--confusion" if confusion is not None else "--include-nonsubstantive"
+        raise InputError(f"{flag} does not go with --machine; leave it out")
+    from qca.store import Project
+
+    assert project is not None
+    with Project.open(project) as proj:
+        result = m.machine_agreement(proj, coder_list(coders, "--coders"), question,
+                                     folds=m.DEFAULT_FOLDS if folds is None else folds)
+    if fmt == "json":
+        return m.format_json(result)
+    if fmt == "csv":
+        return m.format_csv(result)
+    return m.format_table(result)
+
+
 def agreement_report(
     project: str | Path | None = None,
     *,
@@ -185,6 +208,8 @@ def agreement_report(
     include_nonsubstantive: bool = False,
     fmt: str = "table",
     id_column: str | None = None,
+    machine: bool = False,
+    folds: int | None = None,
 ) -> str:
     """The text ``qca agreement`` prints, for a project file or a ``matrix`` CSV.
 
@@ -197,12 +222,19 @@ def agreement_report(
         coders: Coders to compare, comma-separated (default: all but consensus).
         confusion: Two coders ``"A,B"``: their confusion table instead of coefficients.
         fmt: ``table``, ``json`` or ``csv``.
+        machine: For each coder a cross-validated machine coder beside the humans
+            (:mod:`qca.machine`); ``folds`` folds (default 5).
 
     Raises:
         InputError: Options that do not fit together (named as the CLI spells them).
     """
     if (project is None) == (matrix is None):
         raise InputError("give either a PROJECT or --matrix FILE.csv (exactly one of them)")
+    if folds is not None and not machine:
+        raise InputError("--folds is for --machine; add --machine or leave out --folds")
+    if machine:
+        return _machine_report(project, matrix, coders, question, confusion,
+                               include_nonsubstantive, folds, fmt)
     if matrix is not None:
         project_only = [name for name, used in (("--coders", coders), ("--question", question),
                         ("--by-category", by_category), ("--confusion", confusion),

@@ -645,11 +645,18 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
               help="--matrix: the column of unit ids, or none [default: the first column when "
                    "named like id, nr, lfd_nr, fall, case, unit, item, segment, or when its "
                    "values are distinct and no code of the others].")
+@click.option("--machine", is_flag=True,
+              help="Also, for each coder, qca's suggestion model as a coder (k-fold "
+                   "cross-validated on that coder's codings), beside the human coders, "
+                   "overall and per category. Nothing is written to the project.")
+@click.option("--folds", type=int, metavar="K",
+              help="--machine: folds of the cross-validation.  [default: 5]")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def agreement(project: str | None, matrix: str | None, level: str, coders: str | None,
               question: str | None, by_category: bool, confusion_pair: str | None,
               include_nonsubstantive: bool, hints: bool, id_column: str | None,
+              machine: bool, folds: int | None,
               fmt: str) -> None:
     """Intercoder agreement of PROJECT's coders, or of a --matrix CSV coded elsewhere.
 
@@ -658,9 +665,12 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
       qca agreement study.qca --coders anna,ben --by-category
       qca agreement study.qca --question chancen_vielfalt --format json
       qca agreement study.qca --confusion anna,ben
+      qca agreement study.qca --machine --folds 5
       qca agreement --matrix ratings.csv --level interval
       qca agreement --matrix ratings.csv --id-column Fall
     """
+    if hints and (machine or folds is not None):
+        raise InputError("--hints and --machine are two different reports; run one at a time")
     if hints:
         _agreement_hints(project, matrix, coders, question,
                          by_category or bool(confusion_pair) or id_column is not None, fmt)
@@ -671,6 +681,7 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
         project, matrix=matrix, level=level, coders=coders, question=question,
         by_category=by_category, confusion=confusion_pair,
         include_nonsubstantive=include_nonsubstantive, fmt=fmt, id_column=id_column,
+        machine=machine, folds=folds,
     ), nl=False)
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qca import nlp
@@ -562,3 +563,24 @@ def test_suggest_many_ranks_as_one_at_a_time(separable: Project) -> None:
         one = model.suggest(seg, top=3)
         assert [(x.code, x.why) for x in ranked] == [(x.code, x.why) for x in one]
         assert [x.score for x in ranked] == pytest.approx([x.score for x in one])
+
+
+def test_weight_cross_validation_is_capped_for_many_codings(separable: Project,
+                                                            monkeypatch) -> None:
+    from qca.suggest import models
+
+    index = build_indexes(separable)["x"]
+    truth = separable.truth  # type: ignore[attr-defined]
+    y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
+    rows = np.arange(len(truth))
+    seen: list[int] = []
+    fit = models._fit_learners
+    monkeypatch.setattr(models, "_fit_learners",
+                        lambda x, yy, desc: seen.append(x.shape[0]) or fit(x, yy, desc))
+    monkeypatch.setattr(models, "_CV_LARGE", (60, 3))
+    monkeypatch.setattr(models, "_EXACT_FIT_MAX", 100)
+    models._cross_validate(index.x[rows[:90]], y[:90], index.desc(), index.cold_rows(rows[:90]))
+    assert seen == [60, 60, 60]  # 90 codings: 3 folds of all 90 (below 100: as before)
+    seen.clear()
+    models._cross_validate(index.x, y, index.desc(), index.cold_rows(rows))
+    assert seen == [40, 40, 40]  # 160 > 100 codings: 3 folds of the latest 60

@@ -67,6 +67,11 @@ _CV_FOLDS_FEW = (100, 3)
 """Below 100 codings, 3 folds: each held-out fold keeps enough codings to rank. (Drawing the
 fitted weights towards :func:`_default_weights` with few codings instead lost up to 0.08
 top-3 on NHS FFT at 25-100 codings.)"""
+_CV_LARGE = (800, 3)
+"""Above ``_EXACT_FIT_MAX`` codings of a question: the weights from 3 folds of the latest
+800 codings (retraining on 10,000 codings: 5.7 s CPU with 5 folds of 2,000 -> see
+``bench/suggest_bench.py``). Below, nothing changes, so the learning curves of
+``bench/suggest_corpora.py`` (at most 1,500 codings a question) stay as they were."""
 _ROCCHIO = (1.0, 0.75, 0.15)
 """Rocchio's textbook alpha (description), beta (positives), gamma (negatives); not tuned."""
 _EXACT_FIT_MAX = 2000
@@ -214,12 +219,22 @@ def _fit_weights(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | 
     learners that never saw it; the weight triple on :func:`_grid` with the most top-1 plus
     top-3 hits wins, ties going to the triple nearest :func:`_default_weights`.
     """
-    m = min(len(cold), _CV_MAX)
+    return _cross_validate(x, y, desc, cold)[0]
+
+
+def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
+                    cold: np.ndarray
+                    ) -> tuple[tuple[float, float, float], np.ndarray | None, np.ndarray | None]:
+    """:func:`_fit_weights`, plus the out-of-fold blend scores with those weights and the
+    labels of the rows they belong to (``None`` below ``_CV_MIN`` codings)."""
     n = len(y)
+    large = n > _EXACT_FIT_MAX
+    m = min(len(cold), _CV_LARGE[0] if large else _CV_MAX)
     if m < _CV_MIN:
-        return _default_weights(n)
+        return _default_weights(n), None, None
     xs, ys, cs = x[n - m:], y[n - m:], cold[len(cold) - m:]
-    k = _CV_FOLDS_FEW[1] if m < _CV_FOLDS_FEW[0] else _CV_FOLDS
+    k = (_CV_LARGE[1] if large else
+         _CV_FOLDS_FEW[1] if m < _CV_FOLDS_FEW[0] else _CV_FOLDS)
     folds = np.arange(m) % k
     lr = np.zeros(ys.shape)
     proto = np.zeros(ys.shape)
@@ -234,7 +249,7 @@ def _fit_weights(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | 
         _hits(np.tensordot(grid[i], stack, axes=1), ys),
         -float(np.abs(grid[i] - prior).sum())))
     a, b, c = (float(v) for v in grid[best])
-    return (a, b, c)
+    return (a, b, c), np.tensordot(grid[best], stack, axes=1), ys
 
 
 def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = None,
@@ -248,6 +263,15 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = N
     weights = (_fit_weights(x, y, desc, cold) if cold is not None
                else _default_weights(len(y)))
     return replace(learned, weights=weights)
+
+
+def _fit_cv(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
+            cold: np.ndarray
+            ) -> tuple[_Learned, np.ndarray | None, np.ndarray | None]:
+    """:func:`_fit` with ``cold``, plus the out-of-fold scores of :func:`_cross_validate`
+    (``qca agreement --machine`` fits its threshold on them)."""
+    weights, oof, ys = _cross_validate(x, y, desc, cold)
+    return replace(_fit_learners(x, y, desc), weights=weights), oof, ys
 
 
 def _share(scores: np.ndarray) -> np.ndarray:
