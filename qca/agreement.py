@@ -678,7 +678,14 @@ def bootstrap_alpha(
     nu = int(keep.sum())
     if nu == 0 or n_boot < 1:
         return BootstrapResult(estimate, math.nan, math.nan, ci, n_boot, n_boot, np.full(max(n_boot, 0), math.nan))
-    m, counts, d_u, ou, delta = _unit_terms(enc, level, keep, co.n_c)
+    # Units with the same row of values contribute the same terms, so each resample only
+    # needs how often it drew each distinct row ("pattern"): a million units with a few
+    # hundred patterns cost a gather and a bincount per resample, not a dense matmul.
+    rows, pattern = np.unique(enc.codes[keep], axis=0, return_inverse=True)
+    pattern = pattern.reshape(-1)
+    n_pat = rows.shape[0]
+    unique = _Encoded(rows, enc.domain, enc.numeric)
+    m, counts, d_u, ou, delta = _unit_terms(unique, level, np.ones(n_pat, dtype=bool), co.n_c)
     rng = np.random.default_rng(seed)
     v = enc.n_values
     out = np.empty(n_boot)
@@ -686,7 +693,9 @@ def bootstrap_alpha(
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         idx = rng.integers(0, nu, size=(b, nu))
-        w = np.bincount((np.arange(b)[:, None] * nu + idx).ravel(), minlength=b * nu).reshape(b, nu)
+        drawn = pattern[idx]
+        drawn += (np.arange(b) * n_pat)[:, None]
+        w = np.bincount(drawn.ravel(), minlength=b * n_pat).reshape(b, n_pat)
         w = w.astype(np.float64)
         n = w @ m
         n_c = w @ counts  # (b, v)
