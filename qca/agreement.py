@@ -682,19 +682,20 @@ def bootstrap_alpha(
     # needs how often it drew each distinct row ("pattern"): a million units with a few
     # hundred patterns cost a gather and a bincount per resample, not a dense matmul.
     rows, pattern = np.unique(enc.codes[keep], axis=0, return_inverse=True)
-    pattern = pattern.reshape(-1)
     n_pat = rows.shape[0]
+    pattern = pattern.reshape(-1).astype(np.int32 if n_pat * n_boot < 2**31 else np.int64)
     unique = _Encoded(rows, enc.domain, enc.numeric)
     m, counts, d_u, ou, delta = _unit_terms(unique, level, np.ones(n_pat, dtype=bool), co.n_c)
     rng = np.random.default_rng(seed)
     v = enc.n_values
     out = np.empty(n_boot)
     chunk = max(1, min(n_boot, (1 << 22) // max(nu, 1)))
+    buffer = np.empty((chunk, nu), dtype=pattern.dtype)
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         idx = rng.integers(0, nu, size=(b, nu))
-        drawn = pattern[idx]
-        drawn += (np.arange(b) * n_pat)[:, None]
+        drawn = np.take(pattern, idx, out=buffer[:b])
+        drawn += (np.arange(b, dtype=pattern.dtype) * n_pat)[:, None]
         w = np.bincount(drawn.ravel(), minlength=b * n_pat).reshape(b, n_pat)
         w = w.astype(np.float64)
         n = w @ m
