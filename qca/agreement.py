@@ -82,6 +82,7 @@ __all__ = [
     "category_tables",
     "cohen_kappa",
     "confusion",
+    "encoded",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",
@@ -93,6 +94,7 @@ __all__ = [
     "percent_agreement",
     "report",
     "scott_pi",
+    "sorted_domain",
     "to_jsonable",
 ]
 
@@ -153,6 +155,21 @@ class _Encoded:
     @property
     def n_values(self) -> int:
         return len(self.domain)
+
+
+def encoded(codes: np.ndarray, domain: list) -> _Encoded:
+    """Reliability data already coded as integers: ``codes[u, c]`` indexes ``domain`` (-1 =
+    missing). Every coefficient accepts the result; callers that build the table from SQL in
+    numpy (:mod:`qca.reliability`) skip a Python list per unit."""
+    numeric = None
+    if domain and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in domain):
+        numeric = np.array(domain, dtype=np.float64)
+    return _Encoded(np.asarray(codes, dtype=np.int64), list(domain), numeric)
+
+
+def sorted_domain(domain: list) -> list:
+    """The order in which the coefficients number a table's distinct values."""
+    return _sorted_domain(domain)
 
 
 def _sorted_domain(domain: list) -> list:
