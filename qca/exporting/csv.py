@@ -143,8 +143,22 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
     header: list[object] = [*WIDE_FIXED, *(col for _, col in variables), *WIDE_NOTE, *WIDE_TAIL,
                             *(c.key for c in cats)]
     yield header
-    offered_cache: dict[str | None, set[str]] = {}
-    variables_of = lru_cache(maxsize=4096)(json.loads)
+    names = [name for name, _ in variables]
+
+    @lru_cache(maxsize=4096)
+    def variables_of(raw: str | None) -> tuple[object, ...]:
+        values = json.loads(raw) if raw is not None else {}
+        return tuple(values.get(name, "") for name in names)
+
+    @lru_cache(maxsize=4096)
+    def tail(question: str | None, found: str | None) -> tuple[object, ...]:
+        """``coded`` and the category cells of a question's segment with these codes."""
+        if found is None:
+            return (0, *("" for _ in cats))
+        offered = {c.key for c in book.for_question(question)}
+        codes = set(found.split("\x1f"))
+        return (1, *("" if c.key not in offered else int(c.key in codes) for c in cats))
+
     # One pass in segment order: SQLite gathers each segment's codes, note and source, so
     # rows reach the file as they are read and memory does not grow with the project.
     cursor = project.conn.execute(
@@ -156,20 +170,8 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
         "LEFT JOIN notes n ON n.segment_id = s.id AND n.coder = ?1 ORDER BY s.seq", (coder,))
     while batch := cursor.fetchmany(_BATCH):
         for seg_id, src, question, position, text, substantive, raw, memo, flagged, found in batch:
-            if question not in offered_cache:
-                offered_cache[question] = {c.key for c in book.for_question(question)}
-            offered = offered_cache[question]
-            codes = set(found.split("\x1f")) if found is not None else None
-            values = variables_of(raw) if raw is not None else {}
-            cells: list[object] = []
-            for cat in cats:
-                if cat.key not in offered or codes is None:
-                    cells.append("")
-                else:
-                    cells.append(1 if cat.key in codes else 0)
-            yield [src, seg_id, question or "", position,
-                   *(values.get(name, "") for name, _ in variables),
-                   text, memo or "", int(bool(flagged)), substantive, 1 if codes else 0, *cells]
+            yield [src, seg_id, question or "", position, *variables_of(raw), text, memo or "",
+                   int(bool(flagged)), substantive, *tail(question, found)]
 
 
 SEGMENT_FIXED = ["source_id", "segment_id", "question", "position", "heading"]
