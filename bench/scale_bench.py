@@ -173,7 +173,7 @@ def main() -> None:
             ("counts --by amt", py + ["counts", str(path), "--by", "amt", "--coder", "anna"]),
             ("agreement", py + ["agreement", str(path)]),
             ("export --format wide", py + ["export", str(path), "--format", "wide", "--coder",
-                                           "anna", "-o", str(out)]),
+                                           "anna", "-o", str(out), "--force"]),
         ]
         if _has_search():
             commands.append(("search", py + ["search", str(path), "Nachbarn"]))
