@@ -673,7 +673,7 @@ def _unit_terms(enc: _Encoded, level: Level, keep: np.ndarray, n_c_full: np.ndar
 
 
 def bootstrap_alpha(
-    data: Data,
+    data: Data | _Encoded,
     level: Level = "nominal",
     n_boot: int = 1000,
     seed: int | None = 0,
@@ -848,7 +848,7 @@ def most_confused(
 # report
 
 
-def report(data: Data, level: Level = "nominal", categories: Sequence[Hashable] | None = None) -> dict:
+def report(data: Data | _Encoded, level: Level = "nominal", categories: Sequence[Hashable] | None = None) -> dict:
     """All coefficients in one dict (JSON keys fixed; floats may be nan -> see ``to_jsonable``).
 
     ``level`` applies to Krippendorff's alpha only; ``categories`` (the codebook) sets q for AC1 and

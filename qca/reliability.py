@@ -373,8 +373,8 @@ class _Compact:
 
     def present(self) -> list[str]:
         """Coders with a coding on the selection, sorted, without ``consensus``."""
-        used = self.masks.any(axis=0) if self.masks.size else np.zeros(len(self.coders), bool)
-        return [c for c, u in zip(self.coders, used) if u and c != CONSENSUS]
+        used = np.asarray(self.masks.any(axis=0), dtype=bool)
+        return [c for c, u in zip(self.coders, used.tolist()) if u and c != CONSENSUS]
 
 
 def _compact(
