@@ -3,6 +3,7 @@
 Run on demand::
 
     python bench/scale_bench.py [--segments 1000000] [--repeat 3] [--project /tmp/scale.qca]
+                                [--only agreement,export]
 
 Generates (once; an existing ``--project`` is reused) a project of ``--segments`` survey
 answers, two questions per respondent, two source variables, and two coders: ``anna``
@@ -149,6 +150,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--project", help="where to build (or find) the project; default a "
                                           "temporary folder")
+    parser.add_argument("--only", help="comma-separated commands to run (e.g. "
+                                       "'agreement,export'; matched at the start of a label); "
+                                       "the baseline always runs")
     parser.add_argument("--screen-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.screen_worker:
@@ -169,12 +173,16 @@ def main() -> None:
             ("counts --by amt", py + ["counts", str(path), "--by", "amt", "--coder", "anna"]),
             ("agreement", py + ["agreement", str(path)]),
             ("export --format wide", py + ["export", str(path), "--format", "wide", "--coder",
-                                           "anna", "-o", str(out)]),
+                                           "anna", "-o", str(out), "--force"]),
         ]
         if _has_search():
             commands.append(("search", py + ["search", str(path), "Nachbarn"]))
         commands.append(("coding screen start", [sys.executable, __file__, "--screen-worker",
                                                  str(path)]))
+        if args.only:
+            wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+            commands = [c for i, c in enumerate(commands)
+                        if i == 0 or any(c[0].startswith(w) for w in wanted)]
         print(f"{'command':<32} {'min':>7} {'median':>7} {'max':>7}   peak MiB   goal")
         for label, argv in commands:
             secs, peaks, notes = [], [], ""

@@ -82,6 +82,7 @@ __all__ = [
     "category_tables",
     "cohen_kappa",
     "confusion",
+    "encoded",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",
@@ -93,6 +94,7 @@ __all__ = [
     "percent_agreement",
     "report",
     "scott_pi",
+    "sorted_domain",
     "to_jsonable",
 ]
 
@@ -153,6 +155,21 @@ class _Encoded:
     @property
     def n_values(self) -> int:
         return len(self.domain)
+
+
+def encoded(codes: np.ndarray, domain: list) -> _Encoded:
+    """Reliability data already coded as integers: ``codes[u, c]`` indexes ``domain`` (-1 =
+    missing). Every coefficient accepts the result; callers that build the table from SQL in
+    numpy (:mod:`qca.reliability`) skip a Python list per unit."""
+    numeric = None
+    if domain and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in domain):
+        numeric = np.array(domain, dtype=np.float64)
+    return _Encoded(np.asarray(codes, dtype=np.int64), list(domain), numeric)
+
+
+def sorted_domain(domain: list) -> list:
+    """The order in which the coefficients number a table's distinct values."""
+    return _sorted_domain(domain)
 
 
 def _sorted_domain(domain: list) -> list:
@@ -656,7 +673,7 @@ def _unit_terms(enc: _Encoded, level: Level, keep: np.ndarray, n_c_full: np.ndar
 
 
 def bootstrap_alpha(
-    data: Data,
+    data: Data | _Encoded,
     level: Level = "nominal",
     n_boot: int = 1000,
     seed: int | None = 0,
@@ -678,15 +695,25 @@ def bootstrap_alpha(
     nu = int(keep.sum())
     if nu == 0 or n_boot < 1:
         return BootstrapResult(estimate, math.nan, math.nan, ci, n_boot, n_boot, np.full(max(n_boot, 0), math.nan))
-    m, counts, d_u, ou, delta = _unit_terms(enc, level, keep, co.n_c)
+    # Units with the same row of values contribute the same terms, so each resample only
+    # needs how often it drew each distinct row ("pattern"): a million units with a few
+    # hundred patterns cost a gather and a bincount per resample, not a dense matmul.
+    rows, pattern = np.unique(enc.codes[keep], axis=0, return_inverse=True)
+    n_pat = rows.shape[0]
+    pattern = pattern.reshape(-1).astype(np.int32 if n_pat * n_boot < 2**31 else np.int64)
+    unique = _Encoded(rows, enc.domain, enc.numeric)
+    m, counts, d_u, ou, delta = _unit_terms(unique, level, np.ones(n_pat, dtype=bool), co.n_c)
     rng = np.random.default_rng(seed)
     v = enc.n_values
     out = np.empty(n_boot)
     chunk = max(1, min(n_boot, (1 << 22) // max(nu, 1)))
+    buffer = np.empty((chunk, nu), dtype=pattern.dtype)
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         idx = rng.integers(0, nu, size=(b, nu))
-        w = np.bincount((np.arange(b)[:, None] * nu + idx).ravel(), minlength=b * nu).reshape(b, nu)
+        drawn = np.take(pattern, idx, out=buffer[:b])
+        drawn += (np.arange(b, dtype=pattern.dtype) * n_pat)[:, None]
+        w = np.bincount(drawn.ravel(), minlength=b * n_pat).reshape(b, n_pat)
         w = w.astype(np.float64)
         n = w @ m
         n_c = w @ counts  # (b, v)
@@ -821,7 +848,7 @@ def most_confused(
 # report
 
 
-def report(data: Data, level: Level = "nominal", categories: Sequence[Hashable] | None = None) -> dict:
+def report(data: Data | _Encoded, level: Level = "nominal", categories: Sequence[Hashable] | None = None) -> dict:
     """All coefficients in one dict (JSON keys fixed; floats may be nan -> see ``to_jsonable``).
 
     ``level`` applies to Krippendorff's alpha only; ``categories`` (the codebook) sets q for AC1 and

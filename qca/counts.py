@@ -181,12 +181,16 @@ def _groups(project: Project, by: str | None,
 def _coded_combinations(project: Project, coder: str, by: str | None,
                         question: str | None) -> Iterator[tuple[str | None, str, str, int]]:
     """(question, group, codes joined by ``_SEP``, segments) of the coder's coded
-    substantive segments."""
+    substantive segments.
+
+    The index ``codings_coder`` holds a coder's codings in segment order, so SQLite groups
+    them as it walks the index, without sorting them first; a segment's codes may come in
+    any order (the caller reads them as a set).
+    """
     expr, params = _group_sql(by)
     sql = (f"SELECT s.question, {expr} AS g, c.codes, COUNT(*) FROM ("
-           "SELECT segment_id, group_concat(category, char(31)) AS codes FROM ("
-           "SELECT segment_id, category FROM codings WHERE coder = ? "
-           "ORDER BY segment_id, category) GROUP BY segment_id) c "
+           "SELECT segment_id, group_concat(category, char(31)) AS codes FROM codings "
+           "WHERE coder = ? GROUP BY segment_id) c "
            "JOIN segments s ON s.id = c.segment_id LEFT JOIN sources src ON src.id = s.source_id "
            "WHERE s.substantive = 1")
     args: list[object] = [*params, coder]

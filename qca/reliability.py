@@ -43,14 +43,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import numpy as np
+
 from qca.agreement import (
     ReliabilityData,
     bootstrap_alpha,
     category_reports,
     confusion,
+    encoded,
     krippendorff_alpha,
     most_confused,
     report,
+    sorted_domain,
     to_jsonable,
 )
 from qca.coders import CONSENSUS
@@ -126,6 +130,18 @@ def _select(
 ) -> _Selection:
     segments = _selected_segments(project, question, include_nonsubstantive)
     sets = coded_sets(project, question, include_nonsubstantive)
+    chosen = _choose(project, coders, default_coders(sets), question, minimum)
+    return _Selection(segments, chosen, sets)
+
+
+def _choose(
+    project: Project,
+    coders: Sequence[str] | None,
+    present: list[str],
+    question: str | None,
+    minimum: int = 2,
+) -> list[str]:
+    """The coders named (checked), else ``present`` (those with codings on the selection)."""
     if coders:
         chosen = [c.strip() for c in coders if c.strip()]
         if len(set(chosen)) != len(chosen):
@@ -133,17 +149,17 @@ def _select(
         known = set(project.coders())
         unknown = [c for c in chosen if c not in known]
         if unknown:
-            listed = ", ".join(default_coders(sets)) or "none"
+            listed = ", ".join(present) or "none"
             raise CodingError(f"coder {unknown[0]!r} has no codings in the project (coders: {listed})")
     else:
-        chosen = default_coders(sets)
+        chosen = list(present)
     if len(chosen) < minimum:
         where = f" for question {question!r}" if question else ""
         raise CodingError(
             f"agreement needs at least {minimum} coders, found {len(chosen)}{where} "
             f"({', '.join(chosen) or 'none'}); let a second coder code the segments first"
         )
-    return _Selection(segments, chosen, sets)
+    return chosen
 
 
 def _codable(project: Project, questions: Sequence[str | None]) -> dict[str, set[str | None]]:
@@ -210,6 +226,28 @@ def agreement(
     seed: int | None = 0,
 ) -> AgreementResult:
     """Agreement of ``coders`` on the project's segments (see the module doc for definitions)."""
+    project.require_question(question)
+    compact = _compact(project, question, include_nonsubstantive)
+    if compact is not None:
+        chosen = _choose(project, coders, compact.present(), question)
+        return _agreement_compact(project, compact, chosen, question, by_category,
+                                  include_nonsubstantive, n_boot, seed)
+    return _agreement_rows(project, coders, question, by_category=by_category,
+                           include_nonsubstantive=include_nonsubstantive, n_boot=n_boot,
+                           seed=seed)
+
+
+def _agreement_rows(
+    project: Project,
+    coders: Sequence[str] | None,
+    question: str | None,
+    *,
+    by_category: bool,
+    include_nonsubstantive: bool,
+    n_boot: int,
+    seed: int | None,
+) -> AgreementResult:
+    """:func:`agreement` from Python rows: for more categories than a bit mask holds."""
     sel = _select(project, coders, question, include_nonsubstantive)
     sets_data = _data(sel)
     set_rows = _code_sets(sets_data)
@@ -316,3 +354,153 @@ def confusion_table(
         coder_a, coder_b, both, table, pairs,
         dict(sorted(only_a.items())), dict(sorted(only_b.items())),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the same result from SQL aggregates and numpy (a million segments)
+
+_MAX_BITS = 62  # code sets travel as one SQLite integer bit mask per segment and coder
+_FETCH = 50_000
+
+
+@dataclass(frozen=True)
+class _Compact:
+    """Every coder's code set per coded segment as a bit mask over ``categories`` (0 = the
+    coder did not code the segment); rows in ``seq`` order, ``question`` indexes ``questions``."""
+
+    coders: list[str]
+    categories: list[str]
+    questions: list[str | None]
+    masks: np.ndarray  # segments x coders, int64
+    question: np.ndarray  # per segment
+
+    def present(self) -> list[str]:
+        """Coders with a coding on the selection, sorted, without ``consensus``."""
+        used = np.asarray(self.masks.any(axis=0), dtype=bool)
+        return [c for c, u in zip(self.coders, used.tolist()) if u and c != CONSENSUS]
+
+
+def _compact(
+    project: Project, question: str | None, include_nonsubstantive: bool
+) -> _Compact | None:
+    """SQLite groups the codings per segment into one bit mask per coder; None with more
+    categories in use than a mask holds (the Python path then serves)."""
+    conn = project.conn
+    cats = [r[0] for r in conn.execute("SELECT DISTINCT category FROM codings ORDER BY 1")]
+    if len(cats) > _MAX_BITS:
+        return None
+    coders = [r[0] for r in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY 1")]
+    questions = [r[0] for r in conn.execute("SELECT DISTINCT question FROM segments")]
+    bits = "CASE c.category " + " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(cats)))
+    bits += " ELSE 0 END"
+    columns = "".join(f", SUM(CASE WHEN c.coder = ? THEN {bits} ELSE 0 END)" for _ in coders)
+    which = "CASE " + " ".join(f"WHEN s.question IS ? THEN {i}" for i in range(len(questions)))
+    which += " ELSE -1 END" if questions else "-1"
+    params: list[Any] = [*questions]
+    for coder in coders:
+        params += [coder, *cats]
+    sql = (f"SELECT s.seq, {which}{columns} FROM codings c CROSS JOIN segments s "
+           "WHERE s.id = c.segment_id")
+    if question is not None:
+        sql += " AND s.question = ?"
+        params.append(question)
+    if not include_nonsubstantive:
+        sql += " AND s.substantive = 1"
+    cursor = conn.execute(sql + " GROUP BY c.segment_id", params)
+    parts = [np.empty((0, 2 + len(coders)), dtype=np.int64)]
+    while rows := cursor.fetchmany(_FETCH):
+        parts.append(np.array(rows, dtype=np.int64))
+    table = np.concatenate(parts)
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    return _Compact(coders, cats, questions, table[:, 2:], table[:, 1])
+
+
+def _selected_questions(
+    project: Project, question: str | None, include_nonsubstantive: bool
+) -> list[str | None]:
+    """The questions of the selected segments (coded or not)."""
+    if question is not None:
+        return [question]
+    found = []
+    for (q,) in project.conn.execute("SELECT DISTINCT question FROM segments").fetchall():
+        sql = "SELECT 1 FROM segments WHERE question IS ?"
+        if not include_nonsubstantive:
+            sql += " AND substantive = 1"
+        if project.conn.execute(sql + " LIMIT 1", (q,)).fetchone():
+            found.append(q)
+    return found
+
+
+def _mask_set(mask: int, categories: list[str]) -> frozenset[str]:
+    return frozenset(k for b, k in enumerate(categories) if mask >> b & 1)
+
+
+def _encode_masks(flat: np.ndarray, label: Any) -> tuple[np.ndarray, list, np.ndarray]:
+    """Codes (-1 = missing) and domain of mask values, numbered as ``qca.agreement`` numbers
+    the labels (``label(mask)``) of a table scanned unit by unit; also the distinct masks."""
+    present = flat != 0
+    masks, first = np.unique(flat[present], return_index=True)
+    raw = [label(int(m)) for m in masks[np.argsort(first, kind="stable")]]
+    domain = sorted_domain(raw)
+    position = {v: i for i, v in enumerate(domain)}
+    lut = np.array([position[label(int(m))] for m in masks], dtype=np.int64)
+    codes = np.full(flat.shape, -1, dtype=np.int64)
+    codes[present] = lut[np.searchsorted(masks, flat[present])]
+    return codes, domain, masks
+
+
+def _agreement_compact(
+    project: Project,
+    compact: _Compact,
+    chosen: list[str],
+    question: str | None,
+    by_category: bool,
+    include_nonsubstantive: bool,
+    n_boot: int,
+    seed: int | None,
+) -> AgreementResult:
+    columns = [compact.coders.index(c) if c in compact.coders else -1 for c in chosen]
+    masks = np.zeros((compact.masks.shape[0], len(chosen)), dtype=np.int64)
+    for j, col in enumerate(columns):
+        if col >= 0:
+            masks[:, j] = compact.masks[:, col]
+    coded = masks.any(axis=1)
+    masks, unit_question = masks[coded], compact.question[coded]
+    cats = compact.categories
+    flat = masks.ravel()
+    set_codes, set_domain, distinct = _encode_masks(flat, lambda m: _mask_set(m, cats))
+    sets_enc = encoded(set_codes.reshape(masks.shape), set_domain)
+    several = distinct[(distinct & (distinct - 1)) != 0]
+    multi = bool(several.size)
+    offered = _codable(project, _selected_questions(project, question, include_nonsubstantive)
+                       or [question])
+    if multi:
+        view, book_cats = sets_enc, None
+    else:
+        single = {int(m): cats[int(m).bit_length() - 1] for m in distinct}
+        codes, domain, _ = _encode_masks(flat, single.__getitem__)
+        view = encoded(codes.reshape(masks.shape), domain)
+        used = set(single.values())
+        book_cats = list(offered) + sorted(used - set(offered))
+    overall: dict[str, Any] = report(view, "nominal", categories=book_cats)
+    overall["krippendorff_alpha_masi"] = krippendorff_alpha(sets_enc, "masi")
+    boot = bootstrap_alpha(view, "nominal", n_boot=n_boot, seed=seed)
+    overall["alpha_ci_low"] = boot.low
+    overall["alpha_ci_high"] = boot.high
+    overall["values"] = "code_set" if multi else "code"
+    overall["n_multi_coded"] = int(np.isin(flat, several).sum()) if multi else 0
+    overall["coders"] = list(chosen)
+    overall["question"] = question
+    result = AgreementResult(list(chosen), question, overall)
+    if by_category:
+        for key, questions_offering in offered.items():
+            rows = np.isin(unit_question, [compact.questions.index(q) for q in questions_offering
+                                           if q in compact.questions])
+            sub = masks[rows]
+            bit = cats.index(key) if key in cats else -1
+            present = sub != 0
+            value = (sub >> bit) & 1 if bit >= 0 else np.zeros_like(sub)
+            domain = sorted({int(v) for v in np.unique(value[present])})
+            codes = np.where(present, value if domain != [1] else 0, -1)
+            result.categories[key] = report(encoded(codes, domain), categories=(0, 1))
+    return result

@@ -151,3 +151,34 @@ def test_no_second_coder(survey_project: Project) -> None:
     code(survey_project, [("1#chancen", "anna", "CH_REFL")])
     with pytest.raises(CodingError, match="found 1"):
         agreement(survey_project)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("multi_coded", [False, True])
+def test_sql_aggregate_path_equals_the_row_path(survey_project: Project, seed: int,
+                                                multi_coded: bool) -> None:
+    """Random codings by three coders (and consensus): the numpy path built from SQL
+    aggregates gives exactly the result of the path over Python rows."""
+    import random
+
+    from qca.reliability import _agreement_rows
+
+    rng = random.Random(seed)
+    book = survey_project.codebook()
+    segments = survey_project.conn.execute("SELECT id, question FROM segments").fetchall()
+    for seg, question in segments:
+        keys = [c.key for c in book.codable_for_question(question)]
+        for coder in ("anna", "ben", "cem", "consensus"):
+            if not keys or rng.random() < 0.3:
+                continue
+            for key in rng.sample(keys, rng.choice([1, 1, 2]) if multi_coded else 1):
+                set_coding(survey_project, seg, key, coder, True)
+    for coders, question, everything in [(None, None, False), (["ben", "anna"], None, True),
+                                         (None, "chancen", False), (["cem", "ben"], None, False)]:
+        fast = agreement(survey_project, coders, question, by_category=True,
+                         include_nonsubstantive=everything, n_boot=200, seed=seed)
+        rows = _agreement_rows(survey_project, coders, question, by_category=True,
+                               include_nonsubstantive=everything, n_boot=200, seed=seed)
+        assert json.dumps(fast.to_json(), sort_keys=True) == json.dumps(rows.to_json(),
+                                                                        sort_keys=True)
+        assert fast.coders == rows.coders

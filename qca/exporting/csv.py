@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from qca.errors import ExportError
@@ -56,6 +58,7 @@ LONG_TAIL = ["text", "coder", "code", "code_name", "codebook_version", "origin",
 WIDE_FIXED = ["source_id", "segment_id", "question", "position"]
 WIDE_NOTE = ["text", "memo", "flagged"]
 WIDE_TAIL = ["substantive", "coded"]
+_BATCH = 5_000
 
 
 def _variable_columns(project: Project, reserved: set[str]) -> list[tuple[str, str]]:
@@ -126,32 +129,35 @@ def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
     header: list[object] = [*WIDE_FIXED, *(col for _, col in variables), *WIDE_NOTE, *WIDE_TAIL,
                             *(c.key for c in cats)]
     yield header
-    sources = _sources(project)
-    notes = segment_notes(project, coder)
-    offered_cache: dict[str | None, set[str]] = {}
-    assigned: dict[str, set[str]] = defaultdict(set)
-    for seg, cat in project.conn.execute(
-        "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)
-    ):
-        assigned[seg].add(cat)
-    for seg_id, src, question, position, text, substantive in project.conn.execute(
-        "SELECT id, source_id, question, position, text, substantive FROM segments ORDER BY seq"
-    ):
-        if question not in offered_cache:
-            offered_cache[question] = {c.key for c in book.for_question(question)}
-        offered = offered_cache[question]
-        codes = assigned.get(seg_id)
-        values = sources.get(src, {})
-        note = notes.get((seg_id, coder), NO_NOTE)
-        cells: list[object] = []
-        for cat in cats:
-            if cat.key not in offered or codes is None:
-                cells.append("")
-            else:
-                cells.append(1 if cat.key in codes else 0)
-        yield [src, seg_id, question or "", position,
-               *(values.get(name, "") for name, _ in variables),
-               text, note.memo, int(note.flagged), substantive, 1 if codes else 0, *cells]
+    names = [name for name, _ in variables]
+
+    @lru_cache(maxsize=4096)
+    def variables_of(raw: str | None) -> tuple[object, ...]:
+        values = json.loads(raw) if raw is not None else {}
+        return tuple(values.get(name, "") for name in names)
+
+    @lru_cache(maxsize=4096)
+    def tail(question: str | None, found: str | None) -> tuple[object, ...]:
+        """``coded`` and the category cells of a question's segment with these codes."""
+        if found is None:
+            return (0, *("" for _ in cats))
+        offered = {c.key for c in book.for_question(question)}
+        codes = set(found.split("\x1f"))
+        return (1, *("" if c.key not in offered else int(c.key in codes) for c in cats))
+
+    # One pass in segment order: SQLite gathers each segment's codes, note and source, so
+    # rows reach the file as they are read and memory does not grow with the project.
+    cursor = project.conn.execute(
+        "SELECT s.id, s.source_id, s.question, s.position, s.text, s.substantive, "
+        "src.variables, n.memo, n.flagged, "
+        "(SELECT group_concat(c.category, char(31)) FROM codings c "
+        " WHERE c.segment_id = s.id AND c.coder = ?1) "
+        "FROM segments s LEFT JOIN sources src ON src.id = s.source_id "
+        "LEFT JOIN notes n ON n.segment_id = s.id AND n.coder = ?1 ORDER BY s.seq", (coder,))
+    while batch := cursor.fetchmany(_BATCH):
+        for seg_id, src, question, position, text, substantive, raw, memo, flagged, found in batch:
+            yield [src, seg_id, question or "", position, *variables_of(raw), text, memo or "",
+                   int(bool(flagged)), substantive, *tail(question, found)]
 
 
 SEGMENT_FIXED = ["source_id", "segment_id", "question", "position", "heading"]

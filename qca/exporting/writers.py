@@ -9,7 +9,9 @@ each file atomically and returns a summary whose first line names the coder(s) a
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,12 +173,7 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         counts = f"{_coders(coders)}, {_count(len(rows) - 1, 'coding')} of " \
                  f"{_count(segments, 'segment')}"
     else:
-        chosen = choose_coder(project, coder)
-        rows = list(wide_rows(project, chosen))
-        fixed = {*WIDE_FIXED, *WIDE_NOTE, *WIDE_TAIL}
-        coded_col = rows[0].index("coded")
-        coded = sum(1 for r in rows[1:] if r[coded_col] == 1)
-        counts = f"coder {chosen}, {_count(len(rows) - 1, 'segment')}, {coded:,} coded"
+        return _export_wide(project, target, coder, naming, force)
     original = [str(h) for h in rows[0]]
     more: list[str] = []
     if naming == "safe":
@@ -194,6 +191,50 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         if naming == "safe":
             write_csv(mapping_rows(original, exported), staged[1])
     return ExportResult(written, f"wrote {target}: {counts}", None, more)
+
+
+class _Tally:
+    """Passes the wide rows through and counts them (and the coded ones) on the way."""
+
+    def __init__(self, rows: Iterator[list[object]], coded_col: int) -> None:
+        self.rows, self.coded_col = rows, coded_col
+        self.segments = self.coded = 0
+
+    def __iter__(self) -> Iterator[list[object]]:
+        for row in self.rows:
+            self.segments += 1
+            self.coded += row[self.coded_col] == 1
+            yield row
+
+    def counts(self, coder: str) -> str:
+        return f"coder {coder}, {_count(self.segments, 'segment')}, {self.coded:,} coded"
+
+
+def _export_wide(project: Project, target: Path | None, coder: str | None, naming: str,
+                 force: bool) -> ExportResult:
+    """The wide table, written while it is read: a million segments in flat memory."""
+    chosen = choose_coder(project, coder)
+    rows = wide_rows(project, chosen)
+    original = [str(h) for h in next(rows)]
+    header: list[object] = list(original)
+    more: list[str] = []
+    if naming == "safe":
+        exported = safe_names(original, {*WIDE_FIXED, *WIDE_NOTE, *WIDE_TAIL})
+        header = list(exported)
+        more = _renamed_note(original, exported, target)
+    tally = _Tally(rows, original.index("coded"))
+    if target is None:
+        text = write_csv(itertools.chain([header], tally), None)
+        return ExportResult([], f"exported to standard output: {tally.counts(chosen)}", text,
+                            more)
+    written = [target, *([mapping_path(target)] if naming == "safe" else [])]
+    check_new(written, force=force)
+    check_target(target)
+    with all_or_none(written) as staged:
+        write_csv(itertools.chain([header], tally), staged[0])
+        if naming == "safe":
+            write_csv(mapping_rows(original, exported), staged[1])
+    return ExportResult(written, f"wrote {target}: {tally.counts(chosen)}", None, more)
 
 
 def _export_notes(project: Project, target: Path | None, coder: str | None,

@@ -125,3 +125,73 @@ def test_import_export_import_round_trip(tmp_path_factory, small_codebook, surve
                                    for s, c, i in codings})
     first.close()
     second.close()
+
+
+def _wide_reference(project: Project, coder: str) -> list[list[object]]:
+    """The wide rows as the export built them before it streamed: every coding in a dict of
+    sets, every source in a dict, then one row per segment."""
+    from qca.exporting.csv import WIDE_FIXED, WIDE_NOTE, WIDE_TAIL, _variable_columns
+    from qca.exporting.notes import NO_NOTE, segment_notes
+
+    book = project.codebook()
+    cats = [c for c in book.walk() if c.is_codable]
+    reserved = set(WIDE_FIXED) | set(WIDE_NOTE) | set(WIDE_TAIL) | {c.key for c in cats}
+    variables = _variable_columns(project, reserved)
+    rows: list[list[object]] = [[*WIDE_FIXED, *(col for _, col in variables), *WIDE_NOTE,
+                                 *WIDE_TAIL, *(c.key for c in cats)]]
+    sources = {s.id: s.variables for s in project.sources()}
+    notes = segment_notes(project, coder)
+    assigned: dict[str, set[str]] = {}
+    for seg_id, category in project.conn.execute(
+            "SELECT segment_id, category FROM codings WHERE coder = ?", (coder,)):
+        assigned.setdefault(seg_id, set()).add(category)
+    for seg in project.segments():
+        offered = {c.key for c in book.for_question(seg.question)}
+        codes = assigned.get(seg.id)
+        note = notes.get((seg.id, coder), NO_NOTE)
+        values = sources.get(seg.source_id, {})
+        rows.append([seg.source_id, seg.id, seg.question or "", seg.position,
+                     *(values.get(name, "") for name, _ in variables), seg.text, note.memo,
+                     int(note.flagged), int(seg.substantive), 1 if codes else 0,
+                     *("" if c.key not in offered or codes is None else int(c.key in codes)
+                       for c in cats)])
+    return rows
+
+
+def test_streamed_wide_export_is_byte_identical_on_the_demo(tmp_path: Path) -> None:
+    """The wide file is written while it is read; on the demo (with memos, flags and a
+    multi-coded segment added) it has the bytes of the table built in memory."""
+    import csv as csvlib
+
+    from qca.coding import set_coding, set_flag, set_memo
+    from qca.demo import build_demo
+    from qca.exporting import export
+
+    project = Project.open(build_demo(tmp_path / "demo"))
+    try:
+        first, second = [r[0] for r in project.conn.execute(
+            "SELECT id FROM segments ORDER BY seq LIMIT 2")]
+        set_memo(project, first, "anna", 'Zitat: "Vertrauen", zweite Zeile\nmit Komma, ja')
+        set_flag(project, second, "anna", True)
+        question = project.segment(first).question
+        keys = [c.key for c in project.codebook().codable_for_question(question)][:2]
+        for key in keys:
+            set_coding(project, first, key, "anna", True)
+        for names in ("safe", "keep"):
+            out = tmp_path / f"wide-{names}.csv"
+            result = export(project, "wide", out, coder="anna", names=names)
+            reference = io.StringIO()
+            expected = _wide_reference(project, "anna")
+            csvlib.writer(reference, lineterminator="\n").writerows(expected)
+            written = out.read_bytes().split(b"\n", 1)
+            wanted = reference.getvalue().encode("utf-8").split(b"\n", 1)
+            assert written[1] == wanted[1]  # --names safe may rename the header only
+            if names == "keep":
+                assert written[0] == wanted[0]
+            coded_col = expected[0].index("coded")
+            coded = sum(1 for r in expected[1:] if r[coded_col] == 1)
+            assert f"{len(expected) - 1:,} segments, {coded:,} coded" in result.summary
+        text = export(project, "wide", None, coder="anna", names="keep").text
+        assert text == reference.getvalue()
+    finally:
+        project.close()
