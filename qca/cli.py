@@ -358,11 +358,13 @@ def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     from qca.revise import assign_free_shortcuts, describe_assigned
 
     with _project(project) as proj:
-        book = read_codebooks(files, proj.questions())
+        book = read_codebooks(files)
         assigned = describe_assigned(assign_free_shortcuts(book))
         report = import_codebook(proj, book, author=author,
                                  note=f"import {', '.join(Path(f).name for f in files)}")
-    click.echo(report.summary() + (f"; {assigned}" if assigned and not report.unchanged else ""))
+    click.echo(report.summary())
+    if assigned and not report.unchanged:
+        click.echo(assigned)
     _warn(report.warnings)
 
 

@@ -497,6 +497,8 @@ def _agreement_compact(
             rows = np.isin(unit_question, [compact.questions.index(q) for q in questions_offering
                                            if q in compact.questions])
             sub = masks[rows]
+            # Only coders who coded a segment offering the category had a chance to code it.
+            sub = sub[:, (sub != 0).any(axis=0)]
             bit = cats.index(key) if key in cats else -1
             present = sub != 0
             value = (sub >> bit) & 1 if bit >= 0 else np.zeros_like(sub)
