@@ -35,7 +35,9 @@ from qca import coding
 from qca.codebook import Category
 from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
+from qca.i18n import _, ngettext
 from qca.session import SegmentFilter, SegmentView, Session
+from qca.tui.bindings import localise_bindings
 from qca.tui.screens.codebook import CodebookScreen
 from qca.tui.screens.confirm import ConfirmScreen
 from qca.tui.screens.counts import CountsScreen
@@ -158,6 +160,7 @@ class CodingScreen(Screen[None]):
     def __init__(self, session: Session, suggestions: SuggestionService | None = None, *,
                  widen: bool = False, lead: bool = False) -> None:
         super().__init__()
+        localise_bindings(self)
         self.session = session
         self.lead = lead
         """The lead sees every coder's usage counts in the codebook browser; others only
@@ -202,7 +205,7 @@ class CodingScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#definition").border_title = "Definition"
+        self.query_one("#definition").border_title = _("Definition")
         self._show_suggestion_panel()
         self.show_segment()
         if self.suggest_on:
@@ -223,7 +226,7 @@ class CodingScreen(Screen[None]):
             binding = bindings[action]
             shown = binding.key_display or self.app.get_key_display(
                 Binding(binding.key.split(",")[0], ""))
-            keys.append((shown, binding.description, self.FOOTER_RANK.index(action)))
+            keys.append((shown, _(binding.description), self.FOOTER_RANK.index(action)))
         self.query_one(KeyBar).show(keys)
 
     # --- messages --------------------------------------------------------------------------
@@ -262,7 +265,8 @@ class CodingScreen(Screen[None]):
             rows = self._category_rows(question) if view else []
             self._shortcuts = {c.shortcut: c.key for c, _ in rows if c.shortcut and c.is_codable}
             categories.show_categories(rows, assigned)
-            categories.set_title(f"Categories · {question}" if question else "Categories")
+            categories.set_title(_("Categories · {question}").format(question=question)
+                                 if question else _("Categories"))
         else:
             categories.mark(assigned)
         shown_id = view.segment.id if view else None
@@ -368,16 +372,16 @@ class CodingScreen(Screen[None]):
         if not self.suggest_on or self.suggestions is None:
             return
         if view is None:
-            panel.show_note("suggestions: no segment")
+            panel.show_note(_("suggestions: no segment"))
             return
         if not self.suggestions.ready:
-            panel.show_note("suggestions: learning…")
+            panel.show_note(_("suggestions: learning…"))
             return
         shown = self._current_suggestions(view)
         if shown is None:
             if self._suggested is None or self._suggested[0] != view.segment.id:
                 self._selected = 0
-                panel.show_note("suggestions: …")
+                panel.show_note(_("suggestions: …"))
             self._when_idle()
             return
         panel.show_suggestions(shown, self._selected, {v: k for k, v in self._shortcuts.items()},
@@ -425,7 +429,8 @@ class CodingScreen(Screen[None]):
             self.query_one(SegmentPanel).emphasise(segment_id, self._why(view))
 
     def _suggestions_failed(self, exc: BaseException) -> None:
-        self.query_one(SuggestionPanel).show_note(f"suggestions unavailable: {exc}")
+        self.query_one(SuggestionPanel).show_note(
+            _("suggestions unavailable: {error}").format(error=exc))
 
     def _train(self) -> None:
         if self.suggestions is not None and not self._training:
@@ -470,7 +475,7 @@ class CodingScreen(Screen[None]):
             self.suggestions = SuggestionService(self.session.project.path, self.session.coder,
                                                  widen=self._widen)
         self._show_suggestion_panel()
-        self.notify("suggestions on" if self.suggest_on else "suggestions off", timeout=3)
+        self.notify(_("suggestions on") if self.suggest_on else _("suggestions off"), timeout=3)
         if self.suggest_on and not self.suggestions.ready:  # type: ignore[union-attr]
             self._train()
         view = self._view
@@ -489,12 +494,13 @@ class CodingScreen(Screen[None]):
         view = self._view
         shown = self._current_suggestions(view) if self.suggest_on else None
         if view is None or not shown:
-            self.notify("no suggestion to accept yet" if self.suggest_on
-                        else "suggestions are off; T turns them on", timeout=3)
+            self.notify(_("no suggestion to accept yet") if self.suggest_on
+                        else _("suggestions are off; T turns them on"), timeout=3)
             return
         chosen = shown[min(self._selected, len(shown) - 1)]
         if chosen.code in view.categories:
-            self.notify(f"{chosen.name} is already assigned", timeout=3)
+            self.notify(_("{category} is already assigned").format(category=chosen.name),
+                        timeout=3)
             return
         self._code(lambda: self.session.assign(chosen.code, origin=Origin.SUGGESTION),
                    advance=self.auto_advance)
@@ -545,7 +551,7 @@ class CodingScreen(Screen[None]):
     def _code(self, write: Callable[[], coding.Change | None], *, advance: bool) -> None:
         """Run ``write()`` (one committed change on the current segment), then update the view."""
         if self.session.current_id is None:
-            self.notify("no segment is shown; change the filter with W", severity="warning")
+            self.notify(_("no segment is shown; change the filter with W"), severity="warning")
             return
         try:
             change = write()
@@ -591,7 +597,7 @@ class CodingScreen(Screen[None]):
 
     def _change(self, do):  # type: ignore[no-untyped-def]
         if self._view is None:
-            self.notify("no segment is shown; change the filter with W", severity="warning")
+            self.notify(_("no segment is shown; change the filter with W"), severity="warning")
             return None
         try:
             result = do()
@@ -607,7 +613,7 @@ class CodingScreen(Screen[None]):
         if self.session.next():
             self.show_segment()
         elif self._view is not None:
-            self.notify("last segment of this filter; Tab goes to the next uncoded one",
+            self.notify(_("last segment of this filter; Tab goes to the next uncoded one"),
                         timeout=3)
 
     def action_previous(self) -> None:
@@ -618,8 +624,8 @@ class CodingScreen(Screen[None]):
         if self.session.next_uncoded():
             self.show_segment()
         else:
-            self.notify(f"all {self.session.progress().total} segments of this filter are coded",
-                        timeout=4)
+            self.notify(_("all {n} segments of this filter are coded").format(
+                n=self.session.progress().total), timeout=4)
 
     def action_scroll_text(self, direction: int) -> None:
         panel = self.query_one(SegmentPanel)
@@ -639,8 +645,8 @@ class CodingScreen(Screen[None]):
 
     def action_auto_advance(self) -> None:
         self.auto_advance = not self.auto_advance
-        self.notify("auto-advance on: a shortcut that assigns moves to the next segment"
-                    if self.auto_advance else "auto-advance off: Enter moves on", timeout=3)
+        self.notify(_("auto-advance on: a shortcut that assigns moves to the next segment")
+                    if self.auto_advance else _("auto-advance off: Enter moves on"), timeout=3)
         self._show_status()
 
     # --- retrieval, search and review (qca.retrieval, qca.search, qca.autocode) ----------
@@ -795,13 +801,13 @@ class CodingScreen(Screen[None]):
         self._open(HelpScreen(self.active_bindings_help()))
 
     def active_bindings_help(self) -> list[tuple[str, str]]:
-        rows = [("0-9 a-z", "Toggle the category with that shortcut (shown in [ ]).")]
+        rows = [("0-9 a-z", _("Toggle the category with that shortcut (shown in [ ])."))]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.tooltip:
                 keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in
                                  binding.key.split(","))
-                rows.append((keys, binding.tooltip))
+                rows.append((keys, _(binding.tooltip)))
         return rows
 
     def action_pick(self) -> None:
@@ -848,8 +854,8 @@ class CodingScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.notify(f"{segment_id} stays hidden by the filter ({described}); "
-                            "W changes it", timeout=6)
+                self.notify(_("{segment} stays hidden by the filter ({filter}); W changes it")
+                            .format(segment=segment_id, filter=described), timeout=6)
                 return
             try:
                 self.session.apply_filter(SegmentFilter())
@@ -858,13 +864,13 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.show_segment()
-            self.notify(f"filter cleared: {len(self.session)} segments, all questions",
-                        timeout=4)
+            self.notify(_("filter cleared: {n} segments, all questions").format(
+                n=len(self.session)), timeout=4)
 
         self._open(ConfirmScreen(
-            "Hidden by the filter",
-            f"{segment_id} is not shown with the filter: {described}.\n"
-            "Clear the filter and go there?"), answered)
+            _("Hidden by the filter"),
+            _("{segment} is not shown with the filter: {filter}.\nClear the filter and go there?")
+            .format(segment=segment_id, filter=described)), answered)
 
     def action_filter(self) -> None:
         def chosen(segment_filter: SegmentFilter | None) -> None:
@@ -876,7 +882,10 @@ class CodingScreen(Screen[None]):
                 self.show_error(exc)
                 return
             self.show_segment()
-            self.notify(f"{len(self.session)} segments: {segment_filter.describe()}", timeout=3)
+            self.notify(ngettext("{n} segment: {filter}", "{n} segments: {filter}",
+                                 len(self.session)).format(n=len(self.session),
+                                                           filter=segment_filter.describe()),
+                        timeout=3)
 
         project = self.session.project
         self._open(
