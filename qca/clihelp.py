@@ -11,7 +11,7 @@ the ``--lang`` option. Click's own words in a help page (``Usage:``, ``Options``
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -67,7 +67,7 @@ class QcaHelpFormatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(_(_CLICK_WORDS.get(name, name)))
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
                  col_spacing: int = 2) -> None:
         super().write_dl([(term, _translate_extra(text)) for term, text in rows],
                          col_max, col_spacing)

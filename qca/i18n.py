@@ -162,7 +162,7 @@ def _docstrings(source: str) -> Iterator[tuple[int, str]]:
 
 
 def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: list[str],
-            options: dict[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
+            options: Any) -> Iterator[Any]:
     """Babel extraction method: Babel's Python extraction plus the help of click commands.
 
     Named in ``babel.cfg``; the docstring of a function decorated with ``@....command`` or
@@ -175,4 +175,4 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: list[
     yield from extract_python(fileobj, keywords, comment_tags, options)
     text = source.decode(options.get("encoding", "utf-8"))
     for lineno, doc in _docstrings(text):
-        yield lineno, "", doc, []
+        yield lineno, "", doc, []  # (lineno, funcname, message, comments), as extract_python
