@@ -88,6 +88,7 @@ from qca.events import (
     Undone,
     decode_row,
 )
+from qca.i18n import _
 from qca.plurals import count_noun
 from qca.store import APPLICATION_ID, Coding, Note, Project, read_codings, read_notes
 
@@ -171,22 +172,25 @@ class MergeResult:
 
 def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     if not path.exists():
-        raise ProjectError(f"{path}: no such project file to merge from")
+        raise ProjectError(_("{path}: no such project file to merge from").format(path=path))
     if path.resolve() == project.path.resolve():
-        raise ProjectError(f"{path}: is the project itself; merge from a copy")
+        raise ProjectError(_("{path}: is the project itself; merge from a copy").format(path=path))
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error:
-        raise ProjectError(f"{path}: not a qca project (cannot read it as SQLite)") from None
+        raise ProjectError(_("{path}: not a qca project (cannot read it as SQLite)")
+                           .format(path=path)) from None
     if app_id != APPLICATION_ID or not {"segments", "codings", "notes", "events"} <= tables:
         conn.close()
-        raise ProjectError(f"{path}: not a qca project; merge from a copy of a qca project file")
+        raise ProjectError(_("{path}: not a qca project; merge from a copy of a qca project file")
+                           .format(path=path))
     if conn.execute("SELECT 1 FROM meta WHERE key = 'pseudonymised'").fetchone():
         conn.close()
-        raise ProjectError(f"{path}: a pseudonymised copy; restore it first with 'qca "
-                           f"pseudonymise --reverse {path} KEY.csv OUT.qca' and merge OUT")
+        raise ProjectError(_("{path}: a pseudonymised copy; restore it first with 'qca "
+                             "pseudonymise --reverse {path} KEY.csv OUT.qca' and merge OUT")
+                           .format(path=path))
     return conn
 
 
@@ -526,7 +530,8 @@ def merge_project(
         try:
             theirs = _read_theirs(project, conn)
         except sqlite3.Error as exc:
-            raise ProjectError(f"{other_path}: cannot read the project ({exc})") from None
+            raise ProjectError(_("{other_path}: cannot read the project ({exc})")
+                               .format(other_path=other_path, exc=exc)) from None
         # the reading, checks and writing here are one transaction: nobody codes in between
         with contextlib.nullcontext(project) if dry_run else project.transaction():
             return _merge(project, other_path, theirs, actor=actor, skip_conflicts=skip_conflicts,
@@ -593,8 +598,9 @@ def _check_segments_present(project: Project, name: str, data: _Theirs, ours: _O
     missing = [s for s in used if s not in ours]
     if missing:
         raise CodingError(
-            f"{name}: {len(missing)} coded segments are not in {project.path.name} "
-            f"({_first(missing)}); import the same sources first; nothing was merged"
+            _("{name}: {n} coded segments are not in {name2} "
+              "({first}); import the same sources first; nothing was merged")
+            .format(name=name, n=len(missing), name2=project.path.name, first=_first(missing))
         )
 
 
@@ -635,9 +641,10 @@ def _check_same_data(
     ]
     if changed:
         raise CodingError(
-            f"{name}: {len(changed)} segments have another source or text than in "
-            f"{project.path.name} ({_first(changed)}); the files hold different data; "
-            "nothing was merged"
+            _("{name}: {n} segments have another source or text than in "
+              "{name2} ({first}); the files hold different data; "
+              "nothing was merged")
+            .format(name=name, n=len(changed), name2=project.path.name, first=_first(changed))
         )
 
 
@@ -647,8 +654,9 @@ def _check_categories(project: Project, name: str, data: _Theirs, ours: _Ours) -
     unknown = sorted({c.category for c in data.codings if book.get(c.category) is None})
     if unknown:
         raise CodebookError(
-            f"{name}: categories {_first(unknown)} are not in the codebook of "
-            f"{project.path.name}; add them to the codebook first; nothing was merged"
+            _("{name}: categories {first} are not in the codebook of "
+              "{name2}; add them to the codebook first; nothing was merged")
+            .format(name=name, first=_first(unknown), name2=project.path.name)
         )
     offered: dict[str | None, set[str]] = {}
     for coding in data.codings:
@@ -657,8 +665,9 @@ def _check_categories(project: Project, name: str, data: _Theirs, ours: _Ours) -
             offered[q] = {c.key for c in book.codable_for_question(q)}
         if coding.category not in offered[q]:
             raise CodingError(
-                f"{name}: category {coding.category!r} on segment {coding.segment_id!r} is not "
-                f"offered for question {q!r} in {project.path.name}; nothing was merged"
+                _("{name}: category {category!r} on segment {segment_id!r} is not "
+                  "offered for question {q!r} in {name2}; nothing was merged")
+                .format(name=name, category=coding.category, segment_id=coding.segment_id, q=q, name2=project.path.name)
             )
 
 
