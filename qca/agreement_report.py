@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
+from qca.i18n import _
 from qca.reliability import AgreementResult, ConfusionResult
 
 __all__ = ["agreement_report", "coder_list", "confusion_lines", "coefficient_lines"]
@@ -42,7 +43,8 @@ def coder_list(value: str | None, option: str) -> list[str] | None:
         return None
     names = [c.strip() for c in value.split(",") if c.strip()]
     if not names:
-        raise InputError(f"{option} {value!r}: name the coders, comma-separated, e.g. {option} anna,ben")
+        raise InputError(_("{option} {value!r}: name the coders, comma-separated, e.g. {option} anna,ben")
+                         .format(option=option, value=value))
     return names
 
 
@@ -194,25 +196,27 @@ def agreement_report(
         InputError: Options that do not fit together (named as the CLI spells them).
     """
     if (project is None) == (matrix is None):
-        raise InputError("give either a PROJECT or --matrix FILE.csv (exactly one of them)")
+        raise InputError(_("give either a PROJECT or --matrix FILE.csv (exactly one of them)"))
     if matrix is not None:
         project_only = [name for name, used in (("--coders", coders), ("--question", question),
                         ("--by-category", by_category), ("--confusion", confusion),
                         ("--include-nonsubstantive", include_nonsubstantive)) if used]
         if project_only:
-            raise InputError(f"{project_only[0]} is for a project; a --matrix CSV is used as it is")
+            raise InputError(_("{project_only} is for a project; a --matrix CSV is used as it is")
+                             .format(project_only=project_only[0]))
         return _matrix_report(matrix, level, fmt)
     assert project is not None
     if level != "nominal":
-        raise InputError("--level is for --matrix; codes in a project are nominal (MASI alpha "
-                         "gives partial credit for overlapping code sets)")
+        raise InputError(_("--level is for --matrix; codes in a project are nominal (MASI alpha "
+                           "gives partial credit for overlapping code sets)"))
     pair: list[str] | None = None
     if confusion is not None:
         pair = coder_list(confusion, "--confusion") or []
         if len(pair) != 2:
-            raise InputError(f"--confusion {confusion!r}: name exactly two coders, e.g. anna,ben")
+            raise InputError(_("--confusion {confusion!r}: name exactly two coders, e.g. anna,ben")
+                             .format(confusion=confusion))
         if coders or by_category:
-            raise InputError("--confusion names its two coders; leave out --coders and --by-category")
+            raise InputError(_("--confusion names its two coders; leave out --coders and --by-category"))
     from qca.store import Project
 
     with Project.open(project) as proj:
