@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from qca.codebook import Category, Codebook
 from qca.errors import InputError
 from qca.exporting.csv import choose_coder
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [
@@ -227,8 +228,9 @@ def counts_table(
     book = project.codebook()
     cats = _scope(book, question)
     if not cats:
-        raise InputError(f"no categories of the codebook are offered for question {question!r}; "
-                         "bind a group to it with 'questions:' in the codebook")
+        raise InputError(_("no categories of the codebook are offered for question {question!r}; "
+                           "bind a group to it with 'questions:' in the codebook")
+                         .format(question=question))
     known = set(book.keys())
     subtree = {c.key: {c.key} | {d.key for d in book.descendants(c.key)} for c in cats}
     depth = {c.key: book.depth(c.key) for c in cats}
@@ -272,8 +274,9 @@ def counts_table(
         if order:
             unknown = [g for g in order if g not in groups]
             if unknown:
-                raise InputError(f"{by} has no value {unknown[0]!r} among the segments counted; "
-                                 f"values are: {', '.join(groups)}")
+                raise InputError(_("{by} has no value {unknown!r} among the segments counted; "
+                                   "values are: {items}")
+                                 .format(by=by, unknown=unknown[0], items=', '.join(groups)))
             groups = [*order, *(g for g in groups if g not in order)]
 
     rows: list[CountRow] = []
