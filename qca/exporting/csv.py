@@ -34,6 +34,7 @@ from qca.coders import CONSENSUS
 from qca.errors import ExportError
 from qca.exporting.notes import NO_NOTE, segment_notes
 from qca.fileio import atomic_path
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [
@@ -119,7 +120,8 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the wide e
     if coder is not None:
         if coder not in coders:
             listed = ", ".join(coders) or "none yet"
-            raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
+            raise ExportError(_("no codings by coder {coder!r}; coders are: {listed}")
+                              .format(coder=coder, listed=listed))
         return coder
     coded = [c for c in coders if project.conn.execute(
         "SELECT 1 FROM codings WHERE coder = ? LIMIT 1", (c,)).fetchone()]
@@ -128,7 +130,8 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the wide e
     if CONSENSUS in coded:
         return CONSENSUS
     listed = ", ".join(coded) or "none yet"
-    raise ExportError(f"{what} per coder; add --coder NAME (coders: {listed})")
+    raise ExportError(_("{what} per coder; add --coder NAME (coders: {listed})")
+                      .format(what=what, listed=listed))
 
 
 def wide_rows(project: Project, coder: str) -> Iterator[list[object]]:
