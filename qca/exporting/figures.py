@@ -37,6 +37,7 @@ from qca.codebook import Category, Codebook
 from qca.counts import TOTAL, CountTable, counts_table
 from qca.errors import ExportError
 from qca.fileio import atomic_path, check_new
+from qca.i18n import _
 from qca.store import Project
 
 if TYPE_CHECKING:
@@ -176,12 +177,15 @@ def write_figure(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ExportError(f"{path}: unknown figure format {suffix or '(none)'!r}; "
-                          "end the name in .png, .svg or .pdf")
+        raise ExportError(_("{path}: unknown figure format {value!r}; "
+                            "end the name in .png, .svg or .pdf")
+                          .format(path=path, value=suffix or '(none)'))
     if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name such as {path}/figure.png")
+        raise ExportError(_("{path}: is a folder; give a file name such as {path}/figure.png")
+                          .format(path=path))
     if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ExportError(_("{path}: folder {parent} does not exist; create it first")
+                          .format(path=path, parent=path.parent))
     check_new([path], force=force)
     table = counts_table(project, by=by, question=question, coder=coder, order=order)
     fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)
