@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qca.i18n import _
 from qca.plurals import count_noun
 from qca.store import Project
 
@@ -49,18 +50,20 @@ class Status:
             f"codings    {self.codings}",
         ]
         if self.pipeline:
-            out.append(f"pipeline   {self.pipeline}")
+            rows.append((_("pipeline"), self.pipeline))
+        width = max(10, *(len(label) + 1 for label, _value in rows))
+        out = [f"{label:<{width}} {value}" for label, value in rows]
         if self.questions:
-            out.append("questions")
+            out.append(_("questions"))
             for q, n in self.questions.items():
-                out.append(f"  {q:<34} {n:>6} segments")
+                out.append(f"  {q:<34} {n:>6} " + _("segments"))
         if self.progress:
-            out.append("progress (coded / substantive segments, flagged)")
+            out.append(_("progress (coded / substantive segments, flagged)"))
             for p in self.progress:
                 share = 100 * p.coded / p.total if p.total else 0.0
                 out.append(
                     f"  {p.coder:<14} {p.question:<28} {p.coded:>5} / {p.total:<5} "
-                    f"{share:5.1f}%  {p.flagged} flagged"
+                    f"{share:5.1f}%  " + _("{n} flagged").format(n=p.flagged)
                 )
         return out
 
