@@ -89,11 +89,11 @@ class ImportResult:
         if self.sources_updated:
             parts.append(f"{count_noun(self.sources_updated, 'source')} gained variables")
         if self.segments_unchanged:
-            parts.append(f"{self.segments_unchanged} already present")
+            parts.append(_("{n} already present").format(n=self.segments_unchanged))
         if self.non_substantive:
-            parts.append(f"{self.non_substantive} non-substantive (kept, marked)")
+            parts.append(_("{n} non-substantive (kept, marked)").format(n=self.non_substantive))
         if self.empty:
-            parts.append(f"{self.empty} empty answers skipped")
+            parts.append(_("{n} empty answers skipped").format(n=self.empty))
         return f"{self.path.name}: " + ", ".join(parts)
 
 
