@@ -131,7 +131,7 @@ def bar_figure(
         ax.barh(ys, shares, height=slot * 0.9, color=colors[j],
                 edgecolor="white" if is_total and table.groups else "none",
                 hatch="////" if is_total and table.groups else None, linewidth=0,
-                label=f"{group} (N = {table.n_group(group)})")
+                label=f"{_('total') if is_total else group} (N = {table.n_group(group)})")
         top = max([top, *shares])
 
     ax.set_yticks(range(len(cats)))
@@ -146,9 +146,13 @@ def bar_figure(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    scope = f"by {table.by}" if table.by else "all answers"
-    ax.set_xlabel(f"Share of coded answers {scope} (multiple answers possible; "
-                  f"coder: {table.coder})", fontsize=8)
+    if table.by:
+        label = _("Share of coded answers by {variable} (multiple answers possible; "
+                  "coder: {coder})")
+    else:
+        label = _("Share of coded answers, all answers (multiple answers possible; "
+                  "coder: {coder})")
+    ax.set_xlabel(label.format(variable=table.by, coder=table.coder), fontsize=8)
     fig.legend(loc="outside lower center", ncols=min(n_groups, 3), fontsize=8, frameon=False)
     text = _default_title(book, table) if title is None else title
     if text:
