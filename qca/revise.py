@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from qca.codebook import KEY_PATTERN, Category, Codebook
 from qca.errors import CodebookError
 from qca.events import CategoriesMerged, CategoryRenamed, CategorySplit
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.store import Project, now
 
 __all__ = ["SplitResult", "assign_free_shortcuts", "combine", "describe_assigned", "rename",
@@ -37,12 +37,16 @@ class SplitResult:
     """Segments whose codings of ``key`` were flagged for their coders to review."""
 
     def describe(self) -> str:
-        new = ", ".join(f"{k} [{s}]" if s else f"{k} (no free shortcut)"
+        new = ", ".join(f"{k} [{s}]" if s else _("{key} (no free shortcut)").format(key=k)
                         for k, s in self.categories)
-        noun = "segment" if self.flagged_segments == 1 else "segments"
-        return (f"codebook version {self.version}: split {self.key} into {new}; "
-                f"{self.flagged_segments} {noun} flagged for review (their codings moved to "
-                f"{self.categories[0][0]})")
+        return ngettext(
+            "codebook version {version}: split {key} into {new}; {n} segment flagged for "
+            "review (their codings moved to {first})",
+            "codebook version {version}: split {key} into {new}; {n} segments flagged for "
+            "review (their codings moved to {first})",
+            self.flagged_segments).format(version=self.version, key=self.key, new=new,
+                                          n=self.flagged_segments,
+                                          first=self.categories[0][0])
 
 
 def _free_shortcuts(book: Codebook, cats: list[Category]) -> None:
