@@ -1266,7 +1266,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
         for seg_id, cols in rewrite.segments.items():
             for col, value in cols.items():
                 if col not in ("text", "heading"):
-                    raise ValueError(f"segments.{col} is not rewritten")
+                    raise ValueError(_("segments.{col} is not rewritten").format(col=col))
                 conn.execute(f"UPDATE segments SET {col} = ? WHERE id = ?", (value, seg_id))
         for source_id, text in rewrite.source_texts.items():
             conn.execute("UPDATE source_texts SET text = ? WHERE source_id = ?", (text, source_id))
@@ -1276,7 +1276,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
         for source_id, source_cols in rewrite.sources.items():
             for col, text in source_cols.items():
                 if col not in ("name", "variables"):
-                    raise ValueError(f"sources.{col} is not rewritten")
+                    raise ValueError(_("sources.{col} is not rewritten").format(col=col))
                 conn.execute(f"UPDATE sources SET {col} = ? WHERE id = ?", (text, source_id))
         for (seg_id, coder), memo in rewrite.notes.items():
             conn.execute("UPDATE notes SET memo = ? WHERE segment_id = ? AND coder = ?",
@@ -1290,7 +1290,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
             for event_id, cols in rewrite.events.items():
                 for col, value in cols.items():
                     if col not in ("before", "after"):
-                        raise ValueError(f"events.{col} is not rewritten")
+                        raise ValueError(_("events.{col} is not rewritten").format(col=col))
                     conn.execute(f"UPDATE events SET {col} = ? WHERE id = ?", (value, event_id))
             for statement in _EVENT_TRIGGERS:
                 conn.execute(statement)
