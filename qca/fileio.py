@@ -60,8 +60,8 @@ def check_new(paths: Iterable[Path], *, force: bool = False) -> None:
         return
     for path in paths:
         if path.exists() and not path.is_dir():
-            raise ExportError(f"{path}: exists already; choose another name, or add --force "
-                              "to replace it")
+            raise ExportError(_("{path}: exists already; choose another name, or add --force "
+                                "to replace it").format(path=path))
 
 
 @contextlib.contextmanager
@@ -106,7 +106,8 @@ def all_or_none(paths: Sequence[Path]) -> Iterator[list[Path]]:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
         raise ExportError(
-            f"{paths[0]}: cannot write ({exc.strerror or exc}); check free space and permissions"
+            _("{paths}: cannot write ({value}); check free space and permissions")
+            .format(paths=paths[0], value=exc.strerror or exc)
         ) from None
     except ExportError as exc:
         for tmp in staged:
