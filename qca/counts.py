@@ -350,18 +350,29 @@ def format_table(table: CountTable, *, name_width: int = 44) -> list[str]:
     width_name = min(max([len(s) for s in labels] + [12]), name_width)
     n_line = {g: f"N = {table.n_group(g)}" for g in columns}
     m_line = {g: str(table.row(TOTAL, g).mentions_group) for g in columns}
-    width = {g: max(len(g), len(n_line[g]), *(len(cells[(c.key, g)]) for c in table.categories))
+    shown = {g: _("total") if g == TOTAL else g for g in columns}
+    width = {g: max(len(shown[g]), len(n_line[g]),
+                    *(len(cells[(c.key, g)]) for c in table.categories))
              for g in columns}
-    scope = f"question {table.question}" if table.question else "all questions"
-    by = f", by {table.by}" if table.by else ""
-    out = [f"Counts for {scope}{by}, coder {table.coder} "
-           "(n and share of coded substantive segments; multiple responses)"]
-    out.append(" " * width_name + "".join(f"  {g:>{width[g]}}" for g in columns))
+    if table.question and table.by:
+        title = _("Counts for question {question}, by {by}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    elif table.question:
+        title = _("Counts for question {question}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    elif table.by:
+        title = _("Counts for all questions, by {by}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    else:
+        title = _("Counts for all questions, coder {coder} (n and share of coded substantive "
+                  "segments; multiple responses)")
+    out = [title.format(question=table.question, by=table.by, coder=table.coder)]
+    out.append(" " * width_name + "".join(f"  {shown[g]:>{width[g]}}" for g in columns))
     out.append(" " * width_name + "".join(f"  {n_line[g]:>{width[g]}}" for g in columns))
     for cat, label in zip(table.categories, labels):
         line = f"{_clip(label, width_name):<{width_name}}"
         out.append(line + "".join(f"  {cells[(cat.key, g)]:>{width[g]}}" for g in columns))
-    out.append(f"{'mentions (codings)':<{width_name}}"
+    out.append(f"{_('mentions (codings)'):<{width_name}}"
                + "".join(f"  {m_line[g]:>{width[g]}}" for g in columns))
     return out
 
