@@ -522,12 +522,14 @@ def tree_lines(
     for cat in cats:
         indent = "  " * book.depth(cat.key)
         short = f"[{cat.shortcut}] " if cat.shortcut else ""
-        bound = f"  (questions: {', '.join(cat.questions)})" if cat.questions else ""
+        bound = ("  " + _("(questions: {questions})").format(questions=", ".join(cat.questions))
+                 if cat.questions else "")
         used = f"  {usage[cat.key]}x" if cat.key in usage else ""
         lines.append(f"{indent}{short}{cat.key}  {cat.name}{bound}{used}")
         if full:
-            for label, text in (("definition", cat.definition), ("rule", cat.rule)):
+            for label, text in ((_("definition"), cat.definition), (_("rule"), cat.rule)):
                 if text:
                     lines.append(f"{indent}    {label}: {text}")
-            lines.extend(f"{indent}    anchor: {anchor}" for anchor in cat.anchors)
+            lines.extend(f"{indent}    " + _("anchor: {anchor}").format(anchor=anchor)
+                         for anchor in cat.anchors)
     return lines
