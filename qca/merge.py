@@ -63,6 +63,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ from qca.events import (
     Undone,
     decode_row,
 )
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.plurals import count_noun
 from qca.store import APPLICATION_ID, Coding, Note, Project, read_codings, read_notes
 
@@ -133,41 +134,62 @@ class MergeResult:
 
     def summary(self) -> str:
         if not self.written:
-            return f"{self.other}: nothing merged ({len(self.conflicts)} conflicts)"
-        changes = [(self.codings_added, "coding", ""), (self.notes_added, "note", ""),
-                   (self.codings_removed, "coding", " removed"),
-                   (self.notes_cleared, "note", " cleared"),
-                   (self.notes_changed, "note", " changed")]
-        if not any(n for n, _, _ in changes):
-            text = f"nothing new in {self.other}"
+            return _("{other}: nothing merged ({n} conflicts)").format(other=self.other,
+                                                                      n=len(self.conflicts))
+        changes = [(self.codings_added, "coding"), (self.notes_added, "note"),
+                   (self.codings_removed, "coding removed"),
+                   (self.notes_cleared, "note cleared"),
+                   (self.notes_changed, "note changed")]
+        if not any(n for n, _noun in changes):
+            text = _("nothing new in {other}").format(other=self.other)
         else:
-            parts = [count_noun(n, noun) + what for n, noun, what in changes[:2]]
-            parts += [count_noun(n, noun) + what for n, noun, what in changes[2:] if n]
-            text = (f"merged from {self.other}: {', '.join(parts)} of "
-                    f"{', '.join(self.coders) or 'no coder'}")
+            parts = [_counted(n, noun) for n, noun in changes[:2]]
+            parts += [_counted(n, noun) for n, noun in changes[2:] if n]
+            text = _("merged from {other}: {changes} of {coders}").format(
+                other=self.other, changes=", ".join(parts),
+                coders=", ".join(self.coders) or _("no coder"))
         if self.identical:
-            text += f"; {self.identical} already identical"
+            text += "; " + _("{n} already identical").format(n=self.identical)
         if self.unchanged_there:
-            text += f"; {self.unchanged_there} changed only here (kept)"
+            text += "; " + _("{n} changed only here (kept)").format(n=self.unchanged_there)
         if self.conflicts:
-            text += f"; {count_noun(len(self.conflicts), 'conflict')} left as they are"
+            text += "; " + _("{conflicts} left as they are").format(
+                conflicts=_counted(len(self.conflicts), "conflict"))
         return text
 
     def dry_run_summary(self) -> str:
         """What a merge would do, as ``qca merge --dry-run`` prints it."""
-        changes = [f"add {count_noun(self.codings_added, 'coding')} and "
-                   f"{count_noun(self.notes_added, 'note')}",
-                   f"remove {count_noun(self.codings_removed, 'coding')}"]
+        changes = [_("add {codings} and {notes}").format(
+                       codings=_counted(self.codings_added, "coding"),
+                       notes=_counted(self.notes_added, "note")),
+                   _("remove {codings}").format(codings=_counted(self.codings_removed, "coding"))]
         if self.notes_cleared:
-            changes.append(f"clear {count_noun(self.notes_cleared, 'note')}")
+            changes.append(_("clear {notes}").format(notes=_counted(self.notes_cleared, "note")))
         if self.notes_changed:
-            changes.append(f"change {count_noun(self.notes_changed, 'note')}")
-        kept = (f"; {self.unchanged_there} changed only here (kept)"
+            changes.append(_("change {notes}").format(notes=_counted(self.notes_changed, "note")))
+        kept = ("; " + _("{n} changed only here (kept)").format(n=self.unchanged_there)
                 if self.unchanged_there else "")
-        what = (f"would {' and '.join(changes)} of {', '.join(self.coders)}" if self.coders
-                else f"nothing new in {self.other}")
-        return (f"dry run: {what}; {self.identical} identical{kept}; "
-                f"{count_noun(len(self.conflicts), 'conflict')}")
+        what = (_("would {changes} of {coders}").format(changes=_(" and ").join(changes),
+                                                         coders=", ".join(self.coders))
+                if self.coders else _("nothing new in {other}").format(other=self.other))
+        return _("dry run: {what}; {n} identical{kept}; {conflicts}").format(
+            what=what, n=self.identical, kept=kept,
+            conflicts=_counted(len(self.conflicts), "conflict"))
+
+
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "coding": lambda n: ngettext("{n} coding", "{n} codings", n),
+    "note": lambda n: ngettext("{n} note", "{n} notes", n),
+    "coding removed": lambda n: ngettext("{n} coding removed", "{n} codings removed", n),
+    "note cleared": lambda n: ngettext("{n} note cleared", "{n} notes cleared", n),
+    "note changed": lambda n: ngettext("{n} note changed", "{n} notes changed", n),
+    "conflict": lambda n: ngettext("{n} conflict", "{n} conflicts", n),
+}
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 coding``, ``2 codings removed`` in the interface language."""
+    return _COUNTED[noun](n).format(n=n)
 
 
 def _open_other(path: Path, project: Project) -> sqlite3.Connection:
