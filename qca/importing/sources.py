@@ -400,7 +400,7 @@ def _check_second_answers(scratch: ImportScratch, shape: _Shape,
     """A respondent answers a question once (long exports name the question per row)."""
     seen = scratch.seen_segments(list({a[0] for a in answers}))
     sightings = []
-    for seg_id, row, _, q, _ in answers:
+    for seg_id, row, _pos, q, _text in answers:
         if seg_id in seen:
             raise InputError(
                 _("{name}, row {line}: a second answer of {source_id!r} to "
