@@ -24,7 +24,7 @@ from qca.events import (
     Redone,
     Undone,
 )
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.store import Coding, Project, now
 
 __all__ = [
@@ -182,7 +182,12 @@ def confirm_coding(project: Project, segment_id: str, category: str, coder: str)
         _write_coding(project, segment_id, category, coder, after)
         project.set_resume_point(coder, segment_id)
         event = project.log(coder, CodingChanged(segment_id, category, before, after))
-    return Change(event, Action.CODING, segment_id, f"confirmed {category}", assigned=True)
+    return Change(event, Action.CODING, segment_id,
+                  _("confirmed {category}").format(category=category), assigned=True)
+
+
+_NOTE_SET = {"memo": N_("memo set"), "flagged": N_("flag set")}
+"""How a change of each note field is described (msgids)."""
 
 
 def _set_note(

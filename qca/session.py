@@ -49,7 +49,7 @@ those with proposals of a dictionary (``qca autocode``) still to confirm or reje
 _PROPOSED_ORIGIN = "dictionary"
 
 STATUS_LABELS = {"all": N_("all"), "uncoded": N_("uncoded"), "coded": N_("coded"),
-                 "flagged": N_("flagged")}
+                 "flagged": N_("flagged"), "proposed": N_("proposed")}
 """What the screen calls each status (msgids; the values above stay English)."""
 
 

@@ -35,7 +35,7 @@ from qca import coding
 from qca.codebook import Category
 from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
-from qca.i18n import _, ngettext
+from qca.i18n import N_, _, ngettext
 from qca.session import SegmentFilter, SegmentView, Session
 from qca.tui.bindings import localise_bindings
 from qca.tui.screens.codebook import CodebookScreen
@@ -80,68 +80,68 @@ class CodingScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-medium"), (45, "-tall")]
 
     BINDINGS = [
-        Binding("enter,right", "next", "Next", key_display="⏎",
-                tooltip="Next segment (Enter or →)."),
-        Binding("left", "previous", "Back", key_display="←", tooltip="Previous segment."),
-        Binding("tab,N", "next_uncoded", "Uncoded", key_display="Tab",
-                tooltip="Next segment you have not coded (Tab or N); k.A. answers are skipped."),
-        Binding("slash", "pick", "Find", key_display="/",
-                tooltip="Find a category by name, key, definition or anchor; Enter toggles it."),
-        Binding("M", "memo", "Memo", tooltip="Write a memo on this segment."),
-        Binding("F", "flag", "Flag", tooltip="Flag / unflag this segment as uncertain."),
-        Binding("ctrl+z,U", "undo", "Undo", key_display="^z",
-                tooltip="Undo your last change (ctrl+z or U), also after a restart."),
-        Binding("ctrl+y,R", "redo", "Redo", key_display="^y", show=False,
-                tooltip="Redo what you undid (ctrl+y or R)."),
-        Binding("W", "filter", "Filter",
-                tooltip="Filter by question, variable (VAR=VALUE), coded/uncoded/flagged."),
-        Binding("D", "definition", "Def", show=False,
-                tooltip="Show / hide the highlighted category's definition, anchors and rule."),
-        Binding("C", "context", "Context", show=False,
-                tooltip="Show / hide the neighbouring passages (same protocol or respondent)."),
-        Binding("G,ctrl+g", "jump", "Go to", show=False,
-                tooltip="Go to a segment by id, id prefix or list number (G or ctrl+g)."),
-        Binding("B", "browse", "Codebook", show=False,
-                tooltip="Browse the codebook tree with definitions and usage counts."),
-        Binding("X", "next_suggestion", "Next ★", show=False,
-                tooltip="Select the next of the three suggestions (★1 → ★2 → ★3)."),
-        Binding("T", "toggle_suggestions", "Suggest", show=False,
-                tooltip="Suggestions on/off (off: coding unprimed)."),
-        Binding("K", "counts", "Counts", show=False,
-                tooltip="Counts of your codings for this question as bars; V groups by a variable."),
-        Binding("A", "auto_advance", "Auto", show=False,
-                tooltip="Auto-advance on/off: move on after assigning a category by shortcut."),
-        Binding("up", "cursor_up", "Highlight ↑", show=False,
-                tooltip="Move the highlight in the category list (↑ / ↓)."),
-        Binding("down", "cursor_down", "Highlight ↓", show=False),
-        Binding("home", "cursor_first", "First", show=False,
-                tooltip="Highlight the first (Home) or last (End) category."),
-        Binding("end", "cursor_last", "Last", show=False),
-        Binding("space", "toggle_highlighted", "Toggle", show=False, key_display="Space",
-                tooltip="Toggle the highlighted category."),
-        Binding("pageup", "scroll_text(-1)", "Text ↑", show=False,
-                tooltip="Scroll a long segment text (PageUp / PageDown)."),
-        Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
-        Binding("ctrl+f", "search", "Search", key_display="^f", show=False,
-                tooltip="Search this question for a word (case, umlauts, compounds do not "
-                        "matter); Enter again or F3 goes to the next hit."),
-        Binding("f3", "search_next(1)", "Next hit", show=False,
-                tooltip="Next search hit (F3); shift+F3 the previous one."),
-        Binding("shift+f3", "search_next(-1)", "Previous hit", show=False),
-        Binding("escape", "back_to_list", "Back to list", show=False,
-                tooltip="Back to the retrieval list this segment was opened from."),
-        Binding("Y", "confirm_proposals", "Confirm", show=False,
-                tooltip="Review (--review dictionary): confirm this segment's proposed "
-                        "categories and move on."),
-        Binding("backspace", "reject_proposals", "Reject", show=False,
-                tooltip="Review: reject this segment's proposed categories and move on."),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
-        Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
-        Binding("L", "retrieve", "List",
-                tooltip="List the segments of a category (A+B, A,B, A-B too); Enter opens one "
-                        "to recode, Esc returns to the list."),
-        Binding("S", "accept_suggestion", "Accept ★",
-                tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
+        Binding("enter,right", "next", N_("Next"), key_display="⏎",
+                tooltip=N_("Next segment (Enter or →).")),
+        Binding("left", "previous", N_("Back"), key_display="←", tooltip=N_("Previous segment.")),
+        Binding("tab,N", "next_uncoded", N_("Uncoded"), key_display="Tab",
+                tooltip=N_("Next segment you have not coded (Tab or N); k.A. answers are skipped.")),
+        Binding("slash", "pick", N_("Find"), key_display="/",
+                tooltip=N_("Find a category by name, key, definition or anchor; Enter toggles it.")),
+        Binding("M", "memo", N_("Memo"), tooltip=N_("Write a memo on this segment.")),
+        Binding("F", "flag", N_("Flag"), tooltip=N_("Flag / unflag this segment as uncertain.")),
+        Binding("ctrl+z,U", "undo", N_("Undo"), key_display="^z",
+                tooltip=N_("Undo your last change (ctrl+z or U), also after a restart.")),
+        Binding("ctrl+y,R", "redo", N_("Redo"), key_display="^y", show=False,
+                tooltip=N_("Redo what you undid (ctrl+y or R).")),
+        Binding("W", "filter", N_("Filter"),
+                tooltip=N_("Filter by question, variable (VAR=VALUE), coded/uncoded/flagged.")),
+        Binding("D", "definition", N_("Def"), show=False,
+                tooltip=N_("Show / hide the highlighted category's definition, anchors and rule.")),
+        Binding("C", "context", N_("Context"), show=False,
+                tooltip=N_("Show / hide the neighbouring passages (same protocol or respondent).")),
+        Binding("G,ctrl+g", "jump", N_("Go to"), show=False,
+                tooltip=N_("Go to a segment by id, id prefix or list number (G or ctrl+g).")),
+        Binding("B", "browse", N_("Codebook"), show=False,
+                tooltip=N_("Browse the codebook tree with definitions and usage counts.")),
+        Binding("X", "next_suggestion", N_("Next ★"), show=False,
+                tooltip=N_("Select the next of the three suggestions (★1 → ★2 → ★3).")),
+        Binding("T", "toggle_suggestions", N_("Suggest"), show=False,
+                tooltip=N_("Suggestions on/off (off: coding unprimed).")),
+        Binding("K", "counts", N_("Counts"), show=False,
+                tooltip=N_("Counts of your codings for this question as bars; V groups by a variable.")),
+        Binding("A", "auto_advance", N_("Auto"), show=False,
+                tooltip=N_("Auto-advance on/off: move on after assigning a category by shortcut.")),
+        Binding("up", "cursor_up", N_("Highlight ↑"), show=False,
+                tooltip=N_("Move the highlight in the category list (↑ / ↓).")),
+        Binding("down", "cursor_down", N_("Highlight ↓"), show=False),
+        Binding("home", "cursor_first", N_("First"), show=False,
+                tooltip=N_("Highlight the first (Home) or last (End) category.")),
+        Binding("end", "cursor_last", N_("Last"), show=False),
+        Binding("space", "toggle_highlighted", N_("Toggle"), show=False, key_display="Space",
+                tooltip=N_("Toggle the highlighted category.")),
+        Binding("pageup", "scroll_text(-1)", N_("Text ↑"), show=False,
+                tooltip=N_("Scroll a long segment text (PageUp / PageDown).")),
+        Binding("pagedown", "scroll_text(1)", N_("Text ↓"), show=False),
+        Binding("ctrl+f", "search", N_("Search"), key_display="^f", show=False,
+                tooltip=N_("Search this question for a word (case, umlauts, compounds do not "
+                        "matter); Enter again or F3 goes to the next hit.")),
+        Binding("f3", "search_next(1)", N_("Next hit"), show=False,
+                tooltip=N_("Next search hit (F3); shift+F3 the previous one.")),
+        Binding("shift+f3", "search_next(-1)", N_("Previous hit"), show=False),
+        Binding("escape", "back_to_list", N_("Back to list"), show=False,
+                tooltip=N_("Back to the retrieval list this segment was opened from.")),
+        Binding("Y", "confirm_proposals", N_("Confirm"), show=False,
+                tooltip=N_("Review (--review dictionary): confirm this segment's proposed "
+                        "categories and move on.")),
+        Binding("backspace", "reject_proposals", N_("Reject"), show=False,
+                tooltip=N_("Review: reject this segment's proposed categories and move on.")),
+        Binding("question_mark", "help", N_("Help"), key_display="?", tooltip=N_("All keys.")),
+        Binding("Q", "app.quit", N_("Quit"), tooltip=N_("Quit (Q or ctrl+q); everything is saved.")),
+        Binding("L", "retrieve", N_("List"),
+                tooltip=N_("List the segments of a category (A+B, A,B, A-B too); Enter opens one "
+                        "to recode, Esc returns to the list.")),
+        Binding("S", "accept_suggestion", N_("Accept ★"),
+                tooltip=N_("Accept the selected suggestion (★1 unless X moved it): assigns it.")),
     ]
 
     FOOTER_ORDER = [
@@ -585,15 +585,25 @@ class CodingScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self._change(self.session.undo)
-        where = f" on {change.segment_id}" if change and change.segment_id else ""
-        self.notify(f"undone: {change.description}{where}" if change
-                    else "nothing to undo", timeout=3)
+        if change is None:
+            message = _("nothing to undo")
+        elif change.segment_id:
+            message = _("undone: {change} on {segment}").format(change=change.description,
+                                                                 segment=change.segment_id)
+        else:
+            message = _("undone: {change}").format(change=change.description)
+        self.notify(message, timeout=3)
 
     def action_redo(self) -> None:
         change = self._change(self.session.redo)
-        where = f" on {change.segment_id}" if change and change.segment_id else ""
-        self.notify(f"redone: {change.description}{where}" if change
-                    else "nothing to redo", timeout=3)
+        if change is None:
+            message = _("nothing to redo")
+        elif change.segment_id:
+            message = _("redone: {change} on {segment}").format(change=change.description,
+                                                                 segment=change.segment_id)
+        else:
+            message = _("redone: {change}").format(change=change.description)
+        self.notify(message, timeout=3)
 
     def _change(self, do):  # type: ignore[no-untyped-def]
         if self._view is None:
@@ -691,7 +701,7 @@ class CodingScreen(Screen[None]):
             except QcaError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify("the filter was widened to all segments", timeout=3)
+            self.notify(_("the filter was widened to all segments"), timeout=3)
         self.show_segment()
 
     def action_back_to_list(self) -> None:
@@ -729,7 +739,8 @@ class CodingScreen(Screen[None]):
         found = sorted(spans.items(), key=lambda kv: listed[kv[0]])
         if not found:
             self._search = None
-            self.notify(f"{pattern!r} is not in {question or 'the listed segments'}",
+            self.notify(_("{pattern!r} is not in {where}").format(
+                pattern=pattern, where=question or _("the listed segments")),
                         severity="warning", timeout=3)
             self.show_segment()
             return
@@ -740,7 +751,7 @@ class CodingScreen(Screen[None]):
 
     def action_search_next(self, step: int) -> None:
         if self._search is None:
-            self.notify("nothing searched yet; ctrl+f searches", timeout=3)
+            self.notify(_("nothing searched yet; ctrl+f searches"), timeout=3)
             return
         pattern, found, index = self._search
         self._search = (pattern, found, (index + step) % len(found))
@@ -774,7 +785,7 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         if not changes:
-            self.notify("no proposal on this segment", timeout=3)
+            self.notify(_("no proposal on this segment"), timeout=3)
             return
         self.notify(f"{verb} {', '.join(c.description.split()[-1] for c in changes)}",
                     timeout=3)
