@@ -369,8 +369,8 @@ def load_yaml(path: Path | str) -> Codebook:
     book = codebook_from_dict(data, where=str(path.name))
     if not (isinstance(data, dict) and data.get("name")):
         # Required by qca/data/codebooks/README.md; a stored version always has one.
-        raise CodebookError(f"{path.name}: no file-level 'name:' (the codebook's title); add "
-                            "a first line such as 'name: Mein Codebuch'")
+        raise CodebookError(_("{name}: no file-level 'name:' (the codebook's title); add "
+                              "a first line such as 'name: Mein Codebuch'").format(name=path.name))
     _require_leaf_texts(book, path.name)
     return book
 

@@ -77,9 +77,9 @@ def validate_person(name: str) -> str:
     name = validate_coder(name)
     if is_reserved(name):
         raise CodingError(
-            f"coder name {name!r} is reserved for codings qca writes itself (consensus comes "
-            "from 'qca reconcile' or 'qca consensus', machine:NAME from the suggestion "
-            "model); choose your own name"
+            _("coder name {name!r} is reserved for codings qca writes itself (consensus comes "
+              "from 'qca reconcile' or 'qca consensus', machine:NAME from the suggestion "
+              "model); choose your own name").format(name=name)
         )
     return name
 
