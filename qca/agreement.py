@@ -71,6 +71,7 @@ from typing import Any, Union
 import numpy as np
 
 from qca.errors import InputError
+from qca.i18n import _
 
 __all__ = [
     "LEVELS",
@@ -119,11 +120,13 @@ class ReliabilityData:
 
     def __post_init__(self) -> None:
         if len(self.values) != len(self.units):
-            raise ValueError(f"{len(self.values)} rows of values for {len(self.units)} units")
+            raise ValueError(_("{n} rows of values for {n2} units")
+                             .format(n=len(self.values), n2=len(self.units)))
         width = len(self.coders)
         for i, row in enumerate(self.values):
             if len(row) != width:
-                raise ValueError(f"row {i} has {len(row)} values for {width} coders")
+                raise ValueError(_("row {i} has {n} values for {width} coders")
+                                 .format(i=i, n=len(row), width=width))
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Sequence[object | None]]) -> ReliabilityData:
@@ -131,7 +134,7 @@ class ReliabilityData:
         coders = list(columns)
         lengths = {len(v) for v in columns.values()}
         if len(lengths) > 1:
-            raise ValueError("all coders need one value (or None) per unit")
+            raise ValueError(_("all coders need one value (or None) per unit"))
         n = lengths.pop() if lengths else 0
         values = [[columns[c][u] for c in coders] for u in range(n)]
         return cls([str(u + 1) for u in range(n)], coders, values)
@@ -187,7 +190,7 @@ def _encode_float(arr: np.ndarray) -> _Encoded:
         return _Encoded(np.full(arr.shape, -1, dtype=np.int64), [], np.zeros(0))
     lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
     if math.isinf(lo) or math.isinf(hi):
-        raise InputError("reliability data contains an infinite value; use finite numbers or leave the cell empty")
+        raise InputError(_("reliability data contains an infinite value; use finite numbers or leave the cell empty"))
     span = hi - lo
     small = False
     if span <= 4 * count + 1024:
@@ -254,7 +257,8 @@ def _encode(data: Data | _Encoded) -> _Encoded:
         return enc
     arr = np.asarray(data)
     if arr.ndim != 2:
-        raise ValueError(f"reliability data must be 2-dimensional (units x coders), got shape {arr.shape}")
+        raise ValueError(_("reliability data must be 2-dimensional (units x coders), got shape {shape}")
+                         .format(shape=arr.shape))
     if arr.dtype.kind in "fiub":
         return _encode_float(arr)
     return _encode_objects(arr.tolist(), arr.shape[0], arr.shape[1])
@@ -329,8 +333,9 @@ def _q(enc: _Encoded, categories: Sequence[Hashable] | None) -> int:
     unknown = [v for v in enc.domain if v not in cats]
     if unknown:
         raise InputError(
-            f"value {unknown[0]!r} is not a category of the codebook ({len(cats)} categories); "
-            "add it to the codebook or correct the coding"
+            _("value {unknown!r} is not a category of the codebook ({n} categories); "
+              "add it to the codebook or correct the coding")
+            .format(unknown=unknown[0], n=len(cats))
         )
     return len(cats)
 
@@ -349,18 +354,20 @@ def percent_agreement(data: Data | _Encoded, *, weighting: str = "unit") -> floa
     if weighting == "unit":
         return _p_a(enc)
     if weighting == "value":
-        _, m = _unit_counts(enc)
+        _counts, m = _unit_counts(enc)
         keep = m >= 2
         if not keep.any():
             return math.nan
         agree = _agreeing_pairs(enc)[keep]
         return float(np.sum(2.0 * agree / (m[keep] - 1.0)) / m[keep].sum())
-    raise ValueError(f"weighting must be 'unit' or 'value', not {weighting!r}")
+    raise ValueError(_("weighting must be 'unit' or 'value', not {weighting!r}")
+                     .format(weighting=weighting))
 
 
 def _two_coder_table(enc: _Encoded) -> np.ndarray:
     if enc.codes.shape[1] != 2:
-        raise ValueError(f"this coefficient needs exactly 2 coders, the data has {enc.codes.shape[1]}")
+        raise ValueError(_("this coefficient needs exactly 2 coders, the data has {shape}")
+                         .format(shape=enc.codes.shape[1]))
     a, b = enc.codes[:, 0], enc.codes[:, 1]
     both = (a >= 0) & (b >= 0)
     v = enc.n_values
@@ -567,14 +574,15 @@ def _delta_fn(enc: _Encoded, level: Level) -> Callable[[np.ndarray, np.ndarray, 
             bad = next((v for v in enc.domain if not isinstance(v, frozenset)), None)
             if bad is not None:
                 raise InputError(
-                    f"MASI alpha needs sets of codes per coder and unit, got {bad!r}; "
-                    "give each value as a frozenset of codes"
+                    _("MASI alpha needs sets of codes per coder and unit, got {bad!r}; "
+                      "give each value as a frozenset of codes").format(bad=bad)
                 )
         dom = enc.domain
         v = len(dom)
         table = np.array([[fn(dom[i], dom[k]) for k in range(v)] for i in range(v)], dtype=np.float64)
         return lambda ci, ck, n_c: table[ci, ck]
-    raise ValueError(f"level must be one of {LEVELS} or a callable distance, not {level!r}")
+    raise ValueError(_("level must be one of {levels} or a callable distance, not {level!r}")
+                     .format(levels=LEVELS, level=level))
 
 
 def _expected_disagreement_sum(enc: _Encoded, level: Level, delta, n_c: np.ndarray) -> float:
@@ -686,11 +694,11 @@ def bootstrap_alpha(
     where alpha is undefined are counted in ``n_undefined`` and left out of the percentiles.
     """
     if not 0 < ci < 1:
-        raise ValueError("ci must be between 0 and 1")
+        raise ValueError(_("ci must be between 0 and 1"))
     enc = _encode(data)
     co = _coincidences(enc)
     estimate = _alpha_from(enc, co, level)
-    _, m_all = _unit_counts(enc)
+    _counts, m_all = _unit_counts(enc)
     keep = m_all >= 2
     nu = int(keep.sum())
     if nu == 0 or n_boot < 1:
@@ -796,12 +804,14 @@ def category_reports(
 def _coder_index(data: ReliabilityData, coder: str | int) -> int:
     if isinstance(coder, int):
         if not -len(data.coders) <= coder < len(data.coders):
-            raise ValueError(f"no coder number {coder}; the data has {len(data.coders)} coders")
+            raise ValueError(_("no coder number {coder}; the data has {n} coders")
+                             .format(coder=coder, n=len(data.coders)))
         return coder % len(data.coders)
     try:
         return data.coders.index(coder)
     except ValueError:
-        raise ValueError(f"unknown coder {coder!r}; coders are {', '.join(map(str, data.coders))}") from None
+        raise ValueError(_("unknown coder {coder!r}; coders are {items}")
+                         .format(coder=coder, items=', '.join(map(str, data.coders)))) from None
 
 
 def confusion(data: ReliabilityData, coder_a: str | int, coder_b: str | int) -> dict[tuple, int]:

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
+from qca.i18n import N_, _
 from qca.reliability import AgreementResult, ConfusionResult
 
 __all__ = ["agreement_report", "coder_list", "confusion_lines", "coefficient_lines"]
 
 _COEFFICIENTS = [
-    ("percent_agreement", "percent agreement (p_a)"),
+    ("percent_agreement", N_("percent agreement (p_a)")),
     ("krippendorff_alpha", "Krippendorff's alpha"),
     ("krippendorff_alpha_masi", "Krippendorff's alpha, MASI"),
     ("cohen_kappa", "Cohen's kappa"),
@@ -42,7 +43,8 @@ def coder_list(value: str | None, option: str) -> list[str] | None:
         return None
     names = [c.strip() for c in value.split(",") if c.strip()]
     if not names:
-        raise InputError(f"{option} {value!r}: name the coders, comma-separated, e.g. {option} anna,ben")
+        raise InputError(_("{option} {value!r}: name the coders, comma-separated, e.g. {option} anna,ben")
+                         .format(option=option, value=value))
     return names
 
 
@@ -54,11 +56,13 @@ def _num(value: Any) -> str:
 
 def coefficient_lines(res: dict[str, Any], level: str = "nominal") -> list[str]:
     """The counts and every coefficient in ``res`` (a jsonable report), one line each."""
-    lines = [f"{res['n_units']} units coded by 2 or more coders, {res['n_pairable']} pairable values, "
-             f"{res['n_coders']} coders"]
+    lines = [_("{units} units coded by 2 or more coders, {pairable} pairable values, "
+               "{coders} coders").format(units=res["n_units"], pairable=res["n_pairable"],
+                                         coders=res["n_coders"])]
     for key, label in _COEFFICIENTS:
         if key not in res:
             continue
+        label = _(label)
         if key == "krippendorff_alpha":
             label = f"{label} ({level})"
         line = f"  {label:<34}{_num(res[key]):>7}"
@@ -83,39 +87,44 @@ def _text(lines: list[str]) -> str:
 def confusion_lines(conf: ConfusionResult) -> list[str]:
     """The confusion table of two coders, the most confused pairs and codes only one added."""
     codes = sorted({a for a, _ in conf.table} | {b for _, b in conf.table})
-    lines = [f"Confusion of {conf.coder_a} (rows) and {conf.coder_b} (columns), "
-             f"{conf.n_units} segments coded by both"]
+    lines = [_("Confusion of {coder_a} (rows) and {coder_b} (columns), {n} segments coded by "
+               "both").format(coder_a=conf.coder_a, coder_b=conf.coder_b, n=conf.n_units)]
     if not codes:
-        return [*lines, "  no segment coded by both"]
+        return [*lines, "  " + _("no segment coded by both")]
     width = max(len(c) for c in codes)
     cell = max(5, width)
     lines.append(" " * (width + 2) + " ".join(f"{c:>{cell}}" for c in codes))
     for a in codes:
         cells = " ".join(f"{conf.table.get((a, b), 0) or '.':>{cell}}" for b in codes)
         lines.append(f"  {a:<{width}}{cells}")
-    lines.append("Most often confused:")
+    lines.append(_("Most often confused:"))
     for a, b, n in conf.most_confused[:10] or [("-", "-", 0)]:
-        lines.append(f"  {a} / {b}: {n}" if n else "  none")
+        lines.append(f"  {a} / {b}: {n}" if n else "  " + _("none"))
     for coder, only in ((conf.coder_a, conf.only_a), (conf.coder_b, conf.only_b)):
         if only:
             listed = ", ".join(f"{k} {n}" for k, n in only.items())
-            lines.append(f"Codes only {coder} added (no other code to pair with): {listed}")
+            lines.append(_("Codes only {coder} added (no other code to pair with): {listed}")
+                         .format(coder=coder, listed=listed))
     return lines
 
 
 def _agreement_lines(result: AgreementResult, out: dict[str, Any], question: str | None) -> list[str]:
     overall = out["overall"]
-    scope = f"question {question}" if question else "all questions"
-    lines = [f"Agreement of {', '.join(result.coders)} ({scope})", *coefficient_lines(overall)]
+    scope = (_("question {question}").format(question=question) if question
+             else _("all questions"))
+    lines = [_("Agreement of {coders} ({scope})").format(coders=", ".join(result.coders),
+                                                         scope=scope),
+             *coefficient_lines(overall)]
     if overall["values"] == "code_set":
-        lines.append(f"  several codes per segment ({overall['n_multi_coded']}x): the coefficients "
-                     "compare code sets (equal or not); MASI alpha gives partial credit")
+        lines.append("  " + _("several codes per segment ({n}x): the coefficients compare code "
+                              "sets (equal or not); MASI alpha gives partial credit")
+                     .format(n=overall["n_multi_coded"]))
     if out["categories"]:
         kappa = "cohen_kappa" if "cohen_kappa" in overall else "fleiss_kappa"
         width = max(8, *(len(k) for k in out["categories"]))
         lines.append("")
-        lines.append(f"Per category, present or absent per segment (kappa: "
-                     f"{'Cohen' if kappa == 'cohen_kappa' else 'Fleiss'}):")
+        lines.append(_("Per category, present or absent per segment (kappa: {kappa}):").format(
+            kappa="Cohen" if kappa == "cohen_kappa" else "Fleiss"))
         lines.append(f"{'category':<{width}} {'units':>5} {'agree':>6} {'alpha':>6} "
                      f"{'kappa':>6} {'AC1':>6}")
         for cat, res in out["categories"].items():
@@ -246,15 +255,16 @@ def agreement_report(
     if id_column is not None:
         raise InputError("--id-column is for --matrix; a project's units are its segments")
     if level != "nominal":
-        raise InputError("--level is for --matrix; codes in a project are nominal (MASI alpha "
-                         "gives partial credit for overlapping code sets)")
+        raise InputError(_("--level is for --matrix; codes in a project are nominal (MASI alpha "
+                           "gives partial credit for overlapping code sets)"))
     pair: list[str] | None = None
     if confusion is not None:
         pair = coder_list(confusion, "--confusion") or []
         if len(pair) != 2:
-            raise InputError(f"--confusion {confusion!r}: name exactly two coders, e.g. anna,ben")
+            raise InputError(_("--confusion {confusion!r}: name exactly two coders, e.g. anna,ben")
+                             .format(confusion=confusion))
         if coders or by_category:
-            raise InputError("--confusion names its two coders; leave out --coders and --by-category")
+            raise InputError(_("--confusion names its two coders; leave out --coders and --by-category"))
     from qca.store import Project
 
     with Project.open(project) as proj:

@@ -43,6 +43,7 @@ import yaml
 from qca.codebook import _load_bounded as load_bounded_yaml
 from qca.errors import CodebookError, CodingError, InputError
 from qca.fileio import read_input
+from qca.i18n import _
 from qca.search import compile_regex, search
 from qca.store import Project
 
@@ -78,7 +79,8 @@ def _entry(category: str, item: Any, where: str) -> Entry:
     if isinstance(item, (str, int, float)) and not isinstance(item, bool):
         text = str(item).strip()
         if not text:
-            raise InputError(f"{where}: {category} has an empty entry; remove it")
+            raise InputError(_("{where}: {category} has an empty entry; remove it")
+                             .format(where=where, category=category))
         return Entry(category, text)
     if isinstance(item, dict) and len(item) == 1:
         ((kind, value),) = item.items()
@@ -86,8 +88,9 @@ def _entry(category: str, item: Any, where: str) -> Entry:
             if kind == "regex":
                 compile_regex(value)
             return Entry(category, value.strip(), kind)
-    raise InputError(f"{where}: {category} has the entry {item!r}; write a word or phrase, "
-                     "or 'word: WORD' or 'regex: PATTERN'")
+    raise InputError(_("{where}: {category} has the entry {item!r}; write a word or phrase, "
+                       "or 'word: WORD' or 'regex: PATTERN'")
+                     .format(where=where, category=category, item=item))
 
 
 def load_dictionary(path: Path | str) -> list[Entry]:
@@ -101,32 +104,35 @@ def load_dictionary(path: Path | str) -> list[Entry]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: byte {exc.start} is not UTF-8; save it as UTF-8") from None
+        raise InputError(_("{path}: byte {start} is not UTF-8; save it as UTF-8")
+                         .format(path=path, start=exc.start)) from None
     try:
         # The codebook's bounded loader: duplicate keys (which would silently drop words)
         # and YAML bombs are refused with the line.
         data = load_bounded_yaml(text, path)
     except RecursionError:
-        raise InputError(f"{path.name}: the YAML is nested too deeply; a dictionary is a "
-                         "mapping of lists") from None
+        raise InputError(_("{name}: the YAML is nested too deeply; a dictionary is a "
+                           "mapping of lists").format(name=path.name)) from None
     except CodebookError as exc:
         raise InputError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path.name}{line}: {getattr(exc, 'problem', None) or 'invalid YAML'}"
-                         "; fix the YAML syntax") from None
+        raise InputError(_("{name}{line}: {value}"
+                           "; fix the YAML syntax")
+                         .format(name=path.name, line=line, value=getattr(exc, 'problem', None) or 'invalid YAML')) from None
     if data is None or data == {}:
-        raise InputError(f"{path.name}: the dictionary is empty; map category keys to words, "
-                         "e.g. FN_PERSONAL: [Personal, personell]")
+        raise InputError(_("{name}: the dictionary is empty; map category keys to words, "
+                           "e.g. FN_PERSONAL: [Personal, personell]").format(name=path.name))
     if not isinstance(data, dict):
-        raise InputError(f"{path.name}: a dictionary maps category keys to words; write e.g. "
-                         "FN_PERSONAL: [Personal, personell]")
+        raise InputError(_("{name}: a dictionary maps category keys to words; write e.g. "
+                           "FN_PERSONAL: [Personal, personell]").format(name=path.name))
     entries: list[Entry] = []
     for key, items in data.items():
         category = str(key)
         if items is None or items == []:
-            raise InputError(f"{path.name}: {category} has no words; list some or remove it")
+            raise InputError(_("{name}: {category} has no words; list some or remove it")
+                             .format(name=path.name, category=category))
         for item in items if isinstance(items, list) else [items]:
             entries.append(_entry(category, item, path.name))
     return entries
@@ -154,11 +160,12 @@ def _check_categories(project: Project, entries: Sequence[Entry], name: str) -> 
     for entry in entries:
         cat = book.get(entry.category)
         if cat is None:
-            raise CodingError(f"{name}: category {entry.category!r} is not in the codebook; "
-                              "see 'qca codebook show'")
+            raise CodingError(_("{name}: category {category!r} is not in the codebook; "
+                                "see 'qca codebook show'")
+                              .format(name=name, category=entry.category))
         if not cat.is_codable:
-            raise CodingError(f"{name}: {entry.category!r} is a group; list words under one of "
-                              "its subcategories")
+            raise CodingError(_("{name}: {category!r} is a group; list words under one of "
+                                "its subcategories").format(name=name, category=entry.category))
 
 
 def _matches(project: Project, entry: Entry) -> list[str]:

@@ -19,7 +19,9 @@ from typing import Any, Iterator, TypeVar
 import click
 
 from qca import __version__
+from qca.clihelp import QcaCommand, QcaGroup, lang_option, version_option
 from qca.errors import InputError, QcaError
+from qca.i18n import N_, _, ngettext
 from qca.progress import Progress
 
 __all__ = ["cli", "main"]
@@ -28,7 +30,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"qca: error: {message}", err=True)
+    click.echo(_("qca: error: {message}").format(message=message), err=True)
     sys.exit(code)
 
 
@@ -80,7 +82,7 @@ def _check_where(ctx: click.Context, param: click.Parameter,
 def _where_option(func: F) -> F:
     return click.option(
         "--where", "where", multiple=True, metavar="VAR=VALUE", callback=_check_where,
-        help="Only segments whose source has VAR=VALUE; repeat to narrow further.",
+        help=N_("Only segments whose source has VAR=VALUE; repeat to narrow further."),
     )(func)
 
 
@@ -88,10 +90,10 @@ def _max_size_option(func: F) -> F:
     """``--max-size SIZE``: archives (XLSX, DOCX, QDPX) may unpack to SIZE in this run."""
 
     @click.option("--max-size", metavar="SIZE",
-                  help="XLSX, DOCX, QDPX: refuse a file that unpacks to more than SIZE "
+                  help=N_("XLSX, DOCX, QDPX: refuse a file that unpacks to more than SIZE "
                        "(default 1GB) or, without this option, to over 100 times its size; "
                        "CSV/TSV: let one value hold SIZE characters (default 1,000,000); "
-                       "e.g. --max-size 4GB for a trusted large file.")
+                       "e.g. --max-size 4GB for a trusted large file."))
     @functools.wraps(func)
     def wrapper(*args: Any, max_size: str | None, **kwargs: Any) -> Any:
         from qca.limits import parse_size, raised_limits
@@ -102,8 +104,10 @@ def _max_size_option(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="qca")
+@click.group(cls=QcaGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@version_option(__version__)
+@lang_option
 def cli() -> None:
     """qca: qualitative content analysis of open survey answers and dialogue protocols.
 
@@ -119,8 +123,8 @@ def cli() -> None:
 @cli.command()
 @_project_arg
 @click.option("--codebook", "codebooks", multiple=True, type=click.Path(dir_okay=False),
-              help="Codebook (.yaml or .qdc) to start with; repeat to join several files.")
-@click.option("--name", help="Project name (default: the file name).")
+              help=N_("Codebook (.yaml or .qdc) to start with; repeat to join several files."))
+@click.option("--name", help=N_("Project name (default: the file name)."))
 def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
     """Create a new project file PROJECT (for example study.qca)."""
     from qca.importing.readers import read_codebooks
@@ -139,8 +143,12 @@ def init(project: str, codebooks: tuple[str, ...], name: str | None) -> None:
             Path(project + suffix).unlink(missing_ok=True)
         raise
     proj.close()
-    extra = f" with codebook '{book.name}'" if book else ""
-    click.echo(f"created {project}{extra}" + (f"; {assigned}" if assigned else ""))
+    if book:
+        message = _("created {project} with codebook '{codebook}'").format(
+            project=project, codebook=book.name)
+    else:
+        message = _("created {project}").format(project=project)
+    click.echo(message + (f"; {assigned}" if assigned else ""))
 
 
 @cli.command()
@@ -174,19 +182,19 @@ def status(project: str, fmt: str) -> None:
 @_project_arg
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(["survey", "protocol"]),
-              help="What FILE holds (default: protocol for .txt/.md/.docx, else survey).")
+              help=N_("What FILE holds (default: protocol for .txt/.md/.docx, else survey)."))
 @click.option("--text-column", "text_columns", multiple=True,
-              help="Survey: column with open answers; repeat for several questions.")
-@click.option("--id-column", help="Survey: column with the respondent id.")
+              help=N_("Survey: column with open answers; repeat for several questions."))
+@click.option("--id-column", help=N_("Survey: column with the respondent id."))
 @click.option("--var", "variables", multiple=True,
-              help="Survey: a column to keep as variable (default: all). "
-                   "Protocol: name=value, e.g. --var treffen=1.")
-@click.option("--question", help="Question name (default: the text column's name).")
-@click.option("--question-column", help="Survey: column naming each row's question.")
-@click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
+              help=N_("Survey: a column to keep as variable (default: all). "
+                   "Protocol: name=value, e.g. --var treffen=1."))
+@click.option("--question", help=N_("Question name (default: the text column's name)."))
+@click.option("--question-column", help=N_("Survey: column naming each row's question."))
+@click.option("--sheet", help=N_("XLSX: the sheet to read (default: the first)."))
 @click.option("--id-prefix", default="",
-              help="Survey, .qdpx: put before every id (keeps waves or projects apart).")
-@click.option("--source-id", help="Protocol: the source id (default: the file name stem).")
+              help=N_("Survey, .qdpx: put before every id (keeps waves or projects apart)."))
+@click.option("--source-id", help=N_("Protocol: the source id (default: the file name stem)."))
 @_max_size_option
 def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, ...],
             id_column: str | None, variables: tuple[str, ...], question: str | None,
@@ -331,8 +339,8 @@ def codebook() -> None:
 
 @codebook.command(name="show")
 @_project_arg
-@click.option("--question", help="Only the categories offered for this question.")
-@click.option("--full", is_flag=True, help="With definitions, anchor examples and rules.")
+@click.option("--question", help=N_("Only the categories offered for this question."))
+@click.option("--full", is_flag=True, help=N_("With definitions, anchor examples and rules."))
 def codebook_show(project: str, question: str | None, full: bool) -> None:
     """Print the category tree with keys, shortcuts and usage."""
     with _project(project) as proj:
@@ -341,7 +349,7 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
         version = proj.codebook_version()
     from qca.codebook import tree_lines
 
-    click.echo(f"{book.name} (version {version})")
+    click.echo(_("{codebook} (version {version})").format(codebook=book.name, version=version))
     for line in tree_lines(book, usage, question=question, full=full):
         click.echo(line)
 
@@ -349,7 +357,7 @@ def codebook_show(project: str, question: str | None, full: bool) -> None:
 @codebook.command(name="import")
 @_project_arg
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--author", default="lead", show_default=True, help="Who makes this version.")
+@click.option("--author", default="lead", show_default=True, help=N_("Who makes this version."))
 @_max_size_option
 def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
     """Replace the codebook by FILES (.yaml or .qdc), as a new version."""
@@ -399,8 +407,8 @@ def codebook_unbind(project: str, group: str, question: str, author: str) -> Non
 @codebook.command(name="export")
 @_project_arg
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Target file: .yaml or .qdc (REFI-QDA).")
-@click.option("--version", "version", type=int, help="An earlier codebook version.")
+              help=N_("Target file: .yaml or .qdc (REFI-QDA)."))
+@click.option("--version", "version", type=int, help=N_("An earlier codebook version."))
 def codebook_export(project: str, output: str, version: int | None) -> None:
     """Write the codebook as YAML or REFI-QDA .qdc."""
     from qca.codebook import dump_yaml
@@ -416,15 +424,16 @@ def codebook_export(project: str, output: str, version: int | None) -> None:
 
         write_text(output, dump_yaml(book))
     else:
-        raise InputError(f"{output}: unknown codebook format; end the name in .yaml or .qdc")
-    click.echo(f"wrote {output}")
+        raise InputError(_("{path}: unknown codebook format; end the name in .yaml or .qdc")
+                         .format(path=output))
+    click.echo(_("wrote {path}").format(path=output))
 
 
 @codebook.command(name="rename")
 @_project_arg
 @click.argument("key")
 @click.argument("new_key", required=False)
-@click.option("--name", help="New category name.")
+@click.option("--name", help=N_("New category name."))
 @click.option("--author", default="lead", show_default=True)
 def codebook_rename(project: str, key: str, new_key: str | None, name: str | None,
                     author: str) -> None:
@@ -433,13 +442,13 @@ def codebook_rename(project: str, key: str, new_key: str | None, name: str | Non
 
     with _project(project) as proj:
         version = rename(proj, key, new_key, name, author=author)
-    click.echo(f"codebook version {version}: renamed {key}")
+    click.echo(_("codebook version {version}: renamed {key}").format(version=version, key=key))
 
 
 @codebook.command(name="combine")
 @_project_arg
 @click.argument("keys", nargs=-1, required=True)
-@click.option("--into", required=True, help="The category that absorbs KEYS.")
+@click.option("--into", required=True, help=N_("The category that absorbs KEYS."))
 @click.option("--author", default="lead", show_default=True)
 def codebook_combine(project: str, keys: tuple[str, ...], into: str, author: str) -> None:
     """Combine categories KEYS into --into; their codings move there ('merge' is an alias)."""
@@ -447,21 +456,24 @@ def codebook_combine(project: str, keys: tuple[str, ...], into: str, author: str
 
     with _project(project) as proj:
         version = combine(proj, list(keys), into, author=author)
-    verb = "merged" if click.get_current_context().info_name == "merge" else "combined"
-    click.echo(f"codebook version {version}: {verb} {', '.join(keys)} into {into}")
+    if click.get_current_context().info_name == "merge":
+        message = _("codebook version {version}: merged {keys} into {into}")
+    else:
+        message = _("codebook version {version}: combined {keys} into {into}")
+    click.echo(message.format(version=version, keys=", ".join(keys), into=into))
 
 
 codebook.add_command(
-    click.Command("merge", params=codebook_combine.params, callback=codebook_combine.callback,
-                  help="The older name of 'qca codebook combine' (combine categories)."),
+    QcaCommand("merge", params=codebook_combine.params, callback=codebook_combine.callback,
+                  help=N_("The older name of 'qca codebook combine' (combine categories).")),
 )
 
 
 @codebook.command(name="split")
 @_project_arg
 @click.argument("key")
-@click.option("--into", required=True, help="New keys, comma-separated: A,B[,C].")
-@click.option("--names", help="Their names, ';'-separated, in the same order.")
+@click.option("--into", required=True, help=N_("New keys, comma-separated: A,B[,C]."))
+@click.option("--names", help=N_("Their names, ';'-separated, in the same order."))
 @click.option("--author", default="lead", show_default=True)
 def codebook_split(project: str, key: str, into: str, names: str | None, author: str) -> None:
     """Split KEY into new categories; codings go to the first, and are flagged for review."""
@@ -470,7 +482,8 @@ def codebook_split(project: str, key: str, into: str, names: str | None, author:
     keys = [k.strip() for k in into.split(",") if k.strip()]
     labels = [n.strip() for n in names.split(";")] if names else []
     if labels and len(labels) != len(keys):
-        raise InputError(f"--names gives {len(labels)} names for {len(keys)} keys; give one each")
+        raise InputError(_("--names gives {names} names for {keys} keys; give one each")
+                         .format(names=len(labels), keys=len(keys)))
     pairs = list(zip(keys, labels or [""] * len(keys)))
     with _project(project) as proj:
         result = split(proj, key, pairs, author=author)
@@ -501,8 +514,8 @@ def copy_project(project: str, dest: str) -> None:
     """
     with _project(project) as proj:
         proj.copy_to(dest)
-    click.echo(f"copied {project} to {dest}; bring the work back with: "
-               f"qca merge {project} {dest}")
+    click.echo(_("copied {project} to {dest}; bring the work back with: "
+                 "qca merge {project} {dest}").format(project=project, dest=dest))
 
 
 @cli.command(name="pseudonymise")
@@ -510,16 +523,16 @@ def copy_project(project: str, dest: str) -> None:
 @click.argument("dest", type=click.Path(dir_okay=False))
 @click.argument("out", required=False, type=click.Path(dir_okay=False))
 @click.option("--key", type=click.Path(dir_okay=False),
-              help="Where to write the key (default: DEST-key.csv beside DEST).")
+              help=N_("Where to write the key (default: DEST-key.csv beside DEST)."))
 @click.option("--names", type=click.Path(dir_okay=False),
-              help="Your own list: a name per line, or 'Ort: Auenfeld', 'Organisation: ...'.")
+              help=N_("Your own list: a name per line, or 'Ort: Auenfeld', 'Organisation: ...'."))
 @click.option("--keep", multiple=True, metavar="TERM",
-              help="A word never to replace (a study site, a word taken for a name); repeat.")
+              help=N_("A word never to replace (a study site, a word taken for a name); repeat."))
 @click.option("--dry-run", is_flag=True,
-              help="Only list what would be replaced, per kind with counts and examples.")
+              help=N_("Only list what would be replaced, per kind with counts and examples."))
 @click.option("--reverse", is_flag=True,
-              help="Restore: qca pseudonymise --reverse DEST KEY.csv OUT.qca writes OUT with "
-                   "every original back.")
+              help=N_("Restore: qca pseudonymise --reverse DEST KEY.csv OUT.qca writes OUT with "
+                   "every original back."))
 def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
                      names: str | None, keep: tuple[str, ...], dry_run: bool,
                      reverse: bool) -> None:
@@ -536,23 +549,24 @@ def pseudonymise_cmd(project: str, dest: str, out: str | None, key: str | None,
 
     if reverse:
         if out is None:
-            raise InputError("--reverse takes three files: qca pseudonymise --reverse DEST "
-                             "KEY.csv OUT.qca")
+            raise InputError(_("--reverse takes three files: qca pseudonymise --reverse DEST "
+                               "KEY.csv OUT.qca"))
         if key or names or keep or dry_run:
-            raise InputError("--reverse takes only DEST KEY.csv OUT.qca; leave out --key, "
-                             "--names, --keep and --dry-run")
+            raise InputError(_("--reverse takes only DEST KEY.csv OUT.qca; leave out --key, "
+                               "--names, --keep and --dry-run"))
         click.echo(reverse_copy(project, dest, out).summary())
         return
     if out is not None:
-        raise InputError(f"unexpected third file {out!r}; a copy is written with qca "
-                         "pseudonymise PROJECT DEST.qca (three files only with --reverse)")
+        raise InputError(_("unexpected third file {out!r}; a copy is written with qca "
+                           "pseudonymise PROJECT DEST.qca (three files only with --reverse)")
+                         .format(out=out))
     result = pseudonymise(project, dest, key=key, names=names, keep=keep, dry_run=dry_run)
     click.echo(result.summary(dest) if isinstance(result, Plan) else result.summary())
 
 
 @cli.command()
 @_project_arg
-@click.option("--coder", required=True, help="Whose change to undo.")
+@click.option("--coder", required=True, help=N_("Whose change to undo."))
 def undo(project: str, coder: str) -> None:
     """Undo CODER's latest coding, memo or flag change (works across sessions)."""
     from qca.coding import require_coder
@@ -567,7 +581,7 @@ def undo(project: str, coder: str) -> None:
 
 @cli.command()
 @_project_arg
-@click.option("--coder", required=True, help="Whose undone change to redo.")
+@click.option("--coder", required=True, help=N_("Whose undone change to redo."))
 def redo(project: str, coder: str) -> None:
     """Redo CODER's latest undone change."""
     from qca.coding import require_coder
@@ -582,23 +596,23 @@ def redo(project: str, coder: str) -> None:
 
 @cli.command()
 @_project_arg
-@click.option("--coder", required=True, help="Your coder name (codings are blind per coder).")
-@click.option("--question", help="Only segments of this question.")
+@click.option("--coder", required=True, help=N_("Your coder name (codings are blind per coder)."))
+@click.option("--question", help=N_("Only segments of this question."))
 @_where_option
 @click.option("--no-suggest", is_flag=True,
-              help="Start without category suggestions (T on the screen turns them on).")
+              help=N_("Start without category suggestions (T on the screen turns them on)."))
 @click.option("--suggest-from-all", "widen", is_flag=True,
-              help="Suggestions learn from every coder's codings (ends blind coding; by "
-                   "default only CODER's own and consensus codings).")
+              help=N_("Suggestions learn from every coder's codings (ends blind coding; by "
+                   "default only CODER's own and consensus codings)."))
 @click.option("--retrieve", metavar="KEY",
-              help="Open the list of segments carrying KEY (A+B, A,B, A-B) first; Enter "
-                   "opens one, Esc returns to the list (L on the screen).")
+              help=N_("Open the list of segments carrying KEY (A+B, A,B, A-B) first; Enter "
+                   "opens one, Esc returns to the list (L on the screen)."))
 @click.option("--lead", is_flag=True,
-              help="Show every coder's work: usage counts in the codebook browser (B) and "
+              help=N_("Show every coder's work: usage counts in the codebook browser (B) and "
                    "every coder's codings in the retrieval list (L); a blind coder sees only "
-                   "their own.")
+                   "their own."))
 @click.option("--review", type=click.Choice(["dictionary"]),
-              help="Step through the proposals of 'qca autocode': Y confirms, Backspace rejects.")
+              help=N_("Step through the proposals of 'qca autocode': Y confirms, Backspace rejects."))
 def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
          no_suggest: bool, widen: bool, retrieve: str | None, lead: bool,
          review: str | None) -> None:
@@ -613,9 +627,10 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
             parse_code_query(retrieve, proj.codebook())
     coder = validate_person(coder)
     if not _interactive():
-        raise QcaError(f"the coding screen needs a terminal, and standard output is piped or "
-                       f"redirected; run 'qca code {project} --coder {coder}' in a terminal, "
-                       f"or 'qca status {project}' for progress")
+        raise QcaError(_("the coding screen needs a terminal, and standard output is piped or "
+                         "redirected; run 'qca code {project} --coder {coder}' in a terminal, "
+                         "or 'qca status {project}' for progress")
+                       .format(project=project, coder=coder))
     _open_coding_screen(project, coder, question, where,
                         suggest=not no_suggest, widen=widen, lead=lead, retrieve=retrieve,
                         status="proposed" if review else "all")
@@ -627,19 +642,19 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 @cli.command()
 @click.argument("project", required=False, type=click.Path())
 @click.option("--matrix", type=click.Path(dir_okay=False),
-              help="Instead of a project: a CSV with one row per unit and one column per coder "
-                   "(empty cell = missing).")
+              help=N_("Instead of a project: a CSV with one row per unit and one column per coder "
+                   "(empty cell = missing)."))
 @click.option("--level", type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
               default="nominal", show_default=True,
-              help="--matrix: level of measurement for Krippendorff's alpha.")
-@click.option("--coders", help="Coders to compare, comma-separated (default: all but consensus).")
-@click.option("--question", help="Only segments of this question.")
+              help=N_("--matrix: level of measurement for Krippendorff's alpha."))
+@click.option("--coders", help=N_("Coders to compare, comma-separated (default: all but consensus)."))
+@click.option("--question", help=N_("Only segments of this question."))
 @click.option("--by-category", is_flag=True,
-              help="Also per category: presence/absence of the category per segment.")
+              help=N_("Also per category: presence/absence of the category per segment."))
 @click.option("--confusion", "confusion_pair", metavar="A,B",
-              help="Instead: the confusion table of coders A and B and the most confused pairs.")
+              help=N_("Instead: the confusion table of coders A and B and the most confused pairs."))
 @click.option("--include-nonsubstantive", is_flag=True,
-              help="Also segments such as 'k.A.' or '-' (left out by default).")
+              help=N_("Also segments such as 'k.A.' or '-' (left out by default)."))
 @click.option("--hints", is_flag=True,
               help="Instead: codebook revision hints for two --coders: confused pairs with "
                    "disputed segments, definitions and separating words; weak categories.")
@@ -707,9 +722,9 @@ def _agreement_hints(project: str | None, matrix: str | None, coders: str | None
 @_project_arg
 @click.argument("other", type=click.Path())
 @click.option("--skip-conflicts", is_flag=True,
-              help="Merge everything that does not conflict; conflicts keep PROJECT's version.")
-@click.option("--dry-run", is_flag=True, help="Only report what would be merged.")
-@click.option("--actor", default="lead", show_default=True, help="Who merges (for the log).")
+              help=N_("Merge everything that does not conflict; conflicts keep PROJECT's version."))
+@click.option("--dry-run", is_flag=True, help=N_("Only report what would be merged."))
+@click.option("--actor", default="lead", show_default=True, help=N_("Who merges (for the log)."))
 def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, actor: str) -> None:
     """Bring in the codings, memos and flags of OTHER, a copy of PROJECT a coder worked on.
 
@@ -723,31 +738,32 @@ def merge_cmd(project: str, other: str, skip_conflicts: bool, dry_run: bool, act
     never merged, only the codings and notes are compared.
     """
     from qca.errors import CodingError
-    from qca.merge import count_noun, merge_project
+    from qca.merge import merge_project
 
     with _project(project) as proj:
         result = merge_project(proj, other, actor=actor, skip_conflicts=skip_conflicts,
                                dry_run=dry_run)
     for conflict in result.conflicts:
-        click.echo(f"conflict: {conflict.describe()}", err=True)
+        click.echo(_("conflict: {conflict}").format(conflict=conflict.describe()), err=True)
     if dry_run:
         click.echo(result.dry_run_summary())
         return
     if result.conflicts and not skip_conflicts:
-        raise CodingError(
-            f"{count_noun(len(result.conflicts), 'conflict')} (listed above); nothing was "
-            "merged; rerun with "
-            "--skip-conflicts to merge the rest and keep this project's version of the conflicts"
-        )
+        raise CodingError(ngettext(
+            "{n} conflict (listed above); nothing was merged; rerun with --skip-conflicts to "
+            "merge the rest and keep this project's version of the conflict",
+            "{n} conflicts (listed above); nothing was merged; rerun with --skip-conflicts to "
+            "merge the rest and keep this project's version of the conflicts",
+            len(result.conflicts)).format(n=len(result.conflicts)))
     click.echo(result.summary())
 
 
 @cli.command()
 @_project_arg
-@click.option("--lead", required=True, help="Your name: the consensus is logged under it.")
-@click.option("--coders", help="Coders to reconcile, comma-separated (default: all but consensus).")
-@click.option("--question", help="Only segments of this question.")
-@click.option("--category", help="Only disagreements about this category.")
+@click.option("--lead", required=True, help=N_("Your name: the consensus is logged under it."))
+@click.option("--coders", help=N_("Coders to reconcile, comma-separated (default: all but consensus)."))
+@click.option("--question", help=N_("Only segments of this question."))
+@click.option("--category", help=N_("Only disagreements about this category."))
 def reconcile(project: str, lead: str, coders: str | None, question: str | None,
               category: str | None) -> None:
     """Walk the segments where coders disagree and set the consensus (keys: ? on the screen)."""
@@ -763,8 +779,8 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
     click.echo(agreed.summary(), err=sys.stdout.isatty())
     if not _interactive():
         done = sum(d.resolved for d in items)
-        click.echo(f"{len(items)} disagreements, {done} with consensus; run this in a terminal "
-                   "to reconcile them")
+        click.echo(_("{n} disagreements, {done} with consensus; run this in a terminal "
+                     "to reconcile them").format(n=len(items), done=done))
         return
     from qca.tui.reconcile import run_reconcile_app
 
@@ -804,26 +820,26 @@ def consensus(project: str, coders: str | None, lead: str, question: str | None)
 @_project_arg
 @click.option("--format", "fmt",
               type=click.Choice(["long", "wide", "notes", "xlsx", "spss", "sav", "stata", "qdpx"]),
-              help="long: a CSV row per coding; wide: a CSV row per segment with a 0/1 column "
+              help=N_("long: a CSV row per coding; wide: a CSV row per segment with a 0/1 column "
                    "per category; notes: a CSV row per memo, flag, reconciliation reason and "
                    "split note; xlsx: codebook, segments, codings, per-coder sheets and notes; "
                    "spss: wide CSV plus SPSS syntax (-o NAME.sps writes NAME.sps and NAME.csv; "
                    "any other -o is a folder); sav: SPSS data file; stata: Stata .dta; qdpx: "
                    "REFI-QDA project. [default: by the extension of -o (.xlsx, .sps, .sav, .dta, "
-                   ".qdpx), else long]")
-@click.option("--coder", help="Only this coder (wide, spss, sav, stata: required when several "
-                              "coded).")
+                   ".qdpx), else long]"))
+@click.option("--coder", help=N_("Only this coder (wide, spss, sav, stata: required when several "
+                              "coded)."))
 @click.option("--names", type=click.Choice(["safe", "keep"]),
-              help="safe: column names R, Stata and SPSS accept (ASCII letters, digits, _, at "
+              help=N_("safe: column names R, Stata and SPSS accept (ASCII letters, digits, _, at "
                    "most 32 characters), with the mapping in FILE.names.csv beside FILE; keep: "
                    "the original names. [default: safe for wide, spss, sav, stata; keep for "
-                   "long]")
-@click.option("--force", is_flag=True, help="Replace files that exist (refused without it).")
+                   "long]"))
+@click.option("--force", is_flag=True, help=N_("Replace files that exist (refused without it)."))
 @click.option("-o", "--output", type=click.Path(),
-              help="Target file (long, wide, notes default: standard output).")
+              help=N_("Target file (long, wide, notes default: standard output)."))
 @click.option("--pseudonymise", "key", type=click.Path(dir_okay=False), metavar="KEY.csv",
-              help="Replace every original that KEY.csv (written by qca pseudonymise) names by "
-                   "its pseudonym: the export equals that of the pseudonymised copy.")
+              help=N_("Replace every original that KEY.csv (written by qca pseudonymise) names by "
+                   "its pseudonym: the export equals that of the pseudonymised copy."))
 def export(project: str, fmt: str | None, coder: str | None, names: str | None, force: bool,
            output: str | None, key: str | None) -> None:
     """Export codings for R, SPSS, Stata, pandas, Excel or another QDA tool (see README)."""
@@ -864,23 +880,23 @@ def _progressbar(label: str) -> Iterator[Progress]:
 
 @cli.command()
 @_project_arg
-@click.option("--coder", required=True, help="Whose suggestions: they learn from this coder's "
-                                             "codings and consensus codings only.")
-@click.option("--question", help="Only segments of this question.")
+@click.option("--coder", required=True, help=N_("Whose suggestions: they learn from this coder's "
+                                             "codings and consensus codings only."))
+@click.option("--question", help=N_("Only segments of this question."))
 @click.option("--top", default=3, show_default=True, type=click.IntRange(1, 50),
-              help="How many categories to rank per segment.")
+              help=N_("How many categories to rank per segment."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="json: one object per line.")
+              show_default=True, help=N_("json: one object per line."))
 @click.option("--all-coders", "widen", is_flag=True,
-              help="Learn from every coder's codings (ends blind coding).")
+              help=N_("Learn from every coder's codings (ends blind coding)."))
 @click.option("--evaluate", "evaluate_", is_flag=True,
-              help="Instead: replay CODER's codings and print learning curves (top-1/top-3).")
+              help=N_("Instead: replay CODER's codings and print learning curves (top-1/top-3)."))
 def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, widen: bool,
             evaluate_: bool) -> None:
     """Rank categories for every segment CODER has not coded yet (nothing is coded)."""
     from qca.suggest import evaluate, suggest_for_coder
 
-    with _project(project) as proj, _progressbar("analysing segments") as progress:
+    with _project(project) as proj, _progressbar(_("analysing segments")) as progress:
         proj.require_question(question)
         if evaluate_:
             curves = evaluate(proj, coder, progress=progress)
@@ -891,7 +907,7 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                     click.echo(json.dumps(curve.to_dict(), ensure_ascii=False))
                 return
             if not curves:
-                click.echo(f"no codings by {coder} to evaluate")
+                click.echo(_("no codings by {coder} to evaluate").format(coder=coder))
             for curve in curves:
                 click.echo(f"{curve.scope} ({curve.kind})")
                 click.echo(f"  {'trained':>7} {'tested':>6} {'top-1':>6} {'top-3':>6}"
@@ -924,18 +940,18 @@ def _split_order(order: str | None) -> list[str] | None:
 @cli.command()
 @_project_arg
 @click.option("--by", metavar="VAR",
-              help="Source variable to group by, e.g. amt (default: only the total).")
-@click.option("--question", help="Only this question's segments and categories (default: all).")
-@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+              help=N_("Source variable to group by, e.g. amt (default: only the total)."))
+@click.option("--question", help=N_("Only this question's segments and categories (default: all)."))
+@click.option("--coder", help=N_("Whose codings [default: consensus, else the only coder]."))
 @click.option("--order", metavar="A,B,...",
-              help="Groups to list first, comma-separated, e.g. Ordnung,Stadtplanung.")
+              help=N_("Groups to list first, comma-separated, e.g. Ordnung,Stadtplanung."))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True,
-              help="table: readable text; csv: category,name,group,n_segments,n_group,"
-                   "share_segments,share_mentions; json: a list of such records.")
+              help=N_("table: readable text; csv: category,name,group,n_segments,n_group,"
+                   "share_segments,share_mentions; json: a list of such records."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Target file (default: standard output).")
-@click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
+              help=N_("Target file (default: standard output)."))
+@click.option("--force", is_flag=True, help=N_("Replace the target if it exists (refused without it)."))
 def counts(project: str, by: str | None, question: str | None, coder: str | None,
            order: str | None, fmt: str, output: str | None, force: bool) -> None:
     """Count categories per group for one coder: segments, base N and shares (see README).
@@ -972,27 +988,27 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
         from qca.fileio import write_text
 
         write_text(output, text or "")
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {path}").format(path=output), err=True)
 
 
 @cli.command()
 @_project_arg
-@click.option("--by", metavar="VAR", help="Source variable to group by, e.g. amt (required "
-                                        "for the bar chart).")
-@click.option("--question", help="The question whose categories are drawn (required for the "
-                                 "bar chart).")
+@click.option("--by", metavar="VAR", help=N_("Source variable to group by, e.g. amt (required "
+                                        "for the bar chart)."))
+@click.option("--question", help=N_("The question whose categories are drawn (required for the "
+                                 "bar chart)."))
 @click.option("--cooccurrence", "cooccurrence_", is_flag=True,
-              help="Instead: a heatmap of category co-occurrence (Jaccard; see "
-                   "'qca cooccurrence').")
-@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
+              help=N_("Instead: a heatmap of category co-occurrence (Jaccard; see "
+                   "'qca cooccurrence')."))
+@click.option("--coder", help=N_("Whose codings [default: consensus, else the only coder]."))
 @click.option("--order", metavar="A,B,...",
-              help="Groups to draw first, comma-separated, e.g. Ordnung,Stadtplanung.")
+              help=N_("Groups to draw first, comma-separated, e.g. Ordnung,Stadtplanung."))
 @click.option("--total", "include_total", is_flag=True,
-              help="Add a hatched grey bar for all groups together.")
-@click.option("--title", help="Title [default: the question's category name; '' for none].")
+              help=N_("Add a hatched grey bar for all groups together."))
+@click.option("--title", help=N_("Title [default: the question's category name; '' for none]."))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Target file: .png (300 dpi), .svg or .pdf (vector).")
-@click.option("--force", is_flag=True, help="Replace the target if it exists (refused without it).")
+              help=N_("Target file: .png (300 dpi), .svg or .pdf (vector)."))
+@click.option("--force", is_flag=True, help=N_("Replace the target if it exists (refused without it)."))
 def figure(project: str, by: str | None, question: str | None, cooccurrence_: bool,
            coder: str | None, order: str | None, include_total: bool, title: str | None,
            output: str, force: bool) -> None:
@@ -1008,8 +1024,8 @@ def figure(project: str, by: str | None, question: str | None, cooccurrence_: bo
                              force)
         return
     if by is None or question is None:
-        raise InputError("the bar chart needs --by VAR and --question Q "
-                         "(or --cooccurrence for a heatmap)")
+        raise InputError(_("the bar chart needs --by VAR and --question Q "
+                           "(or --cooccurrence for a heatmap)"))
     from qca.exporting.figures import write_figure
 
     with _project(project) as proj:
@@ -1031,13 +1047,13 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "js
 @cli.command()
 @_project_arg
 @click.option("--code", required=True, metavar="KEY",
-              help="Category key; A+B: both, A,B: either, A-B: A without B.")
-@click.option("--coder", help="Only this coder's codings (default: every coder, one row each).")
-@click.option("--question", help="Only segments of this question.")
+              help=N_("Category key; A+B: both, A,B: either, A-B: A without B."))
+@click.option("--coder", help=N_("Only this coder's codings (default: every coder, one row each)."))
+@click.option("--question", help=N_("Only segments of this question."))
 @click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
-              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
-@click.option("--flagged", is_flag=True, help="Only segments the coder flagged.")
-@click.option("--memo", is_flag=True, help="Only segments the coder wrote a memo on.")
+              help=N_("Only segments whose source has VAR=VALUE; repeat to narrow further."))
+@click.option("--flagged", is_flag=True, help=N_("Only segments the coder flagged."))
+@click.option("--memo", is_flag=True, help=N_("Only segments the coder wrote a memo on."))
 @_FORMAT
 def segments(project: str, code: str, coder: str | None, question: str | None,
              where: tuple[str, ...], flagged: bool, memo: bool, fmt: str) -> None:
@@ -1068,15 +1084,15 @@ def segments(project: str, code: str, coder: str | None, question: str | None,
 @cli.command(name="search")
 @_project_arg
 @click.argument("pattern")
-@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (case-insensitive).")
-@click.option("--lemma", is_flag=True, help="Match on lemmas: Baum finds Bäume, not Baumpflege.")
-@click.option("--word", is_flag=True, help="Whole words only: Personal, not Personaldecke.")
-@click.option("--question", help="Only segments of this question.")
+@click.option("--regex", is_flag=True, help=N_("PATTERN is a regular expression (case-insensitive)."))
+@click.option("--lemma", is_flag=True, help=N_("Match on lemmas: Baum finds Bäume, not Baumpflege."))
+@click.option("--word", is_flag=True, help=N_("Whole words only: Personal, not Personaldecke."))
+@click.option("--question", help=N_("Only segments of this question."))
 @click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
-              help="Only segments whose source has VAR=VALUE; repeat to narrow further.")
+              help=N_("Only segments whose source has VAR=VALUE; repeat to narrow further."))
 @click.option("--coded/--uncoded", "coded", default=None,
-              help="Only segments that are coded / not coded yet (by --coder, else anyone).")
-@click.option("--coder", help="Whose codings --coded and --uncoded look at.")
+              help=N_("Only segments that are coded / not coded yet (by --coder, else anyone)."))
+@click.option("--coder", help=N_("Whose codings --coded and --uncoded look at."))
 @_FORMAT
 def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
                question: str | None, where: tuple[str, ...], coded: bool | None,
@@ -1106,10 +1122,10 @@ def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
 
 @cli.command(name="cooccurrence")
 @_project_arg
-@click.option("--coder", help="Whose codings [default: consensus, else the only coder].")
-@click.option("--question", help="Only this question's segments and categories.")
-@click.option("--by", metavar="VAR", help="Also one table per value of this source variable.")
-@click.option("--top", type=click.IntRange(1), help="Table: only the N most frequent pairs.")
+@click.option("--coder", help=N_("Whose codings [default: consensus, else the only coder]."))
+@click.option("--question", help=N_("Only this question's segments and categories."))
+@click.option("--by", metavar="VAR", help=N_("Also one table per value of this source variable."))
+@click.option("--top", type=click.IntRange(1), help=N_("Table: only the N most frequent pairs."))
 @_FORMAT
 def cooccurrence_cmd(project: str, coder: str | None, question: str | None, by: str | None,
                      top: int | None, fmt: str) -> None:
@@ -1141,19 +1157,19 @@ def _cooccurrence_figure(project: str, by: str | None, question: str | None, cod
     from qca.cooccurrence_figure import write_heatmap
 
     if by or order or include_total:
-        raise InputError("--cooccurrence draws one heatmap; leave out --by, --order and --total")
+        raise InputError(_("--cooccurrence draws one heatmap; leave out --by, --order and --total"))
     with _project(project) as proj:
         write_heatmap(proj, output, coder=coder, question=question, title=title, force=force)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_("wrote {path}").format(path=output), err=True)
 
 
 @cli.command(name="autocode")
 @_project_arg
 @click.option("--dictionary", "dictionary", required=True, type=click.Path(dir_okay=False),
-              help="YAML file: category key -> words, phrases, 'word:' or 'regex:' entries "
-                   "(format: codebooks/README.md).")
-@click.option("--coder", required=True, help="Whose proposals these become (origin dictionary).")
-@click.option("--dry-run", is_flag=True, help="Only print what would be coded, per category.")
+              help=N_("YAML file: category key -> words, phrases, 'word:' or 'regex:' entries "
+                   "(format: codebooks/README.md)."))
+@click.option("--coder", required=True, help=N_("Whose proposals these become (origin dictionary)."))
+@click.option("--dry-run", is_flag=True, help=N_("Only print what would be coded, per category."))
 def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> None:
     """Propose categories from keyword lists, for CODER to review (one undoable step).
 
@@ -1176,14 +1192,14 @@ def autocode_cmd(project: str, dictionary: str, coder: str, dry_run: bool) -> No
 
 @cli.command(name="words")
 @_project_arg
-@click.option("--question", help="Only segments of this question.")
-@click.option("--by", metavar="VAR", help="One list per value of this source variable.")
+@click.option("--question", help=N_("Only segments of this question."))
+@click.option("--by", metavar="VAR", help=N_("One list per value of this source variable."))
 @click.option("--code", metavar="KEY",
-              help="Segments carrying KEY (A+B, A,B, A-B as in 'qca segments') against the "
-                   "other segments the coder coded.")
-@click.option("--coder", help="--code: whose codings [default: consensus, else the only coder].")
+              help=N_("Segments carrying KEY (A+B, A,B, A-B as in 'qca segments') against the "
+                   "other segments the coder coded."))
+@click.option("--coder", help=N_("--code: whose codings [default: consensus, else the only coder]."))
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1),
-              help="How many lemmas per group.")
+              help=N_("How many lemmas per group."))
 @_FORMAT
 def words_cmd(project: str, question: str | None, by: str | None, code: str | None,
               coder: str | None, top: int, fmt: str) -> None:
@@ -1215,11 +1231,11 @@ def words_cmd(project: str, question: str | None, by: str | None, code: str | No
 
 @cli.command()
 @click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="Folder to build demo.qca in (default: ~/.local/share/qca, or "
-                   "$XDG_DATA_HOME/qca when XDG_DATA_HOME is set).")
-@click.option("--fresh", is_flag=True, help="Rebuild the demo project from scratch.")
-@click.option("--no-open", is_flag=True, help="Only build and summarise; do not open the screen.")
-@click.option("--coder", default="demo", show_default=True, help="Coder name on the screen.")
+              help=N_("Folder to build demo.qca in (default: ~/.local/share/qca, or "
+                   "$XDG_DATA_HOME/qca when XDG_DATA_HOME is set)."))
+@click.option("--fresh", is_flag=True, help=N_("Rebuild the demo project from scratch."))
+@click.option("--no-open", is_flag=True, help=N_("Only build and summarise; do not open the screen."))
+@click.option("--coder", default="demo", show_default=True, help=N_("Coder name on the screen."))
 def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
     """Build the demo project from the bundled corpora and codebooks, and open it.
 
@@ -1235,13 +1251,15 @@ def demo(directory: str | None, fresh: bool, no_open: bool, coder: str) -> None:
     if no_open or not _interactive():
         with Project.open(path) as proj:
             click.echo("\n".join(project_status(proj).lines()))
-        click.echo(f"\nopen it with: qca code {path} --coder {coder}")
+        click.echo("\n" + _("open it with: qca code {path} --coder {coder}").format(
+            path=path, coder=coder))
         return
     _open_coding_screen(path, coder, None, ())
     # Summarised after the screen closes, so it counts what was just coded.
     with Project.open(path) as proj:
         click.echo("\n".join(project_status(proj).lines()))
-    click.echo(f"\ncontinue with: qca code {path} --coder {coder}")
+    click.echo("\n" + _("continue with: qca code {path} --coder {coder}").format(
+        path=path, coder=coder))
 
 
 def _open_coding_screen(path: Path | str, coder: str, question: str | None,
@@ -1255,7 +1273,7 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
         # the screen's first training short so typing stays fast from the first key.
         from qca.nlp import analyse_project
 
-        with _project(str(path)) as proj, _progressbar("analysing segments") as progress:
+        with _project(str(path)) as proj, _progressbar(_("analysing segments")) as progress:
             analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
                    widen=widen, status=status, lead=lead, retrieve=retrieve)
@@ -1269,7 +1287,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="qca", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("qca: aborted", err=True)
+        click.echo(_("qca: aborted"), err=True)
         sys.exit(130)
     except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()
@@ -1282,7 +1300,7 @@ def main(argv: list[str] | None = None) -> None:
     except QcaError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("qca: interrupted", err=True)
+        click.echo(_("qca: interrupted"), err=True)
         sys.exit(130)
     except BrokenPipeError:
         os._exit(0)
@@ -1306,11 +1324,13 @@ def _resource_message(exc: BaseException) -> str:
     name = current_input()
     where = f"{name}: " if name else ""
     if isinstance(exc, RecursionError):
-        return (f"{where}nested too deeply to read (over Python's recursion limit of "
-                f"{sys.getrecursionlimit()}); the file is damaged or hostile; export it again")
-    return (f"{where}not enough memory to read it; nothing was changed. Close other programs "
-            f"or split the file; archives that unpack to more than --max-size (now "
-            f"{format_size(limits().max_size)}) are refused before reading")
+        return where + _("nested too deeply to read (over Python's recursion limit of "
+                         "{limit}); the file is damaged or hostile; export it again").format(
+            limit=sys.getrecursionlimit())
+    return where + _("not enough memory to read it; nothing was changed. Close other programs "
+                     "or split the file; archives that unpack to more than --max-size (now "
+                     "{size}) are refused before reading").format(
+        size=format_size(limits().max_size))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import yaml
 
 from qca.errors import CodebookError
 from qca.fileio import read_input
+from qca.i18n import _
 
 __all__ = [
     "Category",
@@ -151,31 +152,37 @@ class Codebook:
         for cat in self.walk():
             if not KEY_PATTERN.match(cat.key):
                 raise CodebookError(
-                    f"{where}: category key {cat.key!r} is not valid; use a letter followed by "
-                    "up to 31 letters, digits or underscores (it becomes a column name)"
+                    _("{where}: category key {key!r} is not valid; use a letter followed by "
+                      "up to 31 letters, digits or underscores (it becomes a column name)")
+                    .format(where=where, key=cat.key)
                 )
             folded = cat.key.casefold()
             if folded in seen:
                 raise CodebookError(
-                    f"{where}: category key {cat.key!r} is used twice ({seen[folded]!r} and "
-                    f"{cat.name!r}); give each category its own key"
+                    _("{where}: category key {key!r} is used twice ({seen!r} and "
+                      "{name!r}); give each category its own key")
+                    .format(where=where, key=cat.key, seen=seen[folded], name=cat.name)
                 )
             seen[folded] = cat.name
             if not cat.name.strip():
-                raise CodebookError(f"{where}: category {cat.key!r} has no name; add one")
+                raise CodebookError(_("{where}: category {key!r} has no name; add one")
+                                    .format(where=where, key=cat.key))
             if cat.color is not None and not _COLOR_PATTERN.match(cat.color):
                 raise CodebookError(
-                    f"{where}: category {cat.key!r} has colour {cat.color!r}; write it as #RRGGBB"
+                    _("{where}: category {key!r} has colour {color!r}; write it as #RRGGBB")
+                    .format(where=where, key=cat.key, color=cat.color)
                 )
             if cat.shortcut is not None and not _SHORTCUT_PATTERN.match(cat.shortcut):
                 raise CodebookError(
-                    f"{where}: category {cat.key!r} has shortcut {cat.shortcut!r}; use one "
-                    "digit or lower-case letter"
+                    _("{where}: category {key!r} has shortcut {shortcut!r}; use one "
+                      "digit or lower-case letter")
+                    .format(where=where, key=cat.key, shortcut=cat.shortcut)
                 )
             if cat.questions and cat.parent is not None:
                 raise CodebookError(
-                    f"{where}: category {cat.key!r} binds questions but is not a top-level "
-                    "group; move 'questions' to its top-level group"
+                    _("{where}: category {key!r} binds questions but is not a top-level "
+                      "group; move 'questions' to its top-level group")
+                    .format(where=where, key=cat.key)
                 )
         # A shortcut must be unambiguous wherever the category is offered.
         for question in [None, *self.questions()]:
@@ -186,9 +193,10 @@ class Codebook:
                 if cat.shortcut in shortcuts:
                     scope = f"question {question!r}" if question else "unbound categories"
                     raise CodebookError(
-                        f"{where}: shortcut {cat.shortcut!r} is given to both "
-                        f"{shortcuts[cat.shortcut]!r} and {cat.key!r} in {scope}; "
-                        "give one of them another shortcut"
+                        _("{where}: shortcut {shortcut!r} is given to both "
+                          "{shortcuts!r} and {key!r} in {scope}; "
+                          "give one of them another shortcut")
+                        .format(where=where, shortcut=cat.shortcut, shortcuts=shortcuts[cat.shortcut], key=cat.key, scope=scope)
                     )
                 shortcuts[cat.shortcut] = cat.key
 
@@ -229,38 +237,46 @@ def _text(value: Any, what: str, where: str) -> str:
         return ""
     if isinstance(value, (str, int, float)):
         return str(value).strip()
-    raise CodebookError(f"{where}: {what} must be text, not {type(value).__name__}")
+    raise CodebookError(_("{where}: {what} must be text, not {name}")
+                        .format(where=where, what=what, name=type(value).__name__))
 
 
 def _category_from_dict(data: Any, parent: str | None, where: str) -> Category:
     if not isinstance(data, dict):
-        raise CodebookError(f"{where}: each category must be a mapping with key and name")
+        raise CodebookError(_("{where}: each category must be a mapping with key and name")
+                            .format(where=where))
     unknown = set(data) - _ALLOWED
     label = data.get("key", data.get("name", "?"))
     if unknown:
         raise CodebookError(
-            f"{where}: category {label!r} has unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed are {', '.join(sorted(_ALLOWED))}"
+            _("{where}: category {label!r} has unknown field(s) {items}; "
+              "allowed are {items2}")
+            .format(where=where, label=label, items=', '.join(sorted(map(str, unknown))), items2=', '.join(sorted(_ALLOWED)))
         )
     if "key" not in data or data["key"] in (None, ""):
-        raise CodebookError(f"{where}: category {label!r} has no key; add 'key: ...'")
+        raise CodebookError(_("{where}: category {label!r} has no key; add 'key: ...'")
+                            .format(where=where, label=label))
     anchors = data.get("anchors") or []
     if isinstance(anchors, str):
         anchors = [anchors]
     if not isinstance(anchors, list):
-        raise CodebookError(f"{where}: anchors of {label!r} must be a list of texts")
+        raise CodebookError(_("{where}: anchors of {label!r} must be a list of texts")
+                            .format(where=where, label=label))
     questions = data.get("questions") or []
     if isinstance(questions, str):
         questions = [questions]
     if not isinstance(questions, list):
-        raise CodebookError(f"{where}: questions of {label!r} must be a list of question names")
+        raise CodebookError(_("{where}: questions of {label!r} must be a list of question names")
+                            .format(where=where, label=label))
     children = data.get("children") or []
     if not isinstance(children, list):
-        raise CodebookError(f"{where}: children of {label!r} must be a list of categories")
+        raise CodebookError(_("{where}: children of {label!r} must be a list of categories")
+                            .format(where=where, label=label))
     shortcut = data.get("shortcut")
     codable = data.get("codable")
     if codable is not None and not isinstance(codable, bool):
-        raise CodebookError(f"{where}: codable of {label!r} must be true or false")
+        raise CodebookError(_("{where}: codable of {label!r} must be true or false")
+                            .format(where=where, label=label))
     key = _text(data["key"], "key", where)
     cat = Category(
         key=key,
@@ -284,8 +300,8 @@ def codebook_from_dict(data: Any, where: str = "codebook") -> Codebook:
         data = {"categories": data}
     if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
         raise CodebookError(
-            f"{where}: expected a mapping with a 'categories' list; "
-            "see qca/data/codebooks/README.md"
+            _("{where}: expected a mapping with a 'categories' list; "
+              "see qca/data/codebooks/README.md").format(where=where)
         )
     book = Codebook(
         name=_text(data.get("name"), "name", where) or "Codebook",
@@ -333,25 +349,28 @@ def load_yaml(path: Path | str) -> Codebook:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CodebookError(
-            f"{path}: byte {exc.start} is not UTF-8; save the codebook as UTF-8"
+            _("{path}: byte {start} is not UTF-8; save the codebook as UTF-8")
+            .format(path=path, start=exc.start)
         ) from None
     try:
         data = _load_bounded(text, path)
     except RecursionError:
-        raise CodebookError(f"{path}: the YAML is nested too deeply; a codebook needs "
-                            "a few levels") from None
+        raise CodebookError(_("{path}: the YAML is nested too deeply; a codebook needs "
+                              "a few levels").format(path=path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise CodebookError(f"{path}{line}: {problem}; fix the YAML syntax") from None
+        raise CodebookError(_("{path}{line}: {problem}; fix the YAML syntax")
+                            .format(path=path, line=line, problem=problem)) from None
     if data is None:
-        raise CodebookError(f"{path}: the file is empty; add a 'categories' list")
+        raise CodebookError(_("{path}: the file is empty; add a 'categories' list")
+                            .format(path=path))
     book = codebook_from_dict(data, where=str(path.name))
     if not (isinstance(data, dict) and data.get("name")):
         # Required by qca/data/codebooks/README.md; a stored version always has one.
-        raise CodebookError(f"{path.name}: no file-level 'name:' (the codebook's title); add "
-                            "a first line such as 'name: Mein Codebuch'")
+        raise CodebookError(_("{name}: no file-level 'name:' (the codebook's title); add "
+                              "a first line such as 'name: Mein Codebuch'").format(name=path.name))
     _require_leaf_texts(book, path.name)
     return book
 
@@ -371,9 +390,10 @@ def _require_leaf_texts(book: Codebook, where: str) -> None:
                    if not (text or "").strip()]
         if missing:
             raise CodebookError(
-                f"{where}: category {cat.key!r} ({cat.name}) has no {' and no '.join(missing)}; "
-                "a category codes are assigned to needs both "
-                "(see qca/data/codebooks/README.md)")
+                _("{where}: category {key!r} ({name}) has no {items}; "
+                  "a category codes are assigned to needs both "
+                  "(see qca/data/codebooks/README.md)")
+                .format(where=where, key=cat.key, name=cat.name, items=' and no '.join(missing)))
 
 
 # A codebook needs no aliases; these bounds stop a "billion laughs" file (aliases nested so
@@ -394,15 +414,16 @@ class _BoundedLoader(yaml.SafeLoader):
             if self.aliases > MAX_YAML_ALIASES:
                 line = self.peek_event().start_mark.line + 1
                 raise CodebookError(
-                    f"{self.where}, line {line}: more than {MAX_YAML_ALIASES} YAML aliases "
-                    "(*name); write the values out instead of referring to them"
+                    _("{where}, line {line}: more than {max_yaml_aliases} YAML aliases "
+                      "(*name); write the values out instead of referring to them")
+                    .format(where=self.where, line=line, max_yaml_aliases=MAX_YAML_ALIASES)
                 )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
+            for key_node, _value in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
                 key = self.construct_object(key_node, deep=False)
@@ -413,8 +434,9 @@ class _BoundedLoader(yaml.SafeLoader):
                     continue
                 if first is not None:
                     raise CodebookError(
-                        f"{self.where}, line {line}: the key {key!r} appears twice in one "
-                        f"mapping (first on line {first}); keep one of them"
+                        _("{where}, line {line}: the key {key!r} appears twice in one "
+                          "mapping (first on line {first}); keep one of them")
+                        .format(where=self.where, line=line, key=key, first=first)
                     )
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
@@ -429,8 +451,9 @@ def _expanded_size(node: Any, where: Path) -> int:
         if id(n) in sizes:
             return sizes[id(n)]
         if id(n) in open_nodes:
-            raise CodebookError(f"{where}, line {n.start_mark.line + 1}: a YAML alias refers "
-                                "to the value that contains it; remove the alias")
+            raise CodebookError(_("{where}, line {value}: a YAML alias refers "
+                                  "to the value that contains it; remove the alias")
+                                .format(where=where, value=n.start_mark.line + 1))
         open_nodes.add(id(n))
         if isinstance(n, yaml.SequenceNode):
             total = 1 + sum(size(c) for c in n.value)
@@ -442,8 +465,9 @@ def _expanded_size(node: Any, where: Path) -> int:
         sizes[id(n)] = total
         if total > MAX_YAML_VALUES:
             raise CodebookError(
-                f"{where}, line {n.start_mark.line + 1}: its aliases stand for more than "
-                f"{MAX_YAML_VALUES:,} values (a YAML bomb?); write the values out"
+                _("{where}, line {value}: its aliases stand for more than "
+                  "{max_yaml_values:,} values (a YAML bomb?); write the values out")
+                .format(where=where, value=n.start_mark.line + 1, max_yaml_values=MAX_YAML_VALUES)
             )
         return total
 
@@ -498,12 +522,14 @@ def tree_lines(
     for cat in cats:
         indent = "  " * book.depth(cat.key)
         short = f"[{cat.shortcut}] " if cat.shortcut else ""
-        bound = f"  (questions: {', '.join(cat.questions)})" if cat.questions else ""
+        bound = ("  " + _("(questions: {questions})").format(questions=", ".join(cat.questions))
+                 if cat.questions else "")
         used = f"  {usage[cat.key]}x" if cat.key in usage else ""
         lines.append(f"{indent}{short}{cat.key}  {cat.name}{bound}{used}")
         if full:
-            for label, text in (("definition", cat.definition), ("rule", cat.rule)):
+            for label, text in ((_("definition"), cat.definition), (_("rule"), cat.rule)):
                 if text:
                     lines.append(f"{indent}    {label}: {text}")
-            lines.extend(f"{indent}    anchor: {anchor}" for anchor in cat.anchors)
+            lines.extend(f"{indent}    " + _("anchor: {anchor}").format(anchor=anchor)
+                         for anchor in cat.anchors)
     return lines

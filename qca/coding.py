@@ -24,6 +24,7 @@ from qca.events import (
     Redone,
     Undone,
 )
+from qca.i18n import N_, _
 from qca.store import Coding, Project, now
 
 __all__ = [
@@ -63,7 +64,8 @@ def validate_coder(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 64 or any(ch in name for ch in ",;\t\n"):
         raise CodingError(
-            f"coder name {name!r} is not usable; use 1-64 characters without , ; or line breaks"
+            _("coder name {name!r} is not usable; use 1-64 characters without , ; or line breaks")
+            .format(name=name)
         )
     return name
 
@@ -75,9 +77,9 @@ def validate_person(name: str) -> str:
     name = validate_coder(name)
     if is_reserved(name):
         raise CodingError(
-            f"coder name {name!r} is reserved for codings qca writes itself (consensus comes "
-            "from 'qca reconcile' or 'qca consensus', machine:NAME from the suggestion "
-            "model); choose your own name"
+            _("coder name {name!r} is reserved for codings qca writes itself (consensus comes "
+              "from 'qca reconcile' or 'qca consensus', machine:NAME from the suggestion "
+              "model); choose your own name").format(name=name)
         )
     return name
 
@@ -122,21 +124,24 @@ def _check_target(project: Project, segment_id: str, category: str | None = None
         "SELECT question FROM segments WHERE id = ?", (segment_id,)
     ).fetchone()
     if seg is None:
-        raise CodingError(f"segment {segment_id!r} does not exist in {project.path.name}")
+        raise CodingError(_("segment {segment_id!r} does not exist in {project}")
+                          .format(segment_id=segment_id, project=project.path.name))
     if category is None:
         return
     cat = project.codebook().get(category)
     if cat is None:
         raise CodingError(
-            f"category {category!r} is not in the codebook; see 'qca codebook show'"
+            _("category {category!r} is not in the codebook; see 'qca codebook show'")
+            .format(category=category)
         )
     if not cat.is_codable:
-        raise CodingError(f"category {category!r} is a group; code one of its subcategories")
+        raise CodingError(_("category {category!r} is a group; code one of its subcategories")
+                          .format(category=category))
     offered = {c.key for c in project.codebook().for_question(seg[0])}
     if category not in offered:
         raise CodingError(
-            f"category {category!r} does not belong to question {seg[0]!r} of segment "
-            f"{segment_id!r}"
+            _("category {category!r} does not belong to question {question!r} of segment "
+              "{segment_id!r}").format(category=category, question=seg[0], segment_id=segment_id)
         )
 
 
@@ -152,7 +157,8 @@ def set_coding(
 ) -> Change | None:
     """Assign (``present``) or remove a category; returns None when nothing changed."""
     if origin not in ORIGINS:
-        raise CodingError(f"origin {origin!r} is not one of {', '.join(ORIGINS)}")
+        raise CodingError(_("origin {origin!r} is not one of {items}")
+                          .format(origin=origin, items=', '.join(ORIGINS)))
     with project.transaction():
         _check_target(project, segment_id, category)
         before = _coding_state(project, segment_id, category, coder)
@@ -162,8 +168,9 @@ def set_coding(
         _write_coding(project, segment_id, category, coder, after)
         project.set_resume_point(coder, segment_id)
         event = project.log(coder, CodingChanged(segment_id, category, before, after))
-    verb = "assigned" if present else "removed"
-    return Change(event, Action.CODING, segment_id, f"{verb} {category}", assigned=present)
+    what = (_("assigned {category}") if present else _("removed {category}")).format(
+        category=category)
+    return Change(event, Action.CODING, segment_id, what, assigned=present)
 
 
 def toggle_coding(
@@ -187,7 +194,12 @@ def confirm_coding(project: Project, segment_id: str, category: str, coder: str)
         _write_coding(project, segment_id, category, coder, after)
         project.set_resume_point(coder, segment_id)
         event = project.log(coder, CodingChanged(segment_id, category, before, after))
-    return Change(event, Action.CODING, segment_id, f"confirmed {category}", assigned=True)
+    return Change(event, Action.CODING, segment_id,
+                  _("confirmed {category}").format(category=category), assigned=True)
+
+
+_NOTE_SET = {"memo": N_("memo set"), "flagged": N_("flag set")}
+"""How a change of each note field is described (msgids)."""
 
 
 def _set_note(
@@ -202,7 +214,7 @@ def _set_note(
         _write_note(project, segment_id, coder, after)
         project.set_resume_point(coder, segment_id)
         event = project.log(coder, NoteChanged(segment_id, before, after))
-    what = ", ".join(f"{k} set" for k in fields)
+    what = ", ".join(_(_NOTE_SET[k]) for k in fields)
     return Change(event, Action.NOTE, segment_id, what)
 
 
@@ -276,10 +288,12 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
         state = change.before if undoing else change.after
         if state is not None and project.codebook().get(category) is None:
             raise CodingError(
-                f"cannot restore {category!r} on {segment_id!r}: the category left the codebook"
+                _("cannot restore {category!r} on {segment_id!r}: the category left the codebook")
+                .format(category=category, segment_id=segment_id)
             )
         _write_coding(project, segment_id, category, coder, state)
-        what = f"{'assigned' if state else 'removed'} {category}"
+        what = (_("assigned {category}") if state else _("removed {category}")).format(
+            category=category)
         new_id = project.log(coder, kind(segment_id, category, state, event_id))
         assigned = state is not None
     else:
@@ -287,7 +301,7 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
         segment_id = change.segment_id
         note = change.before if undoing else change.after
         _write_note(project, segment_id, coder, note)
-        what = "memo/flag restored"
+        what = _("memo/flag restored")
         new_id = project.log(coder, kind(segment_id, None, note, event_id))
         assigned = False
     project.set_resume_point(coder, segment_id)

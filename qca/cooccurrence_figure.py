@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from qca.cooccurrence import TOTAL, CooccurrenceTable, cooccurrence, matrix
 from qca.errors import ExportError
 from qca.fileio import atomic_path, check_new
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = ["COLORMAP", "heatmap_figure", "write_heatmap"]
@@ -36,8 +37,9 @@ def heatmap_figure(table: CooccurrenceTable, *, title: str | None = None,
     """The heatmap of one group of ``table`` as a matplotlib figure."""
     keys, counts = matrix(table, group)
     if len(keys) < 2:
-        raise ExportError(f"coder {table.coder} gave fewer than two categories here; "
-                          "a co-occurrence heatmap needs at least two")
+        raise ExportError(_("coder {coder} gave fewer than two categories here; "
+                            "a co-occurrence heatmap needs at least two")
+                          .format(coder=table.coder))
     n = len(keys)
     jaccard = np.full((n, n), np.nan)
     for i, a in enumerate(keys):
@@ -83,8 +85,9 @@ def write_heatmap(project: Project, path: Path | str, *, coder: str | None = Non
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
-        raise ExportError(f"{path}: unknown figure format {suffix or '(none)'!r}; "
-                          "end the name in .png, .svg or .pdf")
+        raise ExportError(_("{path}: unknown figure format {value!r}; "
+                            "end the name in .png, .svg or .pdf")
+                          .format(path=path, value=suffix or '(none)'))
     check_new([path], force=force)
     table = cooccurrence(project, coder=coder, question=question)
     fig = heatmap_figure(table, title=title)

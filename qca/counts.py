@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from qca.codebook import Category, Codebook
 from qca.errors import InputError
 from qca.exporting.csv import choose_coder
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [
@@ -229,8 +230,9 @@ def counts_table(
     book = project.codebook()
     cats = _scope(book, question)
     if not cats:
-        raise InputError(f"no categories of the codebook are offered for question {question!r}; "
-                         "bind a group to it with 'questions:' in the codebook")
+        raise InputError(_("no categories of the codebook are offered for question {question!r}; "
+                           "bind a group to it with 'questions:' in the codebook")
+                         .format(question=question))
     known = set(book.keys())
     subtree = {c.key: {c.key} | {d.key for d in book.descendants(c.key)} for c in cats}
     depth = {c.key: book.depth(c.key) for c in cats}
@@ -274,8 +276,9 @@ def counts_table(
         if order:
             unknown = [g for g in order if g not in groups]
             if unknown:
-                raise InputError(f"{by} has no value {unknown[0]!r} among the segments counted; "
-                                 f"values are: {', '.join(groups)}")
+                raise InputError(_("{by} has no value {unknown!r} among the segments counted; "
+                                   "values are: {items}")
+                                 .format(by=by, unknown=unknown[0], items=', '.join(groups)))
             groups = [*order, *(g for g in groups if g not in order)]
 
     rows: list[CountRow] = []
@@ -349,18 +352,29 @@ def format_table(table: CountTable, *, name_width: int = 44) -> list[str]:
     width_name = min(max([len(s) for s in labels] + [12]), name_width)
     n_line = {g: f"N = {table.n_group(g)}" for g in columns}
     m_line = {g: str(table.row(TOTAL, g).mentions_group) for g in columns}
-    width = {g: max(len(g), len(n_line[g]), *(len(cells[(c.key, g)]) for c in table.categories))
+    shown = {g: _("total") if g == TOTAL else g for g in columns}
+    width = {g: max(len(shown[g]), len(n_line[g]),
+                    *(len(cells[(c.key, g)]) for c in table.categories))
              for g in columns}
-    scope = f"question {table.question}" if table.question else "all questions"
-    by = f", by {table.by}" if table.by else ""
-    out = [f"Counts for {scope}{by}, coder {table.coder} "
-           "(n and share of coded substantive segments; multiple responses)"]
-    out.append(" " * width_name + "".join(f"  {g:>{width[g]}}" for g in columns))
+    if table.question and table.by:
+        title = _("Counts for question {question}, by {by}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    elif table.question:
+        title = _("Counts for question {question}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    elif table.by:
+        title = _("Counts for all questions, by {by}, coder {coder} (n and share of coded "
+                  "substantive segments; multiple responses)")
+    else:
+        title = _("Counts for all questions, coder {coder} (n and share of coded substantive "
+                  "segments; multiple responses)")
+    out = [title.format(question=table.question, by=table.by, coder=table.coder)]
+    out.append(" " * width_name + "".join(f"  {shown[g]:>{width[g]}}" for g in columns))
     out.append(" " * width_name + "".join(f"  {n_line[g]:>{width[g]}}" for g in columns))
     for cat, label in zip(table.categories, labels):
         line = f"{_clip(label, width_name):<{width_name}}"
         out.append(line + "".join(f"  {cells[(cat.key, g)]:>{width[g]}}" for g in columns))
-    out.append(f"{'mentions (codings)':<{width_name}}"
+    out.append(f"{_('mentions (codings)'):<{width_name}}"
                + "".join(f"  {m_line[g]:>{width[g]}}" for g in columns))
     return out
 

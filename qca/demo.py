@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from qca.errors import ProjectError
+from qca.i18n import _
 from qca.importing import import_protocol, import_survey
 from qca.importing.codings import import_codings
 from qca.importing.readers import read_codebooks
@@ -42,8 +43,8 @@ def data_root() -> Path:
     root = Path(__file__).resolve().parent / "data"
     if not (root / DEMO_SURVEY).exists():
         raise ProjectError(
-            f"{root}: the demo data (corpora/, codebooks/) is missing from the installed "
-            "package; reinstall qca"
+            _("{root}: the demo data (corpora/, codebooks/) is missing from the installed "
+              "package; reinstall qca").format(root=root)
         )
     return root
 
@@ -72,7 +73,8 @@ def build_demo(directory: Path | None = None, *, fresh: bool = False) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ProjectError(f"{directory}: cannot create the demo folder ({exc.strerror})") from None
+        raise ProjectError(_("{directory}: cannot create the demo folder ({strerror})")
+                           .format(directory=directory, strerror=exc.strerror)) from None
     path = directory / "demo.qca"
     if path.exists() and not fresh:
         return path

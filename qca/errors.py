@@ -18,6 +18,8 @@ one line all the same: :func:`resource_message` (the CLI adds the file being rea
 
 from __future__ import annotations
 
+from qca.i18n import _
+
 __all__ = [
     "CodebookError",
     "CodingError",
@@ -36,10 +38,10 @@ RESOURCE_ERRORS = (MemoryError, RecursionError)
 def resource_message(exc: BaseException) -> str:
     """One line for a step that ran out of memory or stack; nothing was changed."""
     if isinstance(exc, RecursionError):
-        return ("this step nested too deeply (over Python's recursion limit); nothing was "
-                "changed, the data involved is damaged or hostile")
-    return ("not enough memory for this step; nothing was changed and every coding made so "
-            "far is kept; close other programs, then try again")
+        return _("this step nested too deeply (over Python's recursion limit); nothing was "
+                 "changed, the data involved is damaged or hostile")
+    return _("not enough memory for this step; nothing was changed and every coding made so "
+             "far is kept; close other programs, then try again")
 
 
 class QcaError(Exception):

@@ -55,6 +55,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from qca.errors import ProjectError
+from qca.i18n import _
 
 __all__ = [
     "Action",
@@ -226,8 +227,8 @@ def decode(event: EventLike, *, event_id: int | None = None) -> Payload:
     except ValueError:
         where = f"event {event_id}" if event_id is not None else "an event"
         raise ProjectError(
-            f"{where} has the action {event.action!r}, which this qca does not know; "
-            "upgrade qca to read this project's log"
+            _("{where} has the action {action!r}, which this qca does not know; "
+              "upgrade qca to read this project's log").format(where=where, action=event.action)
         ) from None
     columns = Columns(event.target, event.before, event.after, event.ref)
     return _PAYLOADS[action].from_json(columns)
@@ -254,7 +255,8 @@ def decode_row(
     try:
         row = _Row(action, target, loads(before), loads(after), ref)
     except ValueError:
-        raise ProjectError(f"event {event_id}: its before or after is not JSON") from None
+        raise ProjectError(_("event {event_id}: its before or after is not JSON")
+                           .format(event_id=event_id)) from None
     return decode(row, event_id=event_id)
 
 
@@ -298,7 +300,8 @@ def _path(target: str, sizes: tuple[int, ...], action: Action) -> list[str]:
     if (isinstance(value, list) and len(value) in sizes
             and all(isinstance(v, str) for v in value)):
         return value
-    raise ProjectError(f"a {action} event has the unreadable target {target!r}")
+    raise ProjectError(_("a {action} event has the unreadable target {target!r}")
+                       .format(action=action, target=target))
 
 
 def _segment_target(*path: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from qca.errors import ExportError, QcaError
+from qca.i18n import _
 from qca.limits import note_input
 
 __all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "not_found", "read_input", "write_bytes", "write_text"]
@@ -43,9 +44,11 @@ def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None
 def check_target(path: Path, example: str = "export") -> None:
     """Refuse a target that is a folder or whose folder does not exist."""
     if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name such as {path}/{example}")
+        raise ExportError(_("{path}: is a folder; give a file name such as {path}/{example}")
+                          .format(path=path, example=example))
     if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ExportError(_("{path}: folder {parent} does not exist; create it first")
+                          .format(path=path, parent=path.parent))
 
 
 def check_new(paths: Iterable[Path], *, force: bool = False) -> None:
@@ -57,8 +60,8 @@ def check_new(paths: Iterable[Path], *, force: bool = False) -> None:
         return
     for path in paths:
         if path.exists() and not path.is_dir():
-            raise ExportError(f"{path}: exists already; choose another name, or add --force "
-                              "to replace it")
+            raise ExportError(_("{path}: exists already; choose another name, or add --force "
+                                "to replace it").format(path=path))
 
 
 @contextlib.contextmanager
@@ -78,7 +81,8 @@ def atomic_path(path: Path | str, example: str = "export") -> Iterator[Path]:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(
-            f"{path}: cannot write ({exc.strerror or exc}); check free space and permissions"
+            _("{path}: cannot write ({value}); check free space and permissions")
+            .format(path=path, value=exc.strerror or exc)
         ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -102,7 +106,8 @@ def all_or_none(paths: Sequence[Path]) -> Iterator[list[Path]]:
         for tmp in staged:
             tmp.unlink(missing_ok=True)
         raise ExportError(
-            f"{paths[0]}: cannot write ({exc.strerror or exc}); check free space and permissions"
+            _("{paths}: cannot write ({value}); check free space and permissions")
+            .format(paths=paths[0], value=exc.strerror or exc)
         ) from None
     except ExportError as exc:
         for tmp in staged:

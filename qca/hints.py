@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qca.errors import CodingError
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = ["ALPHA_THRESHOLD", "SPLIT_MIN_GROUP", "SPLIT_MIN_SEGMENTS", "SPLIT_SILHOUETTE",
@@ -109,8 +110,8 @@ def _two_coders(project: Project, coders: Sequence[str] | None,
     chosen = list(coders) if coders else default_coders(coded_sets(project, question))
     if len(chosen) != 2:
         listed = ", ".join(chosen) or "none"
-        raise CodingError(f"--hints compares two coders, found {len(chosen)} ({listed}); "
-                          "name them with --coders a,b")
+        raise CodingError(_("--hints compares two coders, found {n} ({listed}); "
+                            "name them with --coders a,b").format(n=len(chosen), listed=listed))
     return chosen[0], chosen[1]
 
 

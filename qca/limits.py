@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from qca.errors import InputError, QcaError
+from qca.i18n import _
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -76,7 +77,8 @@ def parse_size(text: str) -> int:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
     unit = match.group(2).lower() if match else ""
     if not match or unit not in _UNITS or float(match.group(1)) <= 0:
-        raise InputError(f"--max-size {text!r}: give a size such as 4GB, 500MB or 2GiB")
+        raise InputError(_("--max-size {text!r}: give a size such as 4GB, 500MB or 2GiB")
+                         .format(text=text))
     return int(float(match.group(1)) * _UNITS[unit])
 
 

@@ -63,6 +63,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ from qca.events import (
     Undone,
     decode_row,
 )
+from qca.i18n import _, ngettext
 from qca.plurals import count_noun
 from qca.store import APPLICATION_ID, Coding, Note, Project, read_codings, read_notes
 
@@ -132,61 +134,85 @@ class MergeResult:
 
     def summary(self) -> str:
         if not self.written:
-            return f"{self.other}: nothing merged ({len(self.conflicts)} conflicts)"
-        changes = [(self.codings_added, "coding", ""), (self.notes_added, "note", ""),
-                   (self.codings_removed, "coding", " removed"),
-                   (self.notes_cleared, "note", " cleared"),
-                   (self.notes_changed, "note", " changed")]
-        if not any(n for n, _, _ in changes):
-            text = f"nothing new in {self.other}"
+            return _("{other}: nothing merged ({n} conflicts)").format(other=self.other,
+                                                                      n=len(self.conflicts))
+        changes = [(self.codings_added, "coding"), (self.notes_added, "note"),
+                   (self.codings_removed, "coding removed"),
+                   (self.notes_cleared, "note cleared"),
+                   (self.notes_changed, "note changed")]
+        if not any(n for n, _noun in changes):
+            text = _("nothing new in {other}").format(other=self.other)
         else:
-            parts = [count_noun(n, noun) + what for n, noun, what in changes[:2]]
-            parts += [count_noun(n, noun) + what for n, noun, what in changes[2:] if n]
-            text = (f"merged from {self.other}: {', '.join(parts)} of "
-                    f"{', '.join(self.coders) or 'no coder'}")
+            parts = [_counted(n, noun) for n, noun in changes[:2]]
+            parts += [_counted(n, noun) for n, noun in changes[2:] if n]
+            text = _("merged from {other}: {changes} of {coders}").format(
+                other=self.other, changes=", ".join(parts),
+                coders=", ".join(self.coders) or _("no coder"))
         if self.identical:
-            text += f"; {self.identical} already identical"
+            text += "; " + _("{n} already identical").format(n=self.identical)
         if self.unchanged_there:
-            text += f"; {self.unchanged_there} changed only here (kept)"
+            text += "; " + _("{n} changed only here (kept)").format(n=self.unchanged_there)
         if self.conflicts:
-            text += f"; {count_noun(len(self.conflicts), 'conflict')} left as they are"
+            text += "; " + _("{conflicts} left as they are").format(
+                conflicts=_counted(len(self.conflicts), "conflict"))
         return text
 
     def dry_run_summary(self) -> str:
         """What a merge would do, as ``qca merge --dry-run`` prints it."""
-        changes = [f"add {count_noun(self.codings_added, 'coding')} and "
-                   f"{count_noun(self.notes_added, 'note')}",
-                   f"remove {count_noun(self.codings_removed, 'coding')}"]
+        changes = [_("add {codings} and {notes}").format(
+                       codings=_counted(self.codings_added, "coding"),
+                       notes=_counted(self.notes_added, "note")),
+                   _("remove {codings}").format(codings=_counted(self.codings_removed, "coding"))]
         if self.notes_cleared:
-            changes.append(f"clear {count_noun(self.notes_cleared, 'note')}")
+            changes.append(_("clear {notes}").format(notes=_counted(self.notes_cleared, "note")))
         if self.notes_changed:
-            changes.append(f"change {count_noun(self.notes_changed, 'note')}")
-        kept = (f"; {self.unchanged_there} changed only here (kept)"
+            changes.append(_("change {notes}").format(notes=_counted(self.notes_changed, "note")))
+        kept = ("; " + _("{n} changed only here (kept)").format(n=self.unchanged_there)
                 if self.unchanged_there else "")
-        what = (f"would {' and '.join(changes)} of {', '.join(self.coders)}" if self.coders
-                else f"nothing new in {self.other}")
-        return (f"dry run: {what}; {self.identical} identical{kept}; "
-                f"{count_noun(len(self.conflicts), 'conflict')}")
+        what = (_("would {changes} of {coders}").format(changes=_(" and ").join(changes),
+                                                         coders=", ".join(self.coders))
+                if self.coders else _("nothing new in {other}").format(other=self.other))
+        return _("dry run: {what}; {n} identical{kept}; {conflicts}").format(
+            what=what, n=self.identical, kept=kept,
+            conflicts=_counted(len(self.conflicts), "conflict"))
+
+
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "coding": lambda n: ngettext("{n} coding", "{n} codings", n),
+    "note": lambda n: ngettext("{n} note", "{n} notes", n),
+    "coding removed": lambda n: ngettext("{n} coding removed", "{n} codings removed", n),
+    "note cleared": lambda n: ngettext("{n} note cleared", "{n} notes cleared", n),
+    "note changed": lambda n: ngettext("{n} note changed", "{n} notes changed", n),
+    "conflict": lambda n: ngettext("{n} conflict", "{n} conflicts", n),
+}
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 coding``, ``2 codings removed`` in the interface language."""
+    return _COUNTED[noun](n).format(n=n)
 
 
 def _open_other(path: Path, project: Project) -> sqlite3.Connection:
     if not path.exists():
-        raise ProjectError(f"{path}: no such project file to merge from")
+        raise ProjectError(_("{path}: no such project file to merge from").format(path=path))
     if path.resolve() == project.path.resolve():
-        raise ProjectError(f"{path}: is the project itself; merge from a copy")
+        raise ProjectError(_("{path}: is the project itself; merge from a copy").format(path=path))
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error:
-        raise ProjectError(f"{path}: not a qca project (cannot read it as SQLite)") from None
+        raise ProjectError(_("{path}: not a qca project (cannot read it as SQLite)")
+                           .format(path=path)) from None
     if app_id != APPLICATION_ID or not {"segments", "codings", "notes", "events"} <= tables:
         conn.close()
-        raise ProjectError(f"{path}: not a qca project; merge from a copy of a qca project file")
+        raise ProjectError(_("{path}: not a qca project; merge from a copy of a qca project file")
+                           .format(path=path))
     if conn.execute("SELECT 1 FROM meta WHERE key = 'pseudonymised'").fetchone():
         conn.close()
-        raise ProjectError(f"{path}: a pseudonymised copy; restore it first with 'qca "
-                           f"pseudonymise --reverse {path} KEY.csv OUT.qca' and merge OUT")
+        raise ProjectError(_("{path}: a pseudonymised copy; restore it first with 'qca "
+                             "pseudonymise --reverse {path} KEY.csv OUT.qca' and merge OUT")
+                           .format(path=path))
     return conn
 
 
@@ -526,7 +552,8 @@ def merge_project(
         try:
             theirs = _read_theirs(project, conn)
         except sqlite3.Error as exc:
-            raise ProjectError(f"{other_path}: cannot read the project ({exc})") from None
+            raise ProjectError(_("{other_path}: cannot read the project ({exc})")
+                               .format(other_path=other_path, exc=exc)) from None
         # the reading, checks and writing here are one transaction: nobody codes in between
         with contextlib.nullcontext(project) if dry_run else project.transaction():
             return _merge(project, other_path, theirs, actor=actor, skip_conflicts=skip_conflicts,
@@ -593,8 +620,9 @@ def _check_segments_present(project: Project, name: str, data: _Theirs, ours: _O
     missing = [s for s in used if s not in ours]
     if missing:
         raise CodingError(
-            f"{name}: {len(missing)} coded segments are not in {project.path.name} "
-            f"({_first(missing)}); import the same sources first; nothing was merged"
+            _("{name}: {n} coded segments are not in {name2} "
+              "({first}); import the same sources first; nothing was merged")
+            .format(name=name, n=len(missing), name2=project.path.name, first=_first(missing))
         )
 
 
@@ -635,9 +663,10 @@ def _check_same_data(
     ]
     if changed:
         raise CodingError(
-            f"{name}: {len(changed)} segments have another source or text than in "
-            f"{project.path.name} ({_first(changed)}); the files hold different data; "
-            "nothing was merged"
+            _("{name}: {n} segments have another source or text than in "
+              "{name2} ({first}); the files hold different data; "
+              "nothing was merged")
+            .format(name=name, n=len(changed), name2=project.path.name, first=_first(changed))
         )
 
 
@@ -647,8 +676,9 @@ def _check_categories(project: Project, name: str, data: _Theirs, ours: _Ours) -
     unknown = sorted({c.category for c in data.codings if book.get(c.category) is None})
     if unknown:
         raise CodebookError(
-            f"{name}: categories {_first(unknown)} are not in the codebook of "
-            f"{project.path.name}; add them to the codebook first; nothing was merged"
+            _("{name}: categories {first} are not in the codebook of "
+              "{name2}; add them to the codebook first; nothing was merged")
+            .format(name=name, first=_first(unknown), name2=project.path.name)
         )
     offered: dict[str | None, set[str]] = {}
     for coding in data.codings:
@@ -657,8 +687,9 @@ def _check_categories(project: Project, name: str, data: _Theirs, ours: _Ours) -
             offered[q] = {c.key for c in book.codable_for_question(q)}
         if coding.category not in offered[q]:
             raise CodingError(
-                f"{name}: category {coding.category!r} on segment {coding.segment_id!r} is not "
-                f"offered for question {q!r} in {project.path.name}; nothing was merged"
+                _("{name}: category {category!r} on segment {segment_id!r} is not "
+                  "offered for question {q!r} in {name2}; nothing was merged")
+                .format(name=name, category=coding.category, segment_id=coding.segment_id, q=q, name2=project.path.name)
             )
 
 

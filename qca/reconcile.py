@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from qca.coders import CONSENSUS
 from qca.errors import CodingError
 from qca.events import ConsensusAgreed, ConsensusSet, ConsensusState, Origin
+from qca.i18n import _
 from qca.reliability import coded_sets, default_coders
 from qca.store import Coding, Project, Segment, now
 
@@ -72,20 +73,22 @@ def disagreements(
     """
     project.require_question(question)
     if category is not None and project.codebook().get(category) is None:
-        raise CodingError(f"category {category!r} is not in the codebook; see 'qca codebook show'")
+        raise CodingError(_("category {category!r} is not in the codebook; see 'qca codebook show'")
+                          .format(category=category))
     sets = coded_sets(project, question, include_nonsubstantive)
     if coders:
         chosen = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
         known = set(project.coders())
         unknown = [c for c in chosen if c not in known]
         if unknown:
-            raise CodingError(f"coder {unknown[0]!r} has no codings in the project")
+            raise CodingError(_("coder {unknown!r} has no codings in the project")
+                              .format(unknown=unknown[0]))
     else:
         chosen = default_coders(sets)
     if len(chosen) < 2:
         raise CodingError(
-            f"reconciliation needs at least 2 coders, found {len(chosen)} "
-            f"({', '.join(chosen) or 'none'})"
+            _("reconciliation needs at least 2 coders, found {n} "
+              "({value})").format(n=len(chosen), value=', '.join(chosen) or 'none')
         )
     out: list[Disagreement] = []
     for seg in project.segments(question):
@@ -128,18 +131,20 @@ def set_consensus(
     """
     lead = lead.strip()
     if not lead or lead == CONSENSUS:
-        raise CodingError("the lead needs a name of their own (not 'consensus')")
+        raise CodingError(_("the lead needs a name of their own (not 'consensus')"))
     new = frozenset(codes)
     reason = " ".join(reason.split())
     with project.transaction():
         seg = project.segment(segment_id)
         if seg is None:
-            raise CodingError(f"segment {segment_id!r} does not exist in {project.path.name}")
+            raise CodingError(_("segment {segment_id!r} does not exist in {name}")
+                              .format(segment_id=segment_id, name=project.path.name))
         offered = {c.key for c in project.codebook().codable_for_question(seg.question)}
         bad = sorted(new - offered)
         if bad:
             raise CodingError(
-                f"category {bad[0]!r} is not offered for question {seg.question!r} of {segment_id!r}"
+                _("category {bad!r} is not offered for question {question!r} of {segment_id!r}")
+                .format(bad=bad[0], question=seg.question, segment_id=segment_id)
             )
         old = {c.category for c in project.codings(coder=CONSENSUS, segment_id=segment_id)}
         old_note = project.note(segment_id, CONSENSUS)

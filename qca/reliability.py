@@ -59,6 +59,7 @@ from qca.agreement import (
 )
 from qca.coders import CONSENSUS
 from qca.errors import CodingError
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [
@@ -145,7 +146,8 @@ def _choose(
     if coders:
         chosen = [c.strip() for c in coders if c.strip()]
         if len(set(chosen)) != len(chosen):
-            raise CodingError(f"coders {', '.join(chosen)}: a coder is named twice; name each once")
+            raise CodingError(_("coders {items}: a coder is named twice; name each once")
+                              .format(items=', '.join(chosen)))
         known = set(project.coders())
         unknown = [c for c in chosen if c not in known]
         if unknown:
@@ -156,8 +158,9 @@ def _choose(
     if len(chosen) < minimum:
         where = f" for question {question!r}" if question else ""
         raise CodingError(
-            f"agreement needs at least {minimum} coders, found {len(chosen)}{where} "
-            f"({', '.join(chosen) or 'none'}); let a second coder code the segments first"
+            _("agreement needs at least {minimum} coders, found {n}{where} "
+              "({value}); let a second coder code the segments first")
+            .format(minimum=minimum, n=len(chosen), where=where, value=', '.join(chosen) or 'none')
         )
     return chosen
 
@@ -332,7 +335,8 @@ def confusion_table(
     ``only_a`` / ``only_b`` so nothing disappears from the picture.
     """
     if coder_a == coder_b:
-        raise CodingError(f"--confusion needs two different coders, got {coder_a!r} twice")
+        raise CodingError(_("--confusion needs two different coders, got {coder_a!r} twice")
+                          .format(coder_a=coder_a))
     sel = _select(project, [coder_a, coder_b], question, include_nonsubstantive)
     data = _data(sel)
     table = confusion(data, 0, 1)

@@ -32,6 +32,7 @@ from typing import Any
 
 from qca.codebook import Codebook
 from qca.errors import CodingError, InputError
+from qca.i18n import _
 from qca.session import parse_where
 from qca.store import Project
 
@@ -75,7 +76,8 @@ def _split_keys(part: str, sep: str, expression: str) -> tuple[str, ...]:
     keys = tuple(k.strip() for k in part.split(sep))
     if not all(keys):
         raise InputError(
-            f"--code {expression!r}: a key is missing around {sep!r}; write e.g. A+B, A,B or A-B"
+            _("--code {expression!r}: a key is missing around {sep!r}; write e.g. A+B, A,B or A-B")
+            .format(expression=expression, sep=sep)
         )
     return keys
 
@@ -88,22 +90,22 @@ def parse_code_query(expression: str, book: Codebook) -> CodeQuery:
         CodingError: a key is not in the codebook.
     """
     text = expression.strip()
-    head, _, tail = text.partition("-")
+    head, _sep, tail = text.partition("-")
     if "+" in head and "," in head:
-        raise InputError(f"--code {expression!r}: use either + (all of) or , (any of) before "
-                         "the -, not both")
+        raise InputError(_("--code {expression!r}: use either + (all of) or , (any of) before "
+                           "the -, not both").format(expression=expression))
     mode = "any" if "," in head else "all"
     include = _split_keys(head, "," if mode == "any" else "+", expression)
     exclude: tuple[str, ...] = ()
     if tail or text.endswith("-"):
         exclude = _split_keys(tail.replace("+", ","), ",", expression)
         if any("-" in k for k in exclude):
-            raise InputError(f"--code {expression!r}: use one - ; list what to leave out "
-                             "after it, comma-separated (A-B,C)")
+            raise InputError(_("--code {expression!r}: use one - ; list what to leave out "
+                               "after it, comma-separated (A-B,C)").format(expression=expression))
     for key in (*include, *exclude):
         if book.get(key) is None:
-            raise CodingError(f"--code {expression!r}: category {key!r} is not in the codebook; "
-                              "see 'qca codebook show'")
+            raise CodingError(_("--code {expression!r}: category {key!r} is not in the codebook; "
+                                "see 'qca codebook show'").format(expression=expression, key=key))
     return CodeQuery(include, mode, exclude, text)
 
 
@@ -170,8 +172,9 @@ def require_coder(project: Project, coder: str | None) -> None:
     coders = project.coders()
     if coder not in coders:
         listed = ", ".join(coders) or "none yet"
-        raise CodingError(f"coder {coder!r} has no codings in {project.path.name}; "
-                          f"coders are: {listed}")
+        raise CodingError(_("coder {coder!r} has no codings in {name}; "
+                            "coders are: {listed}")
+                          .format(coder=coder, name=project.path.name, listed=listed))
 
 
 def _segment_rows(

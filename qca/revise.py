@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from qca.codebook import KEY_PATTERN, Category, Codebook
 from qca.errors import CodebookError
 from qca.events import CategoriesMerged, CategoryRenamed, CategorySplit
+from qca.i18n import _, ngettext
 from qca.store import Project, now
 
 __all__ = ["SplitResult", "assign_free_shortcuts", "combine", "describe_assigned", "rename",
@@ -36,12 +37,16 @@ class SplitResult:
     """Segments whose codings of ``key`` were flagged for their coders to review."""
 
     def describe(self) -> str:
-        new = ", ".join(f"{k} [{s}]" if s else f"{k} (no free shortcut)"
+        new = ", ".join(f"{k} [{s}]" if s else _("{key} (no free shortcut)").format(key=k)
                         for k, s in self.categories)
-        noun = "segment" if self.flagged_segments == 1 else "segments"
-        return (f"codebook version {self.version}: split {self.key} into {new}; "
-                f"{self.flagged_segments} {noun} flagged for review (their codings moved to "
-                f"{self.categories[0][0]})")
+        return ngettext(
+            "codebook version {version}: split {key} into {new}; {n} segment flagged for "
+            "review (their codings moved to {first})",
+            "codebook version {version}: split {key} into {new}; {n} segments flagged for "
+            "review (their codings moved to {first})",
+            self.flagged_segments).format(version=self.version, key=self.key, new=new,
+                                          n=self.flagged_segments,
+                                          first=self.categories[0][0])
 
 
 def _free_shortcuts(book: Codebook, cats: list[Category]) -> None:
@@ -101,17 +106,19 @@ def replace_codebook(project: Project, book: Codebook, *, author: str, note: str
 def _require(book: Codebook, key: str) -> Category:
     cat = book.get(key)
     if cat is None:
-        raise CodebookError(f"category {key!r} is not in the codebook; see 'qca codebook show'")
+        raise CodebookError(_("category {key!r} is not in the codebook; see 'qca codebook show'")
+                            .format(key=key))
     return cat
 
 
 def _check_new_key(book: Codebook, key: str) -> None:
     if not KEY_PATTERN.match(key):
         raise CodebookError(
-            f"{key!r} is not a valid key; use a letter then up to 31 letters, digits or _"
+            _("{key!r} is not a valid key; use a letter then up to 31 letters, digits or _")
+            .format(key=key)
         )
     if any(c.key.casefold() == key.casefold() for c in book.walk()):
-        raise CodebookError(f"key {key!r} is taken already; choose another")
+        raise CodebookError(_("key {key!r} is taken already; choose another").format(key=key))
 
 
 def rename(
@@ -122,7 +129,7 @@ def rename(
     book = copy.deepcopy(project.codebook())
     cat = _require(book, old)
     if new_key is None and new_name is None:
-        raise CodebookError("give a new key, a new name (--name), or both")
+        raise CodebookError(_("give a new key, a new name (--name), or both"))
     if new_key is not None and new_key != old:
         _check_new_key(book, new_key)
         cat.key = new_key
@@ -142,16 +149,19 @@ def combine(project: Project, sources: list[str], into: str, *, author: str) -> 
     book = copy.deepcopy(project.codebook())
     target = _require(book, into)
     if not target.is_codable:
-        raise CodebookError(f"{into!r} is a group; combine into a codable category")
+        raise CodebookError(_("{into!r} is a group; combine into a codable category")
+                            .format(into=into))
     for key in sources:
         cat = _require(book, key)
         if key == into:
-            raise CodebookError(f"cannot combine {key!r} with itself")
+            raise CodebookError(_("cannot combine {key!r} with itself").format(key=key))
         if cat.children:
-            raise CodebookError(f"{key!r} has subcategories; combine or move them first")
+            raise CodebookError(_("{key!r} has subcategories; combine or move them first")
+                                .format(key=key))
         if book.top_level_of(key) is not book.top_level_of(into):
             raise CodebookError(
-                f"{key!r} and {into!r} belong to different groups (questions); combine within a group"
+                _("{key!r} and {into!r} belong to different groups (questions); combine within a group")
+                .format(key=key, into=into)
             )
     for key in sources:
         cat = _require(book, key)
@@ -179,11 +189,12 @@ def split(
     category applies.
     """
     if len(into) < 2:
-        raise CodebookError("a split needs at least two new categories (--into A,B)")
+        raise CodebookError(_("a split needs at least two new categories (--into A,B)"))
     book = copy.deepcopy(project.codebook())
     cat = _require(book, key)
     if cat.children:
-        raise CodebookError(f"{key!r} has subcategories; split a category without them")
+        raise CodebookError(_("{key!r} has subcategories; split a category without them")
+                            .format(key=key))
     new_cats = []
     for i, (new_key, name) in enumerate(into):
         if new_key != key:
@@ -194,7 +205,7 @@ def split(
         ))
     keys = [k for k, _ in into]
     if len(set(keys)) != len(keys):
-        raise CodebookError("the new keys of a split must differ from each other")
+        raise CodebookError(_("the new keys of a split must differ from each other"))
     siblings = book.get(cat.parent).children if cat.parent else book.categories  # type: ignore[union-attr]
     at = siblings.index(cat)
     siblings[at : at + 1] = new_cats

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from qca.errors import InputError
 from qca.folding import FoldedText, fold_text
+from qca.i18n import _
 from qca.session import parse_where
 from qca.store import Project
 
@@ -135,8 +136,9 @@ def compile_regex(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
-        raise InputError(f"--regex {pattern!r} is not a valid regular expression ({exc}); "
-                         "escape special characters with \\ or search without --regex") from None
+        raise InputError(_("--regex {pattern!r} is not a valid regular expression ({exc}); "
+                           "escape special characters with \\ or search without --regex")
+                         .format(pattern=pattern, exc=exc)) from None
 
 
 def segment_hits(text: str, pattern: str, *, word: bool = False,
@@ -261,16 +263,17 @@ def search(
         context: Characters of context on each side.
     """
     if sum((regex, lemma)) > 1 or (word and (regex or lemma)):
-        raise InputError("choose one of --regex, --lemma and --word")
+        raise InputError(_("choose one of --regex, --lemma and --word"))
     if not pattern.strip():
-        raise InputError("the search pattern is empty; give a word, a phrase or --regex PATTERN")
+        raise InputError(_("the search pattern is empty; give a word, a phrase or --regex PATTERN"))
     project.require_question(question)
     pairs = parse_where(where)
     project.require_variables(name for name, _ in pairs)
     if coder is not None and coder not in project.coders():
         listed = ", ".join(project.coders()) or "none yet"
-        raise InputError(f"coder {coder!r} has no codings in {project.path.name}; "
-                         f"coders are: {listed}")
+        raise InputError(_("coder {coder!r} has no codings in {name}; "
+                           "coders are: {listed}")
+                         .format(coder=coder, name=project.path.name, listed=listed))
     scope = _scope_sql(question, pairs, coded, coder)
     hits: list[Hit] = []
     if regex:
@@ -286,7 +289,8 @@ def search(
         return SearchResult(pattern, "lemma", hits)
     needle = fold_text(pattern.strip())
     if not needle.strip():
-        raise InputError(f"the search pattern {pattern!r} has no letters to search for")
+        raise InputError(_("the search pattern {pattern!r} has no letters to search for")
+                         .format(pattern=pattern))
     for row in _candidates(project, needle, scope):
         hits += [_hit(row, s, e, context) for s, e in _plain_spans(row[4], needle, word)]
     return SearchResult(pattern, "word" if word else "plain", hits)

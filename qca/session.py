@@ -30,10 +30,12 @@ from qca import coding
 from qca.codebook import Category
 from qca.errors import CodingError, InputError, ProjectError
 from qca.events import Origin
+from qca.i18n import N_, _
 from qca.store import Project, Segment, Source, segment_from_row
 
 __all__ = [
     "STATUSES",
+    "STATUS_LABELS",
     "SessionProgress",
     "SegmentFilter",
     "SegmentView",
@@ -46,6 +48,10 @@ STATUSES = ("all", "uncoded", "coded", "flagged", "proposed")
 those with proposals of a dictionary (``qca autocode``) still to confirm or reject."""
 _PROPOSED_ORIGIN = "dictionary"
 
+STATUS_LABELS = {"all": N_("all"), "uncoded": N_("uncoded"), "coded": N_("coded"),
+                 "flagged": N_("flagged"), "proposed": N_("proposed")}
+"""What the screen calls each status (msgids; the values above stay English)."""
+
 
 def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """Turn ``VAR=VALUE`` strings into pairs; raise :class:`InputError` on a malformed one."""
@@ -53,7 +59,8 @@ def parse_where(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"filter {item!r} is not VAR=VALUE; write e.g. amt=Ordnungsamt")
+            raise InputError(_("filter {item!r} is not VAR=VALUE; write e.g. amt=Ordnungsamt")
+                             .format(item=item))
         pairs.append((name.strip(), value.strip()))
     return tuple(pairs)
 
@@ -76,15 +83,16 @@ class SegmentFilter:
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
-            raise InputError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
+            raise InputError(_("status {status!r} is not one of {items}")
+                             .format(status=self.status, items=', '.join(STATUSES)))
 
     def describe(self) -> str:
-        parts = [self.question or "all questions"]
+        parts = [self.question or _("all questions")]
         parts += [f"{k}={v}" for k, v in self.where]
         if self.status != "all":
-            parts.append(self.status)
+            parts.append(_(STATUS_LABELS[self.status]))
         if self.include_nonsubstantive:
-            parts.append("incl. k.A.")
+            parts.append(_("incl. k.A."))
         return ", ".join(parts)
 
 
@@ -120,9 +128,11 @@ def _read_error(project: Project, exc: sqlite3.Error) -> ProjectError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return ProjectError(
-            f"{project.path.name}: the project is busy (another process is writing); try again"
+            _("{project}: the project is busy (another process is writing); try again")
+            .format(project=project.path.name)
         )
-    return ProjectError(f"{project.path.name}: cannot read the project ({text})")
+    return ProjectError(_("{project}: cannot read the project ({text})")
+                        .format(project=project.path.name, text=text))
 
 
 class Session:
@@ -284,7 +294,7 @@ class Session:
         """
         ref = ref.strip()
         if not ref:
-            raise CodingError("type a segment id or a number")
+            raise CodingError(_("type a segment id or a number"))
         if ref in self._index:
             self.position = self._index[ref]
             return
@@ -297,8 +307,10 @@ class Session:
                 return
         exists = self._query("SELECT 1 FROM segments WHERE id = ?", [ref])
         if exists:
-            raise CodingError(f"segment {ref!r} is not in the current filter; widen it with W")
-        raise CodingError(f"no segment {ref!r}; ids look like {self.current_id or 'S1#frage'}")
+            raise CodingError(_("segment {ref!r} is not in the current filter; widen it with W")
+                              .format(ref=ref))
+        raise CodingError(_("no segment {ref!r}; ids look like {example}")
+                          .format(ref=ref, example=self.current_id or "S1#frage"))
 
     def hidden_by_filter(self, ref: str) -> str | None:
         """The segment ``ref`` names (an id or id prefix) when the current filter hides it.
@@ -348,7 +360,8 @@ class Session:
             "s.substantive, src.kind, src.name, src.variables "
             "FROM segments s JOIN sources src ON src.id = s.source_id WHERE s.id = ?", [sid])
         if not rows:  # deleted by another process since the list was loaded
-            raise ProjectError(f"segment {sid!r} is no longer in the project; reopen it")
+            raise ProjectError(_("segment {segment!r} is no longer in the project; reopen it")
+                               .format(segment=sid))
         r = rows[0]
         segment = segment_from_row(dict(zip(
             ("id", "seq", "source_id", "question", "position", "heading", "text",
@@ -455,7 +468,7 @@ class Session:
 
     def _require_current(self) -> str:
         if self.current_id is None:
-            raise CodingError("no segment is shown; change the filter with W")
+            raise CodingError(_("no segment is shown; change the filter with W"))
         return self.current_id
 
     def _refresh(self, segment_id: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qca.plurals import count_noun
+from qca.i18n import _, ngettext
 from qca.store import Project
 
 __all__ = ["CoderProgress", "Status", "project_status"]
@@ -39,28 +39,37 @@ class Status:
     pipeline: str | None = None
 
     def lines(self) -> list[str]:
-        out = [
-            f"project    {self.name} ({self.path})",
-            f"sources    {count_noun(self.survey_sources, 'survey row')}, "
-            f"{count_noun(self.protocol_sources, 'protocol')}",
-            f"segments   {self.segments} ({self.non_substantive} non-substantive)",
-            f"codebook   v{self.codebook_version} {self.codebook_name}: {self.categories} "
-            f"categories, {self.codable} codable",
-            f"codings    {self.codings}",
+        """The summary as ``qca status`` prints it, in the interface language."""
+        sources = ", ".join([
+            ngettext("{n} survey row", "{n} survey rows", self.survey_sources).format(
+                n=self.survey_sources),
+            ngettext("{n} protocol", "{n} protocols", self.protocol_sources).format(
+                n=self.protocol_sources)])
+        rows = [
+            (_("project"), f"{self.name} ({self.path})"),
+            (_("sources"), sources),
+            (_("segments"), _("{n} ({non_substantive} non-substantive)").format(
+                n=self.segments, non_substantive=self.non_substantive)),
+            (_("codebook"), _("v{version} {name}: {categories} categories, {codable} codable")
+             .format(version=self.codebook_version, name=self.codebook_name,
+                     categories=self.categories, codable=self.codable)),
+            (_("codings"), str(self.codings)),
         ]
         if self.pipeline:
-            out.append(f"pipeline   {self.pipeline}")
+            rows.append((_("pipeline"), self.pipeline))
+        width = max(10, *(len(label) + 1 for label, _value in rows))
+        out = [f"{label:<{width}} {value}" for label, value in rows]
         if self.questions:
-            out.append("questions")
+            out.append(_("questions"))
             for q, n in self.questions.items():
-                out.append(f"  {q:<34} {n:>6} segments")
+                out.append(f"  {q:<34} {n:>6} " + _("segments"))
         if self.progress:
-            out.append("progress (coded / substantive segments, flagged)")
+            out.append(_("progress (coded / substantive segments, flagged)"))
             for p in self.progress:
                 share = 100 * p.coded / p.total if p.total else 0.0
                 out.append(
                     f"  {p.coder:<14} {p.question:<28} {p.coded:>5} / {p.total:<5} "
-                    f"{share:5.1f}%  {p.flagged} flagged"
+                    f"{share:5.1f}%  " + _("{n} flagged").format(n=p.flagged)
                 )
         return out
 

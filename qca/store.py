@@ -48,6 +48,7 @@ from qca.events import (
     dumps,
     loads,
 )
+from qca.i18n import _
 
 __all__ = [
     "APPLICATION_ID",
@@ -508,17 +509,21 @@ def _identify_project(path: Path) -> None:
     newer first page is the file asked, read-only, for its ``application_id`` and schema.
     """
     if path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a qca project file; give the .qca file")
+        raise ProjectError(_("{path}: is a folder, not a qca project file; give the .qca file")
+                           .format(path=path))
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
     except FileNotFoundError:
-        raise ProjectError(f"{path}: no such project; create it with 'qca init {path}'") from None
+        raise ProjectError(_("{path}: no such project; create it with 'qca init {path}'")
+                           .format(path=path)) from None
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+        raise ProjectError(_("{path}: cannot read ({strerror}); check the permissions")
+                           .format(path=path, strerror=exc.strerror)) from None
     if not header.startswith(_SQLITE_MAGIC):
         raise ProjectError(
-            f"{path}: not a qca project (not an SQLite file); create one with 'qca init'"
+            _("{path}: not a qca project (not an SQLite file); create one with 'qca init'")
+            .format(path=path)
         )
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID and Path(f"{path}-wal").exists():
@@ -535,8 +540,8 @@ def _identify_project(path: Path) -> None:
             app_id = 0
     if app_id != APPLICATION_ID:
         raise ProjectError(
-            f"{path}: an SQLite file of another application, not a qca project; qca leaves "
-            "it untouched (create a project with 'qca init')"
+            _("{path}: an SQLite file of another application, not a qca project; qca leaves "
+              "it untouched (create a project with 'qca init')").format(path=path)
         )
 
 
@@ -561,8 +566,8 @@ class Project:
         if str(mode).lower() != "wal":
             conn.close()
             raise ProjectError(
-                f"{path}: cannot switch the project to WAL mode (got {mode}); "
-                "put the project on a local disk"
+                _("{path}: cannot switch the project to WAL mode (got {mode}); "
+                  "put the project on a local disk").format(path=path, mode=mode)
             )
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -574,16 +579,19 @@ class Project:
         """Create a new, empty project file; refuse to overwrite anything."""
         path = Path(path)
         if path.is_dir():
-            raise ProjectError(f"{path}: is a folder; give the project a file name, "
-                               f"e.g. {path / 'study.qca'}")
+            raise ProjectError(_("{path}: is a folder; give the project a file name, "
+                                 "e.g. {example}").format(path=path, example=path / "study.qca"))
         if path.exists():
-            raise ProjectError(f"{path}: file exists already; choose another name or delete it")
+            raise ProjectError(_("{path}: file exists already; choose another name or delete it")
+                               .format(path=path))
         if not path.parent.exists():
-            raise ProjectError(f"{path}: folder {path.parent} does not exist; create it first")
+            raise ProjectError(_("{path}: folder {parent} does not exist; create it first")
+                               .format(path=path, parent=path.parent))
         try:
             conn = cls._connect(path)
         except sqlite3.Error as exc:
-            raise ProjectError(f"{path}: cannot create the project ({exc})") from None
+            raise ProjectError(_("{path}: cannot create the project ({exc})")
+                               .format(path=path, exc=exc)) from None
         project = cls(path, conn)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -613,22 +621,25 @@ class Project:
         try:
             conn = cls._connect(path)
         except sqlite3.Error as exc:
-            raise ProjectError(f"{path}: cannot open the project ({exc})") from None
+            raise ProjectError(_("{path}: cannot open the project ({exc})")
+                               .format(path=path, exc=exc)) from None
         project = cls(path, conn)
         known = {m.name for m in migrations._migrations}
         applied = {m.name for m in migrations.applied(project.db)}
         if applied - known:
             conn.close()
             raise ProjectError(
-                f"{path}: made by a newer qca (schema {', '.join(sorted(applied - known))}); "
-                "upgrade qca to open it"
+                _("{path}: made by a newer qca (schema {items}); "
+                  "upgrade qca to open it")
+                .format(path=path, items=', '.join(sorted(applied - known)))
             )
         if migrations.pending(project.db):
             try:
                 migrations.apply(project.db)
             except sqlite3.Error as exc:
                 conn.close()
-                raise ProjectError(f"{path}: cannot upgrade the project ({exc})") from None
+                raise ProjectError(_("{path}: cannot upgrade the project ({exc})")
+                                   .format(path=path, exc=exc)) from None
         return project
 
     def close(self) -> None:
@@ -648,9 +659,11 @@ class Project:
         """
         dest = Path(dest)
         if dest.exists():
-            raise ProjectError(f"{dest}: file exists already; choose another name or delete it")
+            raise ProjectError(_("{dest}: file exists already; choose another name or delete it")
+                               .format(dest=dest))
         if not dest.parent.is_dir():
-            raise ProjectError(f"{dest}: folder {dest.parent} does not exist; create it first")
+            raise ProjectError(_("{dest}: folder {parent} does not exist; create it first")
+                               .format(dest=dest, parent=dest.parent))
         tmp = dest.with_name(f".{dest.name}.tmp")
         try:
             target = sqlite3.connect(str(tmp))
@@ -665,8 +678,9 @@ class Project:
         except (sqlite3.Error, OSError) as exc:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
-            raise ProjectError(f"{dest}: cannot write the copy ({exc}); "
-                               "check free space and permissions") from None
+            raise ProjectError(_("{dest}: cannot write the copy ({exc}); "
+                                 "check free space and permissions")
+                               .format(dest=dest, exc=exc)) from None
         return dest
 
     def __enter__(self) -> Project:
@@ -720,18 +734,22 @@ class Project:
         text = str(exc)
         if "locked" in text or "busy" in text:
             return ProjectError(
-                f"{self.path}: the project stayed busy for {BUSY_TIMEOUT:.0f} s (another "
-                "process is writing); nothing was changed, try again"
+                _("{path}: the project stayed busy for {busy_timeout:.0f} s (another "
+                  "process is writing); nothing was changed, try again")
+                .format(path=self.path, busy_timeout=BUSY_TIMEOUT)
             )
         if _is_disk_full(exc):
             return ProjectError(
-                f"{self.path}: the disk is full; nothing was changed, free some space and retry"
+                _("{path}: the disk is full; nothing was changed, free some space and retry")
+                .format(path=self.path)
             )
         if "readonly" in text or "read-only" in text:
             return ProjectError(
-                f"{self.path}: the project is read-only; nothing was changed, check permissions"
+                _("{path}: the project is read-only; nothing was changed, check permissions")
+                .format(path=self.path)
             )
-        return ProjectError(f"{self.path}: database error ({text}); nothing was changed")
+        return ProjectError(_("{path}: database error ({text}); nothing was changed")
+                            .format(path=self.path, text=text))
 
     def log(self, actor: str, payload: Payload) -> int:
         """Append one event (see :mod:`qca.events`); call inside :meth:`transaction`.
@@ -811,7 +829,8 @@ class Project:
             "SELECT codebook FROM codebook_versions WHERE version = ?", (version,)
         ).fetchone()
         if row is None:
-            raise CodebookError(f"{self.path}: there is no codebook version {version}")
+            raise CodebookError(_("{path}: there is no codebook version {version}")
+                                .format(path=self.path, version=version))
         return codebook_from_dict(json.loads(row[0]), where=f"codebook version {version}")
 
     def codebook_versions(self) -> list[dict[str, Any]]:
@@ -842,8 +861,8 @@ class Project:
         if orphans:
             listed = ", ".join(f"{k} ({n} codings)" for k, n in orphans[:5])
             raise CodebookError(
-                f"the new codebook lacks categories that have codings: {listed}; keep them, "
-                "or use 'qca codebook merge' to move their codings first"
+                _("the new codebook lacks categories that have codings: {listed}; keep them, "
+                  "or use 'qca codebook merge' to move their codings first").format(listed=listed)
             )
         version = self.codebook_version() + 1
         self.conn.execute(
@@ -925,9 +944,10 @@ class Project:
             return
         questions = self.questions()
         if question not in questions:
-            listed = ", ".join(questions) or "none yet (import a survey or protocol first)"
-            raise InputError(f"question {question!r} is not in {self.path.name}; "
-                             f"questions are: {listed}")
+            listed = ", ".join(questions) or _("none yet (import a survey or protocol first)")
+            raise InputError(_("question {question!r} is not in {project}; "
+                               "questions are: {listed}")
+                             .format(question=question, project=self.path.name, listed=listed))
 
     def require_variables(self, names: Iterable[str]) -> None:
         """Raise :class:`InputError` naming the known variables unless every one of
@@ -935,9 +955,10 @@ class Project:
         known = self.variable_names()
         for name in names:
             if name not in known:
-                listed = ", ".join(known) or "none (import a survey with variables first)"
-                raise InputError(f"variable {name!r} is not in {self.path.name}; "
-                                 f"variables are: {listed}")
+                listed = ", ".join(known) or _("none (import a survey with variables first)")
+                raise InputError(_("variable {variable!r} is not in {project}; "
+                                   "variables are: {listed}")
+                                 .format(variable=name, project=self.path.name, listed=listed))
 
     def next_seq(self) -> int:
         row = self.conn.execute("SELECT MAX(seq) FROM segments").fetchone()
@@ -1353,7 +1374,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
         for seg_id, cols in rewrite.segments.items():
             for col, value in cols.items():
                 if col not in ("text", "heading"):
-                    raise ValueError(f"segments.{col} is not rewritten")
+                    raise ValueError(_("segments.{col} is not rewritten").format(col=col))
                 conn.execute(f"UPDATE segments SET {col} = ? WHERE id = ?", (value, seg_id))
         for source_id, text in rewrite.source_texts.items():
             conn.execute("UPDATE source_texts SET text = ? WHERE source_id = ?", (text, source_id))
@@ -1363,7 +1384,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
         for source_id, source_cols in rewrite.sources.items():
             for col, text in source_cols.items():
                 if col not in ("name", "variables"):
-                    raise ValueError(f"sources.{col} is not rewritten")
+                    raise ValueError(_("sources.{col} is not rewritten").format(col=col))
                 conn.execute(f"UPDATE sources SET {col} = ? WHERE id = ?", (text, source_id))
         for (seg_id, coder), memo in rewrite.notes.items():
             conn.execute("UPDATE notes SET memo = ? WHERE segment_id = ? AND coder = ?",
@@ -1377,7 +1398,7 @@ def rewrite_texts(project: Project, rewrite: TextRewrite, *, actor: str,
             for event_id, cols in rewrite.events.items():
                 for col, value in cols.items():
                     if col not in ("before", "after"):
-                        raise ValueError(f"events.{col} is not rewritten")
+                        raise ValueError(_("events.{col} is not rewritten").format(col=col))
                     conn.execute(f"UPDATE events SET {col} = ? WHERE id = ?", (value, event_id))
             for statement in _EVENT_TRIGGERS:
                 conn.execute(statement)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qca.errors import InputError
+from qca.i18n import _
 from qca.progress import Progress
 from qca.store import Project, Segment
 
@@ -131,7 +132,7 @@ def word_frequencies(
     from qca.nlp import ensure_features, fold, stop_words
 
     if by is not None and code is not None:
-        raise InputError("give --by VAR or --code KEY, not both")
+        raise InputError(_("give --by VAR or --code KEY, not both"))
     project.require_question(question)
     if by is not None:
         project.require_variables([by])

@@ -14,6 +14,26 @@ from qca.store import Project
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests speak English whatever the shell's locale; German tests ask for it."""
+    from qca.i18n import set_language
+
+    monkeypatch.setenv("QCA_LANG", "en")
+    set_language()
+
+
+@pytest.fixture
+def german(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface in German for one test (as ``QCA_LANG=de`` would give)."""
+    from qca.i18n import set_language
+
+    monkeypatch.setenv("QCA_LANG", "de")
+    set_language()
+
+
 SMALL_CODEBOOK = {
     "name": "Test codebook",
     "categories": [

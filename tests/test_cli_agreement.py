@@ -138,7 +138,7 @@ def test_merge_cli(capsys, coded: Path) -> None:
     assert code != 0
     assert "conflict: 1#chancen anna codings: here {CH_REFL, MEMO}, other {CH_REFL, CH_ZUS}" in err
     assert err.strip().endswith("--skip-conflicts to merge the rest and keep this project's "
-                                "version of the conflicts")
+                                "version of the conflict")  # one conflict: singular
     assert snapshot_db(coded) == before
     code, out, err = run(capsys, "merge", str(coded), str(copy), "--dry-run")
     assert code == 0 and "would add 1 coding and" in out and snapshot_db(coded) == before

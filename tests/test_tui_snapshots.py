@@ -108,3 +108,23 @@ def test_definition_shown(snap_compare, many_path, fixed_suggestions, size, keys
 def test_message_line(snap_compare, project_path, size):
     """A message has a line of its own above the footer; text and categories stay."""
     assert snap_compare(_app(project_path), press=["1", "U", "U"], terminal_size=size)
+
+
+# --- German (QCA_LANG=de): nothing cut or wrapped away at 80x24 ----------------------------
+
+
+def test_start_german(snap_compare, project_path, german):
+    assert snap_compare(_app(project_path), terminal_size=NARROW)
+
+
+def test_help_german(snap_compare, project_path, german):
+    assert snap_compare(_app(project_path), press=["question_mark"], terminal_size=NARROW)
+
+
+def test_filter_dialog_german(snap_compare, project_path, german):
+    assert snap_compare(_app(project_path), press=["W"], terminal_size=NARROW)
+
+
+def test_memo_dialog_german(snap_compare, project_path, german):
+    assert snap_compare(_app(project_path), press=["1", "F", "M", *"Rückfrage"],
+                        terminal_size=NARROW)

@@ -35,6 +35,7 @@ from pathlib import Path
 from qca.errors import ExportError
 from qca.exporting.notes import NO_NOTE, segment_notes
 from qca.fileio import atomic_path
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [

@@ -37,6 +37,7 @@ from qca.codebook import Category, Codebook
 from qca.counts import TOTAL, CountTable, counts_table
 from qca.errors import ExportError
 from qca.fileio import atomic_path, check_new
+from qca.i18n import _
 from qca.store import Project
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def bar_figure(
         ax.barh(ys, shares, height=slot * 0.9, color=colors[j],
                 edgecolor="white" if is_total and table.groups else "none",
                 hatch="////" if is_total and table.groups else None, linewidth=0,
-                label=f"{group} (N = {table.n_group(group)})")
+                label=f"{_('total') if is_total else group} (N = {table.n_group(group)})")
         top = max([top, *shares])
 
     ax.set_yticks(range(len(cats)))
@@ -145,9 +146,13 @@ def bar_figure(
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    scope = f"by {table.by}" if table.by else "all answers"
-    ax.set_xlabel(f"Share of coded answers {scope} (multiple answers possible; "
-                  f"coder: {table.coder})", fontsize=8)
+    if table.by:
+        label = _("Share of coded answers by {variable} (multiple answers possible; "
+                  "coder: {coder})")
+    else:
+        label = _("Share of coded answers, all answers (multiple answers possible; "
+                  "coder: {coder})")
+    ax.set_xlabel(label.format(variable=table.by, coder=table.coder), fontsize=8)
     fig.legend(loc="outside lower center", ncols=min(n_groups, 3), fontsize=8, frameon=False)
     text = _default_title(book, table) if title is None else title
     if text:
@@ -176,12 +181,15 @@ def write_figure(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ExportError(f"{path}: unknown figure format {suffix or '(none)'!r}; "
-                          "end the name in .png, .svg or .pdf")
+        raise ExportError(_("{path}: unknown figure format {value!r}; "
+                            "end the name in .png, .svg or .pdf")
+                          .format(path=path, value=suffix or '(none)'))
     if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name such as {path}/figure.png")
+        raise ExportError(_("{path}: is a folder; give a file name such as {path}/figure.png")
+                          .format(path=path))
     if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ExportError(_("{path}: folder {parent} does not exist; create it first")
+                          .format(path=path, parent=path.parent))
     check_new([path], force=force)
     table = counts_table(project, by=by, question=question, coder=coder, order=order)
     fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)

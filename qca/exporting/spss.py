@@ -37,6 +37,7 @@ from qca.errors import ExportError
 from qca.exporting.labelled import VALUE_LABELS, LabelledTable
 from qca.exporting.csv import write_csv
 from qca.fileio import atomic_path, write_text
+from qca.i18n import _
 
 __all__ = [
     "VALUE_LABELS",
@@ -141,13 +142,15 @@ def spss_targets(project_stem: str, out: Path | str, coder: str) -> tuple[Path, 
     out = Path(out)
     if out.suffix.lower() in (".sps", ".csv"):
         if not out.parent.is_dir():
-            raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
+            raise ExportError(_("{out}: folder {parent} does not exist; create it first")
+                              .format(out=out, parent=out.parent))
         return out.with_suffix(".csv").resolve(), out.with_suffix(".sps").resolve()
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out}: is a file; name a folder, or a .sps file to write "
-                          "it and its .csv beside it")
+        raise ExportError(_("{out}: is a file; name a folder, or a .sps file to write "
+                            "it and its .csv beside it").format(out=out))
     if not out.exists() and not out.parent.exists():
-        raise ExportError(f"{out}: folder {out.parent} does not exist; create it first")
+        raise ExportError(_("{out}: folder {parent} does not exist; create it first")
+                          .format(out=out, parent=out.parent))
     stem = f"{_file_part(project_stem)}_wide_{_file_part(coder)}"
     return (out / f"{stem}.csv").resolve(), (out / f"{stem}.sps").resolve()
 
@@ -194,4 +197,5 @@ def write_sav(table: LabelledTable, path: Path | str) -> None:
                 variable_measure=measure,
             )
         except pyreadstat.ReadstatError as exc:
-            raise ExportError(f"{path}: cannot write the SPSS file ({exc})") from None
+            raise ExportError(_("{path}: cannot write the SPSS file ({exc})")
+                              .format(path=path, exc=exc)) from None

@@ -19,6 +19,7 @@ from typing import Any
 from qca.errors import ExportError
 from qca.exporting.labelled import LabelledTable
 from qca.fileio import atomic_path
+from qca.i18n import _
 
 __all__ = ["MAX_LABEL", "frame", "write_stata"]
 
@@ -57,4 +58,5 @@ def write_stata(table: LabelledTable, path: Path | str) -> None:
             pyreadstat.write_dta(frame(table), str(tmp), version=_STATA_VERSION,
                                  column_labels=labels, variable_value_labels=value_labels)
         except pyreadstat.ReadstatError as exc:
-            raise ExportError(f"{path}: cannot write the Stata file ({exc})") from None
+            raise ExportError(_("{path}: cannot write the Stata file ({exc})")
+                              .format(path=path, exc=exc)) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from qca.exporting.csv import (
 )
 from qca.exporting.names import mapping_path, mapping_rows, safe_names
 from qca.fileio import all_or_none, check_new, check_target
+from qca.i18n import _, ngettext
 from qca.store import Project
 
 __all__ = ["FORMATS", "ExportResult", "export", "format_for"]
@@ -59,42 +61,58 @@ def format_for(fmt: str | None, output: Path | str | None) -> str:
     """The format asked for, else the one the target's extension names, else ``long``."""
     if fmt is not None:
         if fmt not in FORMATS:
-            raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            raise InputError(_("unknown export format {fmt!r}; choose one of {items}")
+                             .format(fmt=fmt, items=', '.join(FORMATS)))
         return fmt
     if output is None:
         return "long"
     return _BY_SUFFIX.get(Path(output).suffix.lower(), "long")
 
 
+_NOUNS: dict[str, Callable[[int], str]] = {
+    "coding": lambda n: ngettext("{n} coding", "{n} codings", n),
+    "segment": lambda n: ngettext("{n} segment", "{n} segments", n),
+    "source": lambda n: ngettext("{n} source", "{n} sources", n),
+    "note": lambda n: ngettext("{n} note", "{n} notes", n),
+    "memo": lambda n: ngettext("{n} memo", "{n} memos", n),
+    "flag": lambda n: ngettext("{n} flag", "{n} flags", n),
+    "reason": lambda n: ngettext("{n} reason", "{n} reasons", n),
+    "split note": lambda n: ngettext("{n} split note", "{n} split notes", n),
+}
+
+
 def _count(n: int, noun: str) -> str:
-    """``1 note``, ``1,254 notes``."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    """``1 note``, ``1,254 notes`` (in the interface language)."""
+    return _NOUNS[noun](n).format(n=f"{n:,}")
 
 
 def _coders(names: list[str]) -> str:
     if not names:
-        return "no coders yet"
-    return ("coder " if len(names) == 1 else "coders ") + ", ".join(names)
+        return _("no coders yet")
+    return ngettext("coder {names}", "coders {names}", len(names)).format(names=", ".join(names))
 
 
 def _check_options(fmt: str, output: Path | None, coder: str | None, names: str | None) -> str:
     if fmt in _FILES_ONLY and output is None:
-        raise InputError(f"--format {fmt} writes files; name the target with -o")
+        raise InputError(_("--format {fmt} writes files; name the target with -o").format(fmt=fmt))
     if coder and fmt in _EVERY_CODER:
-        raise InputError(f"--format {fmt} holds every coder; leave out --coder "
-                         "(it selects a coder for long, wide, notes, spss, sav and stata)")
+        raise InputError(_("--format {fmt} holds every coder; leave out --coder "
+                           "(it selects a coder for long, wide, notes, spss, sav and stata)")
+                         .format(fmt=fmt))
     if names is not None and fmt not in _NAMES_DEFAULT:
-        raise InputError(f"--names applies to long, wide, spss, sav and stata; --format {fmt} "
-                         "keeps the original names")
+        raise InputError(_("--names applies to long, wide, spss, sav and stata; --format {fmt} "
+                           "keeps the original names").format(fmt=fmt))
     if names == "keep" and fmt in _NAMES_REQUIRED:
-        raise InputError(f"--names keep: {_NAMES_REQUIRED[fmt]} needs names it accepts; leave "
-                         "out --names (safe is the default)")
+        raise InputError(_("--names keep: {names_required} needs names it accepts; leave "
+                           "out --names (safe is the default)")
+                         .format(names_required=_NAMES_REQUIRED[fmt]))
     if names not in (None, "safe", "keep"):
-        raise InputError(f"--names {names}: choose safe or keep")
+        raise InputError(_("--names {names}: choose safe or keep").format(names=names))
     suffix = _SUFFIX.get(fmt)
     if suffix and output is not None and output.suffix.lower() != suffix:
-        raise ExportError(f"{output}: --format {fmt} writes a {suffix} file; name the target "
-                          f"{output.with_suffix(suffix).name}")
+        raise ExportError(_("{output}: --format {fmt} writes a {suffix} file; name the target "
+                            "{name}")
+                          .format(output=output, fmt=fmt, suffix=suffix, name=output.with_suffix(suffix).name))
     return names or _NAMES_DEFAULT.get(fmt, "keep")
 
 
@@ -103,10 +121,11 @@ def _renamed_note(original: list[str], exported: list[str], output: Path | None)
     if output is None:
         if not changed:
             return []
-        return [f"{changed} column names changed for R, Stata and SPSS (--names safe); "
-                "give -o FILE to get the mapping FILE.names.csv, or use --names keep"]
-    return [f"also wrote {mapping_path(output)}: {changed} of {len(original)} column names "
-            "changed for R, Stata and SPSS"]
+        return [_("{changed} column names changed for R, Stata and SPSS (--names safe); "
+                  "give -o FILE to get the mapping FILE.names.csv, or use --names keep")
+                .format(changed=changed)]
+    return [_("also wrote {path}: {changed} of {n} column names changed for R, Stata and SPSS")
+            .format(path=mapping_path(output), changed=changed, n=len(original))]
 
 
 def export(project: Project, fmt: str | None = None, output: Path | str | None = None, *,
@@ -142,7 +161,7 @@ def export(project: Project, fmt: str | None = None, output: Path | str | None =
     if fmt == "notes":
         return _export_notes(project, target, coder, force)
     if target is None:  # refused by _check_options already; this tells mypy
-        raise InputError(f"--format {fmt} writes files; name the target with -o")
+        raise InputError(_("--format {fmt} writes files; name the target with -o").format(fmt=fmt))
     if fmt == "xlsx":
         return _export_xlsx(project, target, force)
     if fmt == "qdpx":
@@ -170,8 +189,9 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         coder_col, segment_col = rows[0].index("coder"), rows[0].index("segment_id")
         coders = [coder] if coder else sorted({str(r[coder_col]) for r in rows[1:]})
         segments = len({r[segment_col] for r in rows[1:]})
-        counts = f"{_coders(coders)}, {_count(len(rows) - 1, 'coding')} of " \
-                 f"{_count(segments, 'segment')}"
+        counts = _("{coders}, {codings} of {segments}").format(
+            coders=_coders(coders), codings=_count(len(rows) - 1, "coding"),
+            segments=_count(segments, "segment"))
     else:
         return _export_wide(project, target, coder, naming, force)
     original = [str(h) for h in rows[0]]
@@ -181,7 +201,7 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         rows[0] = list(exported)
         more = _renamed_note(original, exported, target)
     if target is None:
-        return ExportResult([], f"exported to standard output: {counts}",
+        return ExportResult([], _("exported to standard output: {counts}").format(counts=counts),
                             write_csv(iter(rows), None), more)
     written = [target, *([mapping_path(target)] if naming == "safe" else [])]
     check_new(written, force=force)
@@ -190,7 +210,7 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
         write_csv(iter(rows), staged[0])
         if naming == "safe":
             write_csv(mapping_rows(original, exported), staged[1])
-    return ExportResult(written, f"wrote {target}: {counts}", None, more)
+    return ExportResult(written, _("wrote {path}: {counts}").format(path=target, counts=counts), None, more)
 
 
 class _Tally:
@@ -247,13 +267,13 @@ def _export_notes(project: Project, target: Path | None, coder: str | None,
     words = {"memo": "memo", "flag": "flag", "reason": "reason", "split": "split note"}
     counts = (f"{_coders(coders)}, {_count(len(found), 'note')} ("
               + ", ".join(_count(kinds[k], w) for k, w in words.items()) + ")"
-              if found else "0 notes: no memos, flags, reasons or split notes yet")
+              if found else _("0 notes: no memos, flags, reasons or split notes yet"))
     rows = note_rows(project, coder)
     if target is None:
-        return ExportResult([], f"exported to standard output: {counts}", write_csv(rows, None))
+        return ExportResult([], _("exported to standard output: {counts}").format(counts=counts), write_csv(rows, None))
     check_new([target], force=force)
     write_csv(rows, target)
-    return ExportResult([target], f"wrote {target}: {counts}")
+    return ExportResult([target], _("wrote {path}: {counts}").format(path=target, counts=counts))
 
 
 def _all_coders(project: Project) -> list[str]:
@@ -271,7 +291,7 @@ def _export_xlsx(project: Project, target: Path, force: bool) -> ExportResult:
                         _count(project.count("segments"), "segment"),
                         _count(project.count("codings"), "coding"),
                         _count(len(notes(project)), "note")])
-    return ExportResult([target], f"wrote {target}: {counts}")
+    return ExportResult([target], _("wrote {path}: {counts}").format(path=target, counts=counts))
 
 
 def _export_qdpx(project: Project, target: Path, force: bool) -> ExportResult:
@@ -282,7 +302,7 @@ def _export_qdpx(project: Project, target: Path, force: bool) -> ExportResult:
     counts = (f"{_coders(_all_coders(project))}, {_count(done.sources, 'source')}, "
               f"{_count(done.selections, 'segment')}, {_count(done.codings, 'coding')}, "
               f"{_count(done.notes, 'note')}")
-    return ExportResult([target], f"wrote {target}: {counts}")
+    return ExportResult([target], _("wrote {path}: {counts}").format(path=target, counts=counts))
 
 
 def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None,
@@ -305,8 +325,9 @@ def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None
         try:
             csv_path.parent.mkdir()
         except OSError as exc:
-            raise ExportError(f"{csv_path.parent}: cannot create the folder "
-                              f"({exc.strerror})") from None
+            raise ExportError(_("{parent}: cannot create the folder "
+                                "({strerror})")
+                              .format(parent=csv_path.parent, strerror=exc.strerror)) from None
     for path in files:
         check_target(path)
     with all_or_none([*files, names_file]) as staged:
@@ -326,9 +347,11 @@ def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None
         write_csv(mapping_rows(table.columns, table.names), staged[-1])
     coded_col = table.columns.index("coded")
     coded = sum(1 for r in table.rows if r[coded_col] == 1)
-    counts = f"coder {chosen}, {_count(len(table.rows), 'segment')}, {coded:,} coded"
+    counts = _("coder {coder}, {segments}, {coded} coded").format(
+        coder=chosen, segments=_count(len(table.rows), "segment"), coded=f"{coded:,}")
     changed = sum(a != b for a, b in zip(table.columns, table.names))
     return ExportResult(
-        [*files, names_file], f"wrote {' and '.join(str(f) for f in files)}: {counts}", None,
-        [f"also wrote {names_file}: {changed} of {len(table.columns)} column names changed "
-         "for R, Stata and SPSS"])
+        [*files, names_file], _("wrote {path}: {counts}").format(path=" and ".join(str(f) for f in files),
+                                                 counts=counts), None,
+        [_("also wrote {path}: {changed} of {n} column names changed for R, Stata and SPSS")
+         .format(path=names_file, changed=changed, n=len(table.columns))])

@@ -48,6 +48,7 @@ from qca.fileio import atomic_path
 from qca.coders import CONSENSUS
 from qca.exporting.csv import long_rows, segment_rows, wide_rows
 from qca.exporting.notes import note_rows
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = ["CODEBOOK_COLUMNS", "MAX_CELL_TEXT", "sheet_title", "write_xlsx"]
@@ -86,8 +87,9 @@ def _put(ws: Worksheet, row: int, column: int, value: object, where: str) -> Non
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     if len(text) > MAX_CELL_TEXT:
         raise ExportError(
-            f"{where}, row {row}, column {get_column_letter(column)}: text of {len(text)} "
-            f"characters exceeds Excel's {MAX_CELL_TEXT} per cell; use the CSV export instead"
+            _("{where}, row {row}, column {get_column_letter}: text of {n} "
+              "characters exceeds Excel's {max_cell_text} per cell; use the CSV export instead")
+            .format(where=where, row=row, get_column_letter=get_column_letter(column), n=len(text), max_cell_text=MAX_CELL_TEXT)
         )
     cell = ws.cell(row=row, column=column, value=text)
     cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -142,11 +144,14 @@ def write_xlsx(project: Project, path: Path | str) -> Path:
     """
     path = Path(path)
     if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name such as {path}/codings.xlsx")
+        raise ExportError(_("{path}: is a folder; give a file name such as {path}/codings.xlsx")
+                          .format(path=path))
     if not path.parent.exists():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first")
+        raise ExportError(_("{path}: folder {parent} does not exist; create it first")
+                          .format(path=path, parent=path.parent))
     if path.suffix.lower() != ".xlsx":
-        raise ExportError(f"{path}: an Excel workbook needs the extension .xlsx; rename the target")
+        raise ExportError(_("{path}: an Excel workbook needs the extension .xlsx; rename the target")
+                          .format(path=path))
     wb = Workbook()
     ws = wb.active
     ws.title = "Codebook"

@@ -16,6 +16,7 @@ from qca.coders import is_reserved
 from qca.coding import validate_coder, validate_person
 from qca.errors import CodingError, InputError
 from qca.events import CodingsImported, Origin
+from qca.i18n import _
 from qca.importing.survey import read_table
 from qca.plurals import count_noun
 from qca.store import Coding, Project, now
@@ -129,19 +130,23 @@ def import_codings(
                                  ("--code-column", code_col, "code")):
         if col is None:
             raise InputError(
-                f"{path.name}: no column {default!r}; name the column with {option}"
+                _("{name}: no column {default!r}; name the column with {option}")
+                .format(name=path.name, default=default, option=option)
             )
         if col not in table.columns:
-            raise InputError(f"{path.name}: no column {col!r} (given by {option}); "
-                             f"the columns are: {', '.join(table.columns)}")
+            raise InputError(_("{name}: no column {col!r} (given by {option}); "
+                               "the columns are: {items}")
+                             .format(name=path.name, col=col, option=option, items=', '.join(table.columns)))
     assert id_col is not None and code_col is not None  # the loop above raised otherwise
     if coder_col is None and coder is None:
         raise InputError(
-            f"{path.name}: no 'coder' column; name it with --coder-column or give --coder NAME"
+            _("{name}: no 'coder' column; name it with --coder-column or give --coder NAME")
+            .format(name=path.name)
         )
     if coder_col is not None and coder_col not in table.columns:
-        raise InputError(f"{path.name}: no column {coder_col!r} (given by --coder-column); "
-                         f"the columns are: {', '.join(table.columns)}")
+        raise InputError(_("{name}: no column {coder_col!r} (given by --coder-column); "
+                           "the columns are: {items}")
+                         .format(name=path.name, coder_col=coder_col, items=', '.join(table.columns)))
 
     if question is None and question_column is None:
         question_column = _pick(table.columns, None, ("question", "frage"))

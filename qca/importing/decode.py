@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from qca.errors import InputError
+from qca.i18n import _
 
 __all__ = ["DELIMITERS", "decode_text", "detect_delimiter", "sniff_encoding"]
 
@@ -109,14 +110,16 @@ def _check_utf16(stream: IO[bytes], name: str, advice: str) -> None:
             text = decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{name}: starts like a UTF-16 text file but byte offset {offset + exc.start} is "
-                f"not valid UTF-16; {advice} and import it again"
+                _("{name}: starts like a UTF-16 text file but byte offset {value} is "
+                  "not valid UTF-16; {advice} and import it again")
+                .format(name=name, value=offset + exc.start, advice=advice)
             ) from None
         nul = text.find("\x00")
         if nul >= 0:
             raise InputError(
-                f"{name}, line {lines + text.count(chr(10), 0, nul) + 1}: contains NUL bytes, so "
-                f"it is not a text file; {advice}"
+                _("{name}, line {value}: contains NUL bytes, so "
+                  "it is not a text file; {advice}")
+                .format(name=name, value=lines + text.count(chr(10), 0, nul) + 1, advice=advice)
             )
         lines += text.count("\n")
         offset += len(block)
@@ -152,9 +155,10 @@ def sniff_encoding(stream: IO[bytes], name: str,
         stream.seek(found.not_utf8)
         byte = stream.read(1)[0]
         raise InputError(
-            f"{name}, line {found.not_utf8_line}: the file starts with a UTF-8 mark but "
-            f"byte 0x{byte:02X} at byte offset {found.not_utf8} is not UTF-8; {advice} and "
-            "import it again"
+            _("{name}, line {not_utf8_line}: the file starts with a UTF-8 mark but "
+              "byte 0x{byte:02X} at byte offset {not_utf8} is not UTF-8; {advice} and "
+              "import it again")
+            .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=advice)
         )
     encoding = "utf-8-sig" if bom else "utf-8"
     if found.not_utf8 is not None:
@@ -162,21 +166,23 @@ def sniff_encoding(stream: IO[bytes], name: str,
         if found.undefined is not None:
             at, byte, line = found.undefined
             raise InputError(
-                f"{name}, line {line}: byte 0x{byte:02X} at byte offset {at} is neither UTF-8 "
-                f"nor Windows-1252; {advice} and import it again"
+                _("{name}, line {line}: byte 0x{byte:02X} at byte offset {at} is neither UTF-8 "
+                  "nor Windows-1252; {advice} and import it again")
+                .format(name=name, line=line, byte=byte, at=at, advice=advice)
             )
         if found.umlauts:
             stream.seek(found.not_utf8)
             byte = stream.read(1)[0]
             raise InputError(
-                f"{name}, line {found.not_utf8_line}: the file mixes encodings "
-                f"(UTF-8 umlauts elsewhere, but byte 0x{byte:02X} at byte offset "
-                f"{found.not_utf8} is not UTF-8); {advice} and check this line"
+                _("{name}, line {not_utf8_line}: the file mixes encodings "
+                  "(UTF-8 umlauts elsewhere, but byte 0x{byte:02X} at byte offset "
+                  "{not_utf8} is not UTF-8); {advice} and check this line")
+                .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=advice)
             )
     if found.nul_line is not None:
         raise InputError(
-            f"{name}, line {found.nul_line}: contains NUL bytes, so it is not a text file; "
-            f"{advice}"
+            _("{name}, line {nul_line}: contains NUL bytes, so it is not a text file; "
+              "{advice}").format(name=name, nul_line=found.nul_line, advice=advice)
         )
     return encoding, found.content
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from qca.agreement import ReliabilityData
 from qca.errors import InputError
 from qca.fileio import read_input
+from qca.i18n import _
 from qca.importing.decode import decode_text, detect_delimiter
 
 __all__ = ["Matrix", "is_id_name", "read_matrix", "read_matrix_csv"]
@@ -112,7 +113,8 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
     raw = read_input(p, InputError)
     text, _encoding = decode_text(raw, name, _ADVICE)
     if not text.strip():
-        raise InputError(f"{name}: the file is empty; it needs a header row of coder names and one row per unit")
+        raise InputError(_("{name}: the file is empty; it needs a header row of coder names and one row per unit")
+                         .format(name=name))
     delimiter = detect_delimiter(text, p.suffix.lower())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
@@ -122,7 +124,8 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
                 continue
             rows.append((reader.line_num, row))
     except csv.Error as e:
-        raise InputError(f"{name}, row {reader.line_num}: {e}; check the quoting of that row") from None
+        raise InputError(_("{name}, row {line_num}: {e}; check the quoting of that row")
+                         .format(name=name, line_num=reader.line_num, e=e)) from None
     header_line, header = rows[0]
     header = [h.strip() for h in header]
     width = len(header)
@@ -132,13 +135,15 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
     coders = [h for k, h in enumerate(header) if k != id_at]
     if not coders:
         raise InputError(
-            f"{name}, row {header_line}: no coder columns in the header; "
-            "the first row must name one column per coder"
+            _("{name}, row {header_line}: no coder columns in the header; "
+              "the first row must name one column per coder")
+            .format(name=name, header_line=header_line)
         )
     if len(coders) < 2:
         raise InputError(
-            f"{name}, row {header_line}: only 1 coder column ({coders[0]!r}); agreement needs at least 2 coders, "
-            f"one column each (detected delimiter {delimiter!r})"
+            _("{name}, row {header_line}: only 1 coder column ({coders!r}); agreement needs at least 2 coders, "
+              "one column each (detected delimiter {delimiter!r})")
+            .format(name=name, header_line=header_line, coders=coders[0], delimiter=delimiter)
         )
     for k, c in enumerate(header):
         if not c and k != id_at:
@@ -146,7 +151,8 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
             raise InputError(f"{name}, row {header_line}: column {col} has no coder name; name every coder column")
     dup = next((c for c in coders if coders.count(c) > 1), None)
     if dup is not None:
-        raise InputError(f"{name}, row {header_line}: coder {dup!r} appears twice; give each coder one column")
+        raise InputError(_("{name}, row {header_line}: coder {dup!r} appears twice; give each coder one column")
+                         .format(name=name, header_line=header_line, dup=dup))
     width = len(header)
     units: list[str] = []
     values: list[list[object | None]] = []
@@ -156,14 +162,16 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
             row = row[:width]
         if len(row) != width:
             raise InputError(
-                f"{name}, row {line_num}: {len(row)} cells but the header has {width}; "
-                "give every row one cell per column (leave a cell empty for a missing code)"
+                _("{name}, row {line_num}: {n} cells but the header has {width}; "
+                  "give every row one cell per column (leave a cell empty for a missing code)")
+                .format(name=name, line_num=line_num, n=len(row), width=width)
             )
         if id_at is not None:
             uid = row[id_at].strip() or str(len(units) + 1)
             if uid in seen:
                 raise InputError(
-                    f"{name}, row {line_num}: unit id {uid!r} already used in row {seen[uid]}; give each unit its own id"
+                    _("{name}, row {line_num}: unit id {uid!r} already used in row {seen}; give each unit its own id")
+                    .format(name=name, line_num=line_num, uid=uid, seen=seen[uid])
                 )
             seen[uid] = line_num
             cells = [c for k, c in enumerate(row) if k != id_at]

@@ -64,6 +64,7 @@ from pathlib import Path
 
 from qca.errors import InputError
 from qca.fileio import not_found
+from qca.i18n import _
 from qca.importing.decode import decode_text
 from qca.importing.textrepair import repair_text, split_paragraphs
 from qca.limits import check_archive
@@ -168,14 +169,15 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
     if ext not in PROTOCOL_EXTENSIONS:
         hint = " (old Word format)" if ext == ".doc" else ""
         raise InputError(
-            f"{name}: '{ext or 'no extension'}' files{hint} cannot be read as protocols; save "
-            "the document as .docx, .md or UTF-8 .txt and import that file"
+            _("{name}: '{value}' files{hint} cannot be read as protocols; save "
+              "the document as .docx, .md or UTF-8 .txt and import that file")
+            .format(name=name, value=ext or 'no extension', hint=hint)
         )
     if not path.exists():
         raise not_found(path, InputError)
     if not path.is_file():
-        raise InputError(f"{name}: is a directory, not a file, at {path}; check the path and "
-                         "spelling")
+        raise InputError(_("{name}: is a directory, not a file, at {path}; check the path and "
+                           "spelling").format(name=name, path=path))
     if ext == ".docx":
         blocks = _docx_blocks(path)
     else:
@@ -183,15 +185,16 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(
-                f"{name}: cannot be read ({exc.strerror or exc}); check that you may read it"
+                _("{name}: cannot be read ({value}); check that you may read it")
+                .format(name=name, value=exc.strerror or exc)
             ) from None
         text, _encoding = decode_text(data, name, _ADVICE)
         blocks = _markdown_blocks(text) if ext in (".md", ".markdown") else _text_blocks(text)
     document = _assemble(blocks)
     if not document.passages:
         raise InputError(
-            f"{name}: the document contains no text passages (empty, or headings only); "
-            "check that you chose the right file"
+            _("{name}: the document contains no text passages (empty, or headings only); "
+              "check that you chose the right file").format(name=name)
         )
     return document
 
@@ -470,8 +473,8 @@ def _docx_blocks(path: Path) -> list[_Block]:
     ) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
-            f"{name}: not a readable Word document ({detail}); open it in Word or LibreOffice "
-            "and save it again as .docx"
+            _("{name}: not a readable Word document ({detail}); open it in Word or LibreOffice "
+              "and save it again as .docx").format(name=name, detail=detail)
         ) from None
     return blocks
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from qca.errors import CodebookError, InputError
+from qca.i18n import _
 from qca.importing.protocol import PROTOCOL_EXTENSIONS
 from qca.importing.sources import import_protocol, import_survey
 
@@ -61,7 +62,8 @@ def parse_assignments(values: Sequence[str], option: str) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"{option} {item!r}: write it as name=value, e.g. {option} amt=Jugend")
+            raise InputError(_("{option} {item!r}: write it as name=value, e.g. {option} amt=Jugend")
+                             .format(option=option, item=item))
         out[name.strip()] = value.strip()
     return out
 
@@ -100,17 +102,17 @@ def import_file(
 
         return import_qdpx(project, path, id_prefix=id_prefix)
     if kind is not None and kind not in ("survey", "protocol"):
-        raise InputError(f"--kind {kind!r}: give survey or protocol")
+        raise InputError(_("--kind {kind!r}: give survey or protocol").format(kind=kind))
     if (kind or chosen) == "protocol":
         if text_columns or id_column or question_column or sheet or id_prefix:
             raise InputError(
-                "--text-column, --id-column, --question-column, --sheet and --id-prefix "
-                "are for surveys; a protocol takes --var name=value, --question, --source-id"
+                _("--text-column, --id-column, --question-column, --sheet and --id-prefix "
+                  "are for surveys; a protocol takes --var name=value, --question, --source-id")
             )
         return import_protocol(project, path, variables=parse_assignments(variables, "--var"),
                                question=question, source_id=source_id)
     if source_id:
-        raise InputError("--source-id is for protocols; surveys take --id-column")
+        raise InputError(_("--source-id is for protocols; surveys take --id-column"))
     return import_survey(
         project, path, text_columns=list(text_columns), id_column=id_column,
         variables=list(variables) or None, question=question,
@@ -127,9 +129,9 @@ def _check_codebook_extension(path: Path) -> None:
         return
     what = f"'{path.suffix}' files" if path.suffix else "files without an extension"
     raise CodebookError(
-        f"{path}: {what} are not codebooks; a codebook is a .yaml/.yml file (format: "
-        "qca/data/codebooks/README.md) or a REFI-QDA .qdc (also .qde, .qdpx); survey "
-        "answers are brought in with 'qca import'"
+        _("{path}: {what} are not codebooks; a codebook is a .yaml/.yml file (format: "
+          "qca/data/codebooks/README.md) or a REFI-QDA .qdc (also .qde, .qdpx); survey "
+          "answers are brought in with 'qca import'").format(path=path, what=what)
     )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from qca.errors import InputError
 from qca.events import SourcesImported
+from qca.i18n import _
 from qca.importing.protocol import read_protocol_document
 from qca.importing.survey import TableStream, open_table, require_table_type
 from qca.plurals import count_noun
@@ -88,11 +89,11 @@ class ImportResult:
         if self.sources_updated:
             parts.append(f"{count_noun(self.sources_updated, 'source')} gained variables")
         if self.segments_unchanged:
-            parts.append(f"{self.segments_unchanged} already present")
+            parts.append(_("{n} already present").format(n=self.segments_unchanged))
         if self.non_substantive:
-            parts.append(f"{self.non_substantive} non-substantive (kept, marked)")
+            parts.append(_("{n} non-substantive (kept, marked)").format(n=self.non_substantive))
         if self.empty:
-            parts.append(f"{self.empty} empty answers skipped")
+            parts.append(_("{n} empty answers skipped").format(n=self.empty))
         return f"{self.path.name}: " + ", ".join(parts)
 
 
@@ -109,7 +110,8 @@ def _require_columns(path: Path, columns: list[str], wanted: list[tuple[str, str
         if col not in columns:
             shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
             raise InputError(
-                f"{path.name}: no column {col!r} (given by {option}); the columns are: {shown}"
+                _("{name}: no column {col!r} (given by {option}); the columns are: {shown}")
+                .format(name=path.name, col=col, option=option, shown=shown)
             )
 
 
@@ -178,14 +180,17 @@ def import_survey(
     path = Path(path)
     require_table_type(path)
     if not text_columns:
-        raise InputError(f"{path.name}: name the column with the answers using --text-column")
+        raise InputError(_("{name}: name the column with the answers using --text-column")
+                         .format(name=path.name))
     if question and len(text_columns) > 1:
         raise InputError(
-            f"{path.name}: --question names one question but {len(text_columns)} text columns "
-            "were given; leave out --question to name each question after its column"
+            _("{name}: --question names one question but {n} text columns "
+              "were given; leave out --question to name each question after its column")
+            .format(name=path.name, n=len(text_columns))
         )
     if question and question_column:
-        raise InputError(f"{path.name}: give --question or --question-column, not both")
+        raise InputError(_("{name}: give --question or --question-column, not both")
+                         .format(name=path.name))
     with open_table(path, sheet=sheet) as table:
         wanted = [("--text-column", c) for c in text_columns]
         if id_column:
@@ -258,8 +263,9 @@ def _survey_rows(table: TableStream, shape: _Shape) -> Iterator[_Row]:
             raw_id = row[shape.id_column].strip()
             if not raw_id:
                 raise InputError(
-                    f"{name}, row {line}: empty id in column {shape.id_column!r}; fill it in, "
-                    "or import without --id-column to number the rows"
+                    _("{name}, row {line}: empty id in column {id_column!r}; fill it in, "
+                      "or import without --id-column to number the rows")
+                    .format(name=name, line=line, id_column=shape.id_column)
                 )
             source_id = f"{shape.id_prefix}{raw_id}"
         else:
@@ -271,8 +277,9 @@ def _survey_rows(table: TableStream, shape: _Shape) -> Iterator[_Row]:
                 q = row[shape.question_column].strip()
                 if not q:
                     raise InputError(
-                        f"{name}, row {line}: empty question in column "
-                        f"{shape.question_column!r}; fill it in"
+                        _("{name}, row {line}: empty question in column "
+                          "{question_column!r}; fill it in")
+                        .format(name=name, line=line, question_column=shape.question_column)
                     )
             else:
                 q = shape.question or column
@@ -414,13 +421,15 @@ def _first_sightings(scratch: ImportScratch, shape: _Shape,
             continue
         if shape.question_column is None:
             raise InputError(
-                f"{name}, row {row.line}: duplicate id {row.raw_id!r} in column "
-                f"{shape.id_column!r} (first in row {prior[0]}); ids must be unique"
+                _("{name}, row {line}: duplicate id {raw_id!r} in column "
+                  "{id_column!r} (first in row {prior}); ids must be unique")
+                .format(name=name, line=row.line, raw_id=row.raw_id, id_column=shape.id_column, prior=prior[0])
             )
         if prior[1] != as_json:
             raise InputError(
-                f"{name}, row {row.line}: id {row.raw_id!r} has other variable values than in "
-                f"row {prior[0]}; one respondent must have one set of values"
+                _("{name}, row {line}: id {raw_id!r} has other variable values than in "
+                  "row {prior}; one respondent must have one set of values")
+                .format(name=name, line=row.line, raw_id=row.raw_id, prior=prior[0])
             )
     scratch.see_sources(sightings)
     return first
@@ -431,12 +440,13 @@ def _check_second_answers(scratch: ImportScratch, shape: _Shape,
     """A respondent answers a question once (long exports name the question per row)."""
     seen = scratch.seen_segments(list({a[0] for a in answers}))
     sightings = []
-    for seg_id, row, _, q, _ in answers:
+    for seg_id, row, _pos, q, _text in answers:
         if seg_id in seen:
             raise InputError(
-                f"{shape.path.name}, row {row.line}: a second answer of {row.source_id!r} to "
-                f"question {q!r} (first in row {seen[seg_id]}); each respondent answers "
-                "a question once"
+                _("{name}, row {line}: a second answer of {source_id!r} to "
+                  "question {q!r} (first in row {seen}); each respondent answers "
+                  "a question once")
+                .format(name=shape.path.name, line=row.line, source_id=row.source_id, q=q, seen=seen[seg_id])
             )
         seen[seg_id] = row.line
         sightings.append((seg_id, row.line))
@@ -449,16 +459,18 @@ def _merged_variables(path: Path, kind: str, sid: str, values: dict[str, str], o
     file adds none; an :class:`InputError` if the two disagree."""
     if old_kind != kind:
         raise InputError(
-            f"{path.name}: id {sid!r} is already a {old_kind} source; use --id-prefix "
-            "(surveys) or --source-id (protocols) to keep them apart"
+            _("{name}: id {sid!r} is already a {old_kind} source; use --id-prefix "
+              "(surveys) or --source-id (protocols) to keep them apart")
+            .format(name=path.name, sid=sid, old_kind=old_kind)
         )
     old_values = json.loads(old_json)
     clash = [k for k in values if k in old_values and old_values[k] != values[k]]
     if clash:
         k = clash[0]
         raise InputError(
-            f"{path.name}: source {sid!r} has {k}={old_values[k]!r} in the project but "
-            f"{values[k]!r} in this file; use --id-prefix if these are other respondents"
+            _("{name}: source {sid!r} has {k}={old_values!r} in the project but "
+              "{values!r} in this file; use --id-prefix if these are other respondents")
+            .format(name=path.name, sid=sid, k=k, old_values=old_values[k], values=values[k])
         )
     if set(values) - set(old_values):
         return {**old_values, **values}
@@ -467,9 +479,9 @@ def _merged_variables(path: Path, kind: str, sid: str, values: dict[str, str], o
 
 def _changed(path: Path, seg_id: str) -> InputError:
     return InputError(
-        f"{path.name}: segment {seg_id!r} is in the project with other text; "
-        "the file changed since it was imported, import it as a new project or "
-        "with --id-prefix"
+        _("{name}: segment {seg_id!r} is in the project with other text; "
+          "the file changed since it was imported, import it as a new project or "
+          "with --id-prefix").format(name=path.name, seg_id=seg_id)
     )
 
 
@@ -491,7 +503,8 @@ def import_protocol(
     path = Path(path)
     document = read_protocol_document(path)
     if not document.passages:
-        raise InputError(f"{path.name}: no text passages found; is the document empty?")
+        raise InputError(_("{name}: no text passages found; is the document empty?")
+                         .format(name=path.name))
     sid = source_id or path.stem
     segments = [
         {"id": f"{sid}#{p.position}", "source_id": sid, "question": question, "text": p.text,

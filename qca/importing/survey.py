@@ -46,6 +46,7 @@ from typing import IO, Any
 
 from qca.errors import InputError
 from qca.fileio import not_found
+from qca.i18n import _
 from qca.importing.decode import detect_delimiter, sniff_encoding
 from qca.limits import check_archive, note_input, value_limit
 
@@ -170,13 +171,14 @@ def open_table(path: Path | str, sheet: str | None = None) -> TableStream:
     if not path.exists():
         raise not_found(path, InputError)
     if not path.is_file():
-        raise InputError(f"{name}: {path} is a directory, not a file; give the path of a table file")
+        raise InputError(_("{name}: {path} is a directory, not a file; give the path of a table file")
+                         .format(name=name, path=path))
     if ext in XLSX_EXTENSIONS:
         return _open_xlsx(path, sheet)
     if sheet is not None:
         raise InputError(
-            f"{name}: a sheet ('{sheet}') can only be chosen for .xlsx files; "
-            "import this text file without a sheet name"
+            _("{name}: a sheet ('{sheet}') can only be chosen for .xlsx files; "
+              "import this text file without a sheet name").format(name=name, sheet=sheet)
         )
     return _open_delimited(path)
 
@@ -186,8 +188,9 @@ def open_table(path: Path | str, sheet: str | None = None) -> TableStream:
 
 def _cannot_read(path: Path, exc: OSError) -> InputError:
     return InputError(
-        f"{path.name}: cannot be read ({exc.strerror or exc}); check that the file is not "
-        "open in another program and that you may read it"
+        _("{name}: cannot be read ({value}); check that the file is not "
+          "open in another program and that you may read it")
+        .format(name=path.name, value=exc.strerror or exc)
     )
 
 
@@ -198,27 +201,30 @@ def _csv_error(name: str, row: int, lines: int, exc: csv.Error, limit: int,
     message = str(exc)
     if "field larger than field limit" in message and lines <= 1:
         return InputError(
-            f"{name}, row {row}: a value in this row is longer than {limit:,} characters, the "
-            f"limit for one answer; if the file is right, raise the limit with --max-size "
-            f"{_value_hint(file_size)}"
+            _("{name}, row {row}: a value in this row is longer than {limit:,} characters, the "
+              "limit for one answer; if the file is right, raise the limit with --max-size "
+              "{value_hint}")
+            .format(name=name, row=row, limit=limit, value_hint=_value_hint(file_size))
         )
     if "field larger than field limit" in message:
         return InputError(
-            f"{name}, row {row}: a quoted value starting in this row is never closed or longer "
-            f"than {limit:,} characters; check the '\"' characters in this row (a quote inside "
-            "a quoted value must be doubled: \"\")"
+            _("{name}, row {row}: a quoted value starting in this row is never closed or longer "
+              "than {limit:,} characters; check the '\"' characters in this row (a quote inside "
+              "a quoted value must be doubled: \"\")").format(name=name, row=row, limit=limit)
         )
     if "end of data" in message:
         return InputError(
-            f"{name}, row {row}: a quoted value starting in this row is never closed; check the "
-            "'\"' characters in this row (a quote inside a quoted value must be doubled: \"\")"
+            _("{name}, row {row}: a quoted value starting in this row is never closed; check the "
+              "'\"' characters in this row (a quote inside a quoted value must be doubled: \"\")")
+            .format(name=name, row=row)
         )
     if "expected after" in message:
         return InputError(
-            f"{name}, row {row}: text follows a closing quote; a quote inside a value must be "
-            "doubled (\"\") and the whole value quoted"
+            _("{name}, row {row}: text follows a closing quote; a quote inside a value must be "
+              "doubled (\"\") and the whole value quoted").format(name=name, row=row)
         )
-    return InputError(f"{name}, row {row}: malformed CSV ({message}); check quotes in this row")
+    return InputError(_("{name}, row {row}: malformed CSV ({message}); check quotes in this row")
+                      .format(name=name, row=row, message=message))
 
 
 def _value_hint(file_size: int) -> str:
@@ -238,7 +244,8 @@ def _open_delimited(path: Path) -> TableStream:
         with path.open("rb") as raw:
             encoding, has_content = sniff_encoding(raw, name)
         if not has_content:
-            raise InputError(f"{name}: the file is empty; export the survey answers with a header row")
+            raise InputError(_("{name}: the file is empty; export the survey answers with a header row")
+                             .format(name=name))
         with path.open(encoding=encoding, newline="") as fh:
             sample = fh.read(_SAMPLE)
             if len(sample) == _SAMPLE and "\n" in sample:
@@ -334,8 +341,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> TableStream:
     except _xlsx_damaged() as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
-            f"{name}: not a readable .xlsx workbook ({detail}); open it in Excel or LibreOffice "
-            "and save it again as .xlsx"
+            _("{name}: not a readable .xlsx workbook ({detail}); open it in Excel or LibreOffice "
+              "and save it again as .xlsx").format(name=name, detail=detail)
         ) from None
     try:
         worksheet, sheet_name = _worksheet(workbook, name, sheet)
@@ -359,20 +366,22 @@ def _worksheet(workbook: Any, name: str, sheet: str | None) -> tuple[Any, str]:
     names = list(workbook.sheetnames)
     if sheet is None:
         if not names:
-            raise InputError(f"{name}: the workbook has no sheets; save the data in a sheet")
+            raise InputError(_("{name}: the workbook has no sheets; save the data in a sheet")
+                             .format(name=name))
         sheet_name = names[0]
     elif sheet in names:
         sheet_name = sheet
     else:
         listed = ", ".join(f"'{n}'" for n in names)
         raise InputError(
-            f"{name}: no sheet named '{sheet}'; the workbook has {listed}; "
-            "choose one of these sheet names"
+            _("{name}: no sheet named '{sheet}'; the workbook has {listed}; "
+              "choose one of these sheet names").format(name=name, sheet=sheet, listed=listed)
         )
     worksheet = workbook[sheet_name]
     if not hasattr(worksheet, "iter_rows"):
         raise InputError(
-            f"{name}: sheet '{sheet_name}' is a chart, not a table; choose a sheet with data"
+            _("{name}: sheet '{sheet_name}' is a chart, not a table; choose a sheet with data")
+            .format(name=name, sheet_name=sheet_name)
         )
     return worksheet, sheet_name
 
@@ -388,8 +397,9 @@ def _sheet_records(worksheet: Any, name: str, sheet_name: str) -> Iterator[tuple
             yield number, [v.replace("\r\n", "\n") if "\r" in v else v for v in record]
     except damaged as exc:
         raise InputError(
-            f"{name}: sheet '{sheet_name}' cannot be read ({exc}); open the file in Excel or "
-            "LibreOffice and save it again as .xlsx"
+            _("{name}: sheet '{sheet_name}' cannot be read ({exc}); open the file in Excel or "
+              "LibreOffice and save it again as .xlsx")
+            .format(name=name, sheet_name=sheet_name, exc=exc)
         ) from None
 
 
@@ -439,13 +449,15 @@ def _read_header(name: str, records: Iterator[tuple[int, list[str]]],
             continue
         if header in seen:
             raise InputError(
-                f"{name}, row {header_row}: {position(seen[header])} and {position(col)} are both "
-                f"named '{header}'; rename one of them so that column names are unique"
+                _("{name}, row {header_row}: {position} and {position2} are both "
+                  "named '{header}'; rename one of them so that column names are unique")
+                .format(name=name, header_row=header_row, position=position(seen[header]), position2=position(col), header=header)
             )
         seen[header] = col
         keep.append(col)
     if not keep:
-        raise InputError(f"{name}, row {header_row}: the header row has no column names; add them")
+        raise InputError(_("{name}, row {header_row}: the header row has no column names; add them")
+                         .format(name=name, header_row=header_row))
     return _Header([names[c] for c in keep], keep, unnamed, len(names), header_row)
 
 
@@ -463,8 +475,9 @@ def _rows(
         for col in header.unnamed:
             if col < len(record) and record[col].strip():
                 raise InputError(
-                    f"{name}, row {number}: {position(col)} has a value but no header name; "
-                    f"add a name for {position(col)} in the header (row {header.row})"
+                    _("{name}, row {number}: {position} has a value but no header name; "
+                      "add a name for {position} in the header (row {row})")
+                    .format(name=name, number=number, position=position(col), row=header.row)
                 )
         size = len(record)
         if size > width:
@@ -477,8 +490,9 @@ def _rows(
                     else "add header names for the extra columns or delete their values"
                 )
                 raise InputError(
-                    f"{name}, row {number}: {size} fields but the header (row {header.row}) has "
-                    f"{width} columns; {hint}"
+                    _("{name}, row {number}: {size} fields but the header (row {row}) has "
+                      "{width} columns; {hint}")
+                    .format(name=name, number=number, size=size, row=header.row, width=width, hint=hint)
                 )
             record = record[:width]
             size = width
@@ -493,6 +507,6 @@ def _rows(
             yield number, {columns[i]: record[c] for i, c in enumerate(keep)}
     if not count:
         raise InputError(
-            f"{name}: only a header row (row {header.row}) and no data rows; export the answers "
-            "together with the header"
+            _("{name}: only a header row (row {row}) and no data rows; export the answers "
+              "together with the header").format(name=name, row=header.row)
         )

@@ -51,6 +51,7 @@ from qca.events import (
     loads,
     with_free_text,
 )
+from qca.i18n import _, ngettext
 from qca.merge import count_noun
 from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms, build_terms
 from qca.store import Project, TextRewrite, rewrite_texts
@@ -494,27 +495,29 @@ def _read_key(path: Path) -> tuple[str, list[Replacement]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a key written by qca pseudonymise (not UTF-8)") from None
+        raise InputError(_("{path}: not a key written by qca pseudonymise (not UTF-8)")
+                         .format(path=path)) from None
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or tuple(rows[0]) != KEY_COLUMNS:
-        raise InputError(f"{path}: not a key written by qca pseudonymise (its header should be "
-                         f"{','.join(KEY_COLUMNS)})")
+        raise InputError(_("{path}: not a key written by qca pseudonymise (its header should be "
+                           "{items})").format(path=path, items=','.join(KEY_COLUMNS)))
     copy_ids = {r[0] for r in rows[1:] if r}
     if len(copy_ids) > 1:
-        raise InputError(f"{path}: holds the keys of {len(copy_ids)} copies; use the key "
-                         "written with the copy")
+        raise InputError(_("{path}: holds the keys of {n} copies; use the key "
+                           "written with the copy").format(path=path, n=len(copy_ids)))
     reps = []
     for line, row in enumerate(rows[1:], start=2):
         if not row:
             continue
         try:
-            _, table, key, column, jpath, start, kind, pseudonym, original = row
+            _copy_id, table, key, column, jpath, start, kind, pseudonym, original = row
             where = Where(table, tuple(json.loads(key)), column,
                           tuple(json.loads(jpath)) if jpath else ())
             reps.append(Replacement(where, int(start), kind, pseudonym, original))
         except (ValueError, TypeError):
-            raise InputError(f"{path}, line {line}: not a row of a pseudonymisation key; use "
-                             "the key written with the copy, unedited") from None
+            raise InputError(_("{path}, line {line}: not a row of a pseudonymisation key; use "
+                               "the key written with the copy, unedited")
+                             .format(path=path, line=line)) from None
     return (copy_ids.pop() if copy_ids else ""), reps
 
 
@@ -530,7 +533,8 @@ def read_names(path: Path | str) -> list[str | tuple[str, str]]:
     try:
         text = read_input(path, InputError).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; save the list of names as UTF-8") from None
+        raise InputError(_("{path}: not UTF-8 text; save the list of names as UTF-8")
+                         .format(path=path)) from None
     out: list[str | tuple[str, str]] = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -562,8 +566,9 @@ def _write_key_tmp(path: Path, text: str) -> Path:
             os.fsync(handle.fileno())
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ProjectError(f"{path}: cannot write the key ({exc.strerror or exc}); check free "
-                           "space and permissions") from None
+        raise ProjectError(_("{path}: cannot write the key ({value}); check free "
+                             "space and permissions")
+                           .format(path=path, value=exc.strerror or exc)) from None
     return tmp
 
 
@@ -595,7 +600,8 @@ def write_copy(project: Project, dest: Path | str, plan: Plan,
     _check_new(dest, "copy")
     _check_new(key_path, "key")
     if key_path.resolve() == dest.resolve() or dest.resolve() == project.path.resolve():
-        raise ProjectError(f"{dest}: the copy, the key and the project must be three files")
+        raise ProjectError(_("{dest}: the copy, the key and the project must be three files")
+                           .format(dest=dest))
     copy_id = uuid.uuid4().hex
     tmp_key = _write_key_tmp(key_path, _key_csv(copy_id, plan.replacements))
     try:
@@ -615,9 +621,14 @@ class Restored:
     memos_changed: int
 
     def summary(self) -> str:
-        kept = (f"; {count_noun(self.memos_changed, 'memo')} changed in the copy since kept as "
-                "they are" if self.memos_changed else "")
-        return f"restored {count_noun(self.restored, 'original')} into {self.out}{kept}"
+        text = ngettext("restored {n} original into {out}", "restored {n} originals into {out}",
+                        self.restored).format(n=self.restored, out=self.out)
+        if self.memos_changed:
+            text += "; " + ngettext(
+                "{n} memo changed in the copy since kept as they are",
+                "{n} memos changed in the copy since kept as they are",
+                self.memos_changed).format(n=self.memos_changed)
+        return text
 
 
 def _current(project: Project, where: Where) -> str | None:
@@ -668,13 +679,14 @@ def reverse_copy(pseudonymised: Path | str, key: Path | str, out: Path | str) ->
     with Project.open(pseudonymised) as copy:
         marker = copy.meta("pseudonymised")
         if not marker:
-            raise ProjectError(f"{copy.path}: not a pseudonymised copy (qca pseudonymise "
-                               "writes one); nothing to restore")
+            raise ProjectError(_("{path}: not a pseudonymised copy (qca pseudonymise "
+                                 "writes one); nothing to restore").format(path=copy.path))
         copy_id, reps = _read_key(key)
         if copy_id != marker:
-            raise InputError(f"{key}: the key of another copy (copy {copy_id[:8] or 'none'}, "
-                             f"{copy.path.name} is copy {marker[:8]}); use the key written "
-                             "with this copy")
+            raise InputError(_("{key}: the key of another copy (copy {value}, "
+                               "{name} is copy {marker}); use the key written "
+                               "with this copy")
+                             .format(key=key, value=copy_id[:8] or 'none', name=copy.path.name, marker=marker[:8]))
         rewrite, restored, changed = _plan_restore(copy, key, reps)
         _apply_to_copy(copy, out, rewrite, marker=None,
                        payload=CopyRestored(out.name, marker, restored, changed))
@@ -696,9 +708,10 @@ def _plan_restore(copy: Project, key: Path, reps: list[Replacement]
                                             and _event_exists(copy, where)):
                 changed += 1
                 continue
-            raise InputError(f"{key}: does not match {copy.path.name}: {group[0].pseudonym!r} "
-                             f"is not at offset {group[0].start} of {where.label()}; use the "
-                             "key written with this copy")
+            raise InputError(_("{key}: does not match {name}: {pseudonym!r} "
+                               "is not at offset {start} of {label}; use the "
+                               "key written with this copy")
+                             .format(key=key, name=copy.path.name, pseudonym=group[0].pseudonym, start=group[0].start, label=where.label()))
         restored += len(group)
         restored_texts[where] = back
     return _restore_rewrite(copy, restored_texts, by_where), restored, changed
@@ -767,10 +780,14 @@ class Written:
     def summary(self) -> str:
         counts = ", ".join(f"{k} {n}" for k, n in sorted(self.plan.counts().items())) or "none"
         note = f"\n{self.plan.kept_note()}" if self.plan.kept else ""
-        return (f"wrote {self.dest} with {count_noun(len(self.plan.replacements), 'replacement')} "
-                f"({counts}) and its key {self.key}; keep the key apart from the copy, it "
-                f"restores the originals: qca pseudonymise --reverse {self.dest} {self.key} "
-                f"OUT.qca{note}")
+        n = len(self.plan.replacements)
+        return ngettext(
+            "wrote {dest} with {n} replacement ({counts}) and its key {key}; keep the key apart "
+            "from the copy, it restores the originals: qca pseudonymise --reverse {dest} {key} "
+            "OUT.qca",
+            "wrote {dest} with {n} replacements ({counts}) and its key {key}; keep the key apart "
+            "from the copy, it restores the originals: qca pseudonymise --reverse {dest} {key} "
+            "OUT.qca", n).format(dest=self.dest, n=n, counts=counts, key=self.key) + note
 
 
 def pseudonymise(project_path: Path | str, dest: Path | str, *, key: Path | str | None = None,

@@ -69,6 +69,7 @@ from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
 from qca.fileio import read_input, write_bytes
+from qca.i18n import _
 from qca.limits import check_archive, note_input
 from qca.refi._xml import (
     CODEBOOK_NS,
@@ -198,7 +199,8 @@ def format_description(cat: Category, language: str = "en") -> str:
     """The labelled description qca writes for ``cat`` (see the module docstring)."""
     labels = _WRITE_LABELS.get(language)
     if labels is None:
-        raise ExportError(f"language {language!r} for codebook labels: use 'en' or 'de'")
+        raise ExportError(_("language {language!r} for codebook labels: use 'en' or 'de'")
+                          .format(language=language))
     lines = []
 
     def add(label: str, value: str) -> None:
@@ -298,15 +300,16 @@ def codebook_from_element(
         book_elem = child(root, "CodeBook")
         if book_elem is None:
             raise CodebookError(
-                f"{where}: the project holds no <CodeBook>; export the codebook with its codes"
+                _("{where}: the project holds no <CodeBook>; export the codebook with its codes")
+                .format(where=where)
             )
         origin = root.get("origin")
     elif kind == "CodeBook":
         book_elem, origin = root, root.get("origin")
     else:
         raise CodebookError(
-            f"{where}: root element <{kind}> is not a REFI-QDA <CodeBook> or <Project>; "
-            "choose a .qdc codebook or a .qdpx/.qde project"
+            _("{where}: root element <{kind}> is not a REFI-QDA <CodeBook> or <Project>; "
+              "choose a .qdc codebook or a .qdpx/.qde project").format(where=where, kind=kind)
         )
     codes_elem = child(book_elem, "Codes")
     container = codes_elem if codes_elem is not None else book_elem
@@ -320,8 +323,8 @@ def codebook_from_element(
         if not name:
             label = f"with GUID {raw_guid}" if raw_guid else f"number {counter[0] + 1}"
             raise CodebookError(
-                f"{where}: code {label} has no name; give every code a name in the original "
-                "program and export again"
+                _("{where}: code {label} has no name; give every code a name in the original "
+                  "program and export again").format(where=where, label=label)
             )
         counter[0] += 1
         guid = norm_guid(raw_guid)
@@ -330,9 +333,10 @@ def codebook_from_element(
         if guid is not None:
             if guid in guids_seen:
                 raise CodebookError(
-                    f"{where}: GUID {raw_guid} is used by both {guids_seen[guid]!r} and "
-                    f"{name!r}; each code needs its own GUID, export again from the original "
-                    "program"
+                    _("{where}: GUID {raw_guid} is used by both {guids_seen!r} and "
+                      "{name!r}; each code needs its own GUID, export again from the original "
+                      "program")
+                    .format(where=where, raw_guid=raw_guid, guids_seen=guids_seen[guid], name=name)
                 )
             guids_seen[guid] = name
         description = ""
@@ -353,7 +357,8 @@ def codebook_from_element(
     raws = [read_code(c, 0) for c in children(container, "Code")]
     if not raws:
         raise CodebookError(
-            f"{where}: the codebook holds no codes; export it again with its codes"
+            _("{where}: the codebook holds no codes; export it again with its codes")
+            .format(where=where)
         )
 
     # Keys: valid, unused "qca key" lines first (in document order), then slugs.
@@ -471,7 +476,8 @@ def _open_xml(path: Path) -> IO[bytes]:
         head = fh.read(1 << 16)
     if head[:4] != b"PK\x03\x04":
         if len(head) < (1 << 16) and not head.strip():
-            raise CodebookError(f"{path.name}: the file is empty; export the codebook again")
+            raise CodebookError(_("{name}: the file is empty; export the codebook again")
+                                .format(name=path.name))
         return path.open("rb")
     try:
         archive = zipfile.ZipFile(path)
@@ -481,14 +487,15 @@ def _open_xml(path: Path) -> IO[bytes]:
                      and "/" not in n.strip("/")]
             if not names:
                 raise CodebookError(
-                    f"{path.name}: a zip archive without project.qde; choose a .qdc "
-                    "codebook or a .qdpx project"
+                    _("{name}: a zip archive without project.qde; choose a .qdc "
+                      "codebook or a .qdpx project").format(name=path.name)
                 )
             return archive.open(names[0])  # keeps the archive's file open until closed
         finally:
             archive.close()
     except zipfile.BadZipFile:
-        raise CodebookError(f"{path.name}: a damaged zip archive; export it again") from None
+        raise CodebookError(_("{name}: a damaged zip archive; export it again")
+                            .format(name=path.name)) from None
 
 
 def _not_codebook(elem: ET.Element, parent: ET.Element) -> bool:
@@ -505,7 +512,8 @@ def load_qdc(path: Path | str, *, questions: list[str] | None = None) -> QdcResu
     except XmlProblem as exc:
         raise CodebookError(f"{path.name}: {exc}") from None
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-        raise CodebookError(f"{path.name}: cannot be read ({exc}); export it again") from None
+        raise CodebookError(_("{name}: cannot be read ({exc}); export it again")
+                            .format(name=path.name, exc=exc)) from None
     default_name = path.stem
     project_name = (root.get("name") or "").strip()
     if local(root.tag) == "Project" and project_name:
@@ -529,8 +537,8 @@ def _check_text(where: str, text: str) -> None:
     bad = illegal_char(text)
     if bad is not None:
         raise ExportError(
-            f"{where} holds the control character U+{ord(bad):04X}, which XML cannot store; "
-            "remove it from the codebook"
+            _("{where} holds the control character U+{ord:04X}, which XML cannot store; "
+              "remove it from the codebook").format(where=where, ord=ord(bad))
         )
 
 
@@ -564,7 +572,8 @@ def qdc_bytes(book: Codebook, *, language: str = "en") -> bytes:
     """The ``.qdc`` document for ``book`` (valid against Codebook.xsd)."""
     if not book.categories:
         raise ExportError(
-            f"codebook {book.name!r} has no categories; REFI-QDA needs at least one code"
+            _("codebook {name!r} has no categories; REFI-QDA needs at least one code")
+            .format(name=book.name)
         )
     book.validate("codebook")
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": f"qca {__version__}"})

@@ -114,6 +114,7 @@ from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.refi.qcameta import meta_line, note_meta, read_meta, segment_meta, source_meta
 from qca.events import Origin, QdpxDetails, SourcesImported
 from qca.store import Coding, Note, Project, Segment, Source, now
+from qca.i18n import _
 
 __all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
 
@@ -324,8 +325,8 @@ def export_qdpx(project: Project, path: Path | str) -> QdpxExport:
         for name, data in [("project.qde", qde), *sorted(files.items())]:
             if len(data) > _MAX_MEMBER:
                 raise ExportError(
-                    f"{path.name}: {name} would be larger than 2 GB, the REFI-QDA limit; "
-                    "export fewer sources"
+                    _("{name}: {name2} would be larger than 2 GB, the REFI-QDA limit; "
+                      "export fewer sources").format(name=path.name, name2=name)
                 )
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -411,16 +412,19 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, str]:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise InputError(
-            f"{path.name}: not a zip archive; a .qdpx is a REFI-QDA project exported as a zip"
+            _("{name}: not a zip archive; a .qdpx is a REFI-QDA project exported as a zip")
+            .format(name=path.name)
         ) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+        raise InputError(_("{path}: cannot read ({strerror}); check the permissions")
+                         .format(path=path, strerror=exc.strerror)) from None
     try:
         check_archive(archive, path.name)
         names = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n]
         if not names:
             raise InputError(
-                f"{path.name}: the archive holds no project.qde; export the project again as .qdpx"
+                _("{name}: the archive holds no project.qde; export the project again as .qdpx")
+                .format(name=path.name)
             )
     except BaseException:
         archive.close()
@@ -439,11 +443,13 @@ def _sha256(path: Path) -> str:
 def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
     info = archive.getinfo(name)
     if info.file_size > _MAX_MEMBER:
-        raise InputError(f"{path.name}: {name} is larger than 2 GB, the REFI-QDA limit")
+        raise InputError(_("{name}: {name2} is larger than 2 GB, the REFI-QDA limit")
+                         .format(name=path.name, name2=name))
     try:
         return archive.read(name)
     except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise InputError(f"{path.name}: cannot unpack {name} ({exc}); export it again") from None
+        raise InputError(_("{name}: cannot unpack {name2} ({exc}); export it again")
+                         .format(name=path.name, name2=name, exc=exc)) from None
 
 
 def _merge_codes(
@@ -581,8 +587,9 @@ def _parse(
                 if parent is None:
                     if event == "start" and local(elem.tag) != "Project":
                         raise InputError(
-                            f"{path.name}: {qde} has root <{local(elem.tag)}>, not a REFI-QDA "
-                            "<Project>; export the project again as .qdpx")
+                            _("{name}: {qde} has root <{local}>, not a REFI-QDA "
+                              "<Project>; export the project again as .qdpx")
+                            .format(name=path.name, qde=qde, local=local(elem.tag)))
                     root = elem
                 elif event == "start" and parent is root and local(elem.tag) == "Sources":
                     sources = elem
@@ -593,12 +600,14 @@ def _parse(
                 elif event == "end" and reader is not None and parent is root \
                         and local(elem.tag) in _BEFORE_SOURCES:
                     raise InputError(
-                        f"{path.name}: {qde} has <{local(elem.tag)}> after <Sources>, against "
-                        "the REFI-QDA order; export the project again as .qdpx")
+                        _("{name}: {qde} has <{local}> after <Sources>, against "
+                          "the REFI-QDA order; export the project again as .qdpx")
+                        .format(name=path.name, qde=qde, local=local(elem.tag)))
     except XmlProblem as exc:
         raise InputError(f"{path.name} ({qde}): {exc}") from None
     except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-        raise InputError(f"{path.name}: cannot unpack {qde} ({exc}); export it again") from None
+        raise InputError(_("{name}: cannot unpack {qde} ({exc}); export it again")
+                         .format(name=path.name, qde=qde, exc=exc)) from None
     if reader is None:  # no <Sources> at all
         assert root is not None
         incoming, reader = _start_sources(project, path, archive, root, id_prefix)

@@ -24,8 +24,10 @@ from textual.widgets.selection_list import Selection
 
 from qca.codebook import Category
 from qca.errors import QcaError
+from qca.i18n import N_, _
 from qca.reconcile import Disagreement, disagreements, set_consensus
 from qca.store import Project
+from qca.tui.bindings import localise_bindings
 from qca.tui.screens.help import HelpScreen
 
 __all__ = [
@@ -43,18 +45,20 @@ _MAX_CODERS = 9
 class ReasonScreen(ModalScreen[str | None]):
     """One line of reason for the consensus; Enter saves, Esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, segment_id: str, reason: str) -> None:
         super().__init__()
+        localise_bindings(self)
         self.segment_id = segment_id
         self.reason = reason
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rc-reason", classes="rc-dialog") as box:
-            box.border_title = f"Reason for the consensus on {self.segment_id}"
+            box.border_title = _("Reason for the consensus on {segment}").format(
+                segment=self.segment_id)
             yield Input(self.reason, placeholder="why this version (logged)", id="rc-reason-input")
-            yield Static("Enter save · Esc cancel", classes="rc-hint")
+            yield Static(_("Enter save · Esc cancel"), classes="rc-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -71,12 +75,13 @@ class EditScreen(ModalScreen[frozenset[str] | None]):
     """Pick the consensus categories: shortcut keys or Space toggle, ctrl+s saves, Esc cancels."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, segment_id: str, categories: list[Category], chosen: frozenset[str]) -> None:
         super().__init__()
+        localise_bindings(self)
         self.segment_id = segment_id
         self.categories = categories
         self.chosen = chosen
@@ -88,9 +93,10 @@ class EditScreen(ModalScreen[frozenset[str] | None]):
             for c in self.categories
         ]
         with Vertical(id="rc-edit", classes="rc-dialog") as box:
-            box.border_title = f"Consensus for {self.segment_id}"
+            box.border_title = _("Consensus for {segment}").format(segment=self.segment_id)
             yield SelectionList[str](*items, id="rc-edit-list")
-            yield Static("shortcut or Space toggles · ctrl+s save · Esc cancel", classes="rc-hint")
+            yield Static(_("shortcut or Space toggles · ctrl+s save · Esc cancel"),
+                         classes="rc-hint")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -112,27 +118,27 @@ class ReconcileScreen(Screen[None]):
     """The disagreements one by one; modal dialogs on top hide these keys."""
 
     BINDINGS = [
-        Binding("1", "take(1)", "Take", key_display="1-9"),
-        *[Binding(str(n), f"take({n})", f"Take coder {n}", show=False) for n in range(2, 10)],
-        Binding("e", "edit", "Edit"),
-        Binding("r", "reason", "Reason"),
-        Binding("n,right", "next", "Next", key_display="n"),
-        Binding("p,left", "previous", "Prev", key_display="p"),
-        Binding("u", "next_open", "Open"),
-        Binding("question_mark", "help", "Keys", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("1", "take(1)", N_("Take"), key_display="1-9"),
+        *[Binding(str(n), f"take({n})", N_("Take"), show=False) for n in range(2, 10)],
+        Binding("e", "edit", N_("Edit")),
+        Binding("r", "reason", N_("Reason")),
+        Binding("n,right", "next", N_("Next"), key_display="n"),
+        Binding("p,left", "previous", N_("Prev"), key_display="p"),
+        Binding("u", "next_open", N_("Open")),
+        Binding("question_mark", "help", N_("Keys"), key_display="?"),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     HELP_ROWS = [
-        ("1 … 9", "take that coder's version as the consensus"),
-        ("e", "edit the consensus: toggle categories by their shortcut"),
-        ("r", "enter the reason for the consensus (logged)"),
-        ("n / →", "next disagreement"),
-        ("p / ←", "previous disagreement"),
-        ("u", "next disagreement without consensus"),
-        ("Tab, ↑ ↓", "focus and scroll the segment text or the definitions"),
-        ("?", "this list"),
-        ("q", "quit (everything is saved already)"),
+        ("1 … 9", N_("take that coder's version as the consensus")),
+        ("e", N_("edit the consensus: toggle categories by their shortcut")),
+        ("r", N_("enter the reason for the consensus (logged)")),
+        ("n / →", N_("next disagreement")),
+        ("p / ←", N_("previous disagreement")),
+        ("u", N_("next disagreement without consensus")),
+        ("Tab, ↑ ↓", N_("focus and scroll the segment text or the definitions")),
+        ("?", N_("this list")),
+        ("q", N_("quit (everything is saved already)")),
     ]
 
     def __init__(
@@ -144,6 +150,7 @@ class ReconcileScreen(Screen[None]):
         category: str | None = None,
     ) -> None:
         super().__init__()
+        localise_bindings(self)
         self.project = project
         self.lead = lead
         self.items: list[Disagreement] = disagreements(project, coders, question, category)
@@ -152,7 +159,7 @@ class ReconcileScreen(Screen[None]):
         self.pending_reason = ""
         self.taken: dict[str, str | None] = {}  # segment id -> coder whose version was taken
         self.filters = ", ".join(
-            f"{k} {v}" for k, v in (("question", question), ("category", category)) if v
+            f"{k} {v}" for k, v in ((_("question"), question), (_("category"), category)) if v
         )
 
     # --- layout --------------------------------------------------------------------------
@@ -182,17 +189,20 @@ class ReconcileScreen(Screen[None]):
         done = sum(d.resolved for d in self.items)
         scope = f" · {self.filters}" if self.filters else ""
         if item is None:
-            status.update(f"[b]Reconcile[/] · lead {escape(self.lead)}{escape(scope)} · no disagreements")
+            status.update(_("[b]Reconcile[/] · lead {lead}{scope} · no disagreements").format(
+                lead=escape(self.lead), scope=escape(scope)))
             self.query_one("#rc-text", Static).update(
-                "The chosen coders agree on every segment they both coded. Press q to quit.")
+                _("The chosen coders agree on every segment they both coded. Press q to quit."))
             self.query_one("#rc-consensus", Static).update("")
             self.query_one("#rc-defs", Static).update("")
             return
         seg = item.segment
         status.update(
-            f"[b]{done}/{len(self.items)} resolved[/] · disagreement {self.index + 1} of "
-            f"{len(self.items)} · {escape(seg.id)} ({escape(seg.question or 'protocol')})"
-            f"{escape(scope)} · lead: {escape(self.lead)}"
+            _("[b]{done}/{n} resolved[/] · disagreement {index} of {n} · {segment} ({question})"
+              "{scope} · lead: {lead}").format(
+                done=done, n=len(self.items), index=self.index + 1, segment=escape(seg.id),
+                question=escape(seg.question or _("protocol")), scope=escape(scope),
+                lead=escape(self.lead))
         )
         heading = f"[dim]{escape(seg.heading)}[/]\n" if seg.heading else ""
         self.query_one("#rc-text", Static).update(heading + escape(seg.text))
@@ -204,33 +214,34 @@ class ReconcileScreen(Screen[None]):
             codes = item.codes.get(coder)
             lines = [f"[b]{i + 1}[/] {escape(coder)}" + (" [red]⚑[/]" if item.flagged.get(coder) else "")]
             if codes is None:
-                lines.append("[dim](not coded)[/]")
+                lines.append(_("[dim](not coded)[/]"))
             else:
-                lines += [escape(k) for k in sorted(codes)] or ["[dim](no code)[/]"]
+                lines += [escape(k) for k in sorted(codes)] or [_("[dim](no code)[/]")]
             if item.memos.get(coder):
-                lines.append(f"[i]memo: {escape(item.memos[coder])}[/]")
+                lines.append(_("[i]memo: {memo}[/]").format(memo=escape(item.memos[coder])))
             box.update("\n".join(lines))
             box.set_class(item.consensus is not None and codes == item.consensus, "rc-taken")
             tallest = max(tallest, sum(1 + len(Text.from_markup(line).plain) // inner for line in lines))
         # equal boxes, as tall as the longest (codes and memo), leaving room for the definitions
         self.query_one("#rc-coders").styles.height = min(tallest + 2, 9)
         if item.consensus is not None:
-            codes_text = ", ".join(sorted(item.consensus)) or "(no code)"
-            reason = escape(item.reason) if item.reason else "[dim](no reason)[/]"
-            text = f"[b]Consensus[/] {escape(codes_text)} · reason: {reason}"
+            codes_text = ", ".join(sorted(item.consensus)) or _("(no code)")
+            reason = escape(item.reason) if item.reason else _("[dim](no reason)[/]")
+            text = _("[b]Consensus[/] {codes} · reason: {reason}").format(
+                codes=escape(codes_text), reason=reason)
         else:
-            text = "[b]Consensus[/] [yellow]open[/] · take a version (1-9) or edit (e)"
+            text = _("[b]Consensus[/] [yellow]open[/] · take a version (1-9) or edit (e)")
             if self.pending_reason:
-                text += f" · reason: {escape(self.pending_reason)}"
+                text += " · " + _("reason: {reason}").format(reason=escape(self.pending_reason))
         self.query_one("#rc-consensus", Static).update(text)
         defs = []
         for key in item.involved():
             cat = self.project.category(key)
             if cat is None:
                 continue
-            line = f"[b]{escape(cat.key)}[/] {escape(cat.name)}: {escape(cat.definition or '(no definition)')}"
+            line = f"[b]{escape(cat.key)}[/] {escape(cat.name)}: {escape(cat.definition or _('(no definition)'))}"
             if cat.rule:
-                line += f" [dim]Rule: {escape(cat.rule)}[/]"
+                line += " [dim]" + _("Rule: ") + f"{escape(cat.rule)}[/]"
             defs.append(line)
         self.query_one("#rc-defs", Static).update("\n".join(defs))
         self.query_one("#rc-definitions", VerticalScroll).scroll_home(animate=False)
@@ -260,15 +271,16 @@ class ReconcileScreen(Screen[None]):
         if item is None:
             return
         if not 1 <= number <= len(self.coders):
-            self.notify(f"there is no coder {number}", severity="warning")
+            self.notify(_("there is no coder {number}").format(number=number), severity="warning")
             return
         coder = self.coders[number - 1]
         codes = item.codes.get(coder)
         if codes is None:
-            self.notify(f"{coder} did not code this segment", severity="warning")
+            self.notify(_("{coder} did not code this segment").format(coder=coder),
+                        severity="warning")
             return
         self._store(codes, self.pending_reason or item.reason, coder)
-        self.notify(f"consensus: {coder}'s version")
+        self.notify(_("consensus: {coder}'s version").format(coder=coder))
 
     def action_edit(self) -> None:
         item = self.current
@@ -295,10 +307,10 @@ class ReconcileScreen(Screen[None]):
                 return
             if item.consensus is not None:
                 self._store(item.consensus, result, self.taken.get(item.segment.id))
-                self.notify("reason saved")
+                self.notify(_("reason saved"))
             else:
                 self.pending_reason = " ".join(result.split())
-                self.notify("reason noted; take a version (1-9) or edit (e) to store it")
+                self.notify(_("reason noted; take a version (1-9) or edit (e) to store it"))
                 self.refresh_view()
 
         self.app.push_screen(ReasonScreen(item.segment.id, item.reason or self.pending_reason), done)
@@ -325,13 +337,13 @@ class ReconcileScreen(Screen[None]):
                 self._go(i)
                 return
         if self.items:
-            self.notify("every disagreement has a consensus")
+            self.notify(_("every disagreement has a consensus"))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(
-            self.HELP_ROWS,
-            "Taking a version or saving an edit stores the consensus at once, with the reason "
-            "entered so far; a reason entered afterwards updates it.",
+            [(keys, _(text)) for keys, text in self.HELP_ROWS],
+            _("Taking a version or saving an edit stores the consensus at once, with the reason "
+              "entered so far; a reason entered afterwards updates it."),
             body_id="rc-help", body_classes="rc-dialog"))
 
 

@@ -10,6 +10,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from qca.codebook import Category, Codebook
+from qca.i18n import N_, _
 
 from qca.tui.screens.dialog import Dialog
 
@@ -25,7 +26,7 @@ class CodebookScreen(Dialog[None]):
     long name, never a number.
     """
 
-    BINDINGS = [Binding("escape,B,Q", "close", "Close"), Binding("space", "toggle_node", show=False)]
+    BINDINGS = [Binding("escape,B,Q", "close", N_("Close")), Binding("space", "toggle_node", show=False)]
 
     def __init__(self, book: Codebook, version: int, mine: dict[str, int],
                  everyone: dict[str, int] | None = None, *, coder: str = "you") -> None:
@@ -41,11 +42,14 @@ class CodebookScreen(Dialog[None]):
         self._count_width = width
 
     def compose(self) -> ComposeResult:
-        tree: Tree[str] = Tree(f"{self.book.name} (version {self.version})", id="codebook-tree",
+        tree: Tree[str] = Tree(_("{codebook} (version {version})").format(codebook=self.book.name,
+                                                                        version=self.version), id="codebook-tree",
                                classes="dialog")
-        usage = (f"segments: {self.coder}/all coders" if self.everyone is not None
-                 else f"segments coded by {self.coder}")
-        tree.border_title = escape(f"Codebook · {usage} · Esc closes")
+        if self.everyone is not None:
+            title = _("Codebook · segments: {coder}/all coders · Esc closes")
+        else:
+            title = _("Codebook · segments coded by {coder} · Esc closes")
+        tree.border_title = escape(title.format(coder=self.coder))
         tree.root.expand()
         for cat in self.book.categories:
             self._add(tree.root, cat, expand=True)
@@ -72,11 +76,11 @@ class CodebookScreen(Dialog[None]):
     def _add(self, parent: TreeNode[str], cat: Category, *, expand: bool = False) -> None:
         node = parent.add(self._label(cat), data=cat.key, expand=expand)
         if cat.definition:
-            node.add_leaf(Text.assemble(("Definition: ", "bold"), cat.definition))
+            node.add_leaf(Text.assemble((_("Definition: "), "bold"), cat.definition))
         for anchor in cat.anchors:
-            node.add_leaf(Text.assemble(("Anchor: ", "bold"), (f"„{anchor}“", "italic")))
+            node.add_leaf(Text.assemble((_("Anchor: "), "bold"), (f"„{anchor}“", "italic")))
         if cat.rule:
-            node.add_leaf(Text.assemble(("Rule: ", "bold"), cat.rule))
+            node.add_leaf(Text.assemble((_("Rule: "), "bold"), cat.rule))
         for child in cat.children:
             self._add(node, child)
 

@@ -35,7 +35,9 @@ from qca import coding
 from qca.codebook import Category
 from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
+from qca.i18n import N_, _, ngettext
 from qca.session import SegmentFilter, SegmentView, Session
+from qca.tui.bindings import localise_bindings
 from qca.tui.screens.codebook import CodebookScreen
 from qca.tui.screens.confirm import ConfirmScreen
 from qca.tui.screens.counts import CountsScreen
@@ -78,68 +80,68 @@ class CodingScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-medium"), (45, "-tall")]
 
     BINDINGS = [
-        Binding("enter,right", "next", "Next", key_display="⏎",
-                tooltip="Next segment (Enter or →)."),
-        Binding("left", "previous", "Back", key_display="←", tooltip="Previous segment."),
-        Binding("tab,N", "next_uncoded", "Uncoded", key_display="Tab",
-                tooltip="Next segment you have not coded (Tab or N); k.A. answers are skipped."),
-        Binding("slash", "pick", "Find", key_display="/",
-                tooltip="Find a category by name, key, definition or anchor; Enter toggles it."),
-        Binding("M", "memo", "Memo", tooltip="Write a memo on this segment."),
-        Binding("F", "flag", "Flag", tooltip="Flag / unflag this segment as uncertain."),
-        Binding("ctrl+z,U", "undo", "Undo", key_display="^z",
-                tooltip="Undo your last change (ctrl+z or U), also after a restart."),
-        Binding("ctrl+y,R", "redo", "Redo", key_display="^y", show=False,
-                tooltip="Redo what you undid (ctrl+y or R)."),
-        Binding("W", "filter", "Filter",
-                tooltip="Filter by question, variable (VAR=VALUE), coded/uncoded/flagged."),
-        Binding("D", "definition", "Def", show=False,
-                tooltip="Show / hide the highlighted category's definition, anchors and rule."),
-        Binding("C", "context", "Context", show=False,
-                tooltip="Show / hide the neighbouring passages (same protocol or respondent)."),
-        Binding("G,ctrl+g", "jump", "Go to", show=False,
-                tooltip="Go to a segment by id, id prefix or list number (G or ctrl+g)."),
-        Binding("B", "browse", "Codebook", show=False,
-                tooltip="Browse the codebook tree with definitions and usage counts."),
-        Binding("X", "next_suggestion", "Next ★", show=False,
-                tooltip="Select the next of the three suggestions (★1 → ★2 → ★3)."),
-        Binding("T", "toggle_suggestions", "Suggest", show=False,
-                tooltip="Suggestions on/off (off: coding unprimed)."),
-        Binding("K", "counts", "Counts", show=False,
-                tooltip="Counts of your codings for this question as bars; V groups by a variable."),
-        Binding("A", "auto_advance", "Auto", show=False,
-                tooltip="Auto-advance on/off: move on after assigning a category by shortcut."),
-        Binding("up", "cursor_up", "Highlight ↑", show=False,
-                tooltip="Move the highlight in the category list (↑ / ↓)."),
-        Binding("down", "cursor_down", "Highlight ↓", show=False),
-        Binding("home", "cursor_first", "First", show=False,
-                tooltip="Highlight the first (Home) or last (End) category."),
-        Binding("end", "cursor_last", "Last", show=False),
-        Binding("space", "toggle_highlighted", "Toggle", show=False, key_display="Space",
-                tooltip="Toggle the highlighted category."),
-        Binding("pageup", "scroll_text(-1)", "Text ↑", show=False,
-                tooltip="Scroll a long segment text (PageUp / PageDown)."),
-        Binding("pagedown", "scroll_text(1)", "Text ↓", show=False),
-        Binding("ctrl+f", "search", "Search", key_display="^f", show=False,
-                tooltip="Search this question for a word (case, umlauts, compounds do not "
-                        "matter); Enter again or F3 goes to the next hit."),
-        Binding("f3", "search_next(1)", "Next hit", show=False,
-                tooltip="Next search hit (F3); shift+F3 the previous one."),
-        Binding("shift+f3", "search_next(-1)", "Previous hit", show=False),
-        Binding("escape", "back_to_list", "Back to list", show=False,
-                tooltip="Back to the retrieval list this segment was opened from."),
-        Binding("Y", "confirm_proposals", "Confirm", show=False,
-                tooltip="Review (--review dictionary): confirm this segment's proposed "
-                        "categories and move on."),
-        Binding("backspace", "reject_proposals", "Reject", show=False,
-                tooltip="Review: reject this segment's proposed categories and move on."),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="All keys."),
-        Binding("Q", "app.quit", "Quit", tooltip="Quit (Q or ctrl+q); everything is saved."),
-        Binding("L", "retrieve", "List",
-                tooltip="List the segments of a category (A+B, A,B, A-B too); Enter opens one "
-                        "to recode, Esc returns to the list."),
-        Binding("S", "accept_suggestion", "Accept ★",
-                tooltip="Accept the selected suggestion (★1 unless X moved it): assigns it."),
+        Binding("enter,right", "next", N_("Next"), key_display="⏎",
+                tooltip=N_("Next segment (Enter or →).")),
+        Binding("left", "previous", N_("Back"), key_display="←", tooltip=N_("Previous segment.")),
+        Binding("tab,N", "next_uncoded", N_("Uncoded"), key_display="Tab",
+                tooltip=N_("Next segment you have not coded (Tab or N); k.A. answers are skipped.")),
+        Binding("slash", "pick", N_("Find"), key_display="/",
+                tooltip=N_("Find a category by name, key, definition or anchor; Enter toggles it.")),
+        Binding("M", "memo", N_("Memo"), tooltip=N_("Write a memo on this segment.")),
+        Binding("F", "flag", N_("Flag"), tooltip=N_("Flag / unflag this segment as uncertain.")),
+        Binding("ctrl+z,U", "undo", N_("Undo"), key_display="^z",
+                tooltip=N_("Undo your last change (ctrl+z or U), also after a restart.")),
+        Binding("ctrl+y,R", "redo", N_("Redo"), key_display="^y", show=False,
+                tooltip=N_("Redo what you undid (ctrl+y or R).")),
+        Binding("W", "filter", N_("Filter"),
+                tooltip=N_("Filter by question, variable (VAR=VALUE), coded/uncoded/flagged.")),
+        Binding("D", "definition", N_("Def"), show=False,
+                tooltip=N_("Show / hide the highlighted category's definition, anchors and rule.")),
+        Binding("C", "context", N_("Context"), show=False,
+                tooltip=N_("Show / hide the neighbouring passages (same protocol or respondent).")),
+        Binding("G,ctrl+g", "jump", N_("Go to"), show=False,
+                tooltip=N_("Go to a segment by id, id prefix or list number (G or ctrl+g).")),
+        Binding("B", "browse", N_("Codebook"), show=False,
+                tooltip=N_("Browse the codebook tree with definitions and usage counts.")),
+        Binding("X", "next_suggestion", N_("Next ★"), show=False,
+                tooltip=N_("Select the next of the three suggestions (★1 → ★2 → ★3).")),
+        Binding("T", "toggle_suggestions", N_("Suggest"), show=False,
+                tooltip=N_("Suggestions on/off (off: coding unprimed).")),
+        Binding("K", "counts", N_("Counts"), show=False,
+                tooltip=N_("Counts of your codings for this question as bars; V groups by a variable.")),
+        Binding("A", "auto_advance", N_("Auto"), show=False,
+                tooltip=N_("Auto-advance on/off: move on after assigning a category by shortcut.")),
+        Binding("up", "cursor_up", N_("Highlight ↑"), show=False,
+                tooltip=N_("Move the highlight in the category list (↑ / ↓).")),
+        Binding("down", "cursor_down", N_("Highlight ↓"), show=False),
+        Binding("home", "cursor_first", N_("First"), show=False,
+                tooltip=N_("Highlight the first (Home) or last (End) category.")),
+        Binding("end", "cursor_last", N_("Last"), show=False),
+        Binding("space", "toggle_highlighted", N_("Toggle"), show=False, key_display="Space",
+                tooltip=N_("Toggle the highlighted category.")),
+        Binding("pageup", "scroll_text(-1)", N_("Text ↑"), show=False,
+                tooltip=N_("Scroll a long segment text (PageUp / PageDown).")),
+        Binding("pagedown", "scroll_text(1)", N_("Text ↓"), show=False),
+        Binding("ctrl+f", "search", N_("Search"), key_display="^f", show=False,
+                tooltip=N_("Search this question for a word (case, umlauts, compounds do not "
+                        "matter); Enter again or F3 goes to the next hit.")),
+        Binding("f3", "search_next(1)", N_("Next hit"), show=False,
+                tooltip=N_("Next search hit (F3); shift+F3 the previous one.")),
+        Binding("shift+f3", "search_next(-1)", N_("Previous hit"), show=False),
+        Binding("escape", "back_to_list", N_("Back to list"), show=False,
+                tooltip=N_("Back to the retrieval list this segment was opened from.")),
+        Binding("Y", "confirm_proposals", N_("Confirm"), show=False,
+                tooltip=N_("Review (--review dictionary): confirm this segment's proposed "
+                        "categories and move on.")),
+        Binding("backspace", "reject_proposals", N_("Reject"), show=False,
+                tooltip=N_("Review: reject this segment's proposed categories and move on.")),
+        Binding("question_mark", "help", N_("Help"), key_display="?", tooltip=N_("All keys.")),
+        Binding("Q", "app.quit", N_("Quit"), tooltip=N_("Quit (Q or ctrl+q); everything is saved.")),
+        Binding("L", "retrieve", N_("List"),
+                tooltip=N_("List the segments of a category (A+B, A,B, A-B too); Enter opens one "
+                        "to recode, Esc returns to the list.")),
+        Binding("S", "accept_suggestion", N_("Accept ★"),
+                tooltip=N_("Accept the selected suggestion (★1 unless X moved it): assigns it.")),
     ]
 
     FOOTER_ORDER = [
@@ -158,6 +160,7 @@ class CodingScreen(Screen[None]):
     def __init__(self, session: Session, suggestions: SuggestionService | None = None, *,
                  widen: bool = False, lead: bool = False) -> None:
         super().__init__()
+        localise_bindings(self)
         self.session = session
         self.lead = lead
         """The lead sees every coder's usage counts in the codebook browser; others only
@@ -202,7 +205,7 @@ class CodingScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#definition").border_title = "Definition"
+        self.query_one("#definition").border_title = _("Definition")
         self._show_suggestion_panel()
         self.show_segment()
         if self.suggest_on:
@@ -223,7 +226,7 @@ class CodingScreen(Screen[None]):
             binding = bindings[action]
             shown = binding.key_display or self.app.get_key_display(
                 Binding(binding.key.split(",")[0], ""))
-            keys.append((shown, binding.description, self.FOOTER_RANK.index(action)))
+            keys.append((shown, _(binding.description), self.FOOTER_RANK.index(action)))
         self.query_one(KeyBar).show(keys)
 
     # --- messages --------------------------------------------------------------------------
@@ -267,7 +270,8 @@ class CodingScreen(Screen[None]):
                 categories.show_message(no_categories_hint(self.session.project, question))
             else:
                 categories.show_categories(rows, assigned)
-            categories.set_title(f"Categories · {question}" if question else "Categories")
+            categories.set_title(_("Categories · {question}").format(question=question)
+                                 if question else _("Categories"))
         else:
             categories.mark(assigned)
         shown_id = view.segment.id if view else None
@@ -373,16 +377,16 @@ class CodingScreen(Screen[None]):
         if not self.suggest_on or self.suggestions is None:
             return
         if view is None:
-            panel.show_note("suggestions: no segment")
+            panel.show_note(_("suggestions: no segment"))
             return
         if not self.suggestions.ready:
-            panel.show_note("suggestions: learning…")
+            panel.show_note(_("suggestions: learning…"))
             return
         shown = self._current_suggestions(view)
         if shown is None:
             if self._suggested is None or self._suggested[0] != view.segment.id:
                 self._selected = 0
-                panel.show_note("suggestions: …")
+                panel.show_note(_("suggestions: …"))
             self._when_idle()
             return
         panel.show_suggestions(shown, self._selected, {v: k for k, v in self._shortcuts.items()},
@@ -430,7 +434,8 @@ class CodingScreen(Screen[None]):
             self.query_one(SegmentPanel).emphasise(segment_id, self._why(view))
 
     def _suggestions_failed(self, exc: BaseException) -> None:
-        self.query_one(SuggestionPanel).show_note(f"suggestions unavailable: {exc}")
+        self.query_one(SuggestionPanel).show_note(
+            _("suggestions unavailable: {error}").format(error=exc))
 
     def _train(self) -> None:
         if self.suggestions is not None and not self._training:
@@ -475,7 +480,7 @@ class CodingScreen(Screen[None]):
             self.suggestions = SuggestionService(self.session.project.path, self.session.coder,
                                                  widen=self._widen)
         self._show_suggestion_panel()
-        self.notify("suggestions on" if self.suggest_on else "suggestions off", timeout=3)
+        self.notify(_("suggestions on") if self.suggest_on else _("suggestions off"), timeout=3)
         if self.suggest_on and not self.suggestions.ready:  # type: ignore[union-attr]
             self._train()
         view = self._view
@@ -494,12 +499,13 @@ class CodingScreen(Screen[None]):
         view = self._view
         shown = self._current_suggestions(view) if self.suggest_on else None
         if view is None or not shown:
-            self.notify("no suggestion to accept yet" if self.suggest_on
-                        else "suggestions are off; T turns them on", timeout=3)
+            self.notify(_("no suggestion to accept yet") if self.suggest_on
+                        else _("suggestions are off; T turns them on"), timeout=3)
             return
         chosen = shown[min(self._selected, len(shown) - 1)]
         if chosen.code in view.categories:
-            self.notify(f"{chosen.name} is already assigned", timeout=3)
+            self.notify(_("{category} is already assigned").format(category=chosen.name),
+                        timeout=3)
             return
         self._code(lambda: self.session.assign(chosen.code, origin=Origin.SUGGESTION),
                    advance=self.auto_advance)
@@ -550,7 +556,7 @@ class CodingScreen(Screen[None]):
     def _code(self, write: Callable[[], coding.Change | None], *, advance: bool) -> None:
         """Run ``write()`` (one committed change on the current segment), then update the view."""
         if self.session.current_id is None:
-            self.notify("no segment is shown; change the filter with W", severity="warning")
+            self.notify(_("no segment is shown; change the filter with W"), severity="warning")
             return
         try:
             change = write()
@@ -584,19 +590,29 @@ class CodingScreen(Screen[None]):
 
     def action_undo(self) -> None:
         change = self._change(self.session.undo)
-        where = f" on {change.segment_id}" if change and change.segment_id else ""
-        self.notify(f"undone: {change.description}{where}" if change
-                    else "nothing to undo", timeout=3)
+        if change is None:
+            message = _("nothing to undo")
+        elif change.segment_id:
+            message = _("undone: {change} on {segment}").format(change=change.description,
+                                                                 segment=change.segment_id)
+        else:
+            message = _("undone: {change}").format(change=change.description)
+        self.notify(message, timeout=3)
 
     def action_redo(self) -> None:
         change = self._change(self.session.redo)
-        where = f" on {change.segment_id}" if change and change.segment_id else ""
-        self.notify(f"redone: {change.description}{where}" if change
-                    else "nothing to redo", timeout=3)
+        if change is None:
+            message = _("nothing to redo")
+        elif change.segment_id:
+            message = _("redone: {change} on {segment}").format(change=change.description,
+                                                                 segment=change.segment_id)
+        else:
+            message = _("redone: {change}").format(change=change.description)
+        self.notify(message, timeout=3)
 
     def _change(self, do):  # type: ignore[no-untyped-def]
         if self._view is None:
-            self.notify("no segment is shown; change the filter with W", severity="warning")
+            self.notify(_("no segment is shown; change the filter with W"), severity="warning")
             return None
         try:
             result = do()
@@ -612,7 +628,7 @@ class CodingScreen(Screen[None]):
         if self.session.next():
             self.show_segment()
         elif self._view is not None:
-            self.notify("last segment of this filter; Tab goes to the next uncoded one",
+            self.notify(_("last segment of this filter; Tab goes to the next uncoded one"),
                         timeout=3)
 
     def action_previous(self) -> None:
@@ -623,8 +639,8 @@ class CodingScreen(Screen[None]):
         if self.session.next_uncoded():
             self.show_segment()
         else:
-            self.notify(f"all {self.session.progress().total} segments of this filter are coded",
-                        timeout=4)
+            self.notify(_("all {n} segments of this filter are coded").format(
+                n=self.session.progress().total), timeout=4)
 
     def action_scroll_text(self, direction: int) -> None:
         panel = self.query_one(SegmentPanel)
@@ -644,8 +660,8 @@ class CodingScreen(Screen[None]):
 
     def action_auto_advance(self) -> None:
         self.auto_advance = not self.auto_advance
-        self.notify("auto-advance on: a shortcut that assigns moves to the next segment"
-                    if self.auto_advance else "auto-advance off: Enter moves on", timeout=3)
+        self.notify(_("auto-advance on: a shortcut that assigns moves to the next segment")
+                    if self.auto_advance else _("auto-advance off: Enter moves on"), timeout=3)
         self._show_status()
 
     # --- retrieval, search and review (qca.retrieval, qca.search, qca.autocode) ----------
@@ -690,7 +706,7 @@ class CodingScreen(Screen[None]):
             except QcaError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify("the filter was widened to all segments", timeout=3)
+            self.notify(_("the filter was widened to all segments"), timeout=3)
         self.show_segment()
 
     def action_back_to_list(self) -> None:
@@ -728,7 +744,8 @@ class CodingScreen(Screen[None]):
         found = sorted(spans.items(), key=lambda kv: listed[kv[0]])
         if not found:
             self._search = None
-            self.notify(f"{pattern!r} is not in {question or 'the listed segments'}",
+            self.notify(_("{pattern!r} is not in {where}").format(
+                pattern=pattern, where=question or _("the listed segments")),
                         severity="warning", timeout=3)
             self.show_segment()
             return
@@ -739,7 +756,7 @@ class CodingScreen(Screen[None]):
 
     def action_search_next(self, step: int) -> None:
         if self._search is None:
-            self.notify("nothing searched yet; ctrl+f searches", timeout=3)
+            self.notify(_("nothing searched yet; ctrl+f searches"), timeout=3)
             return
         pattern, found, index = self._search
         self._search = (pattern, found, (index + step) % len(found))
@@ -773,7 +790,7 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         if not changes:
-            self.notify("no proposal on this segment", timeout=3)
+            self.notify(_("no proposal on this segment"), timeout=3)
             return
         self.notify(f"{verb} {', '.join(c.description.split()[-1] for c in changes)}",
                     timeout=3)
@@ -800,13 +817,13 @@ class CodingScreen(Screen[None]):
         self._open(HelpScreen(self.active_bindings_help()))
 
     def active_bindings_help(self) -> list[tuple[str, str]]:
-        rows = [("0-9 a-z", "Toggle the category with that shortcut (shown in [ ]).")]
+        rows = [("0-9 a-z", _("Toggle the category with that shortcut (shown in [ ])."))]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.tooltip:
                 keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in
                                  binding.key.split(","))
-                rows.append((keys, binding.tooltip))
+                rows.append((keys, _(binding.tooltip)))
         return rows
 
     def action_pick(self) -> None:
@@ -853,8 +870,8 @@ class CodingScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.notify(f"{segment_id} stays hidden by the filter ({described}); "
-                            "W changes it", timeout=6)
+                self.notify(_("{segment} stays hidden by the filter ({filter}); W changes it")
+                            .format(segment=segment_id, filter=described), timeout=6)
                 return
             try:
                 self.session.apply_filter(SegmentFilter())
@@ -863,13 +880,13 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.show_segment()
-            self.notify(f"filter cleared: {len(self.session)} segments, all questions",
-                        timeout=4)
+            self.notify(_("filter cleared: {n} segments, all questions").format(
+                n=len(self.session)), timeout=4)
 
         self._open(ConfirmScreen(
-            "Hidden by the filter",
-            f"{segment_id} is not shown with the filter: {described}.\n"
-            "Clear the filter and go there?"), answered)
+            _("Hidden by the filter"),
+            _("{segment} is not shown with the filter: {filter}.\nClear the filter and go there?")
+            .format(segment=segment_id, filter=described)), answered)
 
     def action_filter(self) -> None:
         def chosen(segment_filter: SegmentFilter | None) -> None:
@@ -881,7 +898,10 @@ class CodingScreen(Screen[None]):
                 self.show_error(exc)
                 return
             self.show_segment()
-            self.notify(f"{len(self.session)} segments: {segment_filter.describe()}", timeout=3)
+            self.notify(ngettext("{n} segment: {filter}", "{n} segments: {filter}",
+                                 len(self.session)).format(n=len(self.session),
+                                                           filter=segment_filter.describe()),
+                        timeout=3)
 
         project = self.session.project
         self._open(

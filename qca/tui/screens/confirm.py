@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from qca.i18n import N_, _
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["ConfirmScreen"]
@@ -16,8 +17,8 @@ class ConfirmScreen(Dialog[bool]):
     """Ask ``question``; dismisses with True for yes."""
 
     BINDINGS = [
-        Binding("enter,y", "answer(True)", "Yes"),
-        Binding("escape,n", "answer(False)", "No"),
+        Binding("enter,y", "answer(True)", N_("Yes")),
+        Binding("escape,n", "answer(False)", N_("No")),
     ]
 
     def __init__(self, title: str, question: str) -> None:
@@ -29,7 +30,7 @@ class ConfirmScreen(Dialog[bool]):
         with Vertical(id="confirm", classes="dialog") as box:
             box.border_title = self.title_text
             yield Static(self.question, id="confirm-question", markup=False)
-            yield Static("Enter: yes · Esc: no", classes="hint")
+            yield Static(_("Enter: yes · Esc: no"), classes="hint")
 
     def type_ahead(self, text: str) -> None:
         if text in ("y", "n"):

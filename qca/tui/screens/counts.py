@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from qca.i18n import N_, _, ngettext
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["CountsScreen"]
@@ -24,8 +25,8 @@ class CountsScreen(Dialog[None]):
     """
 
     BINDINGS = [
-        Binding("escape,K,Q", "close", "Close"),
-        Binding("V,tab", "next_variable", "Group by", show=False),
+        Binding("escape,K,Q", "close", N_("Close")),
+        Binding("V,tab", "next_variable", N_("Group by"), show=False),
     ]
 
     def __init__(self, project_path: Path | str, coder: str, question: str | None,
@@ -43,19 +44,23 @@ class CountsScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="counts", classes="dialog"):
-            yield Static("counting…", id="counts-bars")
+            yield Static(_("counting…"), id="counts-bars")
             yield Static(id="counts-hint", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#counts", VerticalScroll).focus()
         self.query_one("#counts-hint", Static).update(
-            "V/Tab: group by the next variable · Esc closes")
+            _("V/Tab: group by the next variable · Esc closes"))
         self.call_after_refresh(self._refresh_counts)  # once the dialog has its size
 
     def _refresh_counts(self) -> None:
         body = self.query_one("#counts", VerticalScroll)
-        grouped = f" · by {self.by}" if self.by else ""
-        body.border_title = f"Counts · {self.question or 'all questions'} · {self.coder}{grouped}"
+        question = self.question or _("all questions")
+        if self.by:
+            title = _("Counts · {question} · {coder} · by {variable}")
+        else:
+            title = _("Counts · {question} · {coder}")
+        body.border_title = title.format(question=question, coder=self.coder, variable=self.by)
         # Leave room for the vertical scrollbar, which appears when the bars are long.
         width = max((body.content_size.width or self.app.size.width - 8) - 2, 30)
         self._count(self.by, width)
@@ -73,7 +78,7 @@ class CountsScreen(Dialog[None]):
             self.app.call_from_thread(self._show, Text(str(exc), "bold red"), by)
             return
         if table.n_group(TOTAL) == 0:
-            text = Text("You have not coded any substantive segment of this question yet.",
+            text = Text(_("You have not coded any substantive segment of this question yet."),
                         "italic")
         else:
             # Groups where this coder coded nothing would only add 0/0 lines (a variable
@@ -81,12 +86,13 @@ class CountsScreen(Dialog[None]):
             empty = [g for g in table.groups if g != TOTAL and table.n_group(g) == 0]
             rows = [r for r in table.category_rows() if r.group not in empty]
             text = Text("\n".join(text_bars(rows, width)))
-            text.append(f"\n\nshare of your {table.n_group(TOTAL)} coded segments "
-                        "(several categories per segment possible)", "dim")
+            text.append("\n\n" + _("share of your {n} coded segments (several categories per "
+                                     "segment possible)").format(n=table.n_group(TOTAL)), "dim")
             if empty:
-                noun = "group" if len(empty) == 1 else "groups"
-                text.append(f"\n{len(empty)} {noun} of {by} without your codings not shown",
-                            "dim")
+                text.append("\n" + ngettext(
+                    "{n} group of {variable} without your codings not shown",
+                    "{n} groups of {variable} without your codings not shown",
+                    len(empty)).format(n=len(empty), variable=by), "dim")
         self.app.call_from_thread(self._show, text, by)
 
     def _show(self, text: Text, by: str | None) -> None:
@@ -95,7 +101,7 @@ class CountsScreen(Dialog[None]):
 
     def action_next_variable(self) -> None:
         self.by_index = (self.by_index + 1) % len(self.groupings)
-        self.query_one("#counts-bars", Static).update("counting…")
+        self.query_one("#counts-bars", Static).update(_("counting…"))
         self._refresh_counts()
 
     def action_close(self) -> None:

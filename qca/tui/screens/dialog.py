@@ -13,6 +13,8 @@ from textual import events
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
+from qca.tui.bindings import localise_bindings
+
 __all__ = ["Dialog"]
 
 T = TypeVar("T")
@@ -23,6 +25,7 @@ class Dialog(ModalScreen[T]):
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self._typed = ""
         self._then: str | None = None
 

@@ -9,21 +9,22 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from qca.errors import QcaError
-from qca.session import STATUSES, SegmentFilter, parse_where
+from qca.i18n import N_, _
+from qca.session import STATUS_LABELS, STATUSES, SegmentFilter, parse_where
 
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["FilterScreen"]
 
-_ALL = "(all questions)"
+_ALL = N_("(all questions)")
 
 
 class FilterScreen(Dialog[SegmentFilter | None]):
     """Tab moves between the parts; ctrl+s or Enter in the variables field applies."""
 
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", N_("Apply"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, current: SegmentFilter, questions: list[str], variables: list[str]) -> None:
@@ -34,22 +35,22 @@ class FilterScreen(Dialog[SegmentFilter | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter", classes="dialog") as box:
-            box.border_title = "Filter (ctrl+s or Enter applies, Esc cancels)"
+            box.border_title = _("Filter (ctrl+s or Enter applies, Esc cancels)")
             with Horizontal(id="filter-choices"):
                 with RadioSet(id="filter-question") as qs:
-                    qs.border_title = "Question"
-                    yield RadioButton(_ALL, value=self.current.question is None)
+                    qs.border_title = _("Question")
+                    yield RadioButton(_(_ALL), value=self.current.question is None)
                     for q in self.questions:
                         yield RadioButton(q, value=self.current.question == q)
                 with RadioSet(id="filter-status") as st:
-                    st.border_title = "Show"
+                    st.border_title = _("Show")
                     for s in STATUSES:
-                        yield RadioButton(s, value=self.current.status == s)
+                        yield RadioButton(_(STATUS_LABELS[s]), value=self.current.status == s)
             where = "; ".join(f"{k}={v}" for k, v in self.current.where)
-            yield Input(where, placeholder="VAR=VALUE; VAR=VALUE", id="filter-where")
-            names = ", ".join(self.variables) or "none"
-            yield Static(f"variables: {names}", classes="hint")
-            yield Checkbox("count k.A. answers as codable", self.current.include_nonsubstantive,
+            yield Input(where, placeholder=_("VAR=VALUE; VAR=VALUE"), id="filter-where")
+            names = ", ".join(self.variables) or _("none")
+            yield Static(_("variables: {names}").format(names=names), classes="hint")
+            yield Checkbox(_("count k.A. answers as codable"), self.current.include_nonsubstantive,
                            id="filter-nonsubstantive")
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
+from qca.i18n import N_, _
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["MemoScreen"]
@@ -16,8 +17,8 @@ class MemoScreen(Dialog[str | None]):
     """Edit a memo; ctrl+s saves, Esc cancels (an empty memo removes it)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, segment_id: str, memo: str) -> None:
@@ -27,9 +28,9 @@ class MemoScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo", classes="dialog") as box:
-            box.border_title = f"Memo on {self.segment_id}"
+            box.border_title = _("Memo on {segment}").format(segment=self.segment_id)
             yield TextArea(self.memo, id="memo-text", soft_wrap=True)
-            yield Static("ctrl+s save · Esc cancel · empty removes the memo", classes="hint")
+            yield Static(_("ctrl+s save · Esc cancel · empty removes the memo"), classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from qca.codebook import Category
+from qca.i18n import N_, _
 
 from qca.tui.screens.dialog import Dialog
 
@@ -27,9 +28,9 @@ class PickerScreen(Dialog[str | None]):
     """Type to search, ↑/↓ to choose, Enter toggles the chosen category, Esc cancels."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False),
     ]
 
     def __init__(self, categories: list[Category], assigned: frozenset[str]) -> None:
@@ -41,8 +42,8 @@ class PickerScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker", classes="dialog") as box:
-            box.border_title = "Find a category (Enter toggles, Esc cancels)"
-            yield Input(placeholder="name, key, definition or anchor …", id="picker-input")
+            box.border_title = _("Find a category (Enter toggles, Esc cancels)")
+            yield Input(placeholder=_("name, key, definition or anchor …"), id="picker-input")
             yield OptionList(id="picker-results")
 
     def on_mount(self) -> None:

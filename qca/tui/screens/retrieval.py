@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qca.i18n import N_
 from qca.retrieval import Retrieved
 from qca.tui.screens.dialog import Dialog
 
@@ -42,10 +43,10 @@ class RetrievalScreen(Screen[str | None]):
     """The segments of one code expression; dismisses with the chosen segment id."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open", key_display="⏎", tooltip="Open the segment to recode it."),
-        Binding("escape,L", "close", "Back", key_display="Esc",
-                tooltip="Back to the coding screen."),
-        Binding("Q", "app.quit", "Quit"),
+        Binding("enter", "open", N_("Open"), key_display="⏎", tooltip=N_("Open the segment to recode it.")),
+        Binding("escape,L", "close", N_("Back"), key_display="Esc",
+                tooltip=N_("Back to the coding screen.")),
+        Binding("Q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, code: str, rows: Sequence[Retrieved], *, lead: bool = False,
@@ -93,7 +94,7 @@ class RetrievalScreen(Screen[str | None]):
 class RetrieveDialog(Dialog[str | None]):
     """Which category to list: a key or a code expression, prefilled with the highlighted one."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, code: str = "") -> None:
         super().__init__()

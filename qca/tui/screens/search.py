@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from qca.i18n import N_
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["SearchScreen"]
 
 
 class SearchScreen(Dialog[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, pattern: str = "", question: str | None = None) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qca.codebook import Category
+from qca.i18n import _
 
 __all__ = ["CategoryList", "category_prompt"]
 
@@ -52,7 +53,7 @@ class CategoryList(OptionList):
         super().__init__(id=id)
         self._rows: list[tuple[Category, int]] = []
         self._assigned: frozenset[str] = frozenset()
-        self._title = "Categories"
+        self._title = _("Categories")
 
     def set_title(self, title: str) -> None:
         """The border title; the note on scrolled-away assigned categories follows it."""
@@ -148,9 +149,11 @@ class CategoryList(OptionList):
         above, below = self.hidden_assigned() if self._assigned else ([], [])
         parts = []
         if above:
-            parts.append(f"{MARK} +{len(above)} assigned above{_keys(above)}")
+            parts.append(_("{mark} +{n} assigned above{keys}").format(
+                mark=MARK, n=len(above), keys=_keys(above)))
         if below:
-            parts.append(f"{MARK} +{len(below)} assigned below{_keys(below)}")
+            parts.append(_("{mark} +{n} assigned below{keys}").format(
+                mark=MARK, n=len(below), keys=_keys(below)))
         title = escape(" · ".join([self._title, *parts]))
         if title != self.border_title:
             self.border_title = title

@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from qca.codebook import Category
+from qca.i18n import _
 
 __all__ = ["DefinitionPanel", "category_details"]
 
@@ -23,7 +24,7 @@ def category_details(cat: Category) -> Text:
         text.append("\n• ", "bold")
         text.append(f"„{anchor}“", "italic")
     if cat.rule:
-        text.append("\nRule: ", "bold")
+        text.append("\n" + _("Rule: "), "bold")
         text.append(cat.rule)
     return text
 
@@ -39,7 +40,7 @@ class DefinitionPanel(VerticalScroll):
     def show(self, cat: Category | None) -> None:
         body = self.query_one("#definition-text", Static)
         if cat is None:
-            body.update(Text("No category highlighted.", "dim"))
+            body.update(Text(_("No category highlighted."), "dim"))
         else:
             body.update(category_details(cat))
         self.scroll_home(animate=False)

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from qca.i18n import _
 from qca.session import SegmentView
 from qca.store import Segment
 
@@ -19,10 +20,10 @@ def _variables_line(view: SegmentView) -> Text:
     seg, src = view.segment, view.source
     parts: list[tuple[str, str]] = list(src.variables.items())
     if seg.question:
-        parts.append(("question", seg.question))
+        parts.append((_("question"), seg.question))
     if src.kind == "protocol":
-        parts.append(("passage", str(seg.position)))
-    parts.append(("source", src.name))
+        parts.append((_("passage"), str(seg.position)))
+    parts.append((_("source"), src.name))
     text = Text()
     for i, (name, value) in enumerate(parts):
         if i:
@@ -97,11 +98,11 @@ class SegmentPanel(VerticalScroll):
         text = self.query_one("#segment-text", Static)
         self._segment = view.segment if view is not None else None
         if view is None:
-            self.border_title = "No segment"
+            self.border_title = _("No segment")
             self.border_subtitle = ""
             self.query_one("#segment-vars", Static).update("")
             self._shown.clear()
-            text.update("No segment matches this filter. Press W to change the filter.")
+            text.update(_("No segment matches this filter. Press W to change the filter."))
             for name in ("#segment-before", "#segment-after", "#segment-memo"):
                 self.query_one(name, Static).display = False
             return
@@ -109,9 +110,9 @@ class SegmentPanel(VerticalScroll):
         self.border_title = f"{view.index + 1}/{view.count} · {seg.id}"
         notes = []
         if not seg.substantive:
-            notes.append("not substantive (k.A.)")
+            notes.append(_("not substantive (k.A.)"))
         if view.flagged:
-            notes.append("⚑ flagged")
+            notes.append(_("⚑ flagged"))
         self.border_subtitle = " · ".join(notes)
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")

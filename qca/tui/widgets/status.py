@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from qca.i18n import _
 from qca.session import SessionProgress
 
 __all__ = ["StatusLine"]
@@ -27,13 +28,14 @@ class StatusLine(Horizontal):
         left.append(f" {coder} ", "reverse bold")
         left.append(f" {where} ")
         left.append("│ ", "dim")
-        left.append(f"{progress.coded}/{progress.total} coded {share}%", "bold")
+        left.append(_("{coded}/{total} coded {share}%").format(
+            coded=progress.coded, total=progress.total, share=share), "bold")
         if progress.flagged:
             left.append(f" │ ⚑ {progress.flagged}")
         if progress.non_substantive:
             left.append(f" │ {progress.non_substantive} k.A.", "dim")
         if auto_advance:
-            left.append(" │ auto", "italic")
+            left.append(" │ " + _("auto"), "italic")
         if left != self._left:
             self._left = left
             self.query_one("#status-left", Static).update(left, layout=False)

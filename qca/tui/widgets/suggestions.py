@@ -15,6 +15,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from qca.i18n import _
+
 if TYPE_CHECKING:
     from qca.suggest import Suggestion
 
@@ -78,7 +80,7 @@ class SuggestionPanel(Widget):
                          shortcuts: dict[str, str], assigned: frozenset[str]) -> None:
         """The ranked suggestions; ``shortcuts`` maps category key -> shortcut."""
         if not suggestions:
-            self.show_note("suggestions: none for this segment")
+            self.show_note(_("suggestions: none for this segment"))
             return
         shown = (list(suggestions), selected, shortcuts, assigned)
         if shown != self._shown:
