@@ -222,14 +222,14 @@ def import_(project: str, file: str, kind: str | None, text_columns: tuple[str, 
 @cli.command(name="import-codings")
 @_project_arg
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--id-column", help="Column with segment ids [default: segment_id].")
-@click.option("--coder-column", help="Column with coder names [default: coder].")
-@click.option("--code-column", help="Column with codes (keys or names, ';'-separated) "
-                                    "[default: code or codes].")
-@click.option("--coder", help="One coder for the whole file, instead of a coder column.")
-@click.option("--question", help="The question of every row (a bare source id then names "
-                                 "its answer to it).")
-@click.option("--question-column", help="Column naming each row's question.")
+@click.option("--id-column", help=N_("Column with segment ids [default: segment_id]."))
+@click.option("--coder-column", help=N_("Column with coder names [default: coder]."))
+@click.option("--code-column", help=N_("Column with codes (keys or names, ';'-separated) "
+                                    "[default: code or codes]."))
+@click.option("--coder", help=N_("One coder for the whole file, instead of a coder column."))
+@click.option("--question", help=N_("The question of every row (a bare source id then names "
+                                 "its answer to it)."))
+@click.option("--question-column", help=N_("Column naming each row's question."))
 def import_codings_cmd(project: str, file: str, id_column: str | None, coder_column: str | None,
                        code_column: str | None, coder: str | None, question: str | None,
                        question_column: str | None) -> None:
@@ -280,7 +280,7 @@ def questions_list(project: str, fmt: str) -> None:
 @_project_arg
 @click.argument("old")
 @click.argument("new")
-@click.option("--author", default="lead", show_default=True, help="Who renames (for the log).")
+@click.option("--author", default="lead", show_default=True, help=N_("Who renames (for the log)."))
 def questions_rename(project: str, old: str, new: str, author: str) -> None:
     """Rename question OLD to NEW ('(none)': segments without a question); ids stay stable."""
     from qca.questions import rename_question
@@ -318,8 +318,8 @@ def imports_list(project: str, fmt: str) -> None:
 @_project_arg
 @click.argument("import_id", metavar="ID", type=int)
 @click.option("--with-codings", is_flag=True,
-              help="Also when its segments carry codings or notes (they stay in the event log).")
-@click.option("--actor", default="lead", show_default=True, help="Who removes (for the log).")
+              help=N_("Also when its segments carry codings or notes (they stay in the event log)."))
+@click.option("--actor", default="lead", show_default=True, help=N_("Who removes (for the log)."))
 def imports_remove(project: str, import_id: int, with_codings: bool, actor: str) -> None:
     """Remove what import ID added: its segments and the sources it brought in."""
     from qca.imports import remove_import
@@ -379,7 +379,7 @@ def codebook_import(project: str, files: tuple[str, ...], author: str) -> None:
 @codebook.command(name="bind")
 @_project_arg
 @click.argument("group")
-@click.option("--question", required=True, help="The question GROUP's categories are offered for.")
+@click.option("--question", required=True, help=N_("The question GROUP's categories are offered for."))
 @click.option("--author", default="lead", show_default=True)
 def codebook_bind(project: str, group: str, question: str, author: str) -> None:
     """Offer top-level GROUP's categories for --question (a new codebook version)."""
@@ -393,7 +393,7 @@ def codebook_bind(project: str, group: str, question: str, author: str) -> None:
 @codebook.command(name="unbind")
 @_project_arg
 @click.argument("group")
-@click.option("--question", required=True, help="The question to take from GROUP.")
+@click.option("--question", required=True, help=N_("The question to take from GROUP."))
 @click.option("--author", default="lead", show_default=True)
 def codebook_unbind(project: str, group: str, question: str, author: str) -> None:
     """Stop binding top-level GROUP to --question (it is never bound by name again)."""
@@ -656,18 +656,18 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 @click.option("--include-nonsubstantive", is_flag=True,
               help=N_("Also segments such as 'k.A.' or '-' (left out by default)."))
 @click.option("--hints", is_flag=True,
-              help="Instead: codebook revision hints for two --coders: confused pairs with "
-                   "disputed segments, definitions and separating words; weak categories.")
+              help=N_("Instead: codebook revision hints for two --coders: confused pairs with "
+                   "disputed segments, definitions and separating words; weak categories."))
 @click.option("--id-column", metavar="NAME|none",
-              help="--matrix: the column of unit ids, or none [default: the first column when "
+              help=N_("--matrix: the column of unit ids, or none [default: the first column when "
                    "named like id, nr, lfd_nr, fall, case, unit, item, segment, or when its "
-                   "values are distinct and no code of the others].")
+                   "values are distinct and no code of the others]."))
 @click.option("--machine", is_flag=True,
-              help="Also, for each coder, qca's suggestion model as a coder (k-fold "
+              help=N_("Also, for each coder, qca's suggestion model as a coder (k-fold "
                    "cross-validated on that coder's codings), beside the human coders, "
-                   "overall and per category. Nothing is written to the project.")
+                   "overall and per category. Nothing is written to the project."))
 @click.option("--folds", type=int, metavar="K",
-              help="--machine: folds of the cross-validation.  [default: 5]")
+              help=N_("--machine: folds of the cross-validation.  [default: 5]"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def agreement(project: str | None, matrix: str | None, level: str, coders: str | None,
@@ -789,10 +789,10 @@ def reconcile(project: str, lead: str, coders: str | None, question: str | None,
 
 @cli.command()
 @_project_arg
-@click.option("--coders", help="Coders to compare, comma-separated (default: all but consensus).")
+@click.option("--coders", help=N_("Coders to compare, comma-separated (default: all but consensus)."))
 @click.option("--lead", default="lead", show_default=True,
-              help="Who writes the consensus (for the log).")
-@click.option("--question", help="Only segments of this question.")
+              help=N_("Who writes the consensus (for the log)."))
+@click.option("--question", help=N_("Only segments of this question."))
 def consensus(project: str, coders: str | None, lead: str, question: str | None) -> None:
     """Write the consensus where the coders agree: their common code set (no screen).
 
