@@ -238,7 +238,7 @@ def agreement_report(
         InputError: Options that do not fit together (named as the CLI spells them).
     """
     if (project is None) == (matrix is None):
-        raise InputError("give either a PROJECT or --matrix FILE.csv (exactly one of them)")
+        raise InputError(_("give either a PROJECT or --matrix FILE.csv (exactly one of them)"))
     if folds is not None and not machine:
         raise InputError("--folds is for --machine; add --machine or leave out --folds")
     if machine:
@@ -249,7 +249,8 @@ def agreement_report(
                         ("--by-category", by_category), ("--confusion", confusion),
                         ("--include-nonsubstantive", include_nonsubstantive)) if used]
         if project_only:
-            raise InputError(f"{project_only[0]} is for a project; a --matrix CSV is used as it is")
+            raise InputError(_("{project_only} is for a project; a --matrix CSV is used as it is")
+                             .format(project_only=project_only[0]))
         return _matrix_report(matrix, level, fmt, id_column)
     assert project is not None
     if id_column is not None:

@@ -152,7 +152,8 @@ def _choose(
         unknown = [c for c in chosen if c not in known]
         if unknown:
             listed = ", ".join(present) or "none"
-            raise CodingError(f"coder {unknown[0]!r} has no codings in the project (coders: {listed})")
+            raise CodingError(_("coder {unknown!r} has no codings in the project (coders: {listed})")
+                              .format(unknown=unknown[0], listed=listed))
     else:
         chosen = list(present)
     if len(chosen) < minimum:

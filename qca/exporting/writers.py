@@ -227,7 +227,8 @@ class _Tally:
             yield row
 
     def counts(self, coder: str) -> str:
-        return f"coder {coder}, {_count(self.segments, 'segment')}, {self.coded:,} coded"
+        return _("coder {coder}, {segments}, {coded} coded").format(
+            coder=coder, segments=_count(self.segments, "segment"), coded=f"{self.coded:,}")
 
 
 def _export_wide(project: Project, target: Path | None, coder: str | None, naming: str,
@@ -254,7 +255,8 @@ def _export_wide(project: Project, target: Path | None, coder: str | None, namin
         write_csv(itertools.chain([header], tally), staged[0])
         if naming == "safe":
             write_csv(mapping_rows(original, exported), staged[1])
-    return ExportResult(written, f"wrote {target}: {tally.counts(chosen)}", None, more)
+    return ExportResult(written, _("wrote {path}: {counts}").format(path=target, counts=tally.counts(chosen)),
+                        None, more)
 
 
 def _export_notes(project: Project, target: Path | None, coder: str | None,
