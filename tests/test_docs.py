@@ -126,8 +126,9 @@ def test_readme_block_runs(heading: str, commands: list[list[str]], workdir: Pat
     else:
         monkeypatch.chdir(workdir)
     for argv in commands:
-        if argv[1] in _SCREEN:
-            argv = [argv[0], argv[1], "--help"]
+        at = 3 if argv[1] == "--lang" else 1  # the command stands after global options
+        if argv[at] in _SCREEN:
+            argv = [*argv[:at + 1], "--help"]
         code, out, err = _run(capsys, argv[1:])
         assert code == 0, f"{heading}: {shlex.join(argv)} failed: {err.strip()}"
         assert "Traceback" not in err
