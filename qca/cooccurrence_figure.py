@@ -21,14 +21,14 @@ from matplotlib.figure import Figure
 
 from qca.cooccurrence import TOTAL, CooccurrenceTable, cooccurrence, matrix
 from qca.errors import ExportError
-from qca.fileio import atomic_path, check_new
+from qca.exporting.figures import check_figure_path
+from qca.fileio import atomic_path
 from qca.i18n import _
 from qca.store import Project
 
 __all__ = ["COLORMAP", "heatmap_figure", "write_heatmap"]
 
 COLORMAP = "cividis"
-_FORMATS = (".png", ".svg", ".pdf")
 _DPI = 300
 
 
@@ -82,13 +82,8 @@ def write_heatmap(project: Project, path: Path | str, *, coder: str | None = Non
         ExportError: The extension is not .png, .svg or .pdf, the file exists (without
             ``force``), or it cannot be written.
     """
-    path = Path(path)
+    path = check_figure_path(path, force=force)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
-        raise ExportError(_("{path}: unknown figure format {value!r}; "
-                            "end the name in .png, .svg or .pdf")
-                          .format(path=path, value=suffix or '(none)'))
-    check_new([path], force=force)
     table = cooccurrence(project, coder=coder, question=question)
     fig = heatmap_figure(table, title=title)
     metadata = {".png": {"Software": "qca"}, ".svg": {"Date": None, "Creator": "qca"},

@@ -178,6 +178,25 @@ def write_figure(
         ExportError: The extension is not .png, .svg or .pdf, the file exists (without
             ``force``), or it cannot be written.
     """
+    path = check_figure_path(path, force=force)
+    suffix = path.suffix.lower()
+    table = counts_table(project, by=by, question=question, coder=coder, order=order)
+    fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)
+    fmt = suffix[1:]
+    metadata = {"png": {"Software": "qca"}, "svg": {"Date": None, "Creator": "qca"},
+                "pdf": {"CreationDate": None, "Creator": "qca"}}[fmt]
+    with atomic_path(path) as tmp, matplotlib.rc_context(_PRINT_RC):
+        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata)
+    return path
+
+
+def check_figure_path(path: Path | str, *, force: bool = False) -> Path:
+    """``path`` as a figure file qca may write: a known extension, not a folder, in a folder
+    that exists, and new (unless ``force``).
+
+    Raises:
+        ExportError: naming what is wrong with ``path`` and how to fix it.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -191,12 +210,4 @@ def write_figure(
         raise ExportError(_("{path}: folder {parent} does not exist; create it first")
                           .format(path=path, parent=path.parent))
     check_new([path], force=force)
-    table = counts_table(project, by=by, question=question, coder=coder, order=order)
-    fig = bar_figure(table, project.codebook(), title=title, include_total=include_total)
-    fmt = suffix[1:]
-    metadata = {"png": {"Software": "qca"}, "svg": {"Date": None, "Creator": "qca"},
-                "pdf": {"CreationDate": None, "Creator": "qca"}}[fmt]
-    with atomic_path(path) as tmp, matplotlib.rc_context(_PRINT_RC):
-        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata)
     return path
-
