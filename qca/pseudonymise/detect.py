@@ -371,7 +371,7 @@ class Detector:
             if end == j and article and _listed(_title_case(toks[j].text)):
                 end = self._name_run(text, toks, j, True)  # "die Frau Sabine ..."
             if end > j:
-                yield _person(text, toks[j].start, toks[end - 1].end, "address")
+                yield _person(text, toks[j].start, toks[end - 1].end, "form of address")
             i = max(end, j)
 
     def _lowercase(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:

@@ -215,7 +215,7 @@ def test_dry_run_lists_each_kind_and_writes_nothing(study: Project, capsys) -> N
 
     assert sorted(p.name for p in study.path.parent.iterdir()) == before
     lines = {line.split()[0]: line for line in out.splitlines()[1:-1]}
-    assert "speaker" in lines["found"] and "address" in lines["found"]
+    assert "speaker" in lines["found"] and "form of address" in lines["found"]
     assert {"Person", "Ort", "Adresse", "E-Mail", "Telefon"} <= set(lines)
     assert "'Sörensen' → [Person" in lines["Person"] and "occurrences" in lines["Person"]
     assert "nothing written" in out
