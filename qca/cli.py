@@ -1084,34 +1084,53 @@ def segments(project: str, code: str, coder: str | None, question: str | None,
 @cli.command(name="search")
 @_project_arg
 @click.argument("pattern")
-@click.option("--regex", is_flag=True, help=N_("PATTERN is a regular expression (case-insensitive)."))
+@click.option("--regex", is_flag=True,
+              help=N_("PATTERN is a regular expression, case- and umlaut-insensitive like a "
+                      "plain search (B(ue|ü)ro, Konflikt\\w*)."))
 @click.option("--lemma", is_flag=True, help=N_("Match on lemmas: Baum finds Bäume, not Baumpflege."))
 @click.option("--word", is_flag=True, help=N_("Whole words only: Personal, not Personaldecke."))
+@click.option("--exact", is_flag=True,
+              help=N_("Case and umlauts matter: Bäume finds Bäume, not bäume or Baume."))
 @click.option("--question", help=N_("Only segments of this question."))
 @click.option("--where", "where", multiple=True, metavar="VAR=VALUE",
               help=N_("Only segments whose source has VAR=VALUE; repeat to narrow further."))
 @click.option("--coded/--uncoded", "coded", default=None,
               help=N_("Only segments that are coded / not coded yet (by --coder, else anyone)."))
 @click.option("--coder", help=N_("Whose codings --coded and --uncoded look at."))
+@click.option("--limit", type=click.IntRange(1), metavar="N",
+              help=N_("Show N hits [default: 50 in a table, every hit in csv and json]."))
+@click.option("--offset", type=click.IntRange(0), default=0, metavar="N",
+              help=N_("Skip the first N hits (the next page: --offset 50)."))
+@click.option("--all", "all_hits", is_flag=True, help=N_("Show every hit, also in a table."))
 @_FORMAT
-def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool,
+def search_cmd(project: str, pattern: str, regex: bool, lemma: bool, word: bool, exact: bool,
                question: str | None, where: tuple[str, ...], coded: bool | None,
-               coder: str | None, fmt: str) -> None:
+               coder: str | None, limit: int | None, offset: int, all_hits: bool,
+               fmt: str) -> None:
     """Find PATTERN in the texts and show each hit in its context (keyword in context).
 
-    Case and umlauts do not matter (Baume finds Bäume, strasse finds Straße), and a word is
-    found inside compounds (Personal finds Personaldecke) unless --word is given.
+    Case and umlauts do not matter (Baume finds Bäume, strasse finds Straße; --exact: they
+    do), and a word is found inside compounds (Personal finds Personaldecke) unless --word
+    is given. A table shows the first 50 hits in project order and the totals; --offset
+    pages on, --all shows all. csv and json carry every hit unless --limit is given.
 
     \b
     Examples:
       qca search study.qca Personal --question chancen
+      qca search study.qca Personal --offset 50
       qca search study.qca "Konflikt\\w*" --regex --uncoded
+      qca search study.qca Personal --format csv > personal.csv
     """
     from qca.search import format_csv, format_json, format_table, search
 
+    if all_hits:
+        limit = None
+    elif limit is None and fmt == "table":
+        limit = 50
     with _project(project) as proj:
-        result = search(proj, pattern, regex=regex, lemma=lemma, word=word, question=question,
-                        where=where, coded=coded, coder=coder)
+        result = search(proj, pattern, regex=regex, lemma=lemma, word=word, exact=exact,
+                        question=question, where=where, coded=coded, coder=coder,
+                        offset=offset, limit=limit)
     if fmt == "csv":
         click.echo(format_csv(result), nl=False)
     elif fmt == "json":

@@ -18,6 +18,7 @@ once the coder has stayed :data:`POSITION_DELAY` seconds on a segment (at the la
 
 from __future__ import annotations
 
+import bisect
 import sys
 import time
 from collections.abc import Callable
@@ -166,7 +167,7 @@ class CodingScreen(Screen[None]):
         """The lead sees every coder's usage counts in the codebook browser; others only
         their own (blind coding)."""
         self._retrieval: tuple[str, str] | None = None  # code expression, segment opened
-        self._search: tuple[str, list[tuple[str, list[tuple[int, int]]]], int] | None = None
+        self._search: tuple[str, list[str], int] | None = None
         self.suggestions = suggestions
         self.suggest_on = suggestions is not None
         self._widen = suggestions.widen if suggestions is not None else widen
@@ -729,19 +730,19 @@ class CodingScreen(Screen[None]):
         self._open(SearchScreen(pattern, question), chosen)
 
     def _find(self, pattern: str, question: str | None) -> None:
-        from qca.search import search
+        from qca.search import hit_segments
 
         try:
-            result = search(self.session.project, pattern, question=question)
+            ids = hit_segments(self.session.project, pattern, question=question)
         except QcaError as exc:
             self.notify(str(exc), severity="error")
             return
-        listed = {sid: i for i, sid in enumerate(self.session.ids)}
-        spans: dict[str, list[tuple[int, int]]] = {}
-        for hit in result.hits:
-            if hit.segment_id in listed:
-                spans.setdefault(hit.segment_id, []).append((hit.start, hit.end))
-        found = sorted(spans.items(), key=lambda kv: listed[kv[0]])
+        # Only the ids, in list order: a segment's hits are marked when it is shown (_marks),
+        # so a frequent word among a million segments costs no cut-out contexts.
+        listed = self.session.ids
+        index = {sid: i for i, sid in enumerate(listed)}
+        places = sorted(index[sid] for sid in ids if sid in index)
+        found = [listed[i] for i in places]
         if not found:
             self._search = None
             self.notify(_("{pattern!r} is not in {where}").format(
@@ -749,8 +750,7 @@ class CodingScreen(Screen[None]):
                         severity="warning", timeout=3)
             self.show_segment()
             return
-        here = self.session.position
-        start = next((i for i, (sid, _) in enumerate(found) if listed[sid] >= here), 0)
+        start = bisect.bisect_left(places, self.session.position) % len(found)
         self._search = (pattern, found, start)
         self._show_hit()
 
@@ -765,15 +765,16 @@ class CodingScreen(Screen[None]):
     def _show_hit(self) -> None:
         assert self._search is not None
         pattern, found, index = self._search
-        sid, spans = found[index]
-        self._go_to(sid)
+        self._go_to(found[index])
         # In the status line, not a notification: nothing may cover the categories.
-        self.set_note(f"hit {index + 1}/{len(found)} · F3 next")
+        self.set_note(_("hit {n}/{total} · F3 next").format(n=index + 1, total=len(found)))
 
     def _marks(self, view: SegmentView | None) -> list[tuple[int, int]]:
         if view is None or self._search is None:
             return []
-        return dict(self._search[1]).get(view.segment.id, [])
+        from qca.search import segment_hits
+
+        return segment_hits(view.segment.text, self._search[0])
 
     def action_confirm_proposals(self) -> None:
         self._review(self.session.confirm_proposals, "confirmed")
