@@ -177,15 +177,15 @@ def _escape_end(pattern: str, i: int) -> int:
 def _group_header_end(pattern: str, i: int) -> int:
     """The end of an extension's header ``(?...`` starting at ``pattern[i] == '('``."""
     rest = pattern[i + 2:i + 4]
-    if rest.startswith(("P<", "P=")) or rest.startswith("<") and rest[1:2] not in ("=", "!"):
-        close = pattern.find(">" if rest[:2] != "P=" else ")", i)
-        return len(pattern) if close == -1 else close + 1
-    if rest.startswith("#"):
-        close = pattern.find(")", i)
+    for head in ("<=", "<!", "=", "!", ":", ">"):  # look-arounds, (?:, atomic (?>
+        if rest.startswith(head):
+            return i + 2 + len(head)
+    if rest.startswith(("P<", "P=", "<", "#")):  # a group's name, a back-reference, a comment
+        close = pattern.find(">" if rest[:1] in "P<" and rest[:2] != "P=" else ")", i)
         return len(pattern) if close == -1 else close + 1
     j = i + 2
-    while j < len(pattern) and (pattern[j].isalpha() or pattern[j] in "-<=!"):
-        j += 1  # flags (?aiLmsux-imsx: and the look-arounds (?= (?! (?<= (?<!
+    while j < len(pattern) and (pattern[j].isalpha() or pattern[j] == "-"):
+        j += 1  # inline flags: (?aiLmsux) or (?imsx-imsx:
     if j < len(pattern) and pattern[j] in ":)":
         j += 1
     return j

@@ -13,7 +13,7 @@ from conftest import run_cli, snapshot_db
 from qca import nlp
 from qca.errors import InputError
 from qca.folding import fold_text, fold_with_offsets
-from qca.search import search, segment_hits
+from qca.search import fold_pattern, search, segment_hits
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +143,124 @@ def test_a_segment_written_outside_a_transaction_is_found(coded) -> None:  # noq
         pass
     assert coded.count("search_pending") == 0
     assert _found(search(coded, "grunflachen")) == [("y#q", "Grünflächen")]
+
+
+# --- pages and totals -------------------------------------------------------------------
+
+
+def test_a_page_is_the_start_of_every_hit_in_project_order(coded) -> None:  # noqa: F811
+    every = search(coded, "Personal")
+    assert every.complete and (every.n_hits, every.n_segments) == (3, 2)
+    first = search(coded, "Personal", limit=2)
+    assert first.hits == every.hits[:2] and not first.complete
+    assert (first.n_hits, first.n_segments) == (3, 2)  # the totals, not the page's
+    assert search(coded, "Personal", limit=2).hits == first.hits  # stable
+    rest = search(coded, "Personal", offset=2, limit=2)
+    assert rest.hits == every.hits[2:] and rest.offset == 2
+    assert search(coded, "Personal", offset=1).hits == every.hits[1:]
+    assert search(coded, "Personal", offset=9, limit=2).hits == []
+    order = [coded.segment(h.segment_id).seq for h in every.hits]
+    assert order == sorted(order)
+
+
+def test_a_page_works_with_the_filters(coded) -> None:  # noqa: F811
+    page = search(coded, "Miteinander", where=["amt=Jugend"], question="chancen", limit=1)
+    assert [h.segment_id for h in page.hits] == ["2#chancen"]
+    assert (page.n_hits, page.n_segments) == (2, 2)
+    page = search(coded, "Personal", coded=False, limit=1)
+    assert (page.n_hits, page.n_segments, len(page.hits)) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"coded": True}, {"question": "chancen"}])
+def test_beyond_the_bound_only_segments_are_counted(coded, monkeypatch, kwargs) -> None:  # noqa: F811
+    import qca.search
+
+    every = search(coded, "Personal", **kwargs)
+    monkeypatch.setattr(qca.search, "COUNT_BOUND", 0)
+    page = search(coded, "Personal", limit=1, **kwargs)
+    assert page.n_hits is None and page.n_segments == every.n_segments
+    assert page.hits == every.hits[:1]
+    assert search(coded, "Personal", **kwargs).n_hits == every.n_hits  # no limit: counted
+
+
+def test_cli_table_shows_a_page_and_says_how_to_see_more(coded_path, capsys) -> None:  # noqa: F811
+    code, out, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--limit", "1")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "3 hits in 2 segments for 'Personal' (plain)"
+    assert len(lines) == 3 and lines[1].startswith("1#chancen")
+    assert lines[2] == "hits 1-1 of 3 shown; --offset 1 for the next page, --all for every hit"
+    code, out, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--offset", "1")
+    assert out.splitlines()[-1] == "hits 2-3 of 3 shown"
+    assert len(out.splitlines()) == 4
+    code, out, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--limit", "1",
+                           "--all")
+    assert len(out.splitlines()) == 4 and "shown" not in out
+
+
+def test_cli_csv_and_json_carry_every_hit_unless_limited(coded_path, capsys) -> None:  # noqa: F811
+    _, full, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--format", "csv")
+    assert len(full.splitlines()) == 1 + 3
+    _, out, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--format", "csv",
+                        "--limit", "2")
+    assert out.splitlines() == full.splitlines()[:3]
+    _, out, _ = run_cli(capsys, "search", str(coded_path), "Personal", "--format", "json",
+                        "--offset", "2")
+    data = json.loads(out)
+    assert (data["n_hits"], data["offset"], data["complete"], len(data["hits"])) == (3, 2,
+                                                                                       False, 1)
+
+
+# --- regex folded like plain search, and exact matching ----------------------------------
+
+
+@pytest.mark.parametrize("word", ["Personal", "Baume", "BÄUME", "strasse", "Straße",
+                                  "mehr Miteinander", "Konflikt"])
+def test_a_literal_regex_finds_what_plain_search_finds(coded, word) -> None:  # noqa: F811
+    assert search(coded, word, regex=True).hits == search(coded, word).hits
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [(r"B[aä]ume\b", [("2#chancen", "Bäume")]),
+     (r"STRA(SS|ß)E", [("6#chancen", "Straße")]),
+     (r"b(ae|ä)ume", [("2#chancen", "Bäume")]),
+     (r"\bBÄUM\w*", [("2#chancen", "Bäume"), ("6#chancen", "Baumpflege")])],
+)
+def test_regex_is_case_and_umlaut_insensitive(coded, pattern, expected) -> None:  # noqa: F811
+    assert _found(search(coded, pattern, regex=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "folded"),
+    [("Bäume", "baume"), ("B(ä|ae)ume", "b(a|a)ume"), ("Straße\\b", "strasse\\b"),
+     ("[A-ZÄÖÜ]\\w+", "[a-zaou]\\w+"), ("(?P<Wort>Ämter)(?P=Wort)", "(?P<Wort>amter)(?P=Wort)"),
+     ("(?<=Ä)m{2,3}", "(?<=a)m{2,3}"), ("\\x41E", "\\x41e"), ("(?i)X", "(?i)x"),
+     ("\\N{LATIN SMALL LETTER A WITH DIAERESIS}", "\\N{LATIN SMALL LETTER A WITH DIAERESIS}")],
+)
+def test_fold_pattern_folds_literals_only(pattern, folded) -> None:
+    assert fold_pattern(pattern) == folded
+
+
+@pytest.mark.parametrize(
+    ("pattern", "kwargs", "expected"),
+    [("Bäume", {}, [("2#chancen", "Bäume")]),
+     ("bäume", {}, []),
+     ("Baume", {}, []),
+     ("Bäume", {"regex": True}, [("2#chancen", "Bäume")]),
+     ("B[a]ume", {"regex": True}, []),
+     ("bäume", {"regex": True}, []),
+     ("Personal", {"word": True}, [("1#chancen", "Personal"), ("6#herausforderungen",
+                                                                "Personal")])],
+)
+def test_exact_search_minds_case_and_umlauts(coded, pattern, kwargs, expected) -> None:  # noqa: F811
+    assert _found(search(coded, pattern, exact=True, **kwargs)) == expected
+
+
+def test_cli_exact_and_a_bad_regex_of_umlauts(coded_path, capsys) -> None:  # noqa: F811
+    code, out, _ = run_cli(capsys, "search", str(coded_path), "baume", "--exact")
+    assert code == 0 and out.splitlines()[0].startswith("0 hits")
+    code, out, err = run_cli(capsys, "search", str(coded_path), "[Ä", "--regex")
+    assert code != 0 and out == "" and len(err.strip().splitlines()) == 1
+    assert "'[Ä' is not a valid regular expression" in err
+    code, _, err = run_cli(capsys, "search", str(coded_path), "Baum", "--lemma", "--exact")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "--exact" in err
