@@ -17,7 +17,8 @@ The richer form mixes plain entries with ``word:`` (whole words only) and ``rege
 
 Matching follows ``qca search`` (:mod:`qca.search`): plain and ``word:`` entries are case-
 and umlaut-insensitive (``Hurden`` finds ``Hürden``) and plain entries are found inside
-German compounds; regular expressions are case-insensitive on the original text.
+German compounds; regular expressions are folded and matched as ``qca search --regex``
+does, case- and umlaut-insensitively.
 
 Proposals are written for one coder with origin ``dictionary``, all in one transaction and
 as one event, so ``qca undo --coder NAME`` takes the whole run back. A proposal is made
