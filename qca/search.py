@@ -393,7 +393,8 @@ def _fts_phrase(folded: str) -> str:
     return '"' + folded.replace('"', '""') + '"'
 
 
-def _indexed_sql(m: _Matcher, scope: _Scope, what: str) -> tuple[str, list[Any]]:
+def _indexed_sql(m: _Matcher, scope: _Scope, what: str,
+                 join: bool = False) -> tuple[str, list[Any]]:
     """FROM/WHERE over the index (``f``) for a folded matcher, driven by the index.
 
     CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk every segment
@@ -401,7 +402,7 @@ def _indexed_sql(m: _Matcher, scope: _Scope, what: str) -> tuple[str, list[Any]]
     """
     sql = f"SELECT {what} FROM segment_search f"
     params: list[Any] = []
-    if scope.narrows:
+    if scope.narrows or join:
         sql += " CROSS JOIN segments s ON s.seq = f.rowid" + scope.join
     sql += " WHERE 1=1"
     if m.phrase is not None and len(m.phrase) >= _TRIGRAM:
@@ -554,7 +555,7 @@ def _lemma_hits(project: Project, pattern: str, scope: _Scope, context: int) -> 
 
 def _check(project: Project, pattern: str, *, regex: bool, lemma: bool, word: bool,
            exact: bool, question: str | None, where: Sequence[str], coder: str | None,
-           offset: int, limit: int | None) -> list[tuple[str, str]]:
+           offset: int, limit: int | None) -> Sequence[tuple[str, str]]:
     if sum((regex, lemma)) > 1 or (word and (regex or lemma)):
         raise InputError(_("choose one of --regex, --lemma and --word"))
     if exact and lemma:
@@ -644,13 +645,16 @@ def hit_segments(project: Project, pattern: str, *, question: str | None = None)
            question=question, where=(), coder=None, offset=0, limit=None)
     m = _matcher(pattern, regex=False, word=False, exact=False)
     scope = _scope(question, (), None, None)
-    seqs = [seq for seq, text in _candidates(project, m, scope) if m.count(text)]
-    if not seqs:
-        return []
-    ids = dict(project.conn.execute(
-        "SELECT seq, id FROM segments WHERE seq IN (SELECT value FROM json_each(?))",
-        (json.dumps(seqs),)))
-    return [ids[seq] for seq in seqs]
+    # plain folded search: the index is exact, no text needs to be read
+    sql, params = _indexed_sql(m, scope, "f.rowid, s.id", join=True)
+    found = project.conn.execute(sql + " ORDER BY f.rowid", params).fetchall()
+    pending = [seq for seq, text in _pending(project, scope) if m.count(text)]
+    if pending:
+        marks = ",".join("?" * len(pending))
+        found += project.conn.execute(
+            f"SELECT seq, id FROM segments WHERE seq IN ({marks})", pending).fetchall()
+        found.sort()
+    return [sid for _, sid in found]
 
 
 def segment_hits(text: str, pattern: str, *, word: bool = False,

@@ -13,7 +13,7 @@ from conftest import run_cli, snapshot_db
 from qca import nlp
 from qca.errors import InputError
 from qca.folding import fold_text, fold_with_offsets
-from qca.search import fold_pattern, search, segment_hits
+from qca.search import fold_pattern, hit_segments, search, segment_hits
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +264,15 @@ def test_cli_exact_and_a_bad_regex_of_umlauts(coded_path, capsys) -> None:  # no
     assert "'[Ä' is not a valid regular expression" in err
     code, _, err = run_cli(capsys, "search", str(coded_path), "Baum", "--lemma", "--exact")
     assert code != 0 and len(err.strip().splitlines()) == 1 and "--exact" in err
+
+
+def test_hit_segments_lists_the_segments_of_a_plain_search_in_order(coded) -> None:  # noqa: F811
+    every = search(coded, "Miteinander", question="chancen")
+    assert hit_segments(coded, "Miteinander", question="chancen") == list(
+        dict.fromkeys(h.segment_id for h in every.hits))
+    assert hit_segments(coded, "zzz") == []
+    coded.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('y', 'survey', 'y')")
+    coded.conn.execute("INSERT INTO segments (id, seq, source_id, question, position, text) "
+                       "VALUES ('y#q', 0, 'y', 'chancen', 1, 'Mehr MITEINANDER')")
+    coded.conn.commit()  # outside a transaction: waits in search_pending, found all the same
+    assert hit_segments(coded, "miteinander", question="chancen")[0] == "y#q"

@@ -1,7 +1,9 @@
 """The search dialog (ctrl+f): a word or phrase to find in the current question.
 
 Matching is :mod:`qca.search`'s plain mode: case- and umlaut-insensitive, also inside
-compounds. Enter on the same text again goes to the next hit.
+compounds. Enter on the same text again goes to the next hit. Only the ids of the segments
+with a hit are looked up (:func:`qca.search.hit_segments`); a segment's hits are marked when
+it is shown.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from qca.i18n import N_
+from qca.i18n import N_, _
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["SearchScreen"]
@@ -28,9 +30,10 @@ class SearchScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search", classes="dialog") as box:
-            scope = self.question or "all questions"
-            box.border_title = f"Search {scope} (Enter: search / next hit, Esc cancels)"
-            yield Input(value=self.pattern, placeholder="a word or phrase, e.g. Personal")
+            scope = self.question or _("all questions")
+            box.border_title = _("Search {scope} (Enter: search / next hit, Esc cancels)"
+                                 ).format(scope=scope)
+            yield Input(value=self.pattern, placeholder=_("a word or phrase, e.g. Personal"))
 
     @on(Input.Submitted)
     def _go(self, event: Input.Submitted) -> None:
