@@ -72,6 +72,7 @@ __all__ = [
 ]
 
 _TRIGRAM = 3
+_CHUNK = 500  # segments read by one statement (SQLite limits the number of parameters)
 CONTEXT = 40
 #: In plain mode, hits are counted beyond the page only when at most this many segments
 #: have one (reading 20,000 texts costs some 50 ms; a frequent word in a million segments,
@@ -484,10 +485,12 @@ def _walk(rows: Iterable[tuple[int, str]], m: _Matcher, offset: int, limit: int 
 def _hits_of(project: Project, picks: Sequence[_Pick], m: _Matcher, context: int) -> list[Hit]:
     if not picks:
         return []
-    marks = ",".join("?" * len(picks))
-    rows = {row[0]: row for row in project.conn.execute(
-        f"SELECT seq, id, source_id, question, text FROM segments WHERE seq IN ({marks})",
-        [p.seq for p in picks])}
+    rows: dict[int, tuple[Any, ...]] = {}
+    for at in range(0, len(picks), _CHUNK):
+        chunk = [p.seq for p in picks[at:at + _CHUNK]]
+        rows.update((row[0], row) for row in project.conn.execute(
+            "SELECT seq, id, source_id, question, text FROM segments WHERE seq IN "
+            f"({','.join('?' * len(chunk))})", chunk))
     hits = []
     for pick in picks:
         row = rows[pick.seq]
@@ -649,11 +652,12 @@ def hit_segments(project: Project, pattern: str, *, question: str | None = None)
     sql, params = _indexed_sql(m, scope, "f.rowid, s.id", join=True)
     found = project.conn.execute(sql + " ORDER BY f.rowid", params).fetchall()
     pending = [seq for seq, text in _pending(project, scope) if m.count(text)]
-    if pending:
-        marks = ",".join("?" * len(pending))
+    for at in range(0, len(pending), _CHUNK):
+        chunk = pending[at:at + _CHUNK]
         found += project.conn.execute(
-            f"SELECT seq, id FROM segments WHERE seq IN ({marks})", pending).fetchall()
-        found.sort()
+            f"SELECT seq, id FROM segments WHERE seq IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall()
+    found.sort()
     return [sid for _, sid in found]
 
 
