@@ -15,8 +15,10 @@ reuses it on the next run (a build of a million takes a minute or two).
 Queries (20): 15 plain words (two function words, stems found inside many compounds and
 whole compounds across the frequency range, typed without umlauts, ``Baume``, so folding is
 exercised), one ``--word``, one ``--exact``, two regular expressions (one with a literal the
-index can look up, one without: a scan of every segment) and one ``--lemma`` on question
-``r``. Timed per query, wall clock (``time.perf_counter``) and CPU (``time.process_time``;
+index looks up, one with alternatives it looks up as ``"schul" OR "sport"``) and one
+``--lemma`` on question ``r`` (the pipeline is loaded before the clock starts; its load time
+is printed). One more regular expression without a literal of three characters, so every
+segment is scanned, is timed and printed apart, outside the 20. Timed per query, wall clock (``time.perf_counter``) and CPU (``time.process_time``;
 the machine may be shared, CPU is what the query itself costs), median and p95:
 
 * ``index``: the FTS5 ``MATCH`` alone (the candidate segments; plain, word and the regex
@@ -29,7 +31,7 @@ the machine may be shared, CPU is what the query itself costs), median and p95:
   folding), for the same queries.
 * ``qca search (process)``: for the first Q plain words (``--cli``, default 5), the command
   itself, ``python -m qca search PROJECT WORD``, in a new process (start-up included; CPU of
-  the child).
+  the child), beside ``python -m qca --version`` (the start-up alone).
 
 Exit status: 0 if for every plain word the index and an ``instr`` scan over the folded
 texts find the same segments and the page is the start of all hits.
@@ -167,10 +169,12 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run_cli(path: Path, word: str) -> tuple[float, float]:
+def run_cli(path: Path | None, args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``qca search PATH ARGS`` (no path: ``qca ARGS``), a new process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "qca", "search", str(path), word], check=True,
+    command = ["search", str(path), *args] if path is not None else args
+    subprocess.run([sys.executable, "-m", "qca", *command], check=True,
                    stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(
                        Path(__file__).resolve().parents[1])})
     wall = time.perf_counter() - wall
@@ -207,6 +211,10 @@ def main() -> int:
               f"({path.stat().st_size / 1e6:.0f} MB); lemmas of {args.lemma_segments:,} "
               f"segments (question r) in {lemmas:.1f} s")
     queries = the_queries(args.seed)
+    from qca.nlp import load_pipeline
+
+    _, load_wall, load_cpu = timed(load_pipeline)
+    print(f"lemma pipeline loaded in {load_wall:.2f} s (cpu {load_cpu:.2f} s), before timing")
     t: dict[str, list[float]] = {k: [] for k in (
         "index", "page", "page cpu", "all", "all cpu", "scan", "scan cpu",
         "plain page", "plain page cpu", "plain scan")}
@@ -219,9 +227,10 @@ def main() -> int:
         for q in queries:
             index = None
             if q.phrase is not None:
+                phrase = '"' + q.phrase + '"'
                 found, index, _ = timed(lambda: {r[0] for r in proj.conn.execute(
                     "SELECT rowid FROM segment_search WHERE segment_search MATCH ?",
-                    ('"' + q.phrase + '"',))})
+                    (phrase,))})
                 t["index"].append(index)
             page, wall, cpu = timed(lambda: (lambda r: (r, format_table(r)))(
                 search(proj, q.pattern, limit=50, **q.kwargs)))
@@ -248,11 +257,18 @@ def main() -> int:
             print(f"{q.label[:22]:<22} {result.n_segments:>8,} {hits:>8} "
                   f"{'-' if index is None else f'{index:.3f}':>8} {wall:>9.3f} {cpu:>6.3f} "
                   f"{all_wall:>7.3f} {all_cpu:>6.3f} {scan:>7.3f}")
-    cli_wall, cli_cpu = [], []
+        scan_q = "\\b\\w{30,}"  # no literal the index can look up
+        result, wall, cpu = timed(lambda: search(proj, scan_q, regex=True, limit=50))
+        print(f"extra: {scan_q} --regex (every segment scanned): {result.n_segments:,} "
+              f"segments, {wall:.3f} s, cpu {cpu:.3f} s")
+    cli_wall, cli_cpu, start_wall, start_cpu = [], [], [], []
     for q in queries[:args.cli]:
-        w, c = run_cli(path, q.pattern)
+        w, c = run_cli(path, [q.pattern])
         cli_wall.append(w)
         cli_cpu.append(c)
+        w, c = run_cli(None, ["--version"])
+        start_wall.append(w)
+        start_cpu.append(c)
     base = statistics.median(t["scan"])
     print(f"\n{'(seconds)':<24} {'n':>3} {'median':>9} {'p95':>8} {'cpu med':>9} "
           f"{'cpu p95':>8} {'scan/this':>11}")
@@ -264,6 +280,7 @@ def main() -> int:
     print(_row("all hits (--all, csv)", t["all"], t["all cpu"], base))
     if cli_wall:
         print(_row("qca search (process)", cli_wall, cli_cpu, base))
+        print(_row("qca --version (start-up)", start_wall, start_cpu, base))
     print("index = folded scan for every plain word, page = start of all hits:",
           "yes" if ok else "NO")
     if tmp is not None:

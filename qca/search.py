@@ -279,24 +279,94 @@ def compile_regex(pattern: str, *, exact: bool = False) -> re.Pattern[str]:
         return compiled  # folding broke a construct it does not know: match as written
 
 
-def _required_literal(compiled: re.Pattern[str]) -> str | None:
-    """The longest run of literal characters every match contains, if 3 or more long."""
+_MAX_ALTERNATIVES = 16
+
+
+def _exact_strings(item: tuple[Any, Any], parser: Any) -> set[str] | None:
+    """The few strings a parsed regex item matches, if it matches only a few."""
+    op, value = item
+    if op is parser.LITERAL:
+        return {chr(value)}
+    if op is parser.IN and value and all(o is parser.LITERAL for o, _ in value) \
+            and len(value) <= _MAX_ALTERNATIVES:
+        return {chr(v) for _, v in value}
+    if op is parser.SUBPATTERN:
+        return _exact_sequence(value[-1], parser)
+    if op is parser.BRANCH:
+        out: set[str] = set()
+        for alternative in value[1]:
+            strings = _exact_sequence(alternative, parser)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= _MAX_ALTERNATIVES else None
+    return None
+
+
+def _exact_sequence(items: Any, parser: Any) -> set[str] | None:
+    strings = {""}
+    for item in items:
+        part = _exact_strings(item, parser)
+        if part is None:
+            return None
+        strings = {a + b for a in strings for b in part}
+        if len(strings) > _MAX_ALTERNATIVES:
+            return None
+    return strings
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """Of two sets of alternatives, the one whose shortest string is longer."""
+    if not b or min(map(len, b)) < _TRIGRAM:
+        return a
+    if not a or min(map(len, b)) > min(map(len, a)):
+        return b
+    return a
+
+
+def _required_in(items: Any, parser: Any) -> set[str] | None:
+    """Strings of which every match of the sequence ``items`` contains one (or None)."""
+    best: set[str] | None = None
+    run = {""}
+    for item in [*items, None]:
+        part = None if item is None else _exact_strings(item, parser)
+        if part is not None:
+            joined = {a + b for a in run for b in part}
+            if len(joined) <= _MAX_ALTERNATIVES:
+                run = joined
+                continue
+        best = _better(best, run)
+        run = part if part is not None else {""}
+        if item is None or part is not None:
+            continue
+        op, value = item
+        if op is parser.SUBPATTERN:
+            best = _better(best, _required_in(value[-1], parser))
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT) and value[0] >= 1:
+            best = _better(best, _required_in(value[2], parser))
+        elif op is parser.BRANCH:
+            found = [_required_in(alt, parser) for alt in value[1]]
+            if all(found):
+                union = set().union(*found)  # type: ignore[arg-type]
+                if len(union) <= _MAX_ALTERNATIVES:
+                    best = _better(best, union)
+    return best
+
+
+def _required_strings(compiled: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings of three or more characters of which every match contains one, if any.
+
+    ``Konflikt\\w*`` gives ``konflikt``, ``(schul|sport)\\w*amt`` ``schul`` or ``sport`` (or
+    ``amt``: the longer wins); ``(abc)?xy`` nothing the index could look up.
+    """
     try:
         from re import _parser  # type: ignore[attr-defined]
 
-        items = list(_parser.parse(compiled.pattern, compiled.flags & ~re.IGNORECASE))
-        literal = _parser.LITERAL
+        parsed = _parser.parse(compiled.pattern, compiled.flags & ~re.IGNORECASE)
+        found = _required_in(list(parsed), _parser)
     except Exception:  # noqa: BLE001 - an internal module; without it, no pre-filter
         return None
-    best, run = "", []
-    for op, value in [*items, (None, None)]:
-        if op is literal:
-            run.append(chr(value))
-            continue
-        if len(run) > len(best):
-            best = "".join(run)
-        run = []
-    return best if len(best) >= _TRIGRAM else None
+    return tuple(sorted(found)) if found else None
 
 
 # --- matchers: how a mode counts and locates hits in one text ------------------------------
@@ -309,9 +379,9 @@ class _Matcher:
     folded: bool
     count: Callable[[str], int]
     spans: Callable[[str], list[tuple[int, int]]]
-    phrase: str | None  # a substring every hit's folded text contains (the index looks it up)
+    phrase: tuple[str, ...] | None  # every hit's folded text contains one (the index looks up)
     cheap_total: bool   # the index alone gives the number of segments with a hit
-    raw: str | None = None  # exact modes: a substring every hit's original text contains
+    raw: tuple[str, ...] | None = None  # exact modes: every hit's original text contains one
 
 
 def _regex_counter(compiled: re.Pattern[str]) -> Callable[[str], int]:
@@ -329,17 +399,19 @@ def _regex_counter(compiled: re.Pattern[str]) -> Callable[[str], int]:
 def _matcher(pattern: str, *, regex: bool, word: bool, exact: bool) -> _Matcher:
     if regex:
         compiled = compile_regex(pattern, exact=exact)
-        literal = _required_literal(compiled)
-        if exact:  # an inline (?i) makes the literal case-insensitive: no pre-filter then
-            phrase = None if compiled.flags & re.IGNORECASE else literal
+        strings = _required_strings(compiled)
+        if exact:  # an inline (?i) makes the literals case-insensitive: no pre-filter then
+            raw = None if compiled.flags & re.IGNORECASE else strings
+            phrase = None
         else:
-            phrase = None if literal is None or fold_text(literal) != literal.lower() \
-                else literal.lower()
+            raw = None
+            phrase = strings if strings and all(
+                fold_text(x.lower()) == x.lower() for x in strings) else None
+            phrase = phrase and tuple(x.lower() for x in phrase)
         # exact: a literal of the original need not survive folding (``Bluesky`` folds to
         # ``blusky``, losing ``esk``), so only the folded modes ask the index
         return _Matcher(not exact, _regex_counter(compiled),
-                        lambda text: _regex_spans(text, compiled),
-                        None if exact else phrase, False, phrase if exact else None)
+                        lambda text: _regex_spans(text, compiled), phrase or None, False, raw)
     needle = pattern.strip() if exact else fold_text(pattern.strip())
     if not fold_text(needle).strip():
         raise InputError(_("the search pattern {pattern!r} has no letters to search for")
@@ -347,11 +419,11 @@ def _matcher(pattern: str, *, regex: bool, word: bool, exact: bool) -> _Matcher:
     if word:
         bounded = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
         return _Matcher(not exact, lambda text: len(bounded.findall(text)),
-                        lambda text: _regex_spans(text, bounded), None if exact else needle,
-                        False, needle if exact else None)
+                        lambda text: _regex_spans(text, bounded),
+                        None if exact else (needle,), False, (needle,) if exact else None)
     return _Matcher(not exact, lambda text: text.count(needle),
-                    lambda text: _find_all(text, needle), None if exact else needle,
-                    not exact, needle if exact else None)
+                    lambda text: _find_all(text, needle), None if exact else (needle,),
+                    not exact, (needle,) if exact else None)
 
 
 # --- selecting candidates ---------------------------------------------------------------
@@ -406,12 +478,12 @@ def _indexed_sql(m: _Matcher, scope: _Scope, what: str,
     if scope.narrows or join:
         sql += " CROSS JOIN segments s ON s.seq = f.rowid" + scope.join
     sql += " WHERE 1=1"
-    if m.phrase is not None and len(m.phrase) >= _TRIGRAM:
+    if m.phrase is not None and min(map(len, m.phrase)) >= _TRIGRAM:
         sql += " AND f.segment_search MATCH ?"
-        params.append(_fts_phrase(m.phrase))
+        params.append(" OR ".join(map(_fts_phrase, m.phrase)))
     elif m.phrase is not None:
-        sql += " AND instr(f.folded, ?) > 0"
-        params.append(m.phrase)
+        sql += " AND (" + " OR ".join(["instr(f.folded, ?) > 0"] * len(m.phrase)) + ")"
+        params += m.phrase
     return sql + scope.where, params + list(scope.params)
 
 
@@ -422,8 +494,8 @@ def _candidates(project: Project, m: _Matcher, scope: _Scope) -> Iterator[tuple[
         sql = "SELECT s.seq, s.text FROM segments s" + scope.join + " WHERE 1=1"
         params: list[Any] = []
         if m.raw is not None:
-            sql += " AND instr(s.text, ?) > 0"
-            params.append(m.raw)
+            sql += " AND (" + " OR ".join(["instr(s.text, ?) > 0"] * len(m.raw)) + ")"
+            params += m.raw
         yield from conn.execute(sql + scope.where + " ORDER BY s.seq",
                                 params + list(scope.params))
         return

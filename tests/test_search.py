@@ -276,3 +276,20 @@ def test_hit_segments_lists_the_segments_of_a_plain_search_in_order(coded) -> No
                        "VALUES ('y#q', 0, 'y', 'chancen', 1, 'Mehr MITEINANDER')")
     coded.conn.commit()  # outside a transaction: waits in search_pending, found all the same
     assert hit_segments(coded, "miteinander", question="chancen")[0] == "y#q"
+
+
+def test_every_hit_is_read_whatever_the_chunk_size(coded, monkeypatch) -> None:  # noqa: F811
+    import qca.search
+
+    every = search(coded, "e")
+    monkeypatch.setattr(qca.search, "_CHUNK", 1)
+    assert search(coded, "e").hits == every.hits and len(every.hits) > 3
+
+
+@pytest.mark.parametrize("pattern", [r"(Bäume|Konflikt)\w*", r"(mehr|viel) Miteinander",
+                                     r"Pers(on|ön)al", r"\bim\b", r"[a-z]+decke",
+                                     r"(?:Stra(ss|ß)e|Park)", r"e\w?"])
+def test_the_index_narrowing_a_regex_loses_no_hit(coded, pattern) -> None:  # noqa: F811
+    brute = [(seg.id, seg.text[s:e]) for seg in coded.segments()
+             for s, e in segment_hits(seg.text, pattern, regex=True)]
+    assert _found(search(coded, pattern, regex=True)) == brute
