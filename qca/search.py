@@ -405,13 +405,12 @@ def _matcher(pattern: str, *, regex: bool, word: bool, exact: bool) -> _Matcher:
             phrase = None
         else:
             raw = None
-            phrase = strings if strings and all(
-                fold_text(x.lower()) == x.lower() for x in strings) else None
-            phrase = phrase and tuple(x.lower() for x in phrase)
+            lowered = tuple(x.lower() for x in strings or ())
+            phrase = lowered if lowered and all(fold_text(x) == x for x in lowered) else None
         # exact: a literal of the original need not survive folding (``Bluesky`` folds to
         # ``blusky``, losing ``esk``), so only the folded modes ask the index
         return _Matcher(not exact, _regex_counter(compiled),
-                        lambda text: _regex_spans(text, compiled), phrase or None, False, raw)
+                        lambda text: _regex_spans(text, compiled), phrase, False, raw)
     needle = pattern.strip() if exact else fold_text(pattern.strip())
     if not fold_text(needle).strip():
         raise InputError(_("the search pattern {pattern!r} has no letters to search for")
