@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from tui_fixtures import (  # noqa: F401
-    LONG_NAME, fixed_suggestions, many_path, project_path, recording_app,
+    LONG_NAME, fixed_suggestions, long_path, many_path, project_path, recording_app,
 )
 
 from qca.tui.app import make_app
@@ -215,6 +215,19 @@ def test_footer_keys_fit_without_cut_labels():
     assert fit_keys(keys, 24) == [("?", "Help"), ("S", "Accept ★")]  # none cut in half
 
 
+def test_footer_counts_the_keys_it_leaves_out_on_the_help_key():
+    keys = [("⏎", "Next", 2), ("?", "Help", 0), ("S", "Accept ★", 1), ("W", "Filter", 3)]
+    assert fit_keys(keys, 200, more="?") == fit_keys(keys, 200)  # all fit: no count
+    assert fit_keys(keys, 29, more="?") == [("⏎", "Next"), ("?", "Help +1"), ("S", "Accept ★")]
+    # The room for " +N" is kept: without it "⏎ Next" would have fitted beside "Help".
+    assert fit_keys(keys, 26, more="?") == [("?", "Help +2"), ("S", "Accept ★")]
+
+
+def _footer_actions(screen: CodingScreen) -> list[str]:
+    hidden = set() if screen.suggest_on else {"accept_suggestion", "next_suggestion"}
+    return [a for a in screen.FOOTER_ORDER if a not in hidden]
+
+
 @pytest.mark.parametrize("width", [80, 120, 200])
 async def test_footer_shows_whole_labels_and_more_when_wide(project_path, width):
     app = _app(project_path)
@@ -222,8 +235,51 @@ async def test_footer_shows_whole_labels_and_more_when_wide(project_path, width)
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
         shown = bar.shown
-        assert ("?", "Help") in shown and ("Q", "Quit") in shown
+        assert ("Q", "Quit") in shown
         rendered = str(bar.render())
         assert len(rendered.rstrip()) <= width and all(f"{k} {lab}" in rendered for k, lab in shown)
+        # No key vanishes silently: the help key counts those the bar left out.
+        left_out = len(_footer_actions(app.screen)) - len(shown)
+        assert ("?", f"Help +{left_out}" if left_out else "Help") in shown
+        if width == 80:
+            assert left_out > 0 and "Filter" in {lab for _, lab in shown}
         if width == 200:
             assert {"Codebook", "Counts", "Context", "Go to"} <= {lab for _, lab in shown}
+
+
+@pytest.mark.parametrize("suggest", [False, True], ids=["plain", "suggest"])
+async def test_german_footer_at_80_keeps_the_filter_and_counts_the_rest(
+        many_path, fixed_suggestions, german, suggest):
+    app = _app(many_path, suggest=suggest)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        shown = dict(app.screen.query_one(KeyBar).shown)
+        assert {"⏎", "Tab", "^z", "W", "/", "Q"} <= shown.keys() and shown["W"] == "Filter"
+        assert ("S" in shown) == suggest
+        left_out = len(_footer_actions(app.screen)) - len(shown)
+        assert left_out > 0 and shown["?"] == f"Hilfe +{left_out}"
+
+
+async def test_long_passage_says_there_is_more_below(long_path):
+    app = _app(long_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#segment")
+        assert panel.max_scroll_y > 0  # the passage does not fit the panel at 80x24 ...
+        assert "▼ more below: PgDn" in str(panel.border_subtitle)  # ... and it says so
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert panel.scroll_y == panel.max_scroll_y
+        assert str(panel.border_subtitle) == "▲ more above: PgUp"
+        await pilot.press("F", "1")  # coding keeps the place; a note and the hint share
+        await pilot.pause()
+        assert panel.scroll_y == panel.max_scroll_y
+        assert str(panel.border_subtitle) == "⚑ flagged · ▲ more above: PgUp"
+        await pilot.press("right")  # a short passage: no hint
+        await pilot.pause()
+        assert panel.max_scroll_y == 0 and str(panel.border_subtitle) == ""
+    app = _app(long_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#segment")
+        assert panel.max_scroll_y == 0 and "more below" not in str(panel.border_subtitle)

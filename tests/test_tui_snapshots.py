@@ -7,7 +7,7 @@ Update after an intended change of the screen with
 from __future__ import annotations
 
 import pytest
-from tui_fixtures import fixed_suggestions, many_path, project_path  # noqa: F401
+from tui_fixtures import fixed_suggestions, long_path, many_path, project_path  # noqa: F401
 
 from qca.tui.app import make_app
 from qca.tui.screens.coding import SUGGEST_DELAY
@@ -110,10 +110,16 @@ def test_message_line(snap_compare, project_path, size):
     assert snap_compare(_app(project_path), press=["1", "U", "U"], terminal_size=size)
 
 
+def test_long_passage_says_more_below(snap_compare, long_path):
+    """A passage longer than the text panel ends in "▼ more below: PgDn" on its border."""
+    assert snap_compare(_app(long_path), terminal_size=NARROW)
+
+
 # --- German (QCA_LANG=de): nothing cut or wrapped away at 80x24 ----------------------------
 
 
 def test_start_german(snap_compare, project_path, german):
+    """The footer keeps W Filter; the keys that do not fit are counted on "? Hilfe +N"."""
     assert snap_compare(_app(project_path), terminal_size=NARROW)
 
 

@@ -206,8 +206,21 @@ DIALOG = [
 ]
 
 
-def build_many_categories_project(path: Path) -> Path:
-    """A protocol of three passages whose question offers 17 categories."""
+LONG_PASSAGE = (
+    "Erfahrungen aus den Städten",
+    "Frau K. berichtet aus Auenfeld, dass die Stelle der Klimaanpassungsmanagerin seit 2023 "
+    "besteht, allerdings befristet und über ein Förderprogramm finanziert. Der "
+    "Hitzeaktionsplan wird derzeit in einer ämterübergreifenden Arbeitsgruppe erarbeitet, in "
+    "der neben der Stadtplanung auch das Gesundheitsamt, das Sozialamt und der Eigenbetrieb "
+    "Stadtgrün vertreten sind. Die Arbeitsgruppe trifft sich monatlich, die Geschäftsführung "
+    "liegt bei ihr. Problematisch sei, dass die Stelle in 18 Monaten ausläuft und bislang "
+    "offen ist, wer die Koordination danach übernimmt.")
+"""A passage (562 characters, as the longest of the demo protocols) longer than the text
+panel at 80x24 holds."""
+
+
+def build_many_categories_project(path: Path, passages: list[tuple[str, str]] = DIALOG) -> Path:
+    """A protocol of ``passages`` (three by default) whose question offers 17 categories."""
     project = Project.create(path)
     try:
         replace_codebook(project, codebook_from_dict(MANY_CATEGORIES), author="t", note="t")
@@ -215,7 +228,7 @@ def build_many_categories_project(path: Path) -> Path:
             project.conn.execute(
                 "INSERT INTO sources (id, kind, name, variables) VALUES "
                 "('D1', 'protocol', 'dialog_1.txt', ?)", (json.dumps({"treffen": "1"}),))
-            for pos, (heading, text) in enumerate(DIALOG, start=1):
+            for pos, (heading, text) in enumerate(passages, start=1):
                 project.conn.execute(
                     "INSERT INTO segments (id, seq, source_id, question, position, heading, "
                     "text, substantive) VALUES (?, ?, 'D1', 'dialog', ?, ?, ?, 1)",
@@ -229,6 +242,12 @@ def build_many_categories_project(path: Path) -> Path:
 @pytest.fixture
 def many_path(tmp_path: Path) -> Path:
     return build_many_categories_project(tmp_path / "many.qca")
+
+
+@pytest.fixture
+def long_path(tmp_path: Path) -> Path:
+    """The 17-category protocol with a long passage first, then a short one."""
+    return build_many_categories_project(tmp_path / "long.qca", [LONG_PASSAGE, DIALOG[1]])
 
 
 class FixedSuggestions:

@@ -152,11 +152,14 @@ class CodingScreen(Screen[None]):
     ]
     """The footer's keys in the order they are shown."""
     FOOTER_RANK = [
-        "help", "app.quit", "next", "next_uncoded", "accept_suggestion", "pick", "previous",
-        "undo", "memo", "flag", "filter", "retrieve", "next_suggestion", "definition", "jump",
+        "help", "app.quit", "next", "next_uncoded", "accept_suggestion", "undo", "filter",
+        "pick", "previous", "next_suggestion", "memo", "flag", "retrieve", "definition", "jump",
         "context", "browse", "counts", "toggle_suggestions", "auto_advance", "redo",
     ]
-    """The footer's keys by importance: a narrow terminal shows the first that fit."""
+    """The footer's keys by importance: a narrow terminal shows the first that fit, and the
+    help key (which lists them all) counts those left out. At 80 columns, in English and
+    German, that keeps ⏎ Tab S ^z W / ? Q: W (the filter) is how a coder reaches another
+    question, ← and the ★ shortcuts are guessable or printed on the suggestion lines."""
 
     def __init__(self, session: Session, suggestions: SuggestionService | None = None, *,
                  widen: bool = False, lead: bool = False) -> None:
@@ -228,7 +231,7 @@ class CodingScreen(Screen[None]):
             shown = binding.key_display or self.app.get_key_display(
                 Binding(binding.key.split(",")[0], ""))
             keys.append((shown, _(binding.description), self.FOOTER_RANK.index(action)))
-        self.query_one(KeyBar).show(keys)
+        self.query_one(KeyBar).show(keys, more="?")
 
     # --- messages --------------------------------------------------------------------------
 
@@ -286,8 +289,8 @@ class CodingScreen(Screen[None]):
         panel.show(view, context, self._why(view), marks=self._marks(view))
         if view is not None and self.session.filter.status == "proposed":
             proposed = self.session.proposals(view.segment.id)
-            panel.border_subtitle = (f"proposed: {', '.join(proposed)} · Y confirms, "
-                                     "⌫ rejects" if proposed else "reviewed")
+            panel.set_notes([f"proposed: {', '.join(proposed)} · Y confirms, ⌫ rejects"
+                             if proposed else "reviewed"])
         self._show_status()
         self._update_suggestions(view)
 

@@ -70,7 +70,11 @@ def _passage(seg: Segment, *, current: bool, words: Iterable[str] = (),
 
 
 class SegmentPanel(VerticalScroll):
-    """Shows a :class:`SegmentView`; PageUp/PageDown on the screen scroll it."""
+    """Shows a :class:`SegmentView`; PageUp/PageDown on the screen scroll it.
+
+    A passage longer than the panel says so in the bottom border ("▼ more below: PgDn"),
+    beside its notes (k.A., flagged): the thin scrollbar alone is easy to miss.
+    """
 
     can_focus = False
 
@@ -79,6 +83,38 @@ class SegmentPanel(VerticalScroll):
         self._shown: dict[str, Text | None] = {}
         self._segment: Segment | None = None
         self._marks: list[tuple[int, int]] = []
+        self._notes: list[str] = []
+        self._with_context = False
+
+    def set_notes(self, notes: list[str]) -> None:
+        """The notes in the bottom border (e.g. "⚑ flagged"), before the scroll hint."""
+        self._notes = notes
+        self._update_subtitle()
+
+    @property
+    def scroll_hint(self) -> str:
+        """"▼ more below: PgDn" while text is out of view below, "▲ more above: PgUp" at
+        the end of a scrolled text, else empty."""
+        if round(self.scroll_y) < self.max_scroll_y:
+            return _("▼ more below: PgDn")
+        if round(self.scroll_y) > 0:
+            return _("▲ more above: PgUp")
+        return ""
+
+    def _update_subtitle(self) -> None:
+        subtitle = " · ".join([*self._notes, *filter(None, [self.scroll_hint])])
+        if subtitle != self.border_subtitle:
+            self.border_subtitle = subtitle
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._update_subtitle()
+
+    def watch_virtual_size(self) -> None:
+        self._update_subtitle()
+
+    def on_resize(self) -> None:
+        self._update_subtitle()
 
     def compose(self):
         yield Static(id="segment-vars")
@@ -96,10 +132,11 @@ class SegmentPanel(VerticalScroll):
         (offsets of search hits in the segment's text) are shown reversed.
         """
         text = self.query_one("#segment-text", Static)
+        previous = self._segment.id if self._segment is not None else None
         self._segment = view.segment if view is not None else None
         if view is None:
             self.border_title = _("No segment")
-            self.border_subtitle = ""
+            self.set_notes([])
             self.query_one("#segment-vars", Static).update("")
             self._shown.clear()
             text.update(_("No segment matches this filter. Press W to change the filter."))
@@ -113,7 +150,7 @@ class SegmentPanel(VerticalScroll):
             notes.append(_("not substantive (k.A.)"))
         if view.flagged:
             notes.append(_("⚑ flagged"))
-        self.border_subtitle = " · ".join(notes)
+        self.set_notes(notes)
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")
         self._update("#segment-vars", _variables_line(view))
@@ -122,13 +159,16 @@ class SegmentPanel(VerticalScroll):
                                                marks=self._marks))
         self._update("#segment-memo", Text.assemble(("✎ memo: ", "bold"), (view.memo, "italic"))
                      if view.memo else None)
+        had_context, self._with_context = self._with_context, context is not None
         before, after = context or ([], [])
         self._update("#segment-before", Text("\n\n").join(
             _passage(s, current=False) for s in before) if before else None)
         self._update("#segment-after", Text("\n\n").join(
             _passage(s, current=False) for s in after) if after else None)
         if context is None:
-            self.scroll_home(animate=False)
+            if seg.id != previous or had_context:
+                self.scroll_home(animate=False)  # a new segment starts at its top; a
+                # coding on the same one keeps the place the coder scrolled to
         else:
             self.call_after_refresh(self.scroll_to_widget, text, animate=False)
 
