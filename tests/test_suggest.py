@@ -584,3 +584,26 @@ def test_weight_cross_validation_is_capped_for_many_codings(separable: Project,
     seen.clear()
     models._cross_validate(index.x, y, index.desc(), index.cold_rows(rows))
     assert seen == [40, 40, 40]  # 160 > 100 codings: 3 folds of the latest 60
+
+
+def test_closing_the_screen_ends_a_training_under_way() -> None:
+    """Q during a long training: the process ends now, not when the training is done."""
+    import subprocess
+    import sys
+
+    code = (
+        "import time\n"
+        "from qca.suggest import service\n"
+        "service._training_pool().submit(time.sleep, 600)  # a training that takes long\n"
+        "time.sleep(1)\n"
+        "service.stop_training()\n"
+        "try:\n"
+        "    service.SuggestionService('nowhere.qca', 'anna').retrain()\n"
+        "except service.TrainingStopped:\n"
+        "    print('stopped', flush=True)\n"
+    )
+    # Without stop_training the interpreter's exit waits the whole 600 s for the worker.
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "stopped"

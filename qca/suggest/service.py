@@ -22,7 +22,7 @@ from qca.store import Project, Segment
 from qca.suggest.features import _QuestionIndex
 from qca.suggest.models import Suggestion, SuggestionModel, train_model
 
-__all__ = ["RETRAIN_EVERY", "SuggestionService"]
+__all__ = ["RETRAIN_EVERY", "SuggestionService", "TrainingStopped", "stop_training"]
 
 RETRAIN_EVERY = 5
 """New codings after which :meth:`SuggestionService.note_coding` asks for a retrain."""
@@ -35,6 +35,7 @@ _PARENT_POLL = 0.5
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_stopped = threading.Event()
 _worker_models: dict[tuple[str, str, bool], SuggestionModel] = {}
 
 
@@ -85,6 +86,33 @@ def _discard_pool() -> None:
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
         _pool = None
+
+
+class TrainingStopped(RuntimeError):
+    """A retrain asked for after :func:`stop_training`: the screen is closing."""
+
+
+def stop_training() -> None:
+    """End the training process now, a training under way included.
+
+    Called when the coding screen closes, which will not use that model. Without it the
+    interpreter's exit waits for the training under way (``concurrent.futures`` joins its
+    pools at exit), seconds on a large project after the coder pressed Q. Retrains asked
+    for after this raise :class:`TrainingStopped` instead of training in this process.
+    """
+    global _pool
+    _stopped.set()
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    # The public way to end the workers (terminate_workers) arrives with Python 3.14.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 def _train_in_worker(path: str, coder: str, widen: bool) -> SuggestionModel:
@@ -169,6 +197,8 @@ class SuggestionService:
     def retrain(self, progress: Progress | None = None) -> SuggestionModel:
         """Train on the codings so far and swap the new model in (thread-safe)."""
         with self._train_lock:
+            if _stopped.is_set():
+                raise TrainingStopped("the coding screen is closing")
             self._pending = 0
             model = None
             if self.isolate and progress is None:
@@ -177,6 +207,8 @@ class SuggestionService:
                         _train_in_worker, str(self.project_path), self.coder, self.widen
                     ).result()
                 except (BrokenProcessPool, OSError):
+                    if _stopped.is_set():
+                        raise TrainingStopped("the coding screen is closing") from None
                     # The worker died or could not start: train here rather than not at all.
                     _discard_pool()
             if model is None:

@@ -145,5 +145,12 @@ def run_coding_app(
     retrieve: str | None = None,
 ) -> None:
     """Open the coding screen in this terminal until the coder quits."""
-    make_app(path, coder, question, where, suggest=suggest, widen=widen, status=status,
-             lead=lead, retrieve=retrieve).run()
+    app = make_app(path, coder, question, where, suggest=suggest, widen=widen, status=status,
+                   lead=lead, retrieve=retrieve)
+    try:
+        app.run()
+    finally:
+        if suggest:
+            from qca.suggest.service import stop_training
+
+            stop_training()  # a training under way would hold up the exit
