@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -202,7 +203,10 @@ class WideCsv:
                                                           else header)
         yield buffer.getvalue()
         sink = _Sink(heads.append)
-        writer = csv.writer(sink, lineterminator="")  # type: ignore[arg-type]
+        # The line end stays "\n": the csv module quotes the cells holding one of its
+        # characters, so it is cut off each head (which ends in ``substantive``, a digit).
+        writer = csv.writer(sink, lineterminator="\n")  # type: ignore[arg-type]
+        cut = operator.itemgetter(slice(None, -1))
         wide = self._wide
         variables_of, tail_text = wide.variables_of, wide.tail_text
         while batch := wide.cursor.fetchmany(_BATCH):
@@ -212,7 +216,7 @@ class WideCsv:
                 for seg_id, src, question, position, text, substantive, raw, memo, flagged, _codes
                 in batch)
             lines: list[str] = [""] * (2 * len(batch))
-            lines[0::2] = heads
+            lines[0::2] = map(cut, heads)
             lines[1::2] = [tail_text(row[2], row[9]) for row in batch]
             self.segments += len(batch)
             self.coded += sum(row[9] is not None for row in batch)
