@@ -64,7 +64,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -680,6 +681,32 @@ def _unit_terms(enc: _Encoded, level: Level, keep: np.ndarray, n_c_full: np.ndar
     return m, counts, d_u, None, delta
 
 
+def _draws(rng: np.random.Generator, nu: int, n_boot: int,
+           chunk: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(first resample, unit indices) for ``chunk`` resamples at a time, ``rng.integers(0,
+    nu, (b, nu))`` in order, so the stream is the one a plain loop would draw.
+
+    A worker thread draws the next chunk while the caller counts the current one (numpy
+    releases the GIL for both), so on two cores the draws cost little wall time.
+    """
+    starts = list(range(0, n_boot, chunk))
+
+    # 32-bit integers are the same draws as numpy's default 64-bit ones below 2**31 (both
+    # take one bounded 32-bit number per draw); they are only written faster.
+    kind = np.int32 if nu < 2**31 else np.int64
+
+    def draw(start: int) -> np.ndarray:
+        return rng.integers(0, nu, size=(min(chunk, n_boot - start), nu), dtype=kind)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(draw, starts[0]) if starts else None
+        for i, start in enumerate(starts):
+            assert pending is not None
+            idx = pending.result()
+            pending = pool.submit(draw, starts[i + 1]) if i + 1 < len(starts) else None
+            yield start, idx
+
+
 def bootstrap_alpha(
     data: Data | _Encoded,
     level: Level = "nominal",
@@ -708,21 +735,20 @@ def bootstrap_alpha(
     # hundred patterns cost a gather and a bincount per resample, not a dense matmul.
     rows, pattern = np.unique(enc.codes[keep], axis=0, return_inverse=True)
     n_pat = rows.shape[0]
-    pattern = pattern.reshape(-1).astype(np.int32 if n_pat * n_boot < 2**31 else np.int64)
+    # The smallest integer type that numbers the patterns: the gather below moves fewer bytes.
+    small = next(t for t in (np.uint8, np.int16, np.int32, np.int64)
+                 if n_pat - 1 <= np.iinfo(t).max)
+    pattern = pattern.reshape(-1).astype(small)
     unique = _Encoded(rows, enc.domain, enc.numeric)
     m, counts, d_u, ou, delta = _unit_terms(unique, level, np.ones(n_pat, dtype=bool), co.n_c)
-    rng = np.random.default_rng(seed)
     v = enc.n_values
     out = np.empty(n_boot)
     chunk = max(1, min(n_boot, (1 << 22) // max(nu, 1)))
     buffer = np.empty((chunk, nu), dtype=pattern.dtype)
-    for start in range(0, n_boot, chunk):
-        b = min(chunk, n_boot - start)
-        idx = rng.integers(0, nu, size=(b, nu))
-        drawn = np.take(pattern, idx, out=buffer[:b])
-        drawn += (np.arange(b, dtype=pattern.dtype) * n_pat)[:, None]
-        w = np.bincount(drawn.ravel(), minlength=b * n_pat).reshape(b, n_pat)
-        w = w.astype(np.float64)
+    for start, idx in _draws(np.random.default_rng(seed), nu, n_boot, chunk):
+        b = idx.shape[0]
+        drawn = np.take(pattern, idx, out=buffer[:b], mode="clip")  # idx is in range
+        w = np.stack([np.bincount(row, minlength=n_pat) for row in drawn]).astype(np.float64)
         n = w @ m
         n_c = w @ counts  # (b, v)
         if level == "ordinal":

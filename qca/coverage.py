@@ -37,20 +37,29 @@ class Coverage:
 
 
 def coverage(project: Project) -> list[Coverage]:
-    """Every coder with codings (consensus first), with the segments they cover."""
-    coded: dict[str, set[str]] = {}
-    for coder, seg in project.conn.execute(
-            "SELECT DISTINCT c.coder, c.segment_id FROM codings c "
-            "JOIN segments s ON s.id = c.segment_id WHERE s.substantive = 1"):
-        coded.setdefault(coder, set()).add(seg)
-    decided = {r[0] for r in project.conn.execute(
-        "SELECT n.segment_id FROM notes n JOIN segments s ON s.id = n.segment_id "
-        "WHERE n.coder = ? AND s.substantive = 1", (CONSENSUS,))}
-    if CONSENSUS in coded or decided:
-        coded[CONSENSUS] = coded.get(CONSENSUS, set()) | decided
-    targets = set().union(*(s for c, s in coded.items() if c != CONSENSUS)) if coded else set()
-    order = sorted(coded, key=lambda c: (c != CONSENSUS, c))
-    return [Coverage(c, len(coded[c] & targets), len(targets)) for c in order]
+    """Every coder with codings (consensus first), with the segments they cover.
+
+    One pass over the substantive segments: per segment, one index look-up per coder
+    (``codings_coder``) and for consensus one in ``notes``; SQLite sums the flags, so a
+    million segments cost no Python objects.
+    """
+    people = [c for c in project.coding_coders() if c != CONSENSUS]
+    has = "EXISTS (SELECT 1 FROM codings c WHERE c.coder = ? AND c.segment_id = s.id)"
+    decided = "EXISTS (SELECT 1 FROM notes n WHERE n.coder = ? AND n.segment_id = s.id)"
+    flags = [f"{has} AS p{i}" for i in range(len(people))]
+    flags += [f"({has} OR {decided}) AS k"]
+    anyone = " OR ".join(f"p{i}" for i in range(len(people))) or "0"
+    sums = [f"SUM(p{i})" for i in range(len(people))]
+    sums += [f"SUM({anyone})", "SUM(k)", f"SUM(k AND ({anyone}))"]
+    # LIMIT -1 keeps SQLite from copying the flag expressions (and their look-ups) into
+    # every SUM that reads them.
+    row = project.conn.execute(
+        f"SELECT {', '.join(sums)} FROM (SELECT {', '.join(flags)} FROM segments s "
+        "WHERE s.substantive = 1 LIMIT -1)", [*people, CONSENSUS, CONSENSUS]).fetchone()
+    *per_person, total, consensus, consensus_covered = (int(v or 0) for v in row)
+    reach = [Coverage(CONSENSUS, consensus_covered, total)] if consensus else []
+    reach += [Coverage(c, n, total) for c, n in zip(people, per_person) if n]
+    return reach
 
 
 def choose_coder(project: Project, coder: str | None, *, what: str = "the export is") -> str:
@@ -58,13 +67,13 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the export
 
     ``what`` names the caller in the message ("counts are", "the wide export is").
     """
-    reach = coverage(project)
     if coder is not None:
         coders = project.coders()
         if coder not in coders:
             listed = ", ".join(coders) or "none yet"
             raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
         return coder
+    reach = coverage(project)
     people = [c for c in reach if c.coder != CONSENSUS]
     if len(people) == 1 and len(reach) == 1:
         return people[0].coder

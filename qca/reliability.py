@@ -394,30 +394,47 @@ def _compact(
     cats = [r[0] for r in conn.execute("SELECT DISTINCT category FROM codings ORDER BY 1")]
     if len(cats) > _MAX_BITS:
         return None
-    coders = [r[0] for r in conn.execute("SELECT DISTINCT coder FROM codings ORDER BY 1")]
+    coders = project.coding_coders()
     questions = [r[0] for r in conn.execute("SELECT DISTINCT question FROM segments")]
+    # One look-up per segment in the codings' primary key (segment_id first) gathers every
+    # coder's codes at once: the masks of as many coders as fit in 62 bits travel packed in
+    # one integer, coder j of a pack shifted by j * len(cats) bits.
+    width = max(len(cats), 1)
+    per_pack = _MAX_BITS // width
+    packs = [list(range(i, min(i + per_pack, len(coders))))
+             for i in range(0, len(coders), per_pack)]
     bits = "CASE c.category " + " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(cats)))
     bits += " ELSE 0 END"
-    columns = "".join(f", SUM(CASE WHEN c.coder = ? THEN {bits} ELSE 0 END)" for _ in coders)
     which = "CASE " + " ".join(f"WHEN s.question IS ? THEN {i}" for i in range(len(questions)))
     which += " ELSE -1 END" if questions else "-1"
     params: list[Any] = [*questions]
-    for coder in coders:
-        params += [coder, *cats]
-    sql = (f"SELECT s.seq, {which}{columns} FROM codings c CROSS JOIN segments s "
-           "WHERE s.id = c.segment_id")
+    columns = ""
+    for pack in packs:
+        shifted = " ".join(f"WHEN ? THEN ({bits}) << {j * width}" for j in range(len(pack)))
+        columns += (f", COALESCE((SELECT SUM(CASE c.coder {shifted} ELSE 0 END) FROM codings c "
+                    "WHERE c.segment_id = s.id), 0)")
+        for k in pack:
+            params += [coders[k], *cats]
+    sql = f"SELECT s.seq, {which}{columns} FROM segments s WHERE 1=1"
     if question is not None:
         sql += " AND s.question = ?"
         params.append(question)
     if not include_nonsubstantive:
         sql += " AND s.substantive = 1"
-    cursor = conn.execute(sql + " GROUP BY c.segment_id", params)
-    parts = [np.empty((0, 2 + len(coders)), dtype=np.int64)]
+    cursor = conn.execute(sql, params)
+    parts = [np.empty((0, 2 + len(packs)), dtype=np.int64)]
     while rows := cursor.fetchmany(_FETCH):
         parts.append(np.array(rows, dtype=np.int64))
     table = np.concatenate(parts)
-    table = table[np.argsort(table[:, 0], kind="stable")]
-    return _Compact(coders, cats, questions, table[:, 2:], table[:, 1])
+    masks = np.zeros((table.shape[0], len(coders)), dtype=np.int64)
+    low = (1 << width) - 1
+    for p, pack in enumerate(packs):
+        for j, k in enumerate(pack):
+            masks[:, k] = (table[:, 2 + p] >> (j * width)) & low
+    coded = masks.any(axis=1)
+    table, masks = table[coded], masks[coded]
+    order = np.argsort(table[:, 0], kind="stable")
+    return _Compact(coders, cats, questions, masks[order], table[order, 1])
 
 
 def _selected_questions(

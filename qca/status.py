@@ -74,6 +74,25 @@ class Status:
         return out
 
 
+def _coded_by_question(project: Project) -> dict[tuple[str, str], int]:
+    """``{(coder, question): substantive segments the coder coded}``, zeros left out.
+
+    One pass over the segments in question order (index ``segments_question_list``) with one
+    look-up per coder in ``codings_coder``: the cost grows with segments x coders, never with
+    a sort of every coding.
+    """
+    coders = project.coding_coders()
+    if not coders:
+        return {}
+    has = ", ".join("SUM(EXISTS (SELECT 1 FROM codings c WHERE c.coder = ? "
+                    "AND c.segment_id = s.id))" for _ in coders)
+    rows = project.conn.execute(
+        f"SELECT COALESCE(s.question, '(none)'), {has} FROM segments s WHERE s.substantive "
+        "GROUP BY s.question", coders)
+    return {(coder, q): n for q, *per_coder in rows
+            for coder, n in zip(coders, per_coder) if n}
+
+
 def project_status(project: Project) -> Status:
     conn = project.conn
     kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM sources GROUP BY kind"))
@@ -91,14 +110,7 @@ def project_status(project: Project) -> Status:
     book = project.codebook()
     cats = list(book.walk())
     progress = []
-    coded = {
-        (coder, q): n
-        for coder, q, n in conn.execute(
-            "SELECT c.coder, COALESCE(s.question, '(none)'), COUNT(DISTINCT c.segment_id) "
-            "FROM codings c JOIN segments s ON s.id = c.segment_id WHERE s.substantive "
-            "GROUP BY c.coder, s.question"
-        )
-    }
+    coded = _coded_by_question(project)
     flagged = {
         (coder, q): n
         for coder, q, n in conn.execute(

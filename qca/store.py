@@ -981,10 +981,20 @@ class Project:
         return [coding_from_row(r) for r in self.db.query(sql, params)]
 
     def coders(self) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT coder FROM codings UNION SELECT name FROM coders ORDER BY 1"
-        )
-        return [r[0] for r in rows]
+        """Everyone with codings or a place in the ``coders`` table, sorted."""
+        named = [r[0] for r in self.conn.execute("SELECT name FROM coders")]
+        return sorted({*self.coding_coders(), *named})
+
+    def coding_coders(self) -> list[str]:
+        """The coders with at least one coding, sorted.
+
+        A skip scan of the index ``codings_coder``: one seek per coder, not a pass over
+        every coding (a million codings cost as little as ten).
+        """
+        return [r[0] for r in self.conn.execute(
+            "WITH RECURSIVE c(coder) AS (SELECT MIN(coder) FROM codings UNION ALL "
+            "SELECT (SELECT MIN(coder) FROM codings WHERE coder > c.coder) FROM c "
+            "WHERE c.coder IS NOT NULL) SELECT coder FROM c WHERE coder IS NOT NULL")]
 
     def category(self, key: str) -> Category | None:
         return self.codebook().get(key)

@@ -9,7 +9,6 @@ each file atomically and returns a summary whose first line names the coder(s) a
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterator
 from collections.abc import Callable
@@ -23,10 +22,11 @@ from qca.exporting.csv import (
     WIDE_FIXED,
     WIDE_NOTE,
     WIDE_TAIL,
+    WideCsv,
     choose_coder,
     long_rows,
-    wide_rows,
     write_csv,
+    write_csv_text,
 )
 from qca.exporting.names import mapping_path, mapping_rows, safe_names
 from qca.fileio import all_or_none, check_new, check_target
@@ -213,50 +213,36 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
     return ExportResult(written, _("wrote {path}: {counts}").format(path=target, counts=counts), None, more)
 
 
-class _Tally:
-    """Passes the wide rows through and counts them (and the coded ones) on the way."""
-
-    def __init__(self, rows: Iterator[list[object]], coded_col: int) -> None:
-        self.rows, self.coded_col = rows, coded_col
-        self.segments = self.coded = 0
-
-    def __iter__(self) -> Iterator[list[object]]:
-        for row in self.rows:
-            self.segments += 1
-            self.coded += row[self.coded_col] == 1
-            yield row
-
-    def counts(self, coder: str) -> str:
-        return _("coder {coder}, {segments}, {coded} coded").format(
-            coder=coder, segments=_count(self.segments, "segment"), coded=f"{self.coded:,}")
+def _wide_counts(coder: str, table: WideCsv) -> str:
+    return _("coder {coder}, {segments}, {coded} coded").format(
+        coder=coder, segments=_count(table.segments, "segment"), coded=f"{table.coded:,}")
 
 
 def _export_wide(project: Project, target: Path | None, coder: str | None, naming: str,
                  force: bool) -> ExportResult:
     """The wide table, written while it is read: a million segments in flat memory."""
     chosen = choose_coder(project, coder)
-    rows = wide_rows(project, chosen)
-    original = [str(h) for h in next(rows)]
+    table = WideCsv(project, chosen)
+    original = table.header
     header: list[object] = list(original)
     more: list[str] = []
     if naming == "safe":
         exported = safe_names(original, {*WIDE_FIXED, *WIDE_NOTE, *WIDE_TAIL})
         header = list(exported)
         more = _renamed_note(original, exported, target)
-    tally = _Tally(rows, original.index("coded"))
     if target is None:
-        text = write_csv(itertools.chain([header], tally), None)
-        return ExportResult([], f"exported to standard output: {tally.counts(chosen)}", text,
-                            more)
+        text = write_csv_text(table.chunks(header), None)
+        return ExportResult([], f"exported to standard output: {_wide_counts(chosen, table)}",
+                            text, more)
     written = [target, *([mapping_path(target)] if naming == "safe" else [])]
     check_new(written, force=force)
     check_target(target)
     with all_or_none(written) as staged:
-        write_csv(itertools.chain([header], tally), staged[0])
+        write_csv_text(table.chunks(header), staged[0])
         if naming == "safe":
             write_csv(mapping_rows(original, exported), staged[1])
-    return ExportResult(written, _("wrote {path}: {counts}").format(path=target, counts=tally.counts(chosen)),
-                        None, more)
+    return ExportResult(written, _("wrote {path}: {counts}").format(
+        path=target, counts=_wide_counts(chosen, table)), None, more)
 
 
 def _export_notes(project: Project, target: Path | None, coder: str | None,
