@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from tui_fixtures import project_path  # noqa: F401
@@ -16,8 +17,10 @@ def _bars(app) -> str:  # type: ignore[no-untyped-def]
 
 
 async def _counted(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the counting worker (it starts after a refresh, so poll a little)."""
-    for _ in range(50):
+    """Wait for the counting worker (it starts after a refresh, so poll; a loaded machine
+    may need seconds)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         await app.workers.wait_for_complete()
         await pilot.pause(0.05)
         if _bars(app) != "counting…":
