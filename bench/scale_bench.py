@@ -12,7 +12,8 @@ those. The project is written through the store's batch operations (``add_source
 ``add_segments``, ``add_codings``) in one transaction, not through ``qca import``.
 
 Then runs each command ``--repeat`` times, each in a fresh process, and prints wall time
-(min/median/max) and the process's peak memory (max RSS from ``os.wait4``):
+(min/median/max), the process's CPU time (user + system, median; the machine may be shared,
+so CPU is the steadier figure) and its peak memory (max RSS from ``os.wait4``):
 
 ``status``, ``counts --by amt``, ``agreement``, ``export --format wide``, ``search`` (when
 this qca has the command), and the coding screen's start (``make_app(...).run_test()``
@@ -106,8 +107,9 @@ def generate(path: Path, segments: int) -> float:
     return time.perf_counter() - started
 
 
-def _run(argv: list[str]) -> tuple[float, float, int, str]:
-    """Wall seconds, peak MiB, exit code and stderr's last line of one fresh process."""
+def _run(argv: list[str]) -> tuple[float, float, float, int, str]:
+    """Wall seconds, CPU seconds, peak MiB, exit code and stderr's last line of one fresh
+    process."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -115,7 +117,9 @@ def _run(argv: list[str]) -> tuple[float, float, int, str]:
     err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
     proc.stderr and proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, proc.returncode, err.splitlines()[-1] if err else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return (seconds, cpu, usage.ru_maxrss / 1024, proc.returncode,
+            err.splitlines()[-1] if err else "")
 
 
 def _screen_start(path: str) -> None:
@@ -183,9 +187,9 @@ def main() -> None:
             wanted = [w.strip() for w in args.only.split(",") if w.strip()]
             commands = [c for i, c in enumerate(commands)
                         if i == 0 or any(c[0].startswith(w) for w in wanted)]
-        print(f"{'command':<32} {'min':>7} {'median':>7} {'max':>7}   peak MiB   goal")
+        print(f"{'command':<32} {'min':>7} {'median':>7} {'max':>7} {'cpu':>7}   peak MiB   goal")
         for label, argv in commands:
-            secs, peaks, notes = [], [], ""
+            secs, cpus, peaks, notes = [], [], [], ""
             for _ in range(args.repeat):
                 if label == "coding screen start":
                     started = time.perf_counter()
@@ -198,15 +202,17 @@ def main() -> None:
                     else:
                         secs.append(json.loads(data)["start"])
                     peaks.append(usage.ru_maxrss / 1024)
+                    cpus.append(usage.ru_utime + usage.ru_stime)
                     continue
-                seconds, peak, code, err = _run(argv)
+                seconds, cpu, peak, code, err = _run(argv)
                 secs.append(seconds)
+                cpus.append(cpu)
                 peaks.append(peak)
                 if code != 0:
                     notes = f"exit {code}: {err}"
             goal = "< 1 s" if label == "coding screen start" else "< 10 s, < 500 MiB"
             print(f"{label:<32} {min(secs):7.2f} {statistics.median(secs):7.2f} "
-                  f"{max(secs):7.2f}   {max(peaks):8.0f}   {goal} {notes}", flush=True)
+                  f"{max(secs):7.2f} {statistics.median(cpus):7.2f}   {max(peaks):8.0f}   {goal} {notes}", flush=True)
 
 
 if __name__ == "__main__":
