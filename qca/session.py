@@ -32,7 +32,7 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, overload
 
 from qca import coding
 from qca.codebook import Category
@@ -44,6 +44,7 @@ from qca.store import Project, Segment, Source, segment_from_row
 __all__ = [
     "STATUSES",
     "STATUS_LABELS",
+    "ProgressCount",
     "SessionProgress",
     "SegmentFilter",
     "SegmentView",
@@ -163,10 +164,23 @@ _IN_JSON = "s.id IN (SELECT value FROM json_each(?))"
 class _Counts:
     """The progress counts of a session's list, kept up to date after each change."""
 
-    segments: int
     non_substantive: int
     coded: int  # listed, coded by this coder, and counting (substantive or included)
     flagged: int
+
+
+@dataclass(frozen=True)
+class ProgressCount:
+    """A session's progress as counted in another thread (see
+    :meth:`Session.progress_counter`), for :meth:`Session.adopt_progress`."""
+
+    generation: int
+    last_event: int  # the newest event the count saw: later changes are not in it
+    counts: _Counts
+
+
+_Plan = tuple[list[tuple[str, list[Any]]], Callable[[list[tuple]], _Counts]]
+"""Aggregate queries (each one row) and how their rows make the counts."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,12 @@ class _State:
     coded: bool
     flagged: bool
     proposed: bool
+
+
+def _event_id(result: object) -> int:
+    """The newest event of a change's result (a Change, a list of them, or None)."""
+    changes = result if isinstance(result, list) else [result]
+    return max((c.event_id for c in changes if isinstance(c, coding.Change)), default=0)
 
 
 class _ListedIds(Sequence[str]):
@@ -226,11 +246,19 @@ class _ListedIds(Sequence[str]):
 class Session:
     """A coder working through the segments of a filter.
 
+    A list of at least :attr:`COUNT_LATER` segments does not count its progress when the
+    filter is applied: :meth:`progress` counts on first use, or a caller counts in another
+    thread (:meth:`progress_counter`, :meth:`adopt_progress`) so that the first segment
+    shows at once; until then :meth:`progress_if_known` is None.
+
     Args:
         project: The open project; the session uses it from one thread only.
         coder: The coder's name (checked with :func:`qca.coding.validate_coder`).
         segment_filter: Which segments to show; resumes at the coder's last segment.
     """
+
+    COUNT_LATER: ClassVar[int] = 50_000
+    """Lists this long count their progress only when asked (see the class doc)."""
 
     def __init__(
         self, project: Project, coder: str, segment_filter: SegmentFilter | None = None
@@ -244,7 +272,10 @@ class Session:
         self._current: _Row | None = None
         self._page: list[_Row] = []  # the rows at list positions _page_start, ...
         self._page_start = 0
-        self._counts = _Counts(0, 0, 0, 0)
+        self._length = 0
+        self._counts: _Counts | None = None  # None: not counted yet
+        self._generation = 0  # a new list, or counts to be made afresh
+        self._pending: list[tuple[int, int, int]] = []  # while not counted: event, deltas
         self._flipped: set[str] = set()  # moved in or out of the status since it was applied
         self._saved: str | None = None  # the resume point the project holds, as last known
         self.apply_filter(self.filter, resume=True)
@@ -392,43 +423,47 @@ class Session:
             "SELECT 1 FROM codings WHERE coder = ? AND segment_id = ? LIMIT 1",
             [self.coder, row[0]])
 
-    def _count_progress(self) -> _Counts:
-        """The list's counts by SQL aggregates (no rows read)."""
+    def _progress_plan(self) -> _Plan:
+        """The aggregate queries of the list's counts (no rows read)."""
         flt = self.filter
         keep = flt.include_nonsubstantive
         if flt.status != "all" or flt.where:
             sql, params = self._from()
-            row = self._query(
-                f"SELECT COUNT(*), TOTAL(s.substantive = 0), "
-                f"TOTAL((s.substantive <> 0 OR ?) AND {_CODED}), TOTAL({_FLAGGED}){sql}",
-                [int(keep), self.coder, self.coder, *params])[0]
-            return _Counts(*(int(v) for v in row))
+            query = (f"SELECT TOTAL(s.substantive = 0), TOTAL((s.substantive <> 0 OR ?) AND "
+                     f"{_CODED}), TOTAL({_FLAGGED}){sql}")
+            return ([(query, [int(keep), self.coder, self.coder, *params])],
+                    lambda rows: _Counts(*(int(v) for v in rows[0])))
         # All segments, or one question's: cheaper queries over the indexes.
-        q_sql, q_params = ("", []) if flt.question is None else (" AND s.question = ?",
-                                                                 [flt.question])
-        segments = self._count()
-        non_sub = int(self._query(
-            f"SELECT COUNT(*) FROM segments s WHERE s.substantive = 0{q_sql}", q_params)[0][0])
         if flt.question is None:  # every coded segment is listed (codings reference segments)
-            coded = int(self._query(
-                "SELECT COUNT(DISTINCT segment_id) FROM codings WHERE coder = ?",
-                [self.coder])[0][0])
-            if not keep:
-                coded -= int(self._query(
-                    f"SELECT COUNT(*) FROM segments s WHERE s.substantive = 0 AND {_CODED}",
-                    [self.coder])[0][0])
-            flagged = int(self._query(
-                "SELECT COUNT(*) FROM notes WHERE coder = ? AND flagged = 1",
-                [self.coder])[0][0])
-        else:
-            sub_sql = "" if keep else " AND s.substantive <> 0"
-            coded = int(self._query(
-                f"SELECT COUNT(*) FROM segments s WHERE s.question = ?{sub_sql} AND {_CODED}",
-                [flt.question, self.coder])[0][0])
-            flagged = int(self._query(
-                f"SELECT COUNT(*) FROM segments s WHERE s.question = ? AND {_FLAGGED}",
-                [flt.question, self.coder])[0][0])
-        return _Counts(segments, non_sub, coded, flagged)
+            queries = [
+                ("SELECT COUNT(*) FROM segments s WHERE s.substantive = 0", []),
+                ("SELECT COUNT(DISTINCT segment_id) FROM codings WHERE coder = ?", [self.coder]),
+                (f"SELECT COUNT(*) FROM segments s WHERE s.substantive = 0 AND {_CODED}",
+                 [self.coder]),
+                ("SELECT COUNT(*) FROM notes WHERE coder = ? AND flagged = 1", [self.coder]),
+            ]
+            return queries, lambda r: _Counts(
+                r[0][0], r[1][0] - (0 if keep else r[2][0]), r[3][0])
+        sub_sql = "" if keep else " AND s.substantive <> 0"
+        q = flt.question
+        queries = [
+            ("SELECT COUNT(*) FROM segments s WHERE s.substantive = 0 AND s.question = ?", [q]),
+            (f"SELECT COUNT(*) FROM segments s WHERE s.question = ?{sub_sql} AND {_CODED}",
+             [q, self.coder]),
+            (f"SELECT COUNT(*) FROM segments s WHERE s.question = ? AND {_FLAGGED}",
+             [q, self.coder]),
+        ]
+        return queries, lambda r: _Counts(r[0][0], r[1][0], r[2][0])
+
+    def _count_progress(self) -> _Counts:
+        queries, combine = self._progress_plan()
+        return combine([self._query(sql, params)[0] for sql, params in queries])
+
+    def _recount(self) -> None:
+        """Count afresh: now for a short list, later (see the class doc) for a long one."""
+        self._generation += 1
+        self._pending = []
+        self._counts = self._count_progress() if self._length < self.COUNT_LATER else None
 
     def apply_filter(self, segment_filter: SegmentFilter, *, resume: bool = False) -> None:
         """Show the segment list of ``segment_filter``.
@@ -440,7 +475,8 @@ class Session:
         self.filter = segment_filter
         self._flipped = set()
         self._page, self._page_start = [], 0
-        self._counts = self._count_progress()
+        self._length = self._count()
+        self._recount()
         target: str | None = previous
         if resume:
             row = self._query("SELECT last_segment FROM coders WHERE name = ?", [self.coder])
@@ -458,7 +494,7 @@ class Session:
     # --- where the coder is ----------------------------------------------------------------
 
     def __len__(self) -> int:
-        return self._counts.segments
+        return self._length
 
     @property
     def ids(self) -> Sequence[str]:
@@ -505,7 +541,10 @@ class Session:
 
     def next_uncoded(self) -> bool:
         """Move to the next segment this coder has not coded (wrapping); False if none is left."""
-        if self._current is None or self.progress().remaining <= 0:
+        if self._current is None:
+            return False
+        known = self.progress_if_known()
+        if known is not None and known.remaining <= 0:
             return False
         need = [f"NOT {_CODED}"]
         if not self.filter.include_nonsubstantive:
@@ -649,9 +688,62 @@ class Session:
         return state is None or state.substantive
 
     def progress(self) -> SessionProgress:
+        """How far the coder is in this list (counted now if it was not yet)."""
+        if self._counts is None:
+            self._counts = self._count_progress()
+            self._pending = []
+        progress = self.progress_if_known()
+        assert progress is not None
+        return progress
+
+    def progress_if_known(self) -> SessionProgress | None:
+        """:meth:`progress` if the list is counted; None while a long list is not."""
         c = self._counts
-        total = c.segments if self.filter.include_nonsubstantive else c.segments - c.non_substantive
-        return SessionProgress(c.coded, total, c.flagged, c.non_substantive, c.segments)
+        if c is None:
+            return None
+        n = self._length
+        total = n if self.filter.include_nonsubstantive else n - c.non_substantive
+        return SessionProgress(c.coded, total, c.flagged, c.non_substantive, n)
+
+    def progress_counter(self) -> Callable[[], ProgressCount]:
+        """A function that counts this list's progress in another thread, on a connection
+        of its own; hand its result to :meth:`adopt_progress` on the session's thread.
+
+        The function raises :class:`ProjectError` when the project cannot be read.
+        """
+        queries, combine = self._progress_plan()
+        path, generation = self.project.path, self._generation
+
+        def count() -> ProgressCount:
+            with Project.open(path) as other, other.reading():
+                try:
+                    last = other.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events")
+                    last_event = int(last.fetchone()[0])
+                    rows = [other.conn.execute(sql, params).fetchone() for sql, params in queries]
+                except sqlite3.Error as exc:
+                    raise _read_error(other, exc) from None
+            return ProgressCount(generation, last_event, combine(rows))
+
+        return count
+
+    def adopt_progress(self, counted: ProgressCount) -> bool:
+        """Take the counts of :meth:`progress_counter`, with the changes made since they
+        were counted; False if they no longer fit (the list changed: count again)."""
+        if counted.generation != self._generation or self._counts is not None:
+            return False
+        seen = [event for event, _coded, _flagged in self._pending if event <= counted.last_event]
+        if seen and self.filter.status != "all":
+            # A change the count saw moved a segment's status after the count's list was
+            # made: that list is not the snapshot any more.
+            self._recount()
+            return False
+        counts = replace(counted.counts)
+        for event, coded, flagged in self._pending:
+            if event > counted.last_event:
+                counts.coded += coded
+                counts.flagged += flagged
+        self._counts, self._pending = counts, []
+        return True
 
     # --- changing (each call commits before it returns) ----------------------------------
 
@@ -726,13 +818,19 @@ class Session:
             return result
         if self.filter.status != "all" and self._wanted(before) != self._wanted(after):
             self._flipped ^= {sid}
-        if listed:
-            c = self._counts
-            if before.coded != after.coded and (
-                    after.substantive or self.filter.include_nonsubstantive):
-                c.coded += 1 if after.coded else -1
-            if before.flagged != after.flagged:
-                c.flagged += 1 if after.flagged else -1
+        if not listed:
+            return result
+        coded = flagged = 0
+        if before.coded != after.coded and (
+                after.substantive or self.filter.include_nonsubstantive):
+            coded = 1 if after.coded else -1
+        if before.flagged != after.flagged:
+            flagged = 1 if after.flagged else -1
+        if self._counts is not None:
+            self._counts.coded += coded
+            self._counts.flagged += flagged
+        elif coded or flagged:
+            self._pending.append((_event_id(result), coded, flagged))
         return result
 
     def _tracked_run(self, segment_ids: list[str], change: Callable[[], _T]) -> _T:
@@ -742,7 +840,7 @@ class Session:
             before = self._with_status(segment_ids)
             result = change()
             self._flipped ^= before ^ self._with_status(segment_ids)
-        self._counts = self._count_progress()
+        self._recount()
         return result
 
     def _with_status(self, segment_ids: list[str]) -> set[str]:
