@@ -306,8 +306,8 @@ class CodingScreen(Screen[None]):
 
     def _show_status(self) -> None:
         progress = self.session.progress_if_known()
-        if progress is None:
-            self._count_later()
+        if progress is None:  # after the screen is drawn: the text first, then the counts
+            self.call_after_refresh(self._count_later)
         self.query_one(StatusLine).show(
             self.session.coder, self.session.filter.describe(), progress,
             auto_advance=self.auto_advance)
@@ -315,7 +315,7 @@ class CodingScreen(Screen[None]):
     # --- progress of a long list, counted in the background -------------------------------
 
     def _count_later(self) -> None:
-        if not self._counting:
+        if not self._counting and self.session.progress_if_known() is None:
             self._counting = True
             self._count_progress(self.session.progress_counter())
 
