@@ -32,6 +32,7 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar, overload
 
 from qca import coding
@@ -45,6 +46,7 @@ __all__ = [
     "STATUSES",
     "STATUS_LABELS",
     "ProgressCount",
+    "ProgressCounter",
     "SessionProgress",
     "SegmentFilter",
     "SegmentView",
@@ -181,6 +183,47 @@ class ProgressCount:
 
 _Plan = tuple[list[tuple[str, list[Any]]], Callable[[list[tuple]], _Counts]]
 """Aggregate queries (each one row) and how their rows make the counts."""
+
+
+class ProgressCounter:
+    """Counts a session's progress when called, in any thread, on a connection of its own
+    (see :meth:`Session.progress_counter`); :meth:`cancel` stops it from another thread.
+
+    Calling it raises :class:`ProjectError` when the project cannot be read or the count
+    was cancelled.
+    """
+
+    def __init__(self, path: Path, generation: int, queries: list[tuple[str, list[Any]]],
+                 combine: Callable[[list[tuple]], _Counts]) -> None:
+        self.generation = generation
+        """Which list (and state of its counts) this counts: see :meth:`Session.counts_for`."""
+        self._path = path
+        self._queries, self._combine = queries, combine
+        self._conn: sqlite3.Connection | None = None
+        self._cancelled = False
+
+    def __call__(self) -> ProgressCount:
+        with Project.open(self._path) as other, other.reading():
+            self._conn = other.conn
+            try:
+                if self._cancelled:
+                    raise sqlite3.OperationalError("interrupted")
+                last = other.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events")
+                last_event = int(last.fetchone()[0])
+                rows = [other.conn.execute(sql, params).fetchone()
+                        for sql, params in self._queries]
+            except sqlite3.Error as exc:
+                raise _read_error(other, exc) from None
+            finally:
+                self._conn = None
+        return ProgressCount(self.generation, last_event, self._combine(rows))
+
+    def cancel(self) -> None:
+        """Stop a count under way (its call then raises); safe from any thread."""
+        self._cancelled = True
+        conn = self._conn
+        if conn is not None:
+            conn.interrupt()
 
 
 @dataclass(frozen=True)
@@ -705,26 +748,15 @@ class Session:
         total = n if self.filter.include_nonsubstantive else n - c.non_substantive
         return SessionProgress(c.coded, total, c.flagged, c.non_substantive, n)
 
-    def progress_counter(self) -> Callable[[], ProgressCount]:
-        """A function that counts this list's progress in another thread, on a connection
-        of its own; hand its result to :meth:`adopt_progress` on the session's thread.
-
-        The function raises :class:`ProjectError` when the project cannot be read.
-        """
+    def progress_counter(self) -> ProgressCounter:
+        """A counter of this list's progress for another thread (on a connection of its
+        own); hand its result to :meth:`adopt_progress` on the session's thread."""
         queries, combine = self._progress_plan()
-        path, generation = self.project.path, self._generation
+        return ProgressCounter(self.project.path, self._generation, queries, combine)
 
-        def count() -> ProgressCount:
-            with Project.open(path) as other, other.reading():
-                try:
-                    last = other.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events")
-                    last_event = int(last.fetchone()[0])
-                    rows = [other.conn.execute(sql, params).fetchone() for sql, params in queries]
-                except sqlite3.Error as exc:
-                    raise _read_error(other, exc) from None
-            return ProgressCount(generation, last_event, combine(rows))
-
-        return count
+    def counts_for(self, counter: ProgressCounter) -> bool:
+        """Whether ``counter`` counts the list shown now (not one of an earlier filter)."""
+        return counter.generation == self._generation
 
     def adopt_progress(self, counted: ProgressCount) -> bool:
         """Take the counts of :meth:`progress_counter`, with the changes made since they

@@ -37,7 +37,7 @@ from qca.codebook import Category
 from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
 from qca.i18n import N_, _, ngettext
-from qca.session import ProgressCount, SegmentFilter, SegmentView, Session
+from qca.session import ProgressCount, ProgressCounter, SegmentFilter, SegmentView, Session
 from qca.tui.bindings import localise_bindings
 from qca.tui.screens.codebook import CodebookScreen
 from qca.tui.screens.confirm import ConfirmScreen
@@ -175,7 +175,7 @@ class CodingScreen(Screen[None]):
         self._model_generation = 0
         self._selected = 0
         self._training = False
-        self._counting = False  # a worker counts the progress of a long list
+        self._counter: ProgressCounter | None = None  # counting a long list's progress
         self._retrain_due = False
         self._idle_timer: Timer | None = None
         self._position_timer: Timer | None = None
@@ -212,6 +212,10 @@ class CodingScreen(Screen[None]):
         self.show_segment()
         if self.suggest_on:
             self._train()
+
+    def on_unmount(self) -> None:
+        if self._counter is not None:  # quitting need not wait for a count
+            self._counter.cancel()
 
     def _show_suggestion_panel(self) -> None:
         self.set_class(self.suggest_on, "-suggest")
@@ -315,26 +319,35 @@ class CodingScreen(Screen[None]):
     # --- progress of a long list, counted in the background -------------------------------
 
     def _count_later(self) -> None:
-        if not self._counting and self.session.progress_if_known() is None:
-            self._counting = True
-            self._count_progress(self.session.progress_counter())
+        if self._counter is not None and not self.session.counts_for(self._counter):
+            self._counter.cancel()  # a count for an earlier filter
+            self._counter = None
+        if self._counter is None and self.session.progress_if_known() is None:
+            self._counter = self.session.progress_counter()
+            self._count_progress(self._counter)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
-    def _count_progress(self, count: Callable[[], ProgressCount]) -> None:
+    def _count_progress(self, counter: ProgressCounter) -> None:
         try:
-            counted = count()
+            counted = counter()
         except Exception as exc:  # the screen counts on its own thread instead
-            self.app.call_from_thread(self._progress_failed, exc)
+            if self._counter is counter:
+                self.app.call_from_thread(self._progress_failed, counter)
             return
-        self.app.call_from_thread(self._progress_counted, counted)
+        if self._counter is counter:
+            self.app.call_from_thread(self._progress_counted, counter, counted)
 
-    def _progress_counted(self, counted: ProgressCount) -> None:
-        self._counting = False
+    def _progress_counted(self, counter: ProgressCounter, counted: ProgressCount) -> None:
+        if self._counter is not counter:
+            return
+        self._counter = None
         self.session.adopt_progress(counted)
         self._show_status()  # counts again if the list changed meanwhile
 
-    def _progress_failed(self, error: BaseException) -> None:
-        self._counting = False
+    def _progress_failed(self, counter: ProgressCounter) -> None:
+        if self._counter is not counter:
+            return
+        self._counter = None
         try:
             self.session.progress()
         except (QcaError, *RESOURCE_ERRORS) as exc:
