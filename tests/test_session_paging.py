@@ -242,3 +242,37 @@ async def test_screen_shows_the_text_first_and_the_counts_after(project_path, mo
         assert "1/5 coded" in str(app.screen.query_one("#status-left").render())
     with Project.open(project_path) as project:
         assert {c.category for c in project.codings("anna")} == {"CH_LERNEN", "CH_KONFLIKT"}
+
+
+def test_a_cancelled_count_raises_one_clear_error(project_path, monkeypatch):
+    from qca.errors import ProjectError
+
+    monkeypatch.setattr(Session, "COUNT_LATER", 0)
+    with Project.open(project_path) as project:
+        s = Session(project, "anna")
+        counter = s.progress_counter()
+        assert s.counts_for(counter)
+        counter.cancel()
+        with pytest.raises(ProjectError, match="interrupted"):
+            counter()
+        s.apply_filter(SegmentFilter(question="chancen"))
+        assert not s.counts_for(counter)
+
+
+async def test_screen_counts_itself_when_the_worker_fails(project_path, monkeypatch):
+    from qca.errors import ProjectError
+    from qca.session import ProgressCounter
+
+    def fail(self):  # type: ignore[no-untyped-def]
+        raise ProjectError("t.qca: cannot read the project (disk I/O error)")
+
+    monkeypatch.setattr(Session, "COUNT_LATER", 0)
+    monkeypatch.setattr(ProgressCounter, "__call__", fail)
+    app, _ = recording_app(project_path, "anna", question="chancen")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            status = str(app.screen.query_one("#status-left").render())
+            if "counting" not in status:
+                break
+            await pilot.pause(0.01)
+        assert "0/5 coded 0%" in status
