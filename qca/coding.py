@@ -31,6 +31,7 @@ __all__ = [
     "Change",
     "ORIGINS",
     "confirm_coding",
+    "pending",
     "redo",
     "set_coding",
     "set_flag",
@@ -306,6 +307,21 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
         assigned = False
     project.set_resume_point(coder, segment_id)
     return Change(new_id, kind.ACTION, segment_id, what, assigned=assigned)
+
+
+def pending(project: Project, coder: str, *, undoing: bool = True) -> list[str]:
+    """The segments the coder's next undo (or redo, ``undoing`` False) would change: one,
+    all of a dictionary run's, or none when there is nothing to undo (redo)."""
+    undo_stack, redo_stack = _stacks(project, coder)
+    stack = undo_stack if undoing else redo_stack
+    event = project.event(stack[-1]) if stack else None
+    if event is None:
+        return []
+    change = event.payload()
+    if isinstance(change, DictionaryApplied):
+        return list(dict.fromkeys(seg for seg, _cat in change.codings))
+    assert isinstance(change, (CodingChanged, NoteChanged))  # what a coder can undo
+    return [change.segment_id]
 
 
 def undo(project: Project, coder: str) -> Change | None:

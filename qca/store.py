@@ -692,6 +692,22 @@ class Project:
     # --- transactions and the event log ------------------------------------------------
 
     @contextlib.contextmanager
+    def reading(self) -> Iterator[Project]:
+        """Several reads that see one state of the project (a read transaction, no write).
+
+        Nested in a :meth:`transaction` (or another ``reading``) it joins it.
+        """
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Project]:
         """One atomic write: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
 

@@ -37,7 +37,7 @@ from qca.codebook import Category
 from qca.errors import RESOURCE_ERRORS, QcaError, resource_message
 from qca.events import Origin
 from qca.i18n import N_, _, ngettext
-from qca.session import SegmentFilter, SegmentView, Session
+from qca.session import ProgressCount, ProgressCounter, SegmentFilter, SegmentView, Session
 from qca.tui.bindings import localise_bindings
 from qca.tui.screens.codebook import CodebookScreen
 from qca.tui.screens.confirm import ConfirmScreen
@@ -178,6 +178,7 @@ class CodingScreen(Screen[None]):
         self._model_generation = 0
         self._selected = 0
         self._training = False
+        self._counter: ProgressCounter | None = None  # counting a long list's progress
         self._retrain_due = False
         self._idle_timer: Timer | None = None
         self._position_timer: Timer | None = None
@@ -214,6 +215,10 @@ class CodingScreen(Screen[None]):
         self.show_segment()
         if self.suggest_on:
             self._train()
+
+    def on_unmount(self) -> None:
+        if self._counter is not None:  # quitting need not wait for a count
+            self._counter.cancel()
 
     def _show_suggestion_panel(self) -> None:
         self.set_class(self.suggest_on, "-suggest")
@@ -307,9 +312,51 @@ class CodingScreen(Screen[None]):
         return [(c, depth(c.key)) for c in cats]
 
     def _show_status(self) -> None:
+        progress = self.session.progress_if_known()
+        if progress is None:  # after the screen is drawn: the text first, then the counts
+            self.call_after_refresh(self._count_later)
         self.query_one(StatusLine).show(
-            self.session.coder, self.session.filter.describe(), self.session.progress(),
+            self.session.coder, self.session.filter.describe(), progress,
             auto_advance=self.auto_advance)
+
+    # --- progress of a long list, counted in the background -------------------------------
+
+    def _count_later(self) -> None:
+        if self._counter is not None and not self.session.counts_for(self._counter):
+            self._counter.cancel()  # a count for an earlier filter
+            self._counter = None
+        if self._counter is None and self.session.progress_if_known() is None:
+            self._counter = self.session.progress_counter()
+            self._count_progress(self._counter)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="progress")
+    def _count_progress(self, counter: ProgressCounter) -> None:
+        try:
+            counted = counter()
+        except Exception as exc:  # the screen counts on its own thread instead
+            if self._counter is counter:
+                self.app.call_from_thread(self._progress_failed, counter)
+            return
+        if self._counter is counter:
+            self.app.call_from_thread(self._progress_counted, counter, counted)
+
+    def _progress_counted(self, counter: ProgressCounter, counted: ProgressCount) -> None:
+        if self._counter is not counter:
+            return
+        self._counter = None
+        self.session.adopt_progress(counted)
+        self._show_status()  # counts again if the list changed meanwhile
+
+    def _progress_failed(self, counter: ProgressCounter) -> None:
+        if self._counter is not counter:
+            return
+        self._counter = None
+        try:
+            self.session.progress()
+        except (QcaError, *RESOURCE_ERRORS) as exc:
+            self.show_error(exc)
+            return
+        self._show_status()
 
     def show_error(self, exc: BaseException) -> None:
         """A failed step as one line, in a notification and on the status line (a resource
@@ -741,11 +788,10 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         # Only the ids, in list order: a segment's hits are marked when it is shown (_marks),
-        # so a frequent word among a million segments costs no cut-out contexts.
-        listed = self.session.ids
-        index = {sid: i for i, sid in enumerate(listed)}
-        places = sorted(index[sid] for sid in ids if sid in index)
-        found = [listed[i] for i in places]
+        # so a frequent word among a million segments costs no cut-out contexts; the list
+        # order comes from the project, not from reading the whole list.
+        order = self.session.list_order(ids)
+        found = sorted(order, key=order.__getitem__)
         if not found:
             self._search = None
             self.notify(_("{pattern!r} is not in {where}").format(
@@ -753,7 +799,8 @@ class CodingScreen(Screen[None]):
                         severity="warning", timeout=3)
             self.show_segment()
             return
-        start = bisect.bisect_left(places, self.session.position) % len(found)
+        here = self.session.current_order or 0
+        start = bisect.bisect_left([order[sid] for sid in found], here) % len(found)
         self._search = (pattern, found, start)
         self._show_hit()
 

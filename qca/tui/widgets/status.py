@@ -22,18 +22,23 @@ class StatusLine(Horizontal):
         yield Static(id="status-left")
         yield Static(id="status-right")
 
-    def show(self, coder: str, where: str, progress: SessionProgress, *, auto_advance: bool) -> None:
-        share = 100 * progress.coded // progress.total if progress.total else 100
+    def show(self, coder: str, where: str, progress: SessionProgress | None, *,
+             auto_advance: bool) -> None:
+        """``progress`` None: a long list is still being counted."""
         left = Text()
         left.append(f" {coder} ", "reverse bold")
         left.append(f" {where} ")
         left.append("│ ", "dim")
-        left.append(_("{coded}/{total} coded {share}%").format(
-            coded=progress.coded, total=progress.total, share=share), "bold")
-        if progress.flagged:
-            left.append(f" │ ⚑ {progress.flagged}")
-        if progress.non_substantive:
-            left.append(f" │ {progress.non_substantive} k.A.", "dim")
+        if progress is None:
+            left.append(_("counting…"), "dim")
+        else:
+            share = 100 * progress.coded // progress.total if progress.total else 100
+            left.append(_("{coded}/{total} coded {share}%").format(
+                coded=progress.coded, total=progress.total, share=share), "bold")
+            if progress.flagged:
+                left.append(f" │ ⚑ {progress.flagged}")
+            if progress.non_substantive:
+                left.append(f" │ {progress.non_substantive} k.A.", "dim")
         if auto_advance:
             left.append(" │ " + _("auto"), "italic")
         if left != self._left:
