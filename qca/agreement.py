@@ -542,8 +542,9 @@ def _numeric_domain(enc: _Encoded, level: str) -> np.ndarray:
     if enc.numeric is None:
         sample = next((v for v in enc.domain if not isinstance(v, numbers.Real)), None)
         raise InputError(
-            f"{level} alpha needs numbers, but the data contains {sample!r}; "
-            "use --level nominal or recode the values as numbers"
+            _("{level} alpha needs numbers, but the data contains {sample!r}; "
+              "use --level nominal or recode the values as numbers").format(
+                level=level, sample=sample)
         )
     return enc.numeric
 
@@ -561,7 +562,9 @@ def _delta_fn(enc: _Encoded, level: Level) -> Callable[[np.ndarray, np.ndarray, 
     if level == "ratio":
         x = _numeric_domain(enc, "ratio")
         if (x < 0).any():
-            raise InputError("ratio alpha needs non-negative numbers; use --level interval for signed values")
+            raise InputError(_("ratio alpha needs non-negative numbers; use --level interval "
+                               "for signed values"))
+
 
         def ratio(ci: np.ndarray, ck: np.ndarray, n_c: np.ndarray) -> np.ndarray:
             s = x[ci] + x[ck]

@@ -121,14 +121,18 @@ def _agreement_lines(result: AgreementResult, out: dict[str, Any], question: str
                      .format(n=overall["n_multi_coded"]))
     if out["categories"]:
         kappa = "cohen_kappa" if "cohen_kappa" in overall else "fleiss_kappa"
-        width = max(8, *(len(k) for k in out["categories"]))
+        header = (_("category"), _("units"), _("agree"))
+        width = max(8, len(header[0]), *(len(k) for k in out["categories"]))
+        units = max(5, len(header[1]))
+        agree = max(6, len(header[2]))
         lines.append("")
         lines.append(_("Per category, present or absent per segment (kappa: {kappa}):").format(
             kappa="Cohen" if kappa == "cohen_kappa" else "Fleiss"))
-        lines.append(f"{'category':<{width}} {'units':>5} {'agree':>6} {'alpha':>6} "
-                     f"{'kappa':>6} {'AC1':>6}")
+        lines.append(f"{header[0]:<{width}} {header[1]:>{units}} {header[2]:>{agree}} "
+                     f"{'alpha':>6} {'kappa':>6} {'AC1':>6}")
         for cat, res in out["categories"].items():
-            lines.append(f"{cat:<{width}} {res['n_units']:>5} {_num(res['percent_agreement']):>6} "
+            lines.append(f"{cat:<{width}} {res['n_units']:>{units}} "
+                         f"{_num(res['percent_agreement']):>{agree}} "
                          f"{_num(res['krippendorff_alpha']):>6} {_num(res.get(kappa)):>6} "
                          f"{_num(res['gwet_ac1']):>6}")
     return lines
@@ -188,10 +192,12 @@ def _machine_report(project: str | Path | None, matrix: str | None, coders: str 
     from qca import machine as m
 
     if matrix is not None:
-        raise InputError("--machine learns from a project's codings; a --matrix CSV has no texts")
+        raise InputError(_("--machine learns from a project's codings; a --matrix CSV has no "
+                           "texts"))
     if confusion is not None or include_nonsubstantive:
         flag = "--confusion" if confusion is not None else "--include-nonsubstantive"
-        raise InputError(f"{flag} does not go with --machine; leave it out")
+        raise InputError(_("{option} does not go with --machine; leave it out").format(
+            option=flag))
     from qca.store import Project
 
     assert project is not None
@@ -240,7 +246,7 @@ def agreement_report(
     if (project is None) == (matrix is None):
         raise InputError(_("give either a PROJECT or --matrix FILE.csv (exactly one of them)"))
     if folds is not None and not machine:
-        raise InputError("--folds is for --machine; add --machine or leave out --folds")
+        raise InputError(_("--folds is for --machine; add --machine or leave out --folds"))
     if machine:
         return _machine_report(project, matrix, coders, question, confusion,
                                include_nonsubstantive, folds, fmt)
@@ -254,7 +260,8 @@ def agreement_report(
         return _matrix_report(matrix, level, fmt, id_column)
     assert project is not None
     if id_column is not None:
-        raise InputError("--id-column is for --matrix; a project's units are its segments")
+        raise InputError(_("--id-column is for --matrix; a project's units are its segments"))
+
     if level != "nominal":
         raise InputError(_("--level is for --matrix; codes in a project are nominal (MASI alpha "
                            "gives partial credit for overlapping code sets)"))

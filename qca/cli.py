@@ -36,7 +36,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        click.echo(f"qca: warning: {line}", err=True)
+        click.echo(_("qca: warning: {message}").format(message=line), err=True)
 
 
 class _DefaultGroup(click.Group):
@@ -241,7 +241,7 @@ def import_codings_cmd(project: str, file: str, id_column: str | None, coder_col
     from qca.importing.codings import import_codings
 
     if question and question_column:
-        raise InputError("give --question or --question-column, not both")
+        raise InputError(_("give --question or --question-column, not both"))
     with _project(project) as proj:
         result = import_codings(proj, file, id_column=id_column, coder_column=coder_column,
                                 code_column=code_column, coder=coder, question=question,
@@ -287,7 +287,9 @@ def questions_rename(project: str, old: str, new: str, author: str) -> None:
 
     with _project(project) as proj:
         n = rename_question(proj, old, new, author=author)
-    click.echo(f"renamed question {old!r} to {new!r} ({n} segments; their ids stay)")
+    click.echo(ngettext("renamed question {old!r} to {new!r} ({n} segment; its id stays)",
+                        "renamed question {old!r} to {new!r} ({n} segments; their ids stay)",
+                        n).format(old=old, new=new, n=n))
 
 
 @cli.group(cls=_DefaultGroup)
@@ -387,7 +389,8 @@ def codebook_bind(project: str, group: str, question: str, author: str) -> None:
 
     with _project(project) as proj:
         version = bind(proj, group, question, author=author)
-    click.echo(f"codebook version {version}: bound {group} to question {question!r}")
+    click.echo(_("codebook version {version}: bound {group} to question {question!r}").format(
+        version=version, group=group, question=question))
 
 
 @codebook.command(name="unbind")
@@ -401,7 +404,8 @@ def codebook_unbind(project: str, group: str, question: str, author: str) -> Non
 
     with _project(project) as proj:
         version = unbind(proj, group, question, author=author)
-    click.echo(f"codebook version {version}: unbound {group} from question {question!r}")
+    click.echo(_("codebook version {version}: unbound {group} from question {question!r}")
+               .format(version=version, group=group, question=question))
 
 
 @codebook.command(name="export")
@@ -574,9 +578,13 @@ def undo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = undo_change(proj, require_coder(proj, coder))
-    where = f" on {change.segment_id}" if change and change.segment_id else ""
-    click.echo(f"undone: {change.description}{where}" if change
-               else f"nothing to undo for {coder}")
+    if change is None:
+        click.echo(_("nothing to undo for {coder}").format(coder=coder))
+    elif change.segment_id:
+        click.echo(_("undone: {change} on {segment}").format(change=change.description,
+                                                             segment=change.segment_id))
+    else:
+        click.echo(_("undone: {change}").format(change=change.description))
 
 
 @cli.command()
@@ -589,9 +597,13 @@ def redo(project: str, coder: str) -> None:
 
     with _project(project) as proj:
         change = redo_change(proj, require_coder(proj, coder))
-    where = f" on {change.segment_id}" if change and change.segment_id else ""
-    click.echo(f"redone: {change.description}{where}" if change
-               else f"nothing to redo for {coder}")
+    if change is None:
+        click.echo(_("nothing to redo for {coder}").format(coder=coder))
+    elif change.segment_id:
+        click.echo(_("redone: {change} on {segment}").format(change=change.description,
+                                                             segment=change.segment_id))
+    else:
+        click.echo(_("redone: {change}").format(change=change.description))
 
 
 @cli.command()
@@ -687,7 +699,7 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
       qca agreement --matrix ratings.csv --id-column Fall
     """
     if hints and (machine or folds is not None):
-        raise InputError("--hints and --machine are two different reports; run one at a time")
+        raise InputError(_("--hints and --machine are two different reports; run one at a time"))
     if hints:
         _agreement_hints(project, matrix, coders, question,
                          by_category or bool(confusion_pair) or id_column is not None, fmt)
@@ -708,8 +720,9 @@ def _agreement_hints(project: str | None, matrix: str | None, coders: str | None
     from qca.hints import format_hints, revision_hints, to_json
 
     if project is None or matrix is not None or other_view or fmt == "csv":
-        raise InputError("--hints reads a PROJECT's codings and prints text or json; leave out "
-                         "--matrix, --id-column, --by-category, --confusion and --format csv")
+        raise InputError(_("--hints reads a PROJECT's codings and prints text or json; leave "
+                           "out --matrix, --id-column, --by-category, --confusion and "
+                           "--format csv"))
     with _project(project) as proj:
         result = revision_hints(proj, coder_list(coders, "--coders"), question)
     if fmt == "json":
@@ -910,7 +923,7 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                 click.echo(_("no codings by {coder} to evaluate").format(coder=coder))
             for curve in curves:
                 click.echo(f"{curve.scope} ({curve.kind})")
-                click.echo(f"  {'trained':>7} {'tested':>6} {'top-1':>6} {'top-3':>6}"
+                click.echo(f"  {_('trained'):>7} {_('tested'):>6} {'top-1':>6} {'top-3':>6}"
                            f"  top-3 95% CI")
                 for p in curve.points:
                     low, high = p.top3_ci
@@ -974,7 +987,7 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
         table = counts_table(proj, by=by, question=question, coder=coder,
                              order=_split_order(order))
     if fmt != "table":
-        click.echo(f"counts of coder {table.coder}", err=True)
+        click.echo(_("counts of coder {coder}").format(coder=table.coder), err=True)
     if fmt == "csv":
         text = write_csv(csv_rows(table), output)
     elif fmt == "json":
@@ -1034,7 +1047,7 @@ def figure(project: str, by: str | None, question: str | None, cooccurrence_: bo
         chosen = choose_coder(proj, coder, what="a figure is")
         write_figure(proj, output, question=question, by=by, coder=chosen, title=title,
                      include_total=include_total, order=_split_order(order), force=force)
-    click.echo(f"wrote {output} (coder {chosen})", err=True)
+    click.echo(_("wrote {path} (coder {coder})").format(path=output, coder=chosen), err=True)
 
 
 # --- working with what is coded: retrieval, co-occurrence, search, dictionary, words -----
@@ -1333,7 +1346,8 @@ def _usage_message(exc: click.UsageError) -> str:
     """Click's Usage/Try/Error lines as one: what is wrong, in which command, where the help is."""
     where = exc.ctx.command_path if exc.ctx is not None else "qca"
     what = " ".join(exc.format_message().split()).rstrip(".")
-    return f"{where}: {what}; see '{where} --help'"
+    return _("{command}: {problem}; see '{command} --help'").format(command=where, problem=what)
+
 
 
 def _resource_message(exc: BaseException) -> str:

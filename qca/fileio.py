@@ -35,10 +35,14 @@ def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None
         raise not_found(path, error) from None
     except IsADirectoryError as exc:
         if folder_hint is not None:
-            raise error(f"{path}: is a folder; {folder_hint}") from None
-        raise error(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+            raise error(_("{path}: is a folder; {hint}").format(path=path, hint=folder_hint)) \
+                from None
+        raise error(_("{path}: cannot read ({reason}); check the permissions").format(
+            path=path, reason=exc.strerror)) from None
     except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror}); check the permissions") from None
+        raise error(_("{path}: cannot read ({reason}); check the permissions").format(
+            path=path, reason=exc.strerror)) from None
+
 
 
 def check_target(path: Path, example: str = "export") -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from qca.errors import InputError
 from qca.events import ImportRemoved
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = ["ImportRecord", "RemovedImport", "format_table", "list_imports", "remove_import",
@@ -49,12 +50,16 @@ def list_imports(project: Project) -> list[ImportRecord]:
 
 def format_table(records: list[ImportRecord]) -> list[str]:
     if not records:
-        return ["no imports yet"]
-    width = max(len("file"), *(len(r.file) for r in records))
-    lines = [f"{'id':>4}  {'at':<24} {'kind':<8} {'file':<{width}} {'sources':>7} {'segments':>8}"]
+        return [_("no imports yet")]
+    at, kind, file, sources, segments = (_("at"), _("kind"), _("file"), _("sources"),
+                                         _("segments"))
+    width = max(len(file), *(len(r.file) for r in records))
+    w_kind, w_src, w_seg = max(8, len(kind)), max(7, len(sources)), max(8, len(segments))
+    lines = [f"{'id':>4}  {at:<24} {kind:<{w_kind}} {file:<{width}} {sources:>{w_src}} "
+             f"{segments:>{w_seg}}"]
     for r in records:
-        lines.append(f"{r.id:>4}  {r.at:<24} {r.kind:<8} {r.file:<{width}} {r.sources:>7} "
-                     f"{r.segments_now:>8}")
+        lines.append(f"{r.id:>4}  {r.at:<24} {r.kind:<{w_kind}} {r.file:<{width}} "
+                     f"{r.sources:>{w_src}} {r.segments_now:>{w_seg}}")
     return lines
 
 
@@ -72,10 +77,12 @@ class RemovedImport:
     notes: int
 
     def summary(self) -> str:
-        kept = (f"; {self.codings} codings and {self.notes} notes removed (kept in the event log)"
-                if self.codings or self.notes else "")
-        return (f"removed import {self.import_id} ({self.file}): {self.segments} segments, "
-                f"{self.sources} sources{kept}")
+        removed = _("removed import {id} ({file}): {segments} segments, {sources} sources").format(
+            id=self.import_id, file=self.file, segments=self.segments, sources=self.sources)
+        if self.codings or self.notes:
+            removed += _("; {codings} codings and {notes} notes removed (kept in the event "
+                         "log)").format(codings=self.codings, notes=self.notes)
+        return removed
 
 
 def _coded(project: Project, import_id: int) -> tuple[int, int]:
@@ -99,15 +106,18 @@ def remove_import(project: Project, import_id: int, *, with_codings: bool = Fals
     with project.transaction():
         row = project.import_row(import_id)
         if row is None:
-            known = ", ".join(str(r["id"]) for r in project.imports()) or "none"
-            raise InputError(f"there is no import {import_id} in {project.path.name}; imports "
-                             f"are: {known} (see 'qca imports {project.path}')")
+            known = ", ".join(str(r["id"]) for r in project.imports()) or _("none")
+            raise InputError(_("there is no import {id} in {project}; imports are: {known} "
+                               "(see 'qca imports {path}')").format(
+                id=import_id, project=project.path.name, known=known, path=project.path))
         codings, notes = _coded(project, import_id)
         if (codings or notes) and not with_codings:
             raise InputError(
-                f"import {import_id} ({Path(row['path']).name}): its segments carry {codings} "
-                f"codings and {notes} notes; nothing was removed; add --with-codings to remove "
-                "them too (they stay in the event log)")
+                _("import {id} ({file}): its segments carry {codings} codings and {notes} "
+                  "notes; nothing was removed; add --with-codings to remove them too (they stay "
+                  "in the event log)").format(id=import_id, file=Path(row["path"]).name,
+                                              codings=codings, notes=notes))
+
         removed = project.remove_import(import_id)
         project.log(actor, ImportRemoved(Path(row["path"]).name, import_id,
                                          {"record": dict(row), **removed}))

@@ -160,23 +160,32 @@ def check_archive(source: Path | IO[bytes] | zipfile.ZipFile, name: str,
                 members = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return
-    hint = "if you trust the file, raise the limit with --max-size"
+    hint = _("if you trust the file, raise the limit with --max-size")
     if len(members) > bounds.max_members:
-        raise error(f"{name}: the archive lists {len(members):,} files, more than the "
-                    f"{bounds.max_members:,} qca reads; it is not a survey export or project")
+        raise error(_("{name}: the archive lists {n:,} files, more than the {most:,} qca reads; "
+                      "it is not a survey export or project").format(
+            name=name, n=len(members), most=bounds.max_members))
     total = sum(info.file_size for info in members)
     for info in members:
         if info.file_size > bounds.max_size:
-            raise error(f"{name}: {info.filename} unpacks to {format_size(info.file_size)}, over "
-                        f"the {format_size(bounds.max_size)} limit; {hint} {_suggest(total)}")
+            raise error(_("{name}: {member} unpacks to {size}, over the {limit} limit; {hint} "
+                          "{suggested}").format(
+                name=name, member=info.filename, size=format_size(info.file_size),
+                limit=format_size(bounds.max_size), hint=hint, suggested=_suggest(total)))
         if bounds.max_ratio is not None and info.file_size >= bounds.ratio_from:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > bounds.max_ratio:
                 enough = _suggest(total) if total * 1.1 > bounds.max_size else _plain(
                     bounds.max_size)
-                raise error(f"{name}: {info.filename} unpacks to {ratio:.0f} times its packed "
-                            f"size ({format_size(info.file_size)}; the limit is "
-                            f"{bounds.max_ratio:.0f} times, a zip bomb?); {hint} {enough}")
+                raise error(_("{name}: {member} unpacks to {ratio:.0f} times its packed size "
+                              "({size}; the limit is {most:.0f} times, a zip bomb?); {hint} "
+                              "{suggested}").format(
+                    name=name, member=info.filename, ratio=ratio,
+                    size=format_size(info.file_size), most=bounds.max_ratio, hint=hint,
+                    suggested=enough))
     if total > bounds.max_size:
-        raise error(f"{name}: the archive unpacks to {format_size(total)}, over the "
-                    f"{format_size(bounds.max_size)} limit; {hint} {_suggest(total)}")
+        raise error(_("{name}: the archive unpacks to {size}, over the {limit} limit; {hint} "
+                      "{suggested}").format(
+            name=name, size=format_size(total), limit=format_size(bounds.max_size), hint=hint,
+            suggested=_suggest(total)))
+

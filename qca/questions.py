@@ -31,6 +31,7 @@ from typing import Any
 from qca.codebook import Codebook
 from qca.errors import CodebookError, InputError
 from qca.events import QuestionRenamed
+from qca.i18n import _
 from qca.store import Project
 
 __all__ = [
@@ -102,18 +103,22 @@ def list_questions(project: Project) -> list[QuestionInfo]:
 def format_table(infos: list[QuestionInfo]) -> list[str]:
     """The lines ``qca questions`` prints."""
     if not infos:
-        return ["no questions yet; import survey answers or a protocol first"]
-    width = max(len("question"), *(len(i.question) for i in infos))
-    lines = [f"{'question':<{width}}  {'kind':<8} {'segments':>8}  categories offered"]
+        return [_("no questions yet; import survey answers or a protocol first")]
+    question, kind, segments = _("question"), _("kind"), _("segments")
+    width = max(len(question), *(len(i.question) for i in infos))
+    w_kind, w_seg = max(8, len(kind)), max(8, len(segments))
+    lines = [f"{question:<{width}}  {kind:<{w_kind}} {segments:>{w_seg}}  "
+             + _("categories offered")]
     for info in infos:
         if not info.categories:
-            offered = "none: bind a group with 'qca codebook bind'"
+            offered = _("none: bind a group with 'qca codebook bind'")
         else:
             groups = ", ".join(f"{g}{'*' if g in info.bound else ''}" for g in info.groups)
-            offered = f"{info.categories} in {groups}"
-        lines.append(f"{info.question:<{width}}  {info.kind:<8} {info.segments:>8}  {offered}")
-    lines.append("* bound to the question; other groups are bound to no question and offered "
-                 "everywhere")
+            offered = _("{n} in {groups}").format(n=info.categories, groups=groups)
+        lines.append(f"{info.question:<{width}}  {info.kind:<{w_kind}} "
+                     f"{info.segments:>{w_seg}}  {offered}")
+    lines.append(_("* bound to the question; other groups are bound to no question and offered "
+                   "everywhere"))
     return lines
 
 
@@ -125,9 +130,10 @@ def require_question(project: Project, question: str) -> str | None:
     """The stored form of ``question`` (None for ``(none)``), or an error naming them all."""
     known = [i.question for i in list_questions(project)]
     if question not in known:
-        listed = ", ".join(known) or "none yet (import answers or a protocol first)"
-        raise InputError(f"question {question!r} is not in {project.path.name}; "
-                         f"questions are: {listed} (see 'qca questions {project.path}')")
+        listed = ", ".join(known) or _("none yet (import answers or a protocol first)")
+        raise InputError(_("question {question!r} is not in {project}; questions are: {listed} "
+                           "(see 'qca questions {path}')").format(
+            question=question, project=project.path.name, listed=listed, path=project.path))
     return _stored(question)
 
 
@@ -182,13 +188,16 @@ def apply_name_bindings(project: Project, *, author: str) -> list[tuple[str, str
 def _top_level(book: Codebook, group: str) -> Any:
     cat = book.get(group)
     if cat is None:
-        tops = ", ".join(c.key for c in book.categories) or "none (import a codebook first)"
-        raise CodebookError(f"group {group!r} is not in the codebook; top-level groups are: {tops}")
+        tops = ", ".join(c.key for c in book.categories) or _("none (import a codebook first)")
+        raise CodebookError(_("group {group!r} is not in the codebook; top-level groups are: "
+                              "{tops}").format(group=group, tops=tops))
     if cat.parent is not None:
         top = book.top_level_of(group)
         raise CodebookError(
-            f"{group!r} is not a top-level group (it is under {top.key if top else cat.parent!r}); "
-            f"only top-level groups bind to questions: bind {top.key if top else cat.parent}")
+            _("{group!r} is not a top-level group (it is under {parent}); only top-level "
+              "groups bind to questions: bind {top}").format(
+                group=group, parent=top.key if top else repr(cat.parent),
+                top=top.key if top else cat.parent))
     return cat
 
 
@@ -197,12 +206,14 @@ def bind(project: Project, group: str, question: str, *, author: str = "lead") -
     stored = require_question(project, question)
     if stored is None:
         raise InputError(
-            f"segments without a question cannot be bound; name them first: "
-            f"qca questions rename {project.path} '{NO_QUESTION}' NEW_NAME")
+            _("segments without a question cannot be bound; name them first: "
+              "qca questions rename {path} '{none}' NEW_NAME").format(
+                path=project.path, none=NO_QUESTION))
     book = copy.deepcopy(project.codebook())
     cat = _top_level(book, group)
     if stored in cat.questions:
-        raise CodebookError(f"group {group!r} is bound to {stored!r} already")
+        raise CodebookError(_("group {group!r} is bound to {question!r} already").format(
+            group=group, question=stored))
     cat.questions = [*cat.questions, stored]
     with project.transaction():
         pairs = _hand_unbound(project)
@@ -218,9 +229,9 @@ def unbind(project: Project, group: str, question: str, *, author: str = "lead")
     book = copy.deepcopy(project.codebook())
     cat = _top_level(book, group)
     if question not in cat.questions:
-        listed = ", ".join(cat.questions) or "no question"
-        raise CodebookError(f"group {group!r} is not bound to {question!r}; it is bound to "
-                            f"{listed}")
+        listed = ", ".join(cat.questions) or _("no question")
+        raise CodebookError(_("group {group!r} is not bound to {question!r}; it is bound to "
+                              "{listed}").format(group=group, question=question, listed=listed))
     cat.questions = [q for q in cat.questions if q != question]
     with project.transaction():
         pairs = _hand_unbound(project)
@@ -239,12 +250,14 @@ def rename_question(project: Project, old: str, new: str, *, author: str = "lead
     stored = require_question(project, old)
     new = new.strip()
     if not new or new == NO_QUESTION:
-        raise InputError(f"{new!r} cannot name a question; give a name such as chancen_vielfalt")
+        raise InputError(_("{new!r} cannot name a question; give a name such as "
+                           "chancen_vielfalt").format(new=new))
     if new == old:
-        raise InputError(f"question {old!r} has that name already")
+        raise InputError(_("question {old!r} has that name already").format(old=old))
     if new in project.questions():
-        raise InputError(f"question {new!r} exists already; renaming {old!r} to it would mix "
-                         "two questions' answers (remove one import with 'qca imports remove')")
+        raise InputError(_("question {new!r} exists already; renaming {old!r} to it would mix "
+                           "two questions' answers (remove one import with 'qca imports "
+                           "remove')").format(new=new, old=old))
     book = copy.deepcopy(project.codebook())
     moved = False
     for top in book.categories:
@@ -324,9 +337,12 @@ class CodebookImport:
     unchanged: bool = False  # the file held the codebook the project has
 
     def summary(self) -> str:
-        lines = [f"codebook unchanged, still version {self.version}" if self.unchanged
-                 else f"codebook version {self.version}: {self.name}"]
-        lines += [f"bound group {g} to question {q!r} (named like it)" for g, q in self.bound]
+        lines = [_("codebook unchanged, still version {version}").format(version=self.version)
+                 if self.unchanged else _("codebook version {version}: {name}").format(
+                     version=self.version, name=self.name)]
+        lines += [_("bound group {group} to question {question!r} (named like it)").format(
+            group=g, question=q) for g, q in self.bound]
+
         return "\n".join(lines)
 
 

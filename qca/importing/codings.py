@@ -16,7 +16,7 @@ from qca.coders import is_reserved
 from qca.coding import validate_coder, validate_person
 from qca.errors import CodingError, InputError
 from qca.events import CodingsImported, Origin
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.importing.survey import read_table
 from qca.plurals import count_noun
 from qca.store import Coding, Project, now
@@ -34,9 +34,10 @@ class CodingsImport:
 
     def summary(self, name: str) -> str:
         who = ", ".join(self.coders)
-        return (f"{name}: {count_noun(self.added, 'coding')} added, {self.already_present} "
-                "already present "
-                f"(coders: {who})")
+        return ngettext("{name}: {n} coding added, {present} already present (coders: {who})",
+                        "{name}: {n} codings added, {present} already present (coders: {who})",
+                        self.added).format(name=name, n=self.added,
+                                           present=self.already_present, who=who)
 
 
 class SegmentIds:
@@ -74,10 +75,11 @@ class SegmentIds:
             if len(held) == 1:
                 return held[0][0], ""
             if len(held) > 1:
-                return None, (f"source {given!r} has {len(held)} segments; give "
-                              f"'{given}#<question>' or a question (--question or "
-                              "--question-column)")
-            return None, f"source {given!r} has no segment in question {question!r}"
+                return None, _("source {given!r} has {n} segments; give '{given}#<question>' "
+                               "or a question (--question or --question-column)").format(
+                    given=given, n=len(held))
+            return None, _("source {given!r} has no segment in question {question!r}").format(
+                given=given, question=question)
         return None, self._unknown(given)
 
     def _unknown(self, given: str) -> str:
@@ -85,9 +87,10 @@ class SegmentIds:
 
         candidates = [*self._by_source, *self._questions]
         close = [c for c, _score, _i in process.extract(given, candidates, limit=3)]
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        return (f"unknown segment id {given!r}{hint} (ids are a segment id, "
-                "'<source id>#<question>', or a source id with one answer)")
+        hint = "; " + _("closest: {ids}").format(ids=", ".join(close)) if close else ""
+        return _("unknown segment id {given!r}{hint} (ids are a segment id, "
+                 "'<source id>#<question>', or a source id with one answer)").format(
+            given=given, hint=hint)
 
 
 def _pick(columns: list[str], given: str | None, candidates: tuple[str, ...]) -> str | None:
@@ -151,8 +154,9 @@ def import_codings(
     if question is None and question_column is None:
         question_column = _pick(table.columns, None, ("question", "frage"))
     if question_column is not None and question_column not in table.columns:
-        raise InputError(f"{path.name}: no column {question_column!r} (given by "
-                         f"--question-column); the columns are: {', '.join(table.columns)}")
+        raise InputError(_("{name}: no column {column!r} (given by --question-column); the "
+                           "columns are: {columns}").format(
+            name=path.name, column=question_column, columns=", ".join(table.columns)))
     if question is not None:
         project.require_question(question)
     book = project.codebook()
@@ -176,11 +180,12 @@ def import_codings(
         try:
             who = validate_coder(who)
         except CodingError:
-            problems.append(f"row {line}: missing or unusable coder name {who!r}")
+            problems.append(_("row {line}: missing or unusable coder name {who!r}").format(
+                line=line, who=who))
             continue
         if is_reserved(who):
-            problems.append(f"row {line}: coder {who!r} is reserved (consensus comes from "
-                            "'qca reconcile' or 'qca consensus')")
+            problems.append(_("row {line}: coder {who!r} is reserved (consensus comes from "
+                              "'qca reconcile' or 'qca consensus')").format(line=line, who=who))
             continue
         q = questions[seg]
         if q not in offered:
@@ -191,17 +196,18 @@ def import_codings(
                 continue
             cat = lookup.get(part) or lookup.get(part.casefold())
             if cat is None:
-                problems.append(f"row {line}: unknown code {part!r}")
+                problems.append(_("row {line}: unknown code {code!r}").format(line=line, code=part))
             elif cat.key not in offered[q]:
-                problems.append(f"row {line}: code {cat.key!r} is not offered for question {q!r}")
+                problems.append(_("row {line}: code {code!r} is not offered for question "
+                                  "{question!r}").format(line=line, code=cat.key, question=q))
             else:
                 wanted[(seg, who)].append(cat.key)
     if problems:
-        more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
-        raise InputError(
-            f"{path.name}: {len(problems)} problem(s), nothing imported: "
-            + "; ".join(problems[:_MAX_LISTED]) + more
-        )
+        more = (" " + _("(and {n} more)").format(n=len(problems) - _MAX_LISTED)
+                if len(problems) > _MAX_LISTED else "")
+        raise InputError(_("{where}: {n} problem(s), nothing imported: {problems}").format(
+            where=path.name, n=len(problems), problems="; ".join(problems[:_MAX_LISTED]) + more))
+
 
     version = project.codebook_version()
     stamp = now()

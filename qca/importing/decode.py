@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from qca.errors import InputError
-from qca.i18n import _
+from qca.i18n import N_, _
 
 __all__ = ["DELIMITERS", "decode_text", "detect_delimiter", "sniff_encoding"]
 
@@ -112,14 +112,14 @@ def _check_utf16(stream: IO[bytes], name: str, advice: str) -> None:
             raise InputError(
                 _("{name}: starts like a UTF-16 text file but byte offset {value} is "
                   "not valid UTF-16; {advice} and import it again")
-                .format(name=name, value=offset + exc.start, advice=advice)
+                .format(name=name, value=offset + exc.start, advice=_(advice))
             ) from None
         nul = text.find("\x00")
         if nul >= 0:
             raise InputError(
                 _("{name}, line {value}: contains NUL bytes, so "
                   "it is not a text file; {advice}")
-                .format(name=name, value=lines + text.count(chr(10), 0, nul) + 1, advice=advice)
+                .format(name=name, value=lines + text.count(chr(10), 0, nul) + 1, advice=_(advice))
             )
         lines += text.count("\n")
         offset += len(block)
@@ -128,7 +128,7 @@ def _check_utf16(stream: IO[bytes], name: str, advice: str) -> None:
 
 
 def sniff_encoding(stream: IO[bytes], name: str,
-                   advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, bool]:
+                   advice: str = N_("save the file as 'CSV UTF-8'")) -> tuple[str, bool]:
     """The encoding of a text file by the rules of the module docstring, read in blocks.
 
     Args:
@@ -158,7 +158,7 @@ def sniff_encoding(stream: IO[bytes], name: str,
             _("{name}, line {not_utf8_line}: the file starts with a UTF-8 mark but "
               "byte 0x{byte:02X} at byte offset {not_utf8} is not UTF-8; {advice} and "
               "import it again")
-            .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=advice)
+            .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=_(advice))
         )
     encoding = "utf-8-sig" if bom else "utf-8"
     if found.not_utf8 is not None:
@@ -168,7 +168,7 @@ def sniff_encoding(stream: IO[bytes], name: str,
             raise InputError(
                 _("{name}, line {line}: byte 0x{byte:02X} at byte offset {at} is neither UTF-8 "
                   "nor Windows-1252; {advice} and import it again")
-                .format(name=name, line=line, byte=byte, at=at, advice=advice)
+                .format(name=name, line=line, byte=byte, at=at, advice=_(advice))
             )
         if found.umlauts:
             stream.seek(found.not_utf8)
@@ -177,17 +177,17 @@ def sniff_encoding(stream: IO[bytes], name: str,
                 _("{name}, line {not_utf8_line}: the file mixes encodings "
                   "(UTF-8 umlauts elsewhere, but byte 0x{byte:02X} at byte offset "
                   "{not_utf8} is not UTF-8); {advice} and check this line")
-                .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=advice)
+                .format(name=name, not_utf8_line=found.not_utf8_line, byte=byte, not_utf8=found.not_utf8, advice=_(advice))
             )
     if found.nul_line is not None:
         raise InputError(
             _("{name}, line {nul_line}: contains NUL bytes, so it is not a text file; "
-              "{advice}").format(name=name, nul_line=found.nul_line, advice=advice)
+              "{advice}").format(name=name, nul_line=found.nul_line, advice=_(advice))
         )
     return encoding, found.content
 
 
-def decode_text(data: bytes, name: str, advice: str = "save the file as 'CSV UTF-8'") -> tuple[str, str]:
+def decode_text(data: bytes, name: str, advice: str = N_("save the file as 'CSV UTF-8'")) -> tuple[str, str]:
     """Decode a text file's bytes as UTF-16 (with BOM), UTF-8 or cp1252, strictly.
 
     The rules are :func:`sniff_encoding`'s (one decoder for files read whole and files

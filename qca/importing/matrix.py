@@ -16,12 +16,12 @@ from pathlib import Path
 from qca.agreement import ReliabilityData
 from qca.errors import InputError
 from qca.fileio import read_input
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.importing.decode import decode_text, detect_delimiter
 
 __all__ = ["Matrix", "is_id_name", "read_matrix", "read_matrix_csv"]
 
-_ADVICE = "save the file as UTF-8 CSV"
+_ADVICE = N_("save the file as UTF-8 CSV")
 # Names of a unit id column, English and German, folded (lower case, [ _.-#] dropped):
 # "Unit ID", "lfd. Nr.", "Fall", "Fall-Nr", "case_no", "Segment", ...
 _ID_WORDS = ("unit", "units", "segment", "item", "subject", "case", "fall", "einheit",
@@ -82,8 +82,9 @@ def _choose_id_column(name: str, header: list[str], rows: list[list[str]],
         if id_column.casefold() == "none":
             return None
         if id_column not in header:
-            raise InputError(f"{name}, row {line}: no column {id_column!r} (given by --id-column); "
-                             f"the columns are: {', '.join(header)}")
+            raise InputError(_("{name}, row {line}: no column {column!r} (given by --id-column); "
+                               "the columns are: {columns}").format(
+                name=name, line=line, column=id_column, columns=", ".join(header)))
         return header.index(id_column)
     if is_id_name(header[0]) or _ids_by_values(rows, len(header)):
         return 0
@@ -148,7 +149,9 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
     for k, c in enumerate(header):
         if not c and k != id_at:
             col = k + 1
-            raise InputError(f"{name}, row {header_line}: column {col} has no coder name; name every coder column")
+            raise InputError(_("{name}, row {line}: column {col} has no coder name; name every "
+                               "coder column").format(name=name, line=header_line, col=col))
+
     dup = next((c for c in coders if coders.count(c) > 1), None)
     if dup is not None:
         raise InputError(_("{name}, row {header_line}: coder {dup!r} appears twice; give each coder one column")

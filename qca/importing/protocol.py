@@ -64,7 +64,7 @@ from pathlib import Path
 
 from qca.errors import InputError
 from qca.fileio import not_found
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.importing.decode import decode_text
 from qca.importing.textrepair import repair_text, split_paragraphs
 from qca.limits import check_archive
@@ -81,7 +81,7 @@ PROTOCOL_EXTENSIONS = frozenset({".txt", ".md", ".markdown", ".docx"})
 
 _MAX_HEADING = 80
 _REPEATS = 3
-_ADVICE = "save the document as UTF-8 text"
+_ADVICE = N_("save the document as UTF-8 text")
 
 _PAGE_NUMBER = re.compile(
     r"(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?"
@@ -167,7 +167,8 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
     name = path.name
     ext = path.suffix.lower()
     if ext not in PROTOCOL_EXTENSIONS:
-        hint = " (old Word format)" if ext == ".doc" else ""
+        hint = " " + _("(old Word format)") if ext == ".doc" else ""
+
         raise InputError(
             _("{name}: '{value}' files{hint} cannot be read as protocols; save "
               "the document as .docx, .md or UTF-8 .txt and import that file")

@@ -127,7 +127,8 @@ def _check_codebook_extension(path: Path) -> None:
     """Refuse by name what cannot be a codebook, before decoding its bytes."""
     if path.suffix.lower() in _YAML_CODEBOOKS + _REFI_CODEBOOKS:
         return
-    what = f"'{path.suffix}' files" if path.suffix else "files without an extension"
+    what = (_("'{ext}' files").format(ext=path.suffix) if path.suffix
+            else _("files without an extension"))
     raise CodebookError(
         _("{path}: {what} are not codebooks; a codebook is a .yaml/.yml file (format: "
           "qca/data/codebooks/README.md) or a REFI-QDA .qdc (also .qde, .qdpx); survey "
@@ -145,7 +146,9 @@ class ImportReport:
 
     def summary(self) -> str:
         lines = [self.result.summary()]
-        lines += [f"bound group {g} to question {q!r} (named like it)" for g, q in self.bound]
+        lines += [_("bound group {group} to question {question!r} (named like it)").format(
+            group=g, question=q) for g, q in self.bound]
+
         return "\n".join(lines)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from qca.errors import InputError
 from qca.events import SourcesImported
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.importing.protocol import read_protocol_document
 from qca.importing.survey import TableStream, open_table, require_table_type
 from qca.plurals import count_noun
@@ -83,11 +83,14 @@ class ImportResult:
 
     def summary(self) -> str:
         parts = [
-            f"{count_noun(self.segments_added, 'segment')} added",
-            f"{count_noun(self.sources_added, 'source')} added",
+            ngettext("{n} segment added", "{n} segments added", self.segments_added).format(
+                n=self.segments_added),
+            ngettext("{n} source added", "{n} sources added", self.sources_added).format(
+                n=self.sources_added),
         ]
         if self.sources_updated:
-            parts.append(f"{count_noun(self.sources_updated, 'source')} gained variables")
+            parts.append(ngettext("{n} source gained variables", "{n} sources gained variables",
+                                  self.sources_updated).format(n=self.sources_updated))
         if self.segments_unchanged:
             parts.append(_("{n} already present").format(n=self.segments_unchanged))
         if self.non_substantive:
@@ -382,9 +385,11 @@ def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch:
         if held is not None:
             if held[1] != text:
                 raise InputError(
-                    f"{shape.path.name}, row {row.line}: {row.source_id!r} has another answer "
-                    f"to question {q!r} in the project (segment {held[0]!r}); remove that "
-                    "import first ('qca imports') or import with --id-prefix"
+                    _("{name}, row {line}: {source!r} has another answer to question "
+                      "{question!r} in the project (segment {segment!r}); remove that import "
+                      "first ('qca imports') or import with --id-prefix").format(
+                        name=shape.path.name, line=row.line, source=row.source_id, question=q,
+                        segment=held[0])
                 )
             tally.segments_unchanged += 1
             continue
@@ -564,9 +569,12 @@ def _write(
                     fresh.append(seg)
                 elif held[1] != seg["text"]:
                     raise InputError(
-                        f"{path.name}: {seg['source_id']!r} has another answer to question "
-                        f"{seg['question']!r} in the project (segment {held[0]!r}); remove "
-                        "that import first ('qca imports') or import with --id-prefix"
+                        _("{name}: {source!r} has another answer to question {question!r} in "
+                          "the project (segment {segment!r}); remove that import first ('qca "
+                          "imports') or import with --id-prefix").format(
+                            name=path.name, source=seg["source_id"], question=seg["question"],
+                            segment=held[0])
+
                     )
             elif old[0] != seg["text"]:
                 raise _changed(path, seg["id"])

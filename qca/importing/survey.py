@@ -46,7 +46,7 @@ from typing import IO, Any
 
 from qca.errors import InputError
 from qca.fileio import not_found
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.importing.decode import detect_delimiter, sniff_encoding
 from qca.limits import check_archive, note_input, value_limit
 
@@ -56,16 +56,16 @@ __all__ = ["TEXT_EXTENSIONS", "XLSX_EXTENSIONS", "Table", "TableStream", "open_t
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
 
-_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab"}
+_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": N_("tab")}
 _KNOWN_OTHER = {
-    ".xls": "the old Excel format .xls",
-    ".ods": "OpenDocument spreadsheets (.ods)",
-    ".numbers": "Apple Numbers files",
-    ".pdf": "PDF files",
-    ".docx": "Word documents",
-    ".doc": "Word documents",
-    ".sav": "SPSS files (.sav)",
-    ".json": "JSON files",
+    ".xls": N_("the old Excel format .xls"),
+    ".ods": N_("OpenDocument spreadsheets (.ods)"),
+    ".numbers": N_("Apple Numbers files"),
+    ".pdf": N_("PDF files"),
+    ".docx": N_("Word documents"),
+    ".doc": N_("Word documents"),
+    ".sav": N_("SPSS files (.sav)"),
+    ".json": N_("JSON files"),
 }
 
 
@@ -129,10 +129,13 @@ def require_table_type(path: Path | str) -> None:
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in TEXT_EXTENSIONS and ext not in XLSX_EXTENSIONS:
-        what = _KNOWN_OTHER.get(ext, f"'{ext}' files" if ext else "files without an extension")
+        what = (_(_KNOWN_OTHER[ext]) if ext in _KNOWN_OTHER
+                else _("'{ext}' files").format(ext=ext) if ext
+                else _("files without an extension"))
         raise InputError(
-            f"{path.name}: {what} cannot be imported; save a table as .xlsx or as CSV (UTF-8), "
-            "or a protocol as .txt, .md or .docx, and import that file"
+            _("{name}: {what} cannot be imported; save a table as .xlsx or as CSV (UTF-8), "
+              "or a protocol as .txt, .md or .docx, and import that file").format(
+                name=path.name, what=what)
         )
 
 
@@ -258,8 +261,8 @@ def _open_delimited(path: Path) -> TableStream:
     records = _text_records(fh, name, delimiter, path.stat().st_size)
     try:
         return _stream(path, records, encoding, delimiter, _plain_position,
-                       f"{name}: the file has no content; export the survey answers with a "
-                       "header row", fh.close)
+                       _("{name}: the file has no content; export the survey answers with a "
+                         "header row").format(name=name), fh.close)
     except BaseException:
         fh.close()
         raise
@@ -347,8 +350,10 @@ def _open_xlsx(path: Path, sheet: str | None) -> TableStream:
     try:
         worksheet, sheet_name = _worksheet(workbook, name, sheet)
         return _stream(path, _sheet_records(worksheet, name, sheet_name), None, None,
-                       _sheet_position, f"{name}: sheet '{sheet_name}' is empty; put a header "
-                       "row and the answers in it, or choose another sheet", workbook.close)
+                       _sheet_position,
+                       _("{name}: sheet '{sheet}' is empty; put a header row and the answers in "
+                         "it, or choose another sheet").format(name=name, sheet=sheet_name),
+                       workbook.close)
     except BaseException:
         workbook.close()
         raise
@@ -482,12 +487,12 @@ def _rows(
         size = len(record)
         if size > width:
             if any(v.strip() for v in record[width:]):
-                what = _DELIMITER_NAMES.get(delimiter or "", "")
+                what = _(_DELIMITER_NAMES.get(delimiter or "", ""))
                 hint = (
-                    f"quote values that contain {what} (\"...\") or add header names for the "
-                    "extra columns"
+                    _("quote values that contain {what} (\"...\") or add header names for the "
+                      "extra columns").format(what=what)
                     if delimiter
-                    else "add header names for the extra columns or delete their values"
+                    else _("add header names for the extra columns or delete their values")
                 )
                 raise InputError(
                     _("{name}, row {number}: {size} fields but the header (row {row}) has "

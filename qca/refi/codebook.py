@@ -69,7 +69,7 @@ from qca import __version__
 from qca.codebook import KEY_PATTERN, Category, Codebook, slug_key
 from qca.errors import CodebookError, ExportError
 from qca.fileio import read_input, write_bytes
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.limits import check_archive, note_input
 from qca.refi._xml import (
     CODEBOOK_NS,
@@ -247,11 +247,15 @@ class QdcResult:
 
     def summary(self) -> str:
         n = len(list(self.codebook.walk()))
-        text = f"{n} categories"
         if self.origin:
-            text += f" from {self.origin}"
+            text = ngettext("{n} category from {origin}", "{n} categories from {origin}",
+                            n).format(n=n, origin=self.origin)
+        else:
+            text = ngettext("{n} category", "{n} categories", n).format(n=n)
         if self.sets:
-            text += f", {len(self.sets)} code sets kept in the description"
+            text += ", " + ngettext("{n} code set kept in the description",
+                                    "{n} code sets kept in the description",
+                                    len(self.sets)).format(n=len(self.sets))
         if self.notes:
             text += "; " + "; ".join(self.notes)
         return text
@@ -321,7 +325,8 @@ def codebook_from_element(
         name = (elem.get("name") or "").strip()
         raw_guid = elem.get("guid")
         if not name:
-            label = f"with GUID {raw_guid}" if raw_guid else f"number {counter[0] + 1}"
+            label = (_("with GUID {guid}").format(guid=raw_guid) if raw_guid
+                     else _("number {n}").format(n=counter[0] + 1))
             raise CodebookError(
                 _("{where}: code {label} has no name; give every code a name in the original "
                   "program and export again").format(where=where, label=label)
@@ -329,7 +334,8 @@ def codebook_from_element(
         counter[0] += 1
         guid = norm_guid(raw_guid)
         if raw_guid is not None and guid is None:
-            notes.append(f"code {name!r} has an unreadable GUID {raw_guid!r}")
+            notes.append(_("code {name!r} has an unreadable GUID {guid!r}").format(
+                name=name, guid=raw_guid))
         if guid is not None:
             if guid in guids_seen:
                 raise CodebookError(
@@ -346,10 +352,12 @@ def codebook_from_element(
         flag = (elem.get("isCodable") or "").strip().lower()
         codable = True if flag in _TRUE else False if flag in _FALSE else None
         if flag and codable is None:
-            notes.append(f"code {name!r}: isCodable={elem.get('isCodable')!r} ignored")
+            notes.append(_("code {name!r}: isCodable={value!r} ignored").format(
+                name=name, value=elem.get("isCodable")))
         color = _normalise_color(elem.get("color"))
         if color is False:
-            notes.append(f"code {name!r}: colour {elem.get('color')!r} dropped (not #RRGGBB)")
+            notes.append(_("code {name!r}: colour {color!r} dropped (not #RRGGBB)").format(
+                name=name, color=elem.get("color")))
             color = None
         kids = [read_code(c, depth + 1) for c in children(elem, "Code")]
         return _Raw(elem, guid, name, parse_description(description), codable, color, kids)
@@ -375,9 +383,11 @@ def codebook_from_element(
         if key is None:
             continue
         if not KEY_PATTERN.match(key):
-            notes.append(f"code {raw.name!r}: key {key!r} is not valid, derived one from the name")
+            notes.append(_("code {name!r}: key {key!r} is not valid, derived one from the name")
+                         .format(name=raw.name, key=key))
         elif key.casefold() in taken:
-            notes.append(f"code {raw.name!r}: key {key!r} is used twice, derived one from the name")
+            notes.append(_("code {name!r}: key {key!r} is used twice, derived one from the name")
+                         .format(name=raw.name, key=key))
         else:
             keys[id(raw)] = key
             taken.add(key.casefold())
@@ -392,13 +402,15 @@ def codebook_from_element(
         key = keys[id(raw)]
         bound = list(dict.fromkeys(raw.parts.questions))
         if parent is not None and bound:
-            notes.append(f"code {raw.name!r}: question lines ignored (not a top-level code)")
+            notes.append(_("code {name!r}: question lines ignored (not a top-level code)")
+                         .format(name=raw.name))
             bound = []
         if parent is None and not bound and raw.name.casefold() in known_questions:
             bound = [known_questions[raw.name.casefold()]]
         shortcut = raw.parts.shortcut
         if shortcut is not None and not re.fullmatch(r"[0-9a-z]", shortcut):
-            notes.append(f"code {raw.name!r}: shortcut {shortcut!r} dropped (one digit or letter)")
+            notes.append(_("code {name!r}: shortcut {shortcut!r} dropped (one digit or letter)")
+                         .format(name=raw.name, shortcut=shortcut))
             shortcut = None
         kids = [build(k, key) for k in raw.children]
         default = not kids
@@ -470,7 +482,7 @@ def _open_xml(path: Path) -> IO[bytes]:
     """The XML of a ``.qdc``/``.qde`` file, or the ``project.qde`` inside a ``.qdpx``, as a
     stream (never read whole)."""
     if not path.is_file():
-        read_input(path, CodebookError, folder_hint="choose a .qdc file")  # its one line
+        read_input(path, CodebookError, folder_hint=_("choose a .qdc file"))  # its one line
     note_input(path.name)
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
@@ -553,7 +565,7 @@ def _code_element(cat: Category, ns: str, language: str) -> ET.Element:
     elem = ET.Element(f"{{{ns}}}Code", attrs)
     description = format_description(cat, language)
     for text in (cat.name, description):
-        _check_text(f"category {cat.key!r}", text)
+        _check_text(_("category {key!r}").format(key=cat.key), text)
     ET.SubElement(elem, f"{{{ns}}}Description").text = description
     for sub in cat.children:
         elem.append(_code_element(sub, ns, language))
@@ -578,7 +590,8 @@ def qdc_bytes(book: Codebook, *, language: str = "en") -> bytes:
     book.validate("codebook")
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": f"qca {__version__}"})
     meta = json.dumps({"name": book.name, "description": book.description}, ensure_ascii=False)
-    _check_text("the codebook name or description", meta)
+    _check_text(_("the codebook name or description"), meta)
+
     # "--" may not occur in a comment; \u002d is the JSON escape of "-".
     while "--" in meta:
         meta = meta.replace("--", "-\\u002d")

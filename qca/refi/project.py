@@ -114,13 +114,16 @@ from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.refi.qcameta import meta_line, note_meta, read_meta, segment_meta, source_meta
 from qca.events import Origin, QdpxDetails, SourcesImported
 from qca.store import Coding, Note, Project, Segment, Source, now
-from qca.i18n import _
+from qca.i18n import N_, _, ngettext
 
 __all__ = ["QdpxExport", "QdpxImport", "export_qdpx", "import_qdpx", "source_text"]
 
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _MAX_MEMBER = 2**31 - 1  # the spec's limit for one file inside the archive
 _MAX_LISTED = 5
+#: Sources qca cannot code, counted by kind in the import summary (keys stay English).
+_SKIPPED_KINDS = {"picture": N_("picture sources"), "pdf": N_("pdf sources"),
+                  "audio": N_("audio sources"), "video": N_("video sources")}
 _NO_USER = "imported"  # the coder of a coding whose file names no user
 
 
@@ -145,10 +148,18 @@ class QdpxExport:
     notes: int = 0
 
     def summary(self) -> str:
-        return (f"wrote {self.path.name}: {count_noun(self.sources, 'source')}, "
-                f"{count_noun(self.selections, 'selection')}, "
-                f"{count_noun(self.codings, 'coding')} by {count_noun(self.users, 'coder')}, "
-                f"{count_noun(self.notes, 'note')}")
+        counts = {
+            "sources": ngettext("{n} source", "{n} sources", self.sources).format(
+                n=self.sources),
+            "selections": ngettext("{n} selection", "{n} selections", self.selections).format(
+                n=self.selections),
+            "codings": ngettext("{n} coding", "{n} codings", self.codings).format(
+                n=self.codings),
+            "coders": ngettext("{n} coder", "{n} coders", self.users).format(n=self.users),
+            "notes": ngettext("{n} note", "{n} notes", self.notes).format(n=self.notes),
+        }
+        return _("wrote {path}: {sources}, {selections}, {codings} by {coders}, {notes}").format(
+            path=self.path.name, **counts)
 
 
 def source_text(kind: str, segments: list[Segment]) -> tuple[str, list[tuple[int, int]]]:
@@ -353,20 +364,25 @@ class QdpxImport:
     skipped: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        parts = [f"{count_noun(self.sources_added, 'source')} added",
-                 f"{count_noun(self.segments_added, 'segment')} added",
-                 f"{count_noun(self.codings_added, 'coding')} added"]
+        parts = [ngettext("{n} source added", "{n} sources added", self.sources_added).format(
+                     n=self.sources_added),
+                 ngettext("{n} segment added", "{n} segments added", self.segments_added).format(
+                     n=self.segments_added),
+                 ngettext("{n} coding added", "{n} codings added", self.codings_added).format(
+                     n=self.codings_added)]
         if self.coders:
-            parts[-1] += f" (coders: {', '.join(self.coders)})"
+            parts[-1] += " " + _("(coders: {coders})").format(coders=", ".join(self.coders))
         if self.codes_added:
-            parts.append(f"{count_noun(len(self.codes_added), 'code')} added to the codebook "
-                         f"(version {self.codebook_version})")
+            n = len(self.codes_added)
+            parts.append(ngettext("{n} code added to the codebook (version {version})",
+                                  "{n} codes added to the codebook (version {version})", n)
+                         .format(n=n, version=self.codebook_version))
         present = self.segments_present + self.codings_present
         if present:
-            parts.append(f"{self.segments_present} segments and {self.codings_present} "
-                         "codings already present")
+            parts.append(_("{segments} segments and {codings} codings already present").format(
+                segments=self.segments_present, codings=self.codings_present))
         for what, n in sorted(self.skipped.items()):
-            parts.append(f"{n} {what} skipped")
+            parts.append(_("{n} {what} skipped").format(n=n, what=_(what)))
         return f"{self.path.name}: " + ", ".join(parts)
 
 
@@ -550,9 +566,10 @@ def import_qdpx(
 
 
 def _problems(where: str, problems: list[str], hint: str = "") -> InputError:
-    more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
-    return InputError(f"{where}: {len(problems)} problem(s), nothing imported: "
-                      + "; ".join(problems[:_MAX_LISTED]) + more + hint)
+    more = (" " + _("(and {n} more)").format(n=len(problems) - _MAX_LISTED)
+            if len(problems) > _MAX_LISTED else "")
+    return InputError(_("{where}: {n} problem(s), nothing imported: {problems}").format(
+        where=where, n=len(problems), problems="; ".join(problems[:_MAX_LISTED]) + more + hint))
 
 
 # --- import: reading the file ----------------------------------------------------------------
@@ -645,18 +662,21 @@ def _nothing_to_import(where: str, skipped: dict[str, int], unread: list[str]) -
     """The one line for a project file with neither a readable source nor a code."""
     if unread:
         listed = ", ".join(unread[:_MAX_LISTED])
-        more = f" and {len(unread) - _MAX_LISTED} more" if len(unread) > _MAX_LISTED else ""
+        more = (" " + _("and {n} more").format(n=len(unread) - _MAX_LISTED)
+                if len(unread) > _MAX_LISTED else "")
         others = sum(skipped.values()) - len(unread)
-        also = f" ({others} other sources skipped as well)" if others else ""
-        return (f"{where}: nothing imported: the text of every source lies outside the "
-                f"archive, which qca never reads: {listed}{more}{also}; export the project "
-                "again with its sources embedded")
+        also = (" " + _("({n} other sources skipped as well)").format(n=others)
+                if others else "")
+        return _("{where}: nothing imported: the text of every source lies outside the "
+                 "archive, which qca never reads: {listed}; export the project again with its "
+                 "sources embedded").format(where=where, listed=listed + more + also)
     if skipped:
-        counted = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()))
-        return (f"{where}: nothing imported: no text source qca can read ({counted} "
-                "skipped); export the text sources, or their text, into the project")
-    return (f"{where}: nothing imported: the project has no sources and no codes; "
-            "export the project again with its sources")
+        counted = ", ".join(f"{n} {_(what)}" for what, n in sorted(skipped.items()))
+        return _("{where}: nothing imported: no text source qca can read ({counted} "
+                 "skipped); export the text sources, or their text, into the project").format(
+            where=where, counted=counted)
+    return _("{where}: nothing imported: the project has no sources and no codes; "
+             "export the project again with its sources").format(where=where)
 
 
 def _users(root: ET.Element) -> dict[str, str]:
@@ -756,16 +776,17 @@ class _SourceReader:
         if kind == "PDFSource":
             representation = child(elem, "Representation")
             if representation is None:
-                self.skipped["PDF sources without text"] += 1
+                self.skipped[N_("PDF sources without text")] += 1
                 return
             text_elem = representation
         elif kind != "TextSource":
             if kind:
-                self.skipped[f"{kind.removesuffix('Source').lower()} sources"] += 1
+                short = kind.removesuffix("Source").lower()
+                self.skipped[_SKIPPED_KINDS.get(short, f"{short} sources")] += 1
             return
         guid = norm_guid(elem.get("guid")) or make_guid("anonymous", str(len(self.sources)))
         name = (elem.get("name") or "").strip() or guid
-        text = self._text(text_elem, f"source {name!r}")
+        text = self._text(text_elem, name)
         if text is None:
             return
         sid = f"{self.id_prefix}{name}"
@@ -780,26 +801,31 @@ class _SourceReader:
             source.kind, source.name = own["kind"], str(own.get("name") or "") or None
         self.sources.append(source)
         fallback_user = norm_guid(elem.get("creatingUser")) or self.default_user
-        self._selections(source, text_elem, text, pairs, f"source {name!r}", fallback_user)
+        self._selections(source, text_elem, text, pairs, _("source {name!r}").format(name=name),
+                         fallback_user)
 
-    def _text(self, text_elem: ET.Element, label: str) -> str | None:
+    def _text(self, text_elem: ET.Element, name: str) -> str | None:
         """A source's plain text, inline or from the archive; None if it has none."""
+        label = _("source {name!r}").format(name=name)
         content = child(text_elem, "PlainTextContent")
         text_path = (text_elem.get("plainTextPath") or "").strip()
         if content is not None:
             return content.text or ""
         if not text_path.lower().startswith("internal://"):
-            self.skipped["sources without embedded plain text"] += 1
-            self.unread.append(f"{label.removeprefix('source ')} ({text_path or 'no text'})")
+            self.skipped[N_("sources without embedded plain text")] += 1
+            self.unread.append(f"{name!r} ({text_path or _('no text')})")
+
             return None
         member = self.members.get(text_path[len("internal://"):].lower())
         if member is None:
-            self.problems.append(f"{label}: {text_path} is not in the archive")
+            self.problems.append(_("{label}: {path} is not in the archive").format(
+                label=label, path=text_path))
             return None
         try:
             return _member(self.archive, member, self.path).decode("utf-8-sig")
         except UnicodeDecodeError:
-            self.problems.append(f"{label}: {member} is not UTF-8 text")
+            self.problems.append(_("{label}: {member} is not UTF-8 text").format(
+                label=label, member=member))
             return None
 
     def _selections(
@@ -814,8 +840,9 @@ class _SourceReader:
         for sel, start, end in selections:
             if start is None or end is None or not 0 <= start <= end <= len(text):
                 self.problems.append(
-                    f"{label}: selection {sel.get('startPosition')}-{sel.get('endPosition')} "
-                    f"lies outside its text of {len(text)} characters"
+                    _("{label}: selection {start}-{end} lies outside its text of {n} "
+                      "characters").format(label=label, start=sel.get("startPosition"),
+                                           end=sel.get("endPosition"), n=len(text))
                 )
                 continue
             selected = text[start:end].replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -838,8 +865,8 @@ class _SourceReader:
             ref = child(coding, "CodeRef")
             code = norm_guid(ref.get("targetGUID")) if ref is not None else None
             if code not in self.guid_to_key:
-                self.problems.append(f"{label}: a coding refers to unknown code "
-                                     f"{ref.get('targetGUID') if ref is not None else '(none)'}")
+                self.problems.append(_("{label}: a coding refers to unknown code {guid}").format(
+                    label=label, guid=ref.get("targetGUID") if ref is not None else "(none)"))
                 continue
             who = norm_guid(coding.get("creatingUser")) or fallback_user
             coder = self.users.get(who or "", _NO_USER)
@@ -899,7 +926,8 @@ def _plan(
     order = {s[0]: i for i, s in enumerate(plan.new_segments)}
     plan.new_segments.sort(key=lambda s: (plan.extra[s[0]][3], order[s[0]]))
     if plan.problems:
-        raise _problems(where, plan.problems, "; import into a new project or with an id prefix"
+        raise _problems(where, plan.problems,
+                        "; " + _("import into a new project or with an id prefix")
                         if plan.conflict else "")
     return plan
 
@@ -913,16 +941,17 @@ def _plan_source(
         return True
     old_kind, old_values, how = old
     if how != "qdpx":  # only sources from an earlier .qdpx import are the same
-        plan.problems.append(f"source {source.id!r} is already in the project as a "
-                             f"{old_kind} source")
+        plan.problems.append(_("source {id!r} is already in the project as a {kind} source")
+                             .format(id=source.id, kind=old_kind))
         plan.conflict = True
         return False
     clash = [k for k in source.variables
              if k in old_values and old_values[k] != source.variables[k]]
     if clash:
         k = clash[0]
-        plan.problems.append(f"source {source.id!r} has {k}={old_values[k]!r} in the "
-                             f"project but {source.variables[k]!r} in the file")
+        plan.problems.append(_("source {id!r} has {var}={old!r} in the project but {new!r} in "
+                               "the file").format(id=source.id, var=k, old=old_values[k],
+                                                  new=source.variables[k]))
         plan.conflict = True
     elif set(source.variables) - set(old_values):
         plan.updated.append((source.id, {**old_values, **source.variables}))
@@ -945,7 +974,8 @@ def _plan_segments(
         if seg_id in old_segments:
             old_text, question = old_segments[seg_id]
             if old_text != entry["text"]:
-                plan.problems.append(f"segment {seg_id!r} is in the project with other text")
+                plan.problems.append(_("segment {id!r} is in the project with other text")
+                                     .format(id=seg_id))
                 plan.conflict = True
                 continue
             plan.present_segments += 1
@@ -962,10 +992,13 @@ def _plan_segments(
         for key, (raw_key, coder, stamp) in zip(keys, entry["codings"]):
             cat = merged.get(key)
             if cat is None or not cat.is_codable:
-                plan.problems.append(f"code {key!r} on {seg_id!r} is a group in qca, not codable")
+                plan.problems.append(_("code {key!r} on {segment!r} is a group in qca, not "
+                                       "codable").format(key=key, segment=seg_id))
             elif key not in offered:
-                plan.problems.append(f"code {key!r} on {seg_id!r} belongs to another "
-                                     "question than the segment's")
+                plan.problems.append(_("code {key!r} on {segment!r} belongs to another "
+                                       "question than the segment's").format(key=key,
+                                                                             segment=seg_id))
+
             elif (seg_id, key, coder) in existing:
                 plan.present_codings += 1
             else:
