@@ -44,7 +44,7 @@ import yaml
 from qca.codebook import _load_bounded as load_bounded_yaml
 from qca.errors import CodebookError, CodingError, InputError
 from qca.fileio import read_input
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.search import compile_regex, search
 from qca.store import Project
 
@@ -101,7 +101,7 @@ def load_dictionary(path: Path | str) -> list[Entry]:
         InputError: the file is unreadable, not YAML, not a mapping, or empty.
     """
     path = Path(path)
-    raw = read_input(path, InputError, folder_hint="give a dictionary .yaml file")
+    raw = read_input(path, InputError, folder_hint=_("give a dictionary .yaml file"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -243,9 +243,15 @@ def autocode(project: Project, path: Path | str, coder: str, *, dry_run: bool = 
 def format_plan(plan: Plan, *, dry_run: bool, show: int = 4) -> list[str]:
     """Per category: how many segments, which entries matched, the first segment ids."""
     total = len(plan.pairs)
-    verb = "would propose" if dry_run else "proposed"
-    lines = [f"{plan.dictionary}: {verb} {total} coding{'s' if total != 1 else ''} "
-             f"for {plan.coder} (origin dictionary)"]
+    if dry_run:
+        head = ngettext("{dictionary}: would propose {n} coding for {coder} (origin dictionary)",
+                        "{dictionary}: would propose {n} codings for {coder} (origin "
+                        "dictionary)", total)
+    else:
+        head = ngettext("{dictionary}: proposed {n} coding for {coder} (origin dictionary)",
+                        "{dictionary}: proposed {n} codings for {coder} (origin dictionary)",
+                        total)
+    lines = [head.format(dictionary=plan.dictionary, n=total, coder=plan.coder)]
     width = max(8, *(len(c) for c in plan.categories))
     for cat in plan.categories:
         segs = plan.proposals.get(cat, [])
@@ -258,11 +264,14 @@ def format_plan(plan: Plan, *, dry_run: bool, show: int = 4) -> list[str]:
             lines += textwrap.wrap(", ".join(segs[:show]) + more, width=80,
                                    initial_indent="      ", subsequent_indent="      ")
     if plan.skipped_coded:
-        lines.append(f"  left alone: {plan.skipped_coded} matching segments {plan.coder} "
-                     "coded already")
+        lines.append("  " + _("left alone: {n} matching segments {coder} coded already").format(
+            n=plan.skipped_coded, coder=plan.coder))
     if plan.existing:
-        lines.append(f"  already proposed before: {plan.existing}")
+        lines.append("  " + _("already proposed before: {n}").format(n=plan.existing))
     if not dry_run and total:
-        lines.append(f"review: qca code PROJECT --coder {plan.coder} --review dictionary")
-        lines.append(f"take the whole run back: qca undo PROJECT --coder {plan.coder}")
+        lines.append(_("review: qca code PROJECT --coder {coder} --review dictionary").format(
+            coder=plan.coder))
+        lines.append(_("take the whole run back: qca undo PROJECT --coder {coder}").format(
+            coder=plan.coder))
+
     return lines

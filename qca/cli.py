@@ -1044,7 +1044,7 @@ def figure(project: str, by: str | None, question: str | None, cooccurrence_: bo
     with _project(project) as proj:
         from qca.coverage import choose_coder
 
-        chosen = choose_coder(proj, coder, what="a figure is")
+        chosen = choose_coder(proj, coder, what=N_("a figure is"))
         write_figure(proj, output, question=question, by=by, coder=chosen, title=title,
                      include_total=include_total, order=_split_order(order), force=force)
     click.echo(_("wrote {path} (coder {coder})").format(path=output, coder=chosen), err=True)

@@ -29,6 +29,7 @@ from itertools import combinations
 from typing import Any
 
 from qca.exporting.csv import choose_coder
+from qca.i18n import N_, _, ngettext
 from qca.store import Project
 
 __all__ = [
@@ -108,7 +109,7 @@ def cooccurrence(
     project.require_question(question)
     if by is not None:
         project.require_variables([by])
-    who = choose_coder(project, coder, what="co-occurrence is")
+    who = choose_coder(project, coder, what=N_("co-occurrence is"))
     book = project.codebook()
     scope = book.codable_for_question(question) if question else [
         c for c in book.walk() if c.is_codable]
@@ -158,29 +159,36 @@ def _num(value: float | None) -> str:
 
 def format_table(table: CooccurrenceTable, *, top: int | None = None) -> list[str]:
     """Per group, the pairs that occur together, most frequent first (fits 80 columns)."""
-    scope = f"question {table.question}" if table.question else "all questions"
-    lines = [f"Co-occurrence of categories, coder {table.coder} ({scope})"]
+    scope = (_("question {question}").format(question=table.question) if table.question
+             else _("all questions"))
+    lines = [_("Co-occurrence of categories, coder {coder} ({scope})").format(
+        coder=table.coder, scope=scope)]
     for group in table.groups:
         pairs = [p for p in table.pairs(group) if p.n_both]
         pairs.sort(key=lambda p: (-p.n_both, -(p.jaccard or 0.0)))
         if top is not None:
             pairs = pairs[:top]
-        label = "all segments" if group == TOTAL else f"{table.by} = {group}"
+        label = _("all segments") if group == TOTAL else f"{table.by} = {group}"
         lines.append("")
         n = table.n_segments.get(group, 0)
-        lines.append(f"{label}: {n} coded segment{'' if n == 1 else 's'}")
+        lines.append(ngettext("{label}: {n} coded segment", "{label}: {n} coded segments", n)
+                     .format(label=label, n=n))
         if not pairs:
-            lines.append("  no two categories on the same segment")
+            lines.append("  " + _("no two categories on the same segment"))
             continue
         width = max(8, *(len(p.a) for p in pairs), *(len(p.b) for p in pairs))
         width = min(width, 24)
-        lines.append(f"  {'A':<{width}} {'B':<{width}} {'both':>5} {'A':>5} {'B':>5} "
+        both = _("both")
+        w_both = max(5, len(both))
+        lines.append(f"  {'A':<{width}} {'B':<{width}} {both:>{w_both}} {'A':>5} {'B':>5} "
                      f"{'Jaccard':>7}")
         for p in pairs:
-            lines.append(f"  {p.a[:width]:<{width}} {p.b[:width]:<{width}} {p.n_both:>5} "
+            lines.append(f"  {p.a[:width]:<{width}} {p.b[:width]:<{width}} {p.n_both:>{w_both}} "
                          f"{p.n_a:>5} {p.n_b:>5} {_num(p.jaccard):>7}")
     lines.append("")
-    lines.append("Open a cell: qca segments PROJECT --code A+B --coder " + table.coder)
+    lines.append(_("Open a cell: qca segments PROJECT --code A+B --coder {coder}").format(
+        coder=table.coder))
+
     return lines
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from qca.codebook import Category, Codebook
 from qca.errors import InputError
 from qca.exporting.csv import choose_coder
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.store import Project
 
 __all__ = [
@@ -139,7 +139,7 @@ def resolve_coder(project: Project, coder: str | None) -> str:
     """The coder whose codings are counted: as given, else the only one, else ``consensus``
     where it covers every coded segment (:func:`qca.coverage.choose_coder`, the one choice
     counts, figures and the exports share)."""
-    return choose_coder(project, coder, what="counts are")
+    return choose_coder(project, coder, what=N_("counts are"))
 
 
 def _scope(book: Codebook, question: str | None) -> list[Category]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from qca.coders import CONSENSUS
 from qca.errors import ExportError
+from qca.i18n import N_, _
 from qca.store import Project
 
 __all__ = ["Coverage", "choose_coder", "coverage"]
@@ -62,7 +63,7 @@ def coverage(project: Project) -> list[Coverage]:
     return reach
 
 
-def choose_coder(project: Project, coder: str | None, *, what: str = "the export is") -> str:
+def choose_coder(project: Project, coder: str | None, *, what: str = N_("the export is")) -> str:
     """The coder given, or the default of the module doc; an :class:`~qca.errors.ExportError` otherwise.
 
     ``what`` names the caller in the message ("counts are", "the wide export is").
@@ -70,8 +71,9 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the export
     if coder is not None:
         coders = project.coders()
         if coder not in coders:
-            listed = ", ".join(coders) or "none yet"
-            raise ExportError(f"no codings by coder {coder!r}; coders are: {listed}")
+            listed = ", ".join(coders) or _("none yet")
+            raise ExportError(_("no codings by coder {coder!r}; coders are: {listed}").format(
+                coder=coder, listed=listed))
         return coder
     reach = coverage(project)
     people = [c for c in reach if c.coder != CONSENSUS]
@@ -80,7 +82,11 @@ def choose_coder(project: Project, coder: str | None, *, what: str = "the export
     consensus = next((c for c in reach if c.coder == CONSENSUS), None)
     if consensus is not None and consensus.covered == consensus.total:
         return CONSENSUS
-    listed = ", ".join(c.describe() for c in reach) or "none yet"
-    short = (f" consensus covers {consensus.covered} of {consensus.total} coded segments "
-             "(complete it with 'qca reconcile');" if consensus else "")
-    raise ExportError(f"{what} per coder;{short} add --coder NAME (coverage: {listed})")
+    listed = ", ".join(c.describe() for c in reach) or _("none yet")
+    short = (" " + _("consensus covers {covered} of {total} coded segments (complete it with "
+                     "'qca reconcile');").format(covered=consensus.covered,
+                                                  total=consensus.total)
+             if consensus else "")
+    raise ExportError(_("{what} per coder;{consensus} add --coder NAME (coverage: {listed})")
+                      .format(what=_(what), consensus=short, listed=listed))
+

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qca.errors import CodingError
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.store import Project
 
 __all__ = ["ALPHA_THRESHOLD", "SPLIT_MIN_GROUP", "SPLIT_MIN_SEGMENTS", "SPLIT_SILHOUETTE",
@@ -273,29 +273,35 @@ def _side_by_side(left: str, right: str, width: int = 80) -> list[str]:
 
 
 def _words(items: list[tuple[str, float, float]]) -> str:
-    return ", ".join(f"{w} ({s:.0%}/{o:.0%})" for w, s, o in items) or "none"
+    return ", ".join(f"{w} ({s:.0%}/{o:.0%})" for w, s, o in items) or _("none")
 
 
 def format_hints(hints: Hints, *, width: int = 80, show: int = 5) -> list[str]:
     """The hints as text at ``width`` columns (80 by default)."""
-    scope = f"question {hints.question}" if hints.question else "all questions"
-    lines = textwrap.wrap(f"Codebook revision hints: {hints.coder_a} and {hints.coder_b} "
-                          f"({scope}); the codebook is not changed", width)
+    scope = (_("question {question}").format(question=hints.question) if hints.question
+             else _("all questions"))
+    lines = textwrap.wrap(_("Codebook revision hints: {a} and {b} ({scope}); the codebook is "
+                            "not changed").format(a=hints.coder_a, b=hints.coder_b, scope=scope),
+                          width)
     if not hints.pairs:
-        lines += ["", "No category pair is confused."]
+        lines += ["", _("No category pair is confused.")]
     for number, p in enumerate(hints.pairs, start=1):
         lines += ["", "=" * width,
-                  f"{number}. {p.x} / {p.y}: confused {p.n} time{'s' if p.n != 1 else ''}"]
+                  ngettext("{number}. {x} / {y}: confused {n} time",
+                           "{number}. {x} / {y}: confused {n} times", p.n).format(
+                      number=number, x=p.x, y=p.y, n=p.n)]
         col = (width - 4) // 2
         lines += _side_by_side(f"{p.x}: {hints.names.get(p.x, '')}",
                                f"{p.y}: {hints.names.get(p.y, '')}", width)
         lines.append(f"  {'-' * col}  {'-' * col}")
         dx, rx = hints.texts.get(p.x, ("", ""))
         dy, ry = hints.texts.get(p.y, ("", ""))
-        lines += _side_by_side(f"Definition: {dx or '-'}", f"Definition: {dy or '-'}", width)
-        lines += _side_by_side(f"Rule: {rx or '-'}", f"Rule: {ry or '-'}", width)
+        definition, rule = _("Definition: {text}"), _("Rule: {text}")
+        lines += _side_by_side(definition.format(text=dx or "-"),
+                               definition.format(text=dy or "-"), width)
+        lines += _side_by_side(rule.format(text=rx or "-"), rule.format(text=ry or "-"), width)
         lines.append("")
-        lines.append(f"  Disputed segments ({len(p.disputed)}):")
+        lines.append("  " + _("Disputed segments ({n}):").format(n=len(p.disputed)))
         for d in p.disputed[:show]:
             who = f"{hints.coder_a}: {' '.join(d.codes_a)}; {hints.coder_b}: {' '.join(d.codes_b)}"
             lines += textwrap.wrap(f"{d.segment_id}  ({who})", width, initial_indent="  ",
@@ -303,38 +309,45 @@ def format_hints(hints: Hints, *, width: int = 80, show: int = 5) -> list[str]:
             lines += textwrap.wrap(" ".join(d.text.split()), width, initial_indent="    | ",
                                    subsequent_indent="    | ", max_lines=3, placeholder=" …")
         if len(p.disputed) > show:
-            lines.append(f"    … {len(p.disputed) - show} more: qca segments PROJECT "
-                         f"--code {p.x}+{p.y}")
+            lines.append("    " + _("… {n} more: qca segments PROJECT --code {x}+{y}").format(
+                n=len(p.disputed) - show, x=p.x, y=p.y))
         lines.append("")
-        lines += textwrap.wrap(f"Separating words (share of agreed segments, {p.x} "
-                               f"{p.agreed_x} / {p.y} {p.agreed_y}):", width,
+        lines += textwrap.wrap(_("Separating words (share of agreed segments, {x} {agreed_x} / "
+                                 "{y} {agreed_y}):").format(x=p.x, agreed_x=p.agreed_x, y=p.y,
+                                                            agreed_y=p.agreed_y), width,
                                initial_indent="  ", subsequent_indent="  ")
-        lines += textwrap.wrap(f"more in {p.x}: {_words(p.words_x)}", width,
+        more_in = _("more in {category}: {words}")
+        lines += textwrap.wrap(more_in.format(category=p.x, words=_words(p.words_x)), width,
                                initial_indent="    ", subsequent_indent="      ")
-        lines += textwrap.wrap(f"more in {p.y}: {_words(p.words_y)}", width,
+        lines += textwrap.wrap(more_in.format(category=p.y, words=_words(p.words_y)), width,
                                initial_indent="    ", subsequent_indent="      ")
-        leaning = ", ".join(f"{w} ({side})" for w, side in p.disputed_words) or "none"
-        lines += textwrap.wrap(f"in the disputed segments (leaning to): {leaning}", width,
+        leaning = ", ".join(f"{w} ({side})" for w, side in p.disputed_words) or _("none")
+        lines += textwrap.wrap(_("in the disputed segments (leaning to): {words}").format(
+                                   words=leaning), width,
                                initial_indent="    ", subsequent_indent="      ")
     lines += ["", "=" * width,
-              f"Categories with Krippendorff's alpha below {ALPHA_THRESHOLD} "
-              "(present/absent per segment):"]
+              _("Categories with Krippendorff's alpha below {threshold} (present/absent per "
+                "segment):").format(threshold=ALPHA_THRESHOLD)]
     if not hints.weak:
-        lines.append("  none")
+        lines.append("  " + _("none"))
     for key, alpha, units in hints.weak:
-        lines.append(f"  {key:<20} alpha {alpha:6.3f}  {units:>4} segments  "
-                     f"{hints.names.get(key, '')}"[:width].rstrip())
-    lines += ["", f"Categories that split into two groups by their words (silhouette >= "
-                  f"{SPLIT_SILHOUETTE}):"]
+        lines.append(("  " + _("{key:<20} alpha {alpha:6.3f}  {units:>4} segments  {name}").format(
+            key=key, alpha=alpha, units=units, name=hints.names.get(key, "")))[:width].rstrip())
+    lines += ["", _("Categories that split into two groups by their words (silhouette >= "
+                    "{threshold}):").format(threshold=SPLIT_SILHOUETTE)]
     if not hints.splits:
-        lines.append("  none")
+        lines.append("  " + _("none"))
     for split in hints.splits:
-        lines.append(f"  {split.category} ({split.n_segments} segments, silhouette "
-                     f"{split.silhouette:.2f}) {hints.names.get(split.category, '')}"[:width])
+        lines.append(("  " + _("{category} ({n} segments, silhouette {silhouette:.2f}) {name}")
+                      .format(category=split.category, n=split.n_segments,
+                              silhouette=split.silhouette,
+                              name=hints.names.get(split.category, "")))[:width])
         for size, words, ids in split.groups:
-            lines += textwrap.wrap(f"{size} segments: {', '.join(words) or '-'} "
-                                   f"(e.g. {', '.join(ids)})", width,
+            lines += textwrap.wrap(_("{n} segments: {words} (e.g. {ids})").format(
+                                       n=size, words=", ".join(words) or "-",
+                                       ids=", ".join(ids)), width,
                                    initial_indent="    ", subsequent_indent="      ")
+
     return lines
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from qca.codebook import Codebook
 from qca.errors import CodingError, InputError
-from qca.i18n import _
+from qca.i18n import _, ngettext
 from qca.session import parse_where
 from qca.store import Project
 
@@ -253,11 +253,11 @@ def _ordered(codes: set[str], book: Codebook) -> tuple[str, ...]:
 def format_table(rows: Sequence[Retrieved], code: str, *, width: int = 80) -> list[str]:
     """Readable text: a heading line per row, the text wrapped and indented below."""
     coders = sorted({r.coder for r in rows})
-    lines = [f"{len(rows)} segment{'s' if len(rows) != 1 else ''} with {code}"
-             + (f" ({', '.join(coders)})" if coders else "")]
+    lines = [ngettext("{n} segment with {code}", "{n} segments with {code}", len(rows)).format(
+        n=len(rows), code=code) + (f" ({', '.join(coders)})" if coders else "")]
     for row in rows:
         variables = " ".join(f"{k}={v}" for k, v in row.variables.items() if v)
-        flag = "  [flagged]" if row.flagged else ""
+        flag = "  " + _("[flagged]") if row.flagged else ""
         lines.append("")
         lines.append(f"{row.segment_id}  {row.coder}: {' '.join(row.codes)}{flag}")
         if variables:
@@ -269,7 +269,9 @@ def format_table(rows: Sequence[Retrieved], code: str, *, width: int = 80) -> li
                                subsequent_indent="  | ") or ["  |"]
         if row.memo:
             lines += textwrap.wrap(" ".join(row.memo.split()), width=width,
-                                   initial_indent="  memo: ", subsequent_indent="        ")
+                                   initial_indent="  " + _("memo:") + " ",
+                                   subsequent_indent="        ")
+
     return lines
 
 

@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 
 from qca.errors import InputError
 from qca.folding import FoldedText, fold_text
-from qca.i18n import _, ngettext
+from qca.i18n import N_, _, ngettext
 from qca.session import parse_where
 from qca.store import Project
 
@@ -747,16 +747,22 @@ def segment_hits(text: str, pattern: str, *, word: bool = False,
 
 # --- formatting --------------------------------------------------------------------------
 
+#: How each mode is named in the table (the JSON keeps the English mode).
+_MODE_NAMES = {"plain": N_("plain"), "word": N_("whole words"), "lemma": N_("lemma"),
+               "regex": N_("regex")}
+
 
 def _summary(result: SearchResult) -> str:
     segments = ngettext("{n} segment", "{n} segments", result.n_segments).format(
         n=result.n_segments)
     if result.n_hits is None:
         return _("{segments} with a hit for {pattern!r} ({mode})").format(
-            segments=segments, pattern=result.pattern, mode=result.mode)
+            segments=segments, pattern=result.pattern,
+            mode=_(_MODE_NAMES.get(result.mode, result.mode)))
     hits = ngettext("{n} hit", "{n} hits", result.n_hits).format(n=result.n_hits)
     return _("{hits} in {segments} for {pattern!r} ({mode})").format(
-        hits=hits, segments=segments, pattern=result.pattern, mode=result.mode)
+        hits=hits, segments=segments, pattern=result.pattern,
+        mode=_(_MODE_NAMES.get(result.mode, result.mode)))
 
 
 def _paging(result: SearchResult) -> str | None:

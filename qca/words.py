@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qca.errors import InputError
-from qca.i18n import _
+from qca.i18n import N_, _, ngettext
 from qca.progress import Progress
 from qca.store import Project, Segment
 
@@ -139,7 +139,7 @@ def word_frequencies(
     if code is not None:
         from qca.exporting.csv import choose_coder
 
-        coder = choose_coder(project, coder, what="words per category are")
+        coder = choose_coder(project, coder, what=N_("words per category are"))
     segments = [s for s in project.segments(question) if s.substantive]
     membership, groups = _grouping(project, segments, by, code, coder)
     segments = [s for s in segments if s.id in membership]
@@ -172,25 +172,31 @@ def word_frequencies(
 
 def format_table(table: WordTable, *, width: int = 80) -> list[str]:
     """Per group: lemma, segments using it, their share, occurrences."""
-    scope = f"question {table.question}" if table.question else "all questions"
-    extra = f", coder {table.coder}" if table.code is not None else ""
-    lines = [f"Words (lemmas, stop words left out), {scope}{extra}"]
+    scope = (_("question {question}").format(question=table.question) if table.question
+             else _("all questions"))
+    if table.code is not None:
+        scope += ", " + _("coder {coder}").format(coder=table.coder)
+    lines = [_("Words (lemmas, stop words left out), {scope}").format(scope=scope)]
     for group in table.groups:
         n = table.n_group.get(group, 0)
         label = (group if table.by is None and table.code is None and group == TOTAL
                  else f"{table.by} = {group}" if table.by is not None and group != TOTAL
                  else group)
         lines.append("")
-        lines.append(f"{label}: {n} segment{'s' if n != 1 else ''}")
+        lines.append(ngettext("{label}: {n} segment", "{label}: {n} segments", n).format(
+            label=label, n=n))
         rows = table.rows.get(group, [])
         if not rows:
-            lines.append("  no words")
+            lines.append("  " + _("no words"))
             continue
         lw = min(width - 30, max(10, *(len(r.lemma) for r in rows)))
-        lines.append(f"  {'lemma':<{lw}} {'segments':>8} {'share':>6} {'tokens':>7}")
+        head = (_("lemma"), _("segments"), _("share"), _("tokens"))
+        ws, wp, wt = max(8, len(head[1])), max(6, len(head[2])), max(7, len(head[3]))
+        lines.append(f"  {head[0]:<{lw}} {head[1]:>{ws}} {head[2]:>{wp}} {head[3]:>{wt}}")
         for r in rows:
-            lines.append(f"  {r.lemma[:lw]:<{lw}} {r.n_segments:>8} {r.share:>6.0%} "
-                         f"{r.n_tokens:>7}")
+            lines.append(f"  {r.lemma[:lw]:<{lw}} {r.n_segments:>{ws}} {r.share:>{wp}.0%} "
+                         f"{r.n_tokens:>{wt}}")
+
     return lines
 
 

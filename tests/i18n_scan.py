@@ -60,7 +60,8 @@ STR_METHODS = {"format", "join", "strip", "rstrip", "lstrip", "upper", "lower",
                "capitalize", "title", "ljust", "rjust", "center", "replace", "format_map"}
 #: Calls that assemble shown text from their arguments.
 TEXT_BUILDERS = {"assemble", "Text", "from_markup", "Markup", "append", "Content",
-                 "Padding", "Panel", "Align"}
+                 "Padding", "Panel", "Align", "wrap", "fill", "shorten", "indent",
+                 "_side_by_side"}
 
 _FORMATTERS = re.compile(
     r"^_?(format_(?!csv|json|for$|size$)\w+|summary\w*|\w+_summary|describe\w*|lines|"
@@ -83,6 +84,8 @@ ALLOWED: dict[str, str] = {
     # names of coefficients, the same in German and English
     r"(Jaccard|AC1|MASI|kappa|alpha|top-\d|CI|\d+% CI)(\s+(Jaccard|AC1|MASI|kappa|alpha|top-\d|"
     r"CI|\d+% CI))*": "a coefficient's name",
+    # identifiers, the same in German
+    r"id|ID|A|B": "an identifier or a placeholder for a category",
 }
 #: Single literals that a user sees but that stay English, by file: names in exports.
 ALLOWED_IN: dict[tuple[str, str], str] = {

@@ -36,7 +36,7 @@ from pathlib import Path
 from qca.errors import ExportError
 from qca.exporting.notes import NO_NOTE, segment_notes
 from qca.fileio import atomic_path
-from qca.i18n import _
+from qca.i18n import N_, _
 from qca.store import Project
 
 __all__ = [
@@ -116,7 +116,7 @@ def long_rows(project: Project, coder: str | None = None) -> Iterator[list[objec
                    int(note.flagged)]
 
 
-def choose_coder(project: Project, coder: str | None, *, what: str = "the wide export is") -> str:
+def choose_coder(project: Project, coder: str | None, *, what: str = N_("the wide export is")) -> str:
     """The coder given, else the default of :func:`qca.coverage.choose_coder` (the one
     choice counts, figures and exports share)."""
     from qca.coverage import choose_coder as default_coder

@@ -57,7 +57,8 @@ class ReasonScreen(ModalScreen[str | None]):
         with Vertical(id="rc-reason", classes="rc-dialog") as box:
             box.border_title = _("Reason for the consensus on {segment}").format(
                 segment=self.segment_id)
-            yield Input(self.reason, placeholder="why this version (logged)", id="rc-reason-input")
+            yield Input(self.reason, placeholder=_("why this version (logged)")
+, id="rc-reason-input")
             yield Static(_("Enter save · Esc cancel"), classes="rc-hint")
 
     def on_mount(self) -> None:

@@ -294,8 +294,8 @@ class CodingScreen(Screen[None]):
         panel.show(view, context, self._why(view), marks=self._marks(view))
         if view is not None and self.session.filter.status == "proposed":
             proposed = self.session.proposals(view.segment.id)
-            panel.set_notes([f"proposed: {', '.join(proposed)} · Y confirms, ⌫ rejects"
-                             if proposed else "reviewed"])
+            panel.set_notes([_("proposed: {codes} · Y confirms, ⌫ rejects").format(
+                codes=", ".join(proposed)) if proposed else _("reviewed")])
         self._show_status()
         self._update_suggestions(view)
 
@@ -597,8 +597,9 @@ class CodingScreen(Screen[None]):
             # A shortcut key no category here has: say so rather than do nothing silently.
             event.stop()
             event.prevent_default()
-            hint = "Q quits" if char == "q" else "? lists the keys"
-            self.notify(f"no category [{char}]; {hint}", timeout=3)
+            hint = _("Q quits") if char == "q" else _("? lists the keys")
+            self.notify(_("no category [{key}]; {hint}").format(key=char, hint=hint), timeout=3)
+
 
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""

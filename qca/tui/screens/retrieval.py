@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qca.i18n import N_
+from qca.i18n import N_, _, ngettext
 from qca.retrieval import Retrieved
+from qca.tui.bindings import localise_bindings
 from qca.tui.screens.dialog import Dialog
 
 __all__ = ["RetrievalScreen", "RetrieveDialog", "retrieval_prompt"]
@@ -52,6 +53,7 @@ class RetrievalScreen(Screen[str | None]):
     def __init__(self, code: str, rows: Sequence[Retrieved], *, lead: bool = False,
                  highlight: str | None = None) -> None:
         super().__init__()
+        localise_bindings(self)
         self.code = code
         self.rows = list(rows)
         self.lead = lead
@@ -67,9 +69,10 @@ class RetrievalScreen(Screen[str | None]):
         coders = sorted({r.coder for r in self.rows})
         whose = f" · {', '.join(coders)}" if coders else ""
         n = len(self.rows)
+        count = ngettext("{n} segment", "{n} segments", n).format(n=n)
         self.query_one("#retrieval-title", Static).update(Text.assemble(
-            (f" {self.code}", "bold"), f" · {n} segment{'s' if n != 1 else ''}{whose}",
-            ("  (none)" if not n else "", "italic")))
+            (f" {self.code}", "bold"), f" · {count}{whose}",
+            ("  " + _("(none)") if not n else "", "italic")))
         options = self.query_one(OptionList)
         options.focus()
         if self._highlight is not None:
@@ -102,8 +105,9 @@ class RetrieveDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retrieve", classes="dialog") as box:
-            box.border_title = "List segments of (Enter lists, Esc cancels)"
-            yield Input(value=self.code, placeholder="KEY, A+B (both), A,B (either), A-B")
+            box.border_title = _("List segments of (Enter lists, Esc cancels)")
+            yield Input(value=self.code, placeholder=_("KEY, A+B (both), A,B (either), A-B"))
+
 
     @on(Input.Submitted)
     def _go(self, event: Input.Submitted) -> None:

@@ -1,9 +1,7 @@
 """The search dialog (ctrl+f): a word or phrase to find in the current question.
 
 Matching is :mod:`qca.search`'s plain mode: case- and umlaut-insensitive, also inside
-compounds. Enter on the same text again goes to the next hit. Only the ids of the segments
-with a hit are looked up (:func:`qca.search.hit_segments`); a segment's hits are marked when
-it is shown.
+compounds. Enter on the same text again goes to the next hit.
 """
 
 from __future__ import annotations
@@ -30,9 +28,12 @@ class SearchScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search", classes="dialog") as box:
-            scope = self.question or _("all questions")
-            box.border_title = _("Search {scope} (Enter: search / next hit, Esc cancels)"
-                                 ).format(scope=scope)
+            if self.question:
+                box.border_title = _("Search {question} (Enter: search / next hit, Esc "
+                                     "cancels)").format(question=self.question)
+            else:
+                box.border_title = _("Search all questions (Enter: search / next hit, Esc "
+                                     "cancels)")
             yield Input(value=self.pattern, placeholder=_("a word or phrase, e.g. Personal"))
 
     @on(Input.Submitted)
