@@ -149,10 +149,12 @@ def _matrix_report(matrix: str, level: str, fmt: str, id_column: str | None) -> 
         return json.dumps(res, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv(list(res), [list(res.values())])
-    ids = (f"unit ids from column {read.id_column!r}" if read.id_column is not None else
-           "no id column, units numbered from 1")
-    return _text([f"{Path(matrix).name}: {ids}; coders {', '.join(read.data.coders)} "
-                  "(choose with --id-column NAME|none)", *coefficient_lines(res, level)])
+    ids = (_("unit ids from column {column!r}").format(column=read.id_column)
+           if read.id_column is not None else _("no id column, units numbered from 1"))
+    return _text([_("{name}: {ids}; coders {coders} (choose with --id-column NAME|none)").format(
+        name=Path(matrix).name, ids=ids, coders=", ".join(read.data.coders)),
+        *coefficient_lines(res, level)])
+
 
 
 def _confusion_report(project: Any, pair: list[str], question: str | None,

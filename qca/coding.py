@@ -93,8 +93,10 @@ def require_coder(project: Project, coder: str) -> str:
     if coder in known or project.conn.execute(
             "SELECT 1 FROM events WHERE actor = ? LIMIT 1", (coder,)).fetchone():
         return coder
-    listed = ", ".join(known) or "none yet"
-    raise CodingError(f"there is no coder {coder!r} in {project.path.name}; coders are: {listed}")
+    listed = ", ".join(known) or _("none yet")
+    raise CodingError(_("there is no coder {coder!r} in {project}; coders are: {listed}").format(
+        coder=coder, project=project.path.name, listed=listed))
+
 
 
 def _coding_state(project: Project, segment_id: str, category: str, coder: str) -> CodingState | None:

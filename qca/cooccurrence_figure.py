@@ -64,12 +64,15 @@ def heatmap_figure(table: CooccurrenceTable, *, title: str | None = None,
     ax.set_xticks(range(n), keys, rotation=90, fontsize=7)
     ax.set_yticks(range(n), keys, fontsize=7)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label("Jaccard index (segments with both / with either)", fontsize=8)
-    scope = f"question {table.question}" if table.question else "all questions"
+    bar.set_label(_("Jaccard index (segments with both / with either)"), fontsize=8)
+    scope = (_("question {question}").format(question=table.question) if table.question
+             else _("all questions"))
     label = "" if group == TOTAL else f", {table.by} = {group}"
     ax.set_title(title if title is not None else
-                 f"Co-occurrence of categories ({scope}{label}, coder {table.coder})",
+                 _("Co-occurrence of categories ({scope}, coder {coder})").format(
+                     scope=scope + label, coder=table.coder),
                  fontsize=9, loc="left")
+
     return fig
 
 

@@ -58,6 +58,7 @@ from qca.agreement import (
 )
 from qca.coders import is_reserved, machine_coder
 from qca.errors import CodingError, InputError
+from qca.i18n import _
 from qca.reliability import coded_sets
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
@@ -141,15 +142,17 @@ def _folds(seg_ids: Sequence[str], k: int, seed: int) -> dict[str, int]:
 
 def _check_folds(folds: int) -> None:
     if folds < 2:
-        raise InputError(f"--folds {folds}: cross-validation needs at least 2 folds, e.g. --folds 5")
+        raise InputError(_("--folds {folds}: cross-validation needs at least 2 folds, e.g. "
+                           "--folds 5").format(folds=folds))
 
 
 def _check_enough(coder: str, total: int, folds: int) -> None:
     need = folds * MIN_PER_FOLD
     if total < need:
         raise CodingError(
-            f"coder {coder!r} has {total} coded segments; --folds {folds} needs at least {need} "
-            f"({MIN_PER_FOLD} per fold): code more segments or lower --folds")
+            _("coder {coder!r} has {total} coded segments; --folds {folds} needs at least "
+              "{need} ({per_fold} per fold): code more segments or lower --folds").format(
+                coder=coder, total=total, folds=folds, need=need, per_fold=MIN_PER_FOLD))
 
 
 def cross_validated_sets(
@@ -311,17 +314,19 @@ def _chosen_coders(project: Project, sets: dict[tuple[str, str], frozenset[str]]
     humans = sorted({c for _, c in sets if not is_reserved(c)})
     if not coders:
         if not humans:
-            raise CodingError("--machine needs a coder with codings; code some segments first")
+            raise CodingError(_("--machine needs a coder with codings; code some segments "
+                                "first"))
         return humans
     chosen = list(dict.fromkeys(c.strip() for c in coders if c.strip()))
     known = set(project.coders())
     for c in chosen:
         if is_reserved(c):
-            raise InputError(f"--coders {c!r}: --machine compares human coders; "
-                             f"name people, not {c!r}")
+            raise InputError(_("--coders {coder!r}: --machine compares human coders; name "
+                               "people, not {coder!r}").format(coder=c))
         if c not in known:
-            raise CodingError(f"coder {c!r} has no codings in the project "
-                              f"(coders: {', '.join(humans) or 'none'})")
+            raise CodingError(_("coder {coder!r} has no codings in the project (coders: "
+                                "{coders})").format(coder=c,
+                                                    coders=", ".join(humans) or _("none")))
     return chosen
 
 
@@ -377,37 +382,48 @@ def _num(value: Any) -> str:
 
 
 def _yes(value: Any) -> str:
-    return "-" if value is None else ("yes" if value else "no")
+    return "-" if value is None else (_("yes") if value else _("no"))
 
 
 def format_table(result: MachineAgreement) -> str:
     """The comparisons as text: overall, then one line per category."""
     out = result.to_json()
-    lines = [f"Machine coders: qca's suggestion model, {out['folds']}-fold cross-validated on "
-             f"each coder's codings (seed {out['seed']})",
-             "h = human vs human, m = human vs machine, on the same segments; kappa is Cohen's"]
+    lines = [_("Machine coders: qca's suggestion model, {folds}-fold cross-validated on "
+               "each coder's codings (seed {seed})").format(folds=out["folds"], seed=out["seed"]),
+             _("h = human vs human, m = human vs machine, on the same segments; kappa is "
+               "Cohen's")]
     for c in out["comparisons"]:
         size = out["mean_set_size"][c["coder"]]
-        against = (f"beside {c['coder']} vs {c['second_coder']}" if c["second_coder"]
-                   else "(no second human coder)")
-        lines += ["", f"{c['coder']} vs {c['machine']} {against}, {c['n_segments']} segments; "
-                      f"codes per segment {_num(size['human'])} ({c['coder']}) vs "
-                      f"{_num(size['machine'])} (machine)"]
+        against = (_("beside {coder} vs {second}").format(coder=c["coder"],
+                                                          second=c["second_coder"])
+                   if c["second_coder"] else _("(no second human coder)"))
+        lines += ["", _("{coder} vs {machine} {against}, {n} segments; codes per segment "
+                        "{human} ({coder}) vs {by_machine} (machine)").format(
+                      coder=c["coder"], machine=c["machine"], against=against,
+                      n=c["n_segments"], human=_num(size["human"]),
+                      by_machine=_num(size["machine"]))]
         width = max(17, *(len(k) for k in c["categories"]))
-        lines.append(f"{'scope':<{width}} {'units':>5} {'alpha h':>7} {'m':>6} {'kappa h':>7} "
-                     f"{'m':>6} {'AC1 h':>6} {'m':>6}  machine>=human")
-        rows = [("overall", c["overall"]), *c["categories"].items()]
+        scope_, units = _("scope"), _("units")
+        w_units = max(5, len(units))
+        lines.append(f"{scope_:<{width}} {units:>{w_units}} {'alpha h':>7} {'m':>6} "
+                     f"{'kappa h':>7} {'m':>6} {'AC1 h':>6} {'m':>6}  "
+                     + _("machine>=human"))
+        rows = [(_("overall"), c["overall"]), *c["categories"].items()]
         for scope, res in rows:
             h, m = res["human"], res["machine"]
             lines.append(
-                f"{scope:<{width}} {m['n_units']:>5} {_num(h['krippendorff_alpha']):>7} "
+                f"{scope:<{width}} {m['n_units']:>{w_units}} {_num(h['krippendorff_alpha']):>7} "
                 f"{_num(m['krippendorff_alpha']):>6} {_num(h['cohen_kappa']):>7} "
                 f"{_num(m['cohen_kappa']):>6} {_num(h['gwet_ac1']):>6} {_num(m['gwet_ac1']):>6}"
                 f"  {_yes(res['machine_ge_human'])}")
         ov = c["overall"]
-        lines.append(f"overall MASI alpha: {_num(ov['human'].get('krippendorff_alpha_masi'))} "
-                     f"(human) vs {_num(ov['machine']['krippendorff_alpha_masi'])} (machine); "
-                     f"overall compares {'code sets' if ov['values'] == 'code_set' else 'codes'}")
+        compares = (_("overall compares code sets") if ov["values"] == "code_set"
+                    else _("overall compares codes"))
+        lines.append(_("overall MASI alpha: {human} (human) vs {machine} (machine); {compares}")
+                     .format(human=_num(ov["human"].get("krippendorff_alpha_masi")),
+                             machine=_num(ov["machine"]["krippendorff_alpha_masi"]),
+                             compares=compares))
+
     return "".join(f"{line}\n" for line in lines)
 
 

@@ -110,12 +110,16 @@ class Conflict:
         def fmt(v: Any) -> str:
             if self.kind == PairKind.NOTE:  # (memo, flagged)
                 memo, flagged = v
-                return (f"memo {memo!r}" if memo else "no memo") + (" (flagged)" if flagged else "")
+                said = _("memo {memo!r}").format(memo=memo) if memo else _("no memo")
+                return said + (" " + _("(flagged)") if flagged else "")
             if isinstance(v, (set, frozenset, list, tuple)):
                 return "{" + ", ".join(sorted(v)) + "}"
             return repr(v)
 
-        return f"{self.segment_id} {self.coder} {self.kind}: here {fmt(self.ours)}, other {fmt(self.theirs)}"
+        return _("{segment} {coder} {kind}: here {ours}, other {theirs}").format(
+            segment=self.segment_id, coder=self.coder, kind=self.kind, ours=fmt(self.ours),
+            theirs=fmt(self.theirs))
+
 
 
 @dataclass

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qca.errors import QcaError
+from qca.i18n import _
 from qca.progress import Progress  # re-exported: the suggestion modules import it from here
 
 if TYPE_CHECKING:
@@ -207,10 +208,13 @@ def pipeline_description(short: bool = False) -> str:
         return f"{name} {version}{vectors}"
     lemmatizer = _offline_lemmatizer()
     if short:
-        return f"offline German ({lemmatizer})"
+        return _("offline German ({lemmatizer})").format(lemmatizer=lemmatizer)
     source = (f"simplemma {_dist_version('simplemma')}" if lemmatizer == "simplemma"
-              else f"spaCy lookup table (spacy-lookups-data {_dist_version('spacy-lookups-data')})")
-    return f"offline: spacy.blank('de') + sentencizer + {source} lemmas, umlaut/OCR repair"
+              else _("spaCy lookup table (spacy-lookups-data {version})").format(
+                  version=_dist_version("spacy-lookups-data")))
+    return _("offline: spacy.blank('de') + sentencizer + {source} lemmas, umlaut/OCR "
+             "repair").format(source=source)
+
 
 
 def load_pipeline() -> Language:

@@ -283,13 +283,15 @@ def rename_question(project: Project, old: str, new: str, *, author: str = "lead
 def no_categories_hint(project: Project, question: str | None) -> str:
     """What the coding screen shows for a question offered no category."""
     if question is None:
-        return (f"No categories for segments without a question. Name the question: "
-                f"qca questions rename {project.path.name} '{NO_QUESTION}' NAME, then bind a "
-                "group to it")
+        return _("No categories for segments without a question. Name the question: "
+                 "qca questions rename {project} '{none}' NAME, then bind a group to it").format(
+            project=project.path.name, none=NO_QUESTION)
     if not project.codebook().categories:
-        return f"The codebook is empty. Import one: qca codebook import {project.path.name} FILE"
-    return (f"No categories are offered for question {question!r}. Bind a group: "
-            f"qca codebook bind {project.path.name} GROUP --question '{question}'")
+        return _("The codebook is empty. Import one: qca codebook import {project} FILE").format(
+            project=project.path.name)
+    return _("No categories are offered for question {question!r}. Bind a group: "
+             "qca codebook bind {project} GROUP --question '{question}'").format(
+        question=question, project=project.path.name)
 
 
 def question_warnings(project: Project, *, codebook_import: bool = False) -> list[str]:
@@ -300,26 +302,30 @@ def question_warnings(project: Project, *, codebook_import: bool = False) -> lis
     infos = list_questions(project)
     out = []
     if book.categories and not book.questions() and len(infos) > 1:
-        out.append("the codebook binds no group to a question, so every question is offered "
-                   f"every category; bind groups with: qca codebook bind {path} GROUP "
-                   "--question QUESTION")
+        out.append(_("the codebook binds no group to a question, so every question is offered "
+                     "every category; bind groups with: qca codebook bind {path} GROUP "
+                     "--question QUESTION").format(path=path))
         codebook_import = False
     for info in infos:
         if info.question == NO_QUESTION:
             if not info.categories or book.questions():
-                out.append(f"{info.segments} segments have no question and are offered "
-                           f"{info.categories} categories; name it with: qca questions rename "
-                           f"{path} '{NO_QUESTION}' NEW_NAME")
+                out.append(_("{n} segments have no question and are offered {categories} "
+                             "categories; name it with: qca questions rename {path} '{none}' "
+                             "NEW_NAME").format(n=info.segments, categories=info.categories,
+                                                path=path, none=NO_QUESTION))
             continue
         if not book.categories:
             continue
         if not info.categories:
-            out.append(f"question {info.question!r} is offered no category; bind a group to it "
-                       f"with: qca codebook bind {path} GROUP --question '{info.question}'")
+            out.append(_("question {question!r} is offered no category; bind a group to it "
+                         "with: qca codebook bind {path} GROUP --question '{question}'").format(
+                question=info.question, path=path))
         elif codebook_import and not info.bound:
-            out.append(f"question {info.question!r} is bound to no group (offered only the "
-                       f"unbound ones: {', '.join(info.groups)}); bind one with: qca codebook "
-                       f"bind {path} GROUP --question '{info.question}'")
+            out.append(_("question {question!r} is bound to no group (offered only the "
+                         "unbound ones: {groups}); bind one with: qca codebook bind {path} "
+                         "GROUP --question '{question}'").format(
+                question=info.question, groups=", ".join(info.groups), path=path))
+
     return out
 
 

@@ -176,9 +176,11 @@ class Agreed:
 
     def summary(self) -> str:
         who = ", ".join(self.coders)
-        return (f"{self.written} segments where {who} agree written as consensus"
-                f" ({self.decided_before} had one already); {self.disagreements} disagreements, "
-                f"{self.open} still open (walk them with 'qca reconcile')")
+        return _("{written} segments where {who} agree written as consensus ({before} had one "
+                 "already); {disagreements} disagreements, {open} still open (walk them with "
+                 "'qca reconcile')").format(written=self.written, who=who,
+                                             before=self.decided_before,
+                                             disagreements=self.disagreements, open=self.open)
 
 
 def _agreed_sets(project: Project, chosen: list[str], question: str | None,
@@ -211,7 +213,8 @@ def write_agreed(
     """
     lead = lead.strip()
     if not lead or lead == CONSENSUS:
-        raise CodingError("the lead needs a name of their own (not 'consensus')")
+        raise CodingError(_("the lead needs a name of their own (not 'consensus')"))
+
     items = disagreements(project, coders, question, include_nonsubstantive=include_nonsubstantive)
     chosen = items[0].coders if items else _chosen(project, coders, question, include_nonsubstantive)
     agreed, decided = _agreed_sets(project, chosen, question, include_nonsubstantive)

@@ -75,19 +75,20 @@ def assign_free_shortcuts(book: Codebook) -> list[tuple[str, str | None]]:
 
 def describe_assigned(assigned: list[tuple[str, str | None]]) -> str:
     """The import summary's sentence on :func:`assign_free_shortcuts` ('' when it did nothing)."""
-    from qca.plurals import count_noun
-
     given = [f"{k} [{s}]" for k, s in assigned if s]
     if not assigned:
         return ""
     shown = ", ".join(given[:5]) + (", ..." if len(given) > 5 else "")
-    text = f"shortcuts given to {count_noun(len(given), 'category', 'categories')} without one"
+    text = ngettext("shortcuts given to {n} category without one",
+                    "shortcuts given to {n} categories without one", len(given)).format(
+        n=len(given))
     text += f" ({shown})" if given else ""
     left = len(assigned) - len(given)
     if left:
-        text += (f"; {count_noun(left, 'category', 'categories')} left without (no free key; "
-                 "/ finds them)")
-    return text + "; 'qca codebook show' lists them"
+        text += "; " + ngettext("{n} category left without (no free key; / finds them)",
+                                "{n} categories left without (no free key; / finds them)",
+                                left).format(n=left)
+    return text + "; " + _("'qca codebook show' lists them")
 
 
 def replace_codebook(project: Project, book: Codebook, *, author: str, note: str) -> int:
@@ -218,7 +219,9 @@ def split(
         version = project.save_codebook_repointed(
             book, {key: first}, author=author, note=f"split {key} -> {', '.join(keys)}"
         )
-        project.flag_for_review(affected, f"[{key} split into {', '.join(keys)}: check]", now())
+        project.flag_for_review(affected, _("[{key} split into {keys}: check]").format(
+            key=key, keys=", ".join(keys)), now())
+
         project.log(author, CategorySplit(key, keys, len(affected)))
     return SplitResult(version, key, [(c.key, c.shortcut) for c in new_cats],
                        len({seg for seg, _ in affected}))

@@ -83,7 +83,7 @@ ALLOWED: dict[str, str] = {
     r"(\d*\s*)?(KB|MB|GB|TB|kB)": "a unit",
     # names of coefficients, the same in German and English
     r"(Jaccard|AC1|MASI|kappa|alpha|top-\d|CI|\d+% CI)(\s+(Jaccard|AC1|MASI|kappa|alpha|top-\d|"
-    r"CI|\d+% CI))*": "a coefficient's name",
+    r"CI|\d+% CI|h))*": "a coefficient's name (h: between humans)",
     # identifiers, the same in German
     r"id|ID|A|B": "an identifier or a placeholder for a category",
 }
@@ -102,6 +102,10 @@ PROSE_ALLOWED: dict[tuple[str, str], str] = {
     ("qca/refi/project.py", "qca  source  from"): "the description of a source in a .qdpx",
     ("qca/refi/project.py", "flagged for another look"): "a note's text in a .qdpx",
     ("qca/refi/codebook.py", "Code sets in"): "kept in the codebook's description (data)",
+    ("qca/pseudonymise/detect.py", "list of those present"): "a detection rule's id",
+    ("qca/questions.py", "bind by name:"): "a codebook version's note, kept in the project",
+    ("qca/questions.py", "question  renamed to"): "a codebook version's note, kept in the project",
+
 }
 #: Calls whose messages are for programmers (a bug), or logs, not for a user.
 NOT_FOR_USERS = {"ValueError", "TypeError", "AssertionError", "RuntimeError", "KeyError",
@@ -323,6 +327,14 @@ class _Scanner(ast.NodeVisitor):
             if kw.arg in SHOWN_KEYWORDS and (name not in ("dumps", "dict") ):
                 self._check(kw.value, f"{name}({kw.arg}=)")
         self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        # Keys are looked up, not shown; values are checked.
+        for key in node.keys:
+            if key is not None and not isinstance(key, (ast.Constant, ast.JoinedStr)):
+                self.visit(key)
+        for value in node.values:
+            self.visit(value)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         # A literal compared with something is never shown ("end of data" in message).

@@ -30,7 +30,7 @@ from qca.exporting.csv import (
 )
 from qca.exporting.names import mapping_path, mapping_rows, safe_names
 from qca.fileio import all_or_none, check_new, check_target
-from qca.i18n import _, ngettext
+from qca.i18n import N_, _, ngettext
 from qca.store import Project
 
 __all__ = ["FORMATS", "ExportResult", "export", "format_for"]
@@ -41,7 +41,7 @@ _SUFFIX = {"xlsx": ".xlsx", "sav": ".sav", "stata": ".dta", "qdpx": ".qdpx"}
 _FILES_ONLY = {"xlsx", "spss", "sav", "stata", "qdpx"}
 _EVERY_CODER = {"xlsx", "qdpx"}
 _NAMES_DEFAULT = {"long": "keep", "wide": "safe", "spss": "safe", "sav": "safe", "stata": "safe"}
-_NAMES_REQUIRED = {"sav": "an SPSS .sav", "stata": "a Stata .dta"}
+_NAMES_REQUIRED = {"sav": N_("an SPSS .sav"), "stata": N_("a Stata .dta")}
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _check_options(fmt: str, output: Path | None, coder: str | None, names: str 
     if names == "keep" and fmt in _NAMES_REQUIRED:
         raise InputError(_("--names keep: {names_required} needs names it accepts; leave "
                            "out --names (safe is the default)")
-                         .format(names_required=_NAMES_REQUIRED[fmt]))
+                         .format(names_required=_(_NAMES_REQUIRED[fmt])))
     if names not in (None, "safe", "keep"):
         raise InputError(_("--names {names}: choose safe or keep").format(names=names))
     suffix = _SUFFIX.get(fmt)
@@ -176,8 +176,8 @@ def _export_pseudonymised(project: Project, key: Path, fmt: str, target: Path | 
 
     with keyed_copy(project, key) as copy:
         result = export(copy, fmt, target, coder=coder, names=names, force=force)
-    result.more.append(f"pseudonymised with the key {key}: every original it names is "
-                       "replaced by its pseudonym")
+    result.more.append(_("pseudonymised with the key {key}: every original it names is "
+                         "replaced by its pseudonym").format(key=key))
     return result
 
 
@@ -232,8 +232,8 @@ def _export_wide(project: Project, target: Path | None, coder: str | None, namin
         more = _renamed_note(original, exported, target)
     if target is None:
         text = write_csv_text(table.chunks(header), None)
-        return ExportResult([], f"exported to standard output: {_wide_counts(chosen, table)}",
-                            text, more)
+        return ExportResult([], _("exported to standard output: {counts}").format(
+            counts=_wide_counts(chosen, table)), text, more)
     written = [target, *([mapping_path(target)] if naming == "safe" else [])]
     check_new(written, force=force)
     check_target(target)

@@ -18,7 +18,6 @@ from qca.errors import CodingError, InputError
 from qca.events import CodingsImported, Origin
 from qca.i18n import _, ngettext
 from qca.importing.survey import read_table
-from qca.plurals import count_noun
 from qca.store import Coding, Project, now
 
 __all__ = ["CodingsImport", "SegmentIds", "import_codings"]

@@ -31,7 +31,6 @@ from qca.events import SourcesImported
 from qca.i18n import _, ngettext
 from qca.importing.protocol import read_protocol_document
 from qca.importing.survey import TableStream, open_table, require_table_type
-from qca.plurals import count_noun
 from qca.store import ImportScratch, Project, Segment, Source
 
 __all__ = [

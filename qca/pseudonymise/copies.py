@@ -51,8 +51,7 @@ from qca.events import (
     loads,
     with_free_text,
 )
-from qca.i18n import _, ngettext
-from qca.merge import count_noun
+from qca.i18n import N_, _, ngettext
 from qca.pseudonymise.detect import KINDS, Detector, Finding, Terms, build_terms
 from qca.store import Project, TextRewrite, rewrite_texts
 
@@ -85,8 +84,16 @@ _PERSONAL_VARIABLES = (
      "Person"),
 )
 _TABLE_LABELS = {
-    "segments": "segment texts", "source_texts": "protocol documents", "sources": "sources",
-    "notes": "memos", "codings": "coding memos", "events": "event log",
+    "segments": N_("segment texts"), "source_texts": N_("protocol documents"),
+    "sources": N_("sources"), "notes": N_("memos"), "codings": N_("coding memos"),
+    "events": N_("event log"),
+}
+#: The detection rules (:mod:`qca.pseudonymise.detect`) as the dry run names them.
+_RULE_NAMES = {
+    "pattern": N_("pattern"), "address": N_("address"), "lower case": N_("lower case"),
+    "list of those present": N_("list of those present"), "speaker": N_("speaker"),
+    "first name": N_("first name"), "surname": N_("surname"), "name cluster": N_("name cluster"),
+    "your list": N_("your list"), "spaCy NER": N_("spaCy NER"),
 }
 
 
@@ -130,34 +137,42 @@ class Plan:
         if not self.kept:
             return ""
         listed = ", ".join(self.kept[:5]) + (" ..." if len(self.kept) > 5 else "")
-        return (f"note: {len(self.kept)} ids, file names or codebook entries hold a replaced "
-                f"term and stay as they are (ids must not change): {listed}")
+        return _("note: {n} ids, file names or codebook entries hold a replaced term and stay "
+                 "as they are (ids must not change): {listed}").format(n=len(self.kept),
+                                                                      listed=listed)
 
     def summary(self, dest: str) -> str:
         """The dry run's report: per kind the pseudonyms, occurrences and examples."""
         if not self.replacements:
-            return f"nothing to replace; {dest} would be a plain copy"
+            return _("nothing to replace; {dest} would be a plain copy").format(dest=dest)
         by_kind: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
         tables: Counter[str] = Counter()
         for rep in self.replacements:
             by_kind[rep.kind][(rep.original, rep.pseudonym)] += 1
-            tables[_TABLE_LABELS.get(rep.where.table, rep.where.table)] += 1
+            tables[_(_TABLE_LABELS.get(rep.where.table, rep.where.table))] += 1
         where = ", ".join(f"{label} {n}" for label, n in tables.most_common())
-        lines = [f"would replace {count_noun(len(self.replacements), 'occurrence')} ({where}):"]
+        n = len(self.replacements)
+        lines = [ngettext("would replace {n} occurrence ({where}):",
+                          "would replace {n} occurrences ({where}):", n).format(n=n, where=where)]
         for kind in KINDS:
             pairs = by_kind.get(kind)
             if not pairs:
                 continue
             pseudonyms = {p for _, p in pairs}
             examples = ", ".join(f"{o!r} → {p}" for (o, p), _ in pairs.most_common(4))
-            lines.append(f"  {kind:<12} {count_noun(len(pseudonyms), 'pseudonym')}, "
-                         f"{count_noun(sum(pairs.values()), 'occurrence')}: {examples}")
+            found = ngettext("{n} pseudonym", "{n} pseudonyms", len(pseudonyms)).format(
+                n=len(pseudonyms))
+            occurrences = ngettext("{n} occurrence", "{n} occurrences",
+                                   sum(pairs.values())).format(n=sum(pairs.values()))
+            lines.append(f"  {kind:<12} {found}, {occurrences}: {examples}")
         if self.rules:
-            rules = ", ".join(f"{rule} {n}" for rule, n in self.rules.most_common())
-            lines.append(f"found by: {rules}")
+            rules = ", ".join(f"{_(_RULE_NAMES.get(rule, rule))} {n}"
+                              for rule, n in self.rules.most_common())
+            lines.append(_("found by: {rules}").format(rules=rules))
         if self.kept:
             lines.append(self.kept_note())
-        lines.append(f"nothing written; without --dry-run this writes {dest} and its key")
+        lines.append(_("nothing written; without --dry-run this writes {dest} and its key")
+                     .format(dest=dest))
         return "\n".join(lines)
 
     def counts(self) -> dict[str, int]:

@@ -19,6 +19,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import iterparse as _defused_iterparse
 
+from qca.i18n import _
+
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 
@@ -46,14 +48,14 @@ def _parser() -> DefusedXMLParser:
 def _problem(exc: BaseException) -> XmlProblem:
     if isinstance(exc, DefusedXmlException):
         return XmlProblem(
-            "it declares a DTD or entities, which qca refuses for safety (REFI-QDA files "
-            "have none); export it again from the original program"
+            _("it declares a DTD or entities, which qca refuses for safety (REFI-QDA files "
+              "have none); export it again from the original program")
         )
     line, col = getattr(exc, "position", (0, 0))
     reason = str(exc).split(":")[0]
     return XmlProblem(
-        f"not well-formed XML ({reason}, line {line}, column {col + 1}); "
-        "export it again or check that it is a REFI-QDA file"
+        _("not well-formed XML ({reason}, line {line}, column {column}); export it again or "
+          "check that it is a REFI-QDA file").format(reason=reason, line=line, column=col + 1)
     )
 
 
@@ -99,7 +101,8 @@ def parse_stream(stream: IO[bytes],
         if event == "end" and parent is not None and drop is not None and drop(elem, parent):
             parent.remove(elem)
     if root is None:
-        raise XmlProblem("not well-formed XML (no element found); export it again")
+        raise XmlProblem(_("not well-formed XML (no element found); export it again"))
+
     return root
 
 

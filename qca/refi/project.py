@@ -90,7 +90,6 @@ from pathlib import Path
 from qca import __version__
 from qca.codebook import Category, Codebook, slug_key
 from qca.coding import validate_coder
-from qca.plurals import count_noun
 from qca.errors import CodebookError, CodingError, ExportError, InputError
 from qca.refi._xml import (
     PROJECT_NS,
