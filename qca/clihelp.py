@@ -10,15 +10,18 @@ the ``--lang`` option. Click's own words in a help page (``Usage:``, ``Options``
 
 from __future__ import annotations
 
+import gettext
+import importlib
 import inspect
 from collections.abc import Iterable
 from typing import Any
 
 import click
 
-from qca.i18n import N_, _, set_language
+from qca.i18n import N_, N_plural, _, ngettext, set_language
 
-__all__ = ["QcaCommand", "QcaGroup", "lang_option", "localise"]
+__all__ = ["CLICK_MESSAGES", "CLICK_PLURALS", "QcaCommand", "QcaGroup", "lang_option",
+           "localise", "speak_for_click"]
 
 # Click's own words on a help page, in qca's catalogue (click translates them only through
 # the process-wide gettext domain, which qca leaves alone).
@@ -34,6 +37,60 @@ _DEFAULT = N_("default: {default}")
 _REQUIRED = N_("required")
 
 _MSGID = "_qca_msgid"
+
+# Click's own messages a qca user can meet (usage errors), in qca's catalogue with click's
+# exact msgids; tests/test_i18n.py checks that the installed click still has each of them.
+CLICK_MESSAGES = (
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Option {name!r} does not take a value."),
+    N_("Missing command."),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("Error: {message}"),
+    N_("Aborted!"),
+)
+CLICK_PLURALS = (
+    N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    N_plural("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    N_plural("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    N_plural("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+)
+_CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types",
+                  "click.decorators", "click.termui", "click.formatting", "click.utils")
+
+
+def speak_for_click() -> None:
+    """Let click's own messages (usage errors) go through qca's catalogue.
+
+    Click translates only through the process-wide gettext domain: each of its modules
+    calls ``gettext.gettext``/``gettext.ngettext``, bound at import. Those names are pointed
+    at qca's :func:`~qca.i18n._`/:func:`~qca.i18n.ngettext`, which give click's English for
+    every message not in qca's catalogue. A click that binds them otherwise is left as it is
+    (and speaks English); tests/test_i18n.py notices.
+    """
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a click without this module
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = _  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = ngettext  # type: ignore[attr-defined]
 
 
 def _translate_attr(obj: Any, attr: str) -> None:
@@ -113,6 +170,7 @@ class QcaGroup(click.Group):
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         if parent is None:
             set_language()
+            speak_for_click()
             localise(self)
         return super().make_context(info_name, args, parent, **extra)
 

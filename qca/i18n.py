@@ -43,6 +43,7 @@ __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
     "N_",
+    "N_plural",
     "_",
     "extract",
     "language",
@@ -139,6 +140,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for the catalogue; translate it later with :func:`ngettext`."""
+    return singular, plural
+
+
 # --- Babel extraction: click help lives in docstrings --------------------------------------
 
 _CLICK_DECORATORS = {"command", "group"}
@@ -172,7 +178,11 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: list[
 
     source = fileobj.read()
     fileobj.seek(0)
-    yield from extract_python(fileobj, keywords, comment_tags, options)
+    # N_plural("one", "many") is read as ngettext is (Babel applies the keyword specs).
+    names = [*keywords, "N_plural"]
+    for lineno, funcname, message, comments in extract_python(fileobj, names, comment_tags,
+                                                              options):
+        yield lineno, "ngettext" if funcname == "N_plural" else funcname, message, comments
     text = source.decode(options.get("encoding", "utf-8"))
     for lineno, doc in _docstrings(text):
         yield lineno, "", doc, []  # (lineno, funcname, message, comments), as extract_python

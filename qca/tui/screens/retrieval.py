@@ -44,7 +44,8 @@ class RetrievalScreen(Screen[str | None]):
     """The segments of one code expression; dismisses with the chosen segment id."""
 
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), key_display="⏎", tooltip=N_("Open the segment to recode it.")),
+        Binding("enter", "open", N_("Open segment"), key_display="⏎",
+                tooltip=N_("Open the segment to recode it.")),
         Binding("escape,L", "close", N_("Back"), key_display="Esc",
                 tooltip=N_("Back to the coding screen.")),
         Binding("Q", "app.quit", N_("Quit")),
