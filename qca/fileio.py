@@ -20,7 +20,8 @@ __all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "not_found
 
 def not_found(path: Path, error: type[QcaError]) -> QcaError:
     """The one wording for a file argument that names no file (every reader raises this)."""
-    return error(f"{path}: file not found; check the path and spelling")
+    return error(_("{path}: file not found; check the path and spelling").format(path=path))
+
 
 
 def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:

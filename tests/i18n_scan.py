@@ -28,6 +28,7 @@ on any.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import string
 import sys
@@ -38,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "qca"
 
-WRAPPERS = {"_", "N_", "ngettext", "gettext", "pgettext", "npgettext"}
+WRAPPERS = {"_", "N_", "N_plural", "ngettext", "gettext", "pgettext", "npgettext"}
 
 #: Calls whose positional arguments a user reads.
 OUTPUT_CALLS = {"echo", "secho", "print", "confirm", "prompt", "_fail", "_warn", "notify",
@@ -156,13 +157,14 @@ def _literal_text(node: ast.expr) -> str:
 
 def is_language(text: str) -> bool:
     """Whether ``text`` (placeholders removed) holds words a user reads."""
-    stripped = _MARKUP.sub("", text).strip(" \t\n:;,.·()[]=+-/|%#*>…")
+    stripped = _MARKUP.sub("", text).strip(" \t\n:;,.·()[]=/|%#*>…")
     if not _WORD.search(stripped):
         return False
     return not _ALLOWED.fullmatch(stripped)
 
 
-def error_classes(package: Path = PACKAGE) -> set[str]:
+@functools.lru_cache(maxsize=None)
+def error_classes(package: Path = PACKAGE) -> frozenset[str]:
     """Names of every ``QcaError`` subclass defined in ``package`` (and QcaError itself)."""
     bases: dict[str, set[str]] = {}
     for path in package.rglob("*.py"):
@@ -177,7 +179,7 @@ def error_classes(package: Path = PACKAGE) -> set[str]:
             if cls not in found and parents & found:
                 found.add(cls)
                 grew = True
-    return found | CLICK_ERRORS
+    return frozenset(found | CLICK_ERRORS)
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -201,7 +203,7 @@ def _prose_allowed(path: str, text: str) -> bool:
 
 
 class _Scanner(ast.NodeVisitor):
-    def __init__(self, path: str, errors: set[str], docstrings: set[int]) -> None:
+    def __init__(self, path: str, errors: frozenset[str], docstrings: set[int]) -> None:
         self.path = path
         self.errors = errors
         self.docstrings = docstrings
@@ -309,10 +311,12 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _name(node.func)
-        if name in WRAPPERS or name in NOT_FOR_USERS:
+        # ``error(...)`` is a variable holding an error class; ``log.error(...)`` a log.
+        raises_error = isinstance(node.func, ast.Name) and name == "error"
+        if name in WRAPPERS or (name in NOT_FOR_USERS and not raises_error):
             return  # nothing inside a wrapped call (or a programmer's message) is reported
         shown_args: list[ast.expr] = []
-        if name in OUTPUT_CALLS or name in WIDGETS or name in self.errors or name == "error":
+        if name in OUTPUT_CALLS or name in WIDGETS or name in self.errors or raises_error:
             shown_args = list(node.args[:1]) if name not in ("echo", "print", "_warn") \
                 else list(node.args)
         elif name == "update" and isinstance(node.func, ast.Attribute) and node.args:
@@ -354,7 +358,7 @@ class _Scanner(ast.NodeVisitor):
 
 
 def scan_source(source: str, path: str = "<snippet>",
-                errors: set[str] | None = None) -> list[Finding]:
+                errors: frozenset[str] | None = None) -> list[Finding]:
     """The unwrapped user-facing literals in ``source``."""
     tree = ast.parse(source)
     scanner = _Scanner(path, error_classes() if errors is None else errors, _docstrings(tree))

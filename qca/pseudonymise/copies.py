@@ -565,10 +565,11 @@ def read_names(path: Path | str) -> list[str | tuple[str, str]]:
 
 def _check_new(path: Path, what: str, error: type[Exception] = ProjectError) -> None:
     if path.exists():
-        raise error(f"{path}: file exists already; choose another name for the {what} "
-                    "or delete it")
+        raise error(_("{path}: file exists already; choose another name for {what} or "
+                      "delete it").format(path=path, what=_(what)))
     if not path.parent.is_dir():
-        raise error(f"{path}: folder {path.parent} does not exist; create it first")
+        raise error(_("{path}: folder {folder} does not exist; create it first").format(
+            path=path, folder=path.parent))
 
 
 def _write_key_tmp(path: Path, text: str) -> Path:
@@ -612,8 +613,8 @@ def write_copy(project: Project, dest: Path | str, plan: Plan,
     """
     dest = Path(dest)
     key_path = Path(key) if key is not None else default_key_path(dest)
-    _check_new(dest, "copy")
-    _check_new(key_path, "key")
+    _check_new(dest, N_("the copy"))
+    _check_new(key_path, N_("the key"))
     if key_path.resolve() == dest.resolve() or dest.resolve() == project.path.resolve():
         raise ProjectError(_("{dest}: the copy, the key and the project must be three files")
                            .format(dest=dest))
@@ -690,7 +691,7 @@ def _restore(text: str, reps: list[Replacement]) -> str | None:
 def reverse_copy(pseudonymised: Path | str, key: Path | str, out: Path | str) -> Restored:
     """Write ``out``: the copy ``pseudonymised`` with every original of ``key`` back."""
     out, key = Path(out), Path(key)
-    _check_new(out, "restored project")
+    _check_new(out, N_("the restored project"))
     with Project.open(pseudonymised) as copy:
         marker = copy.meta("pseudonymised")
         if not marker:
@@ -815,8 +816,8 @@ def pseudonymise(project_path: Path | str, dest: Path | str, *, key: Path | str 
     dest = Path(dest)
     key_path = Path(key) if key is not None else default_key_path(dest)
     if not dry_run:
-        _check_new(dest, "copy")
-        _check_new(key_path, "key")
+        _check_new(dest, N_("the copy"))
+        _check_new(key_path, N_("the key"))
     user = read_names(names) if names is not None else []
     with Project.open(project_path) as project:
         plan = plan_copy(project, detector(user, tuple(keep)))
