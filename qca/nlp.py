@@ -200,7 +200,8 @@ def pipeline_description(short: bool = False) -> str:
     """
     pid = pipeline_id()
     if not pid.startswith("offline-"):
-        name, _, version = pid.rpartition("-")
+        name, _sep, version = pid.rpartition("-")
+
         vectors = ""
         with _lock:
             if _nlp is not None and _nlp.vocab.vectors.size:

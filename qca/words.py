@@ -179,9 +179,9 @@ def format_table(table: WordTable, *, width: int = 80) -> list[str]:
     lines = [_("Words (lemmas, stop words left out), {scope}").format(scope=scope)]
     for group in table.groups:
         n = table.n_group.get(group, 0)
-        label = (group if table.by is None and table.code is None and group == TOTAL
-                 else f"{table.by} = {group}" if table.by is not None and group != TOTAL
-                 else group)
+        label = (_("total") if group == TOTAL
+                 else f"{table.by} = {group}" if table.by is not None else group)
+
         lines.append("")
         lines.append(ngettext("{label}: {n} segment", "{label}: {n} segments", n).format(
             label=label, n=n))

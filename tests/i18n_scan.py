@@ -197,6 +197,17 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
+def _own_nodes(func: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``func``'s own scope (not of nested functions, classes, comprehensions)."""
+    todo = list(ast.iter_child_nodes(func))
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                                 ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
 def _prose_allowed(path: str, text: str) -> bool:
     return any(path == where and text.strip().startswith(start)
                for where, start in PROSE_ALLOWED)
@@ -292,7 +303,28 @@ class _Scanner(ast.NodeVisitor):
 
     # --- the sinks ---------------------------------------------------------------------
 
+    def _shadowing(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A function that binds ``_`` (``a, _ = ...``, ``for _ in``) cannot call ``_()``."""
+        binds = calls = None
+        for sub in _own_nodes(node):
+            targets: list[ast.expr] = []
+            if isinstance(sub, ast.Assign):
+                targets = sub.targets
+            elif isinstance(sub, (ast.For, ast.AsyncFor, ast.withitem)):
+                targets = [sub.target if not isinstance(sub, ast.withitem)
+                           else sub.optional_vars or ast.Constant(None)]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and name.id == "_":
+                        binds = binds or name
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "_":
+                calls = calls or sub
+        if binds is not None and calls is not None:
+            self.findings.append(Finding(self.path, binds.lineno, "_",
+                                         f"{node.name}() binds _ and so cannot call _()"))
+
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._shadowing(node)
         self._functions.append(node)
         if _FORMATTERS.match(node.name):
             for sub in ast.walk(node):

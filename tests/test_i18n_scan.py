@@ -59,6 +59,8 @@ def test_no_unwrapped_user_facing_string_in_qca() -> None:
     'def describe(self):\n    return "memo " + self.memo if self.memo else "no memo"',
     'LABELS = {"segments": "segment texts and protocol documents"}',
     'hint = "if you trust the file, raise the limit"',
+    'def f(pid):\n    name, _, version = pid.rpartition("-")\n    return _("offline {n}").format(n=name)',
+    'def f(rows):\n    for _ in rows:\n        pass\n    return _("done")',
 ])
 def test_a_planted_unwrapped_string_is_found(snippet: str) -> None:
     assert _found(snippet), f"the scan misses: {snippet}"
@@ -85,6 +87,7 @@ def test_a_planted_unwrapped_string_is_found(snippet: str) -> None:
     'def f():\n    """A docstring is no interface text at all."""',
     'x = {"segment texts and more": 1}',
     'click.echo(f"qca {__version__}")',
+    'def f(rows):\n    keys = [k for k, _ in rows]\n    return _("{n} keys").format(n=len(keys))',
 ])
 def test_wrapped_and_non_language_strings_are_not_found(snippet: str) -> None:
     assert not _found(snippet), f"the scan reports: {snippet}"
