@@ -159,3 +159,42 @@ async def test_undo_takes_back_a_dictionary_run(coded_path, tmp_path) -> None:  
         await pilot.press("ctrl+z")
         assert app.session.progress().coded == 0
     assert ("undone: removed 2 dictionary codings (d.yaml)", "information") in notes
+
+
+# --- German (QCA_LANG=de): nothing cut or wrapped away at 80x24 ----------------------------
+
+
+def test_snapshot_retrieval_list_german(snap_compare, coded_path, german) -> None:  # noqa: F811
+    app = make_app(coded_path, "anna", retrieve="CH_ZUS", show_pipeline=False)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_snapshot_search_dialog_german(snap_compare, coded_path, german) -> None:  # noqa: F811
+    app = make_app(coded_path, "anna", question="chancen", show_pipeline=False)
+    assert snap_compare(app, press=["ctrl+f", *"personal"], terminal_size=SIZE)
+
+
+async def test_retrieval_view_and_search_speak_german(coded_path, german) -> None:  # noqa: F811
+    from textual.widgets import Input, Static
+
+    app = make_app(coded_path, "anna", retrieve="CH_ZUS", show_pipeline=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RetrievalScreen)
+        title = str(app.screen.query_one("#retrieval-title", Static).render())
+        assert "Segment" in title and "segment " not in title
+        shown = {b.description for _node, b, *_rest in app.screen.active_bindings.values()
+                 if b.show}
+        assert {"Zurück", "Ende"} <= shown and not shown & {"Back", "Quit", "Open segment"}
+
+        await pilot.press("escape")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        box = app.screen.query_one("#search")
+        assert str(box.border_title).startswith("Suche in")
+        assert "Wort oder eine Wendung" in str(app.screen.query_one(Input).placeholder)
+
+
+def test_snapshot_retrieve_dialog_german(snap_compare, coded_path, german) -> None:  # noqa: F811
+    app = make_app(coded_path, "anna", question="chancen", show_pipeline=False)
+    assert snap_compare(app, press=["L"], terminal_size=SIZE)
