@@ -118,10 +118,10 @@ def load_dictionary(path: Path | str) -> list[Entry]:
         raise InputError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark is not None else ""
+        line = ", " + _("line {n}").format(n=mark.line + 1) if mark is not None else ""
         raise InputError(_("{name}{line}: {value}"
                            "; fix the YAML syntax")
-                         .format(name=path.name, line=line, value=getattr(exc, 'problem', None) or 'invalid YAML')) from None
+                         .format(name=path.name, line=line, value=getattr(exc, 'problem', None) or _('invalid YAML'))) from None
     if data is None or data == {}:
         raise InputError(_("{name}: the dictionary is empty; map category keys to words, "
                            "e.g. FN_PERSONAL: [Personal, personell]").format(name=path.name))

@@ -191,7 +191,8 @@ class Codebook:
                 if cat.shortcut is None:
                     continue
                 if cat.shortcut in shortcuts:
-                    scope = f"question {question!r}" if question else "unbound categories"
+                    scope = (_("question {question!r}").format(question=question) if question
+                             else _("unbound categories"))
                     raise CodebookError(
                         _("{where}: shortcut {shortcut!r} is given to both "
                           "{shortcuts!r} and {key!r} in {scope}; "
@@ -360,8 +361,8 @@ def load_yaml(path: Path | str) -> Codebook:
                               "a few levels").format(path=path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        line = ", " + _("line {n}").format(n=mark.line + 1) if mark is not None else ""
+        problem = getattr(exc, "problem", None) or _("invalid YAML")
         raise CodebookError(_("{path}{line}: {problem}; fix the YAML syntax")
                             .format(path=path, line=line, problem=problem)) from None
     if data is None:
@@ -394,7 +395,7 @@ def _require_leaf_texts(book: Codebook, where: str) -> None:
                 _("{where}: category {key!r} ({name}) has no {items}; "
                   "a category codes are assigned to needs both "
                   "(see qca/data/codebooks/README.md)")
-                .format(where=where, key=cat.key, name=cat.name, items=' and no '.join(missing)))
+                .format(where=where, key=cat.key, name=cat.name, items=_(' and no ').join(missing)))
 
 
 # A codebook needs no aliases; these bounds stop a "billion laughs" file (aliases nested so

@@ -225,7 +225,8 @@ def decode(event: EventLike, *, event_id: int | None = None) -> Payload:
     try:
         action = Action(event.action)
     except ValueError:
-        where = f"event {event_id}" if event_id is not None else "an event"
+        where = (_("event {id}").format(id=event_id) if event_id is not None
+                 else _("an event"))
         raise ProjectError(
             _("{where} has the action {action!r}, which this qca does not know; "
               "upgrade qca to read this project's log").format(where=where, action=event.action)

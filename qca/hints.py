@@ -109,7 +109,7 @@ def _two_coders(project: Project, coders: Sequence[str] | None,
 
     chosen = list(coders) if coders else default_coders(coded_sets(project, question))
     if len(chosen) != 2:
-        listed = ", ".join(chosen) or "none"
+        listed = ", ".join(chosen) or _("none")
         raise CodingError(_("--hints compares two coders, found {n} ({listed}); "
                             "name them with --coders a,b").format(n=len(chosen), listed=listed))
     return chosen[0], chosen[1]

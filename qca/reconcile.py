@@ -88,7 +88,7 @@ def disagreements(
     if len(chosen) < 2:
         raise CodingError(
             _("reconciliation needs at least 2 coders, found {n} "
-              "({value})").format(n=len(chosen), value=', '.join(chosen) or 'none')
+              "({value})").format(n=len(chosen), value=', '.join(chosen) or _('none'))
         )
     out: list[Disagreement] = []
     for seg in project.segments(question):

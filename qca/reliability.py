@@ -151,17 +151,17 @@ def _choose(
         known = set(project.coders())
         unknown = [c for c in chosen if c not in known]
         if unknown:
-            listed = ", ".join(present) or "none"
+            listed = ", ".join(present) or _("none")
             raise CodingError(_("coder {unknown!r} has no codings in the project (coders: {listed})")
                               .format(unknown=unknown[0], listed=listed))
     else:
         chosen = list(present)
     if len(chosen) < minimum:
-        where = f" for question {question!r}" if question else ""
+        where = " " + _("for question {question!r}").format(question=question) if question else ""
         raise CodingError(
             _("agreement needs at least {minimum} coders, found {n}{where} "
               "({value}); let a second coder code the segments first")
-            .format(minimum=minimum, n=len(chosen), where=where, value=', '.join(chosen) or 'none')
+            .format(minimum=minimum, n=len(chosen), where=where, value=', '.join(chosen) or _('none'))
         )
     return chosen
 

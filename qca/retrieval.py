@@ -171,7 +171,7 @@ def require_coder(project: Project, coder: str | None) -> None:
         return
     coders = project.coders()
     if coder not in coders:
-        listed = ", ".join(coders) or "none yet"
+        listed = ", ".join(coders) or _("none yet")
         raise CodingError(_("coder {coder!r} has no codings in {name}; "
                             "coders are: {listed}")
                           .format(coder=coder, name=project.path.name, listed=listed))

@@ -643,7 +643,7 @@ def _check(project: Project, pattern: str, *, regex: bool, lemma: bool, word: bo
     pairs = parse_where(where)
     project.require_variables(name for name, _ in pairs)
     if coder is not None and coder not in project.coders():
-        listed = ", ".join(project.coders()) or "none yet"
+        listed = ", ".join(project.coders()) or _("none yet")
         raise InputError(_("coder {coder!r} has no codings in {name}; "
                            "coders are: {listed}")
                          .format(coder=coder, name=project.path.name, listed=listed))

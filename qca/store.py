@@ -48,7 +48,7 @@ from qca.events import (
     dumps,
     loads,
 )
-from qca.i18n import _
+from qca.i18n import _, ngettext
 
 __all__ = [
     "APPLICATION_ID",
@@ -875,7 +875,8 @@ class Project:
             if row[0] not in keys
         ]
         if orphans:
-            listed = ", ".join(f"{k} ({n} codings)" for k, n in orphans[:5])
+            listed = ", ".join(ngettext("{key} ({n} coding)", "{key} ({n} codings)", n).format(key=k, n=n)
+                               for k, n in orphans[:5])
             raise CodebookError(
                 _("the new codebook lacks categories that have codings: {listed}; keep them, "
                   "or use 'qca codebook merge' to move their codings first").format(listed=listed)

@@ -83,10 +83,10 @@ ALLOWED: dict[str, str] = {
     # units of sizes
     r"(\d*\s*)?(KB|MB|GB|TB|kB)": "a unit",
     # names of coefficients, the same in German and English
-    r"(Jaccard|AC1|MASI|kappa|alpha|top-\d|CI|\d+% CI)(\s+(Jaccard|AC1|MASI|kappa|alpha|top-\d|"
+    r"(Jaccard|AC1|MASI|kappa|alpha|Cohen|Fleiss|top-\d|CI|\d+% CI)(\s+(Jaccard|AC1|MASI|kappa|alpha|top-\d|"
     r"CI|\d+% CI|h))*": "a coefficient's name (h: between humans)",
     # identifiers, the same in German
-    r"id|ID|A|B": "an identifier or a placeholder for a category",
+    r"id|ID|A|B|\w+#\w+": "an identifier, a segment id or a placeholder for a category",
 }
 #: Single literals that a user sees but that stay English, by file: names in exports.
 ALLOWED_IN: dict[tuple[str, str], str] = {
@@ -281,7 +281,11 @@ class _Scanner(ast.NodeVisitor):
             if name in STR_METHODS or name in TEXT_BUILDERS:
                 for arg in node.args:
                     self._check(arg, where, depth + 1)
-        elif isinstance(node, ast.BinOp):
+                if name in ("format", "format_map"):
+                    for kw in node.keywords:
+                        self._check(kw.value, where, depth + 1)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            # text + text, "..." % args; not path / "name"
             self._check(node.left, where, depth + 1)
             self._check(node.right, where, depth + 1)
         elif isinstance(node, ast.IfExp):

@@ -202,7 +202,7 @@ def check_figure_path(path: Path | str, *, force: bool = False) -> Path:
     if suffix not in FORMATS:
         raise ExportError(_("{path}: unknown figure format {value!r}; "
                             "end the name in .png, .svg or .pdf")
-                          .format(path=path, value=suffix or '(none)'))
+                          .format(path=path, value=suffix or _('(none)')))
     if path.is_dir():
         raise ExportError(_("{path}: is a folder; give a file name such as {path}/figure.png")
                           .format(path=path))

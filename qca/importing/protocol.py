@@ -172,7 +172,7 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
         raise InputError(
             _("{name}: '{value}' files{hint} cannot be read as protocols; save "
               "the document as .docx, .md or UTF-8 .txt and import that file")
-            .format(name=name, value=ext or 'no extension', hint=hint)
+            .format(name=name, value=ext or _('no extension'), hint=hint)
         )
     if not path.exists():
         raise not_found(path, InputError)

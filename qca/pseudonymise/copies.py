@@ -93,8 +93,11 @@ _RULE_NAMES = {
     "pattern": N_("pattern"), "address": N_("address"), "lower case": N_("lower case"),
     "list of those present": N_("list of those present"), "speaker": N_("speaker"),
     "first name": N_("first name"), "surname": N_("surname"), "name cluster": N_("name cluster"),
-    "your list": N_("your list"), "spaCy NER": N_("spaCy NER"),
+    "your list": N_("your list"), "spaCy NER": N_("spaCy NER"), "city list": N_("city list"),
+    "in/aus/nach": N_("in/aus/nach"), "place word": N_("place word"),
+    "town's word class": N_("town's word class"),
 }
+
 
 
 @dataclass(frozen=True)
@@ -702,7 +705,7 @@ def reverse_copy(pseudonymised: Path | str, key: Path | str, out: Path | str) ->
             raise InputError(_("{key}: the key of another copy (copy {value}, "
                                "{name} is copy {marker}); use the key written "
                                "with this copy")
-                             .format(key=key, value=copy_id[:8] or 'none', name=copy.path.name, marker=marker[:8]))
+                             .format(key=key, value=copy_id[:8] or _('none'), name=copy.path.name, marker=marker[:8]))
         rewrite, restored, changed = _plan_restore(copy, key, reps)
         _apply_to_copy(copy, out, rewrite, marker=None,
                        payload=CopyRestored(out.name, marker, restored, changed))
@@ -794,7 +797,7 @@ class Written:
     plan: Plan
 
     def summary(self) -> str:
-        counts = ", ".join(f"{k} {n}" for k, n in sorted(self.plan.counts().items())) or "none"
+        counts = ", ".join(f"{k} {n}" for k, n in sorted(self.plan.counts().items())) or _("none")
         note = f"\n{self.plan.kept_note()}" if self.plan.kept else ""
         n = len(self.plan.replacements)
         return ngettext(
