@@ -179,7 +179,8 @@ def extract(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: list[
     source = fileobj.read()
     fileobj.seek(0)
     # N_plural("one", "many") is read as ngettext is (Babel applies the keyword specs).
-    names = [*keywords, "N_plural"]
+    names = dict.fromkeys([*keywords, "N_plural"])
+
     for lineno, funcname, message, comments in extract_python(fileobj, names, comment_tags,
                                                               options):
         yield lineno, "ngettext" if funcname == "N_plural" else funcname, message, comments
