@@ -103,7 +103,6 @@ PROSE_ALLOWED: dict[tuple[str, str], str] = {
     ("qca/refi/project.py", "qca  source  from"): "the description of a source in a .qdpx",
     ("qca/refi/project.py", "flagged for another look"): "a note's text in a .qdpx",
     ("qca/refi/codebook.py", "Code sets in"): "kept in the codebook's description (data)",
-    ("qca/pseudonymise/detect.py", "list of those present"): "a detection rule's id",
     ("qca/questions.py", "bind by name:"): "a codebook version's note, kept in the project",
     ("qca/questions.py", "question  renamed to"): "a codebook version's note, kept in the project",
 

@@ -88,15 +88,6 @@ _TABLE_LABELS = {
     "sources": N_("sources"), "notes": N_("memos"), "codings": N_("coding memos"),
     "events": N_("event log"),
 }
-#: The detection rules (:mod:`qca.pseudonymise.detect`) as the dry run names them.
-_RULE_NAMES = {
-    "pattern": N_("pattern"), "address": N_("address"), "lower case": N_("lower case"),
-    "list of those present": N_("list of those present"), "speaker": N_("speaker"),
-    "first name": N_("first name"), "surname": N_("surname"), "name cluster": N_("name cluster"),
-    "your list": N_("your list"), "spaCy NER": N_("spaCy NER"), "city list": N_("city list"),
-    "in/aus/nach": N_("in/aus/nach"), "place word": N_("place word"),
-    "town's word class": N_("town's word class"),
-}
 
 
 
@@ -169,7 +160,7 @@ class Plan:
                                    sum(pairs.values())).format(n=sum(pairs.values()))
             lines.append(f"  {kind:<12} {found}, {occurrences}: {examples}")
         if self.rules:
-            rules = ", ".join(f"{_(_RULE_NAMES.get(rule, rule))} {n}"
+            rules = ", ".join(f"{_(rule)} {n}"
                               for rule, n in self.rules.most_common())
             lines.append(_("found by: {rules}").format(rules=rules))
         if self.kept:

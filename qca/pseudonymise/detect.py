@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from qca.i18n import N_
 from qca.pseudonymise import lexicon as lx
 
 __all__ = [
@@ -295,10 +296,10 @@ class Detector:
                 value = m.group()
                 if rx is _POSTCODE_RE and not _town(value.split()[1]):
                     continue  # "50000 Euro", "12000 Einwohner"
-                yield Finding(m.start(), m.end(), kind, value, _entity(kind, value), "pattern")
+                yield Finding(m.start(), m.end(), kind, value, _entity(kind, value), N_("pattern"))
         for m in _PHONE_PARENS_RE.finditer(text):
             value = m.group()
-            yield Finding(m.start(), m.end(), PHONE, value, _entity(PHONE, value), "pattern")
+            yield Finding(m.start(), m.end(), PHONE, value, _entity(PHONE, value), N_("pattern"))
         for m in _PHONE_RE.finditer(text):
             value = m.group().strip()
             digits = re.sub(r"\D", "", value)
@@ -307,7 +308,7 @@ class Detector:
             if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2,4}|(19|20)\d\d", value):
                 continue  # a date or a year
             yield Finding(m.start(), m.start() + len(value), PHONE, value,
-                          _entity(PHONE, value), "pattern")
+                          _entity(PHONE, value), N_("pattern"))
 
     def _name_run(self, text: str, toks: list[_Tok], i: int, lenient: bool) -> int:
         """The index past the name that starts at ``toks[i]`` (``i`` when none does).
@@ -371,7 +372,7 @@ class Detector:
             if end == j and article and _listed(_title_case(toks[j].text)):
                 end = self._name_run(text, toks, j, True)  # "die Frau Sabine ..."
             if end > j:
-                yield _person(text, toks[j].start, toks[end - 1].end, "form of address")
+                yield _person(text, toks[j].start, toks[end - 1].end, N_("form of address"))
             i = max(end, j)
 
     def _lowercase(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
@@ -385,12 +386,12 @@ class Detector:
                 if tok.text.islower() and len(tok.text) > 2 and name in lx.first_names() \
                         and not lx.is_common_word(name) and not lx.is_stop_word(name) \
                         and not lx.is_other_word(name):
-                    yield _person(text, tok.start, tok.end, "lower case")
+                    yield _person(text, tok.start, tok.end, N_("lower case"))
         for a, b in zip(toks, toks[1:], strict=False):
             if a.text in ("frau", "herr", "herrn") and b.text.islower() and len(b.text) > 2 \
                     and _only_space(text, a, b) and not lx.is_stop_word(b.text) \
                     and not lx.is_role_word(b.text) and not lx.is_office_word(b.text):
-                yield _person(text, b.start, b.end, "lower case")
+                yield _person(text, b.start, b.end, N_("lower case"))
 
     def _lists(self, text: str) -> Iterator[Finding]:
         """A protocol's list of those present: ``- Nnamdi Okafor, Integrationsrat``."""
@@ -407,7 +408,8 @@ class Detector:
                    for t in rest):
                 continue
             base = m.start(1)
-            yield _person(text, base + rest[0].start, base + rest[-1].end, "list of those present")
+            yield _person(text, base + rest[0].start, base + rest[-1].end,
+                          N_("list of those present"))
 
     def _speakers(self, text: str) -> Iterator[Finding]:
         for m in _SPEAKER_RE.finditer(text):
@@ -428,7 +430,7 @@ class Detector:
                                          for t in rest):
                 continue  # "Moderatorin:", "Vertreter Polizei:"
             base = m.start(1)
-            yield _person(text, base + rest[0].start, base + rest[-1].end, "speaker")
+            yield _person(text, base + rest[0].start, base + rest[-1].end, N_("speaker"))
 
     def _listed_names(self, text: str, toks: list[_Tok]) -> Iterator[Finding]:
         firsts, lasts = lx.first_names(), lx.surnames()
@@ -445,16 +447,16 @@ class Detector:
                 after_article = i > 0 and _only_space(text, toks[i - 1], toks[i]) and (
                     prev.lower() in _ARTICLES or (prev.islower() and prev.endswith("en")))
                 if not (alone and after_article):
-                    yield _person(text, toks[i].start, toks[end - 1].end, "first name")
+                    yield _person(text, toks[i].start, toks[end - 1].end, N_("first name"))
                 i = end
                 continue
             if word in lasts and _namelike(word):
-                yield _person(text, toks[i].start, toks[i].end, "surname")
+                yield _person(text, toks[i].start, toks[i].end, N_("surname"))
             elif lx.cluster_kind(word) == "person" and not lx.is_common_word(word) and \
                     not _blocked(word) and not (i and prev.lower() in _ARTICLES):
                 end = self._name_run(text, toks, i, False)
                 if end > i:
-                    yield _person(text, toks[i].start, toks[end - 1].end, "name cluster")
+                    yield _person(text, toks[i].start, toks[end - 1].end, N_("name cluster"))
                     i = end
                     continue
             i += 1
@@ -469,21 +471,21 @@ class Detector:
             if nxt is not None and (f"{word} {nxt.text}" in cities or (
                     word in _PLACE_PREFIXES and _is_cap(nxt.text)
                     and not lx.is_common_word(nxt.text))):
-                found.append(_place(tok.start, nxt.end, text[tok.start:nxt.end], "city list"))
+                found.append(_place(tok.start, nxt.end, text[tok.start:nxt.end], N_("city list")))
             elif (word in cities or word.split("-")[0] in cities) and \
                     not lx.is_common_word(word):
-                found.append(_place(tok.start, tok.end, word, "city list"))
+                found.append(_place(tok.start, tok.end, word, N_("city list")))
             elif self._bare_town(text, toks, i):
-                found.append(_place(tok.start, tok.end, word, "town's word class"))
+                found.append(_place(tok.start, tok.end, word, N_("town's word class")))
             if nxt is None or nxt.text in lx.not_places() or not _is_cap(nxt.text):
                 continue
             if word in lx.PLACE_WORDS and not _blocked(nxt.text) and \
                     not lx.is_common_word(nxt.text) or lx.is_office_word(word) and \
                     _placelike(nxt.text):  # "Kreisverwaltung Rhein-Erft"
-                found.append(_place(nxt.start, nxt.end, nxt.text, "place word"))
+                found.append(_place(nxt.start, nxt.end, nxt.text, N_("place word")))
             elif (word.lower() in _PLACE_PREPS or word in _PLACE_PREPS) and \
                     _placelike(nxt.text):
-                found.append(_place(nxt.start, nxt.end, nxt.text, "in/aus/nach"))
+                found.append(_place(nxt.start, nxt.end, nxt.text, N_("in/aus/nach")))
         yield from found
         yield from self._coordinated(text, toks, found)
 
@@ -516,12 +518,12 @@ class Detector:
             joint, cand = toks[k], toks[k + 1]
             if joint.text in ("und", "oder") and _only_space(text, joint, cand) and \
                     _placelike(cand.text):
-                yield _place(cand.start, cand.end, cand.text, "in/aus/nach")
+                yield _place(cand.start, cand.end, cand.text, N_("in/aus/nach"))
 
     def _user(self, text: str) -> Iterator[Finding]:
         for kind, term in self.user:
             for m in _term_re([term]).finditer(text):
-                yield Finding(m.start(), m.end(), kind, term, _entity(kind, term), "your list")
+                yield Finding(m.start(), m.end(), kind, term, _entity(kind, term), N_("your list"))
 
     def find_all(self, texts: Iterable[str]) -> Iterator[list[Finding]]:
         """:meth:`find` for each of ``texts``, the NER pipeline run in batches."""
@@ -548,10 +550,10 @@ class Detector:
                 continue
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             if kind == PERSON:
-                yield _person(text, start, end, "spaCy NER")
+                yield _person(text, start, end, N_("spaCy NER"))
             else:
                 value = text[start:end]
-                yield Finding(start, end, kind, value, _entity(kind, value), "spaCy NER")
+                yield Finding(start, end, kind, value, _entity(kind, value), N_("spaCy NER"))
 
 
 def _entity(kind: str, value: str) -> str:
