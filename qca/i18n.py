@@ -46,6 +46,7 @@ __all__ = [
     "N_plural",
     "_",
     "extract",
+    "grouped",
     "language",
     "ngettext",
     "resolve_language",
@@ -133,6 +134,12 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n`` in the current language."""
     return _current().ngettext(singular, plural, n)
+
+
+def grouped(n: int) -> str:
+    """``n`` with thousands grouped as the language writes them: 1,310 / 1.310."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if language() == "de" else text
 
 
 def N_(message: str) -> str:

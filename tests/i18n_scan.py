@@ -5,7 +5,7 @@ a place where a user reads them, without passing through ``_()``, ``N_()`` or
 ``ngettext()``:
 
 - ``click.echo``/``secho``/``print``/``click.confirm``/``click.prompt`` and the CLI's
-  ``_fail``/``_warn``;
+  ``_fail``/``_warn``; figure titles and axis labels (``set_title``, ``set_xlabel``, ...);
 - ``help=``/``prompt=`` of click options, arguments and commands;
 - the message of an error a user sees: every ``QcaError`` subclass (found in the source)
   and click's own exceptions;
@@ -43,7 +43,9 @@ WRAPPERS = {"_", "N_", "N_plural", "ngettext", "gettext", "pgettext", "npgettext
 
 #: Calls whose positional arguments a user reads.
 OUTPUT_CALLS = {"echo", "secho", "print", "confirm", "prompt", "_fail", "_warn", "notify",
-                "fail", "warn"}
+                "fail", "warn",
+                # matplotlib: axis labels and titles of figures
+                "set_xlabel", "set_ylabel", "set_title", "suptitle", "set_label"}
 #: Textual widgets whose first argument (and these keywords) are shown.
 WIDGETS = {"Static", "Label", "Button", "Header", "Markdown", "Checkbox", "RadioButton",
            "Tab", "TabPane", "Collapsible", "Option", "ListItem", "Rule", "Link",
@@ -96,9 +98,16 @@ ALLOWED_IN: dict[tuple[str, str], str] = {
 #: Prose (three words or more) anywhere else is reported too, except in these places:
 #: text that is not for the interface (by file, the literal's start).
 PROSE_ALLOWED: dict[tuple[str, str], str] = {
-    ("qca/exporting/spss.py", ""): "the .sps syntax qca writes: SPSS commands and comments",
-    ("qca/exporting/labelled.py", ""): "SPSS/Stata variable labels, German by design",
-    ("qca/importing/sources.py", ""): "German non-answers recognised in the data",
+    ("qca/exporting/spss.py", "*"): "a comment in the .sps syntax qca writes",
+    ("qca/exporting/spss.py", "DATASET NAME"): "an SPSS command in the .sps syntax",
+    ("qca/exporting/spss.py", "VARIABLE LEVEL"): "an SPSS command in the .sps syntax",
+    ("qca/exporting/labelled.py", "Position in der Quelle"): "an SPSS/Stata variable label",
+    ("qca/exporting/labelled.py", "Text des Segments"): "an SPSS/Stata variable label",
+    ("qca/exporting/labelled.py", "Memo (bei consensus"): "an SPSS/Stata variable label",
+    ("qca/importing/sources.py", "siehe vorherige"): "a German non-answer in the data",
+    ("qca/importing/sources.py", "trifft nicht zu"): "a German non-answer in the data",
+    ("qca/importing/sources.py", "ist nicht bekannt"): "a German non-answer in the data",
+    ("qca/importing/sources.py", "mir nicht bekannt"): "a German non-answer in the data",
     ("qca/exporting/figures.py", "outside lower center"): "a matplotlib legend position",
     ("qca/refi/project.py", "qca  source  from"): "the description of a source in a .qdpx",
     ("qca/refi/project.py", "flagged for another look"): "a note's text in a .qdpx",

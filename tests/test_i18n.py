@@ -196,3 +196,38 @@ def test_a_german_locale_without_qca_lang_speaks_german(tmp_path) -> None:
     assert result.stderr.startswith("qca: Fehler: ")
     english = _run_qca("--lang", "en", "status", str(tmp_path / "x.qca"), LANG="de_DE.UTF-8")
     assert english.stderr.startswith("qca: error: ")
+
+
+def test_grouped_numbers_follow_the_language(german) -> None:
+    assert i18n.grouped(1310) == "1.310"
+    i18n.set_language("en")
+    assert i18n.grouped(1310) == "1,310"
+    assert i18n.grouped(12) == "12"
+
+
+def test_clicks_own_messages_are_still_clicks_msgids() -> None:
+    """qca's catalogue has click's usage errors under click's msgids: they must exist."""
+    import click as click_module
+    from babel.messages.extract import extract_from_file
+
+    from qca.clihelp import CLICK_MESSAGES, CLICK_PLURALS
+
+    found = set()
+    for path in Path(click_module.__file__).parent.glob("*.py"):
+        for _line, message, _comments, _context in extract_from_file("python", str(path)):
+            found.add(message if isinstance(message, str) else tuple(message))
+
+    assert set(CLICK_MESSAGES) <= found
+    assert set(CLICK_PLURALS) <= found
+
+
+def test_a_click_usage_error_in_german_is_one_german_line() -> None:
+    result = _run_qca("status", "--nope", QCA_LANG="de")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "qca: Fehler: qca status: Unbekannte Option '--nope'; siehe 'qca status --help'"]
+    missing = _run_qca("status", QCA_LANG="de")
+    assert missing.stderr.startswith("qca: Fehler: qca status: Fehlendes Argument 'PROJECT'")
+    english = _run_qca("status", "--nope", QCA_LANG="en")
+    assert english.stderr.splitlines() == [
+        "qca: error: qca status: No such option '--nope'; see 'qca status --help'"]

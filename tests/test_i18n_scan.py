@@ -53,6 +53,8 @@ def test_no_unwrapped_user_facing_string_in_qca() -> None:
     'self.query_one(Static).update(Text.assemble((code, "bold"), f" · {n} segments"))',
     'BINDINGS = [Binding("enter", "open", "Open segment")]',
     'table.add_columns("Category", "Segments")',
+    'ax.set_xlabel("Share of coded answers")',
+    'ax.set_title(f"Categories by {variable}")',
     'def format_table(rows):\n    return [f"{\'category\':<10} {\'segments\':>8}"]',
     'def summary(self):\n    return f"{self.n} sources added"',
     'def lines(self):\n    out = []\n    out.append("no questions yet")\n    return out',

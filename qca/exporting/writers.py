@@ -30,7 +30,7 @@ from qca.exporting.csv import (
 )
 from qca.exporting.names import mapping_path, mapping_rows, safe_names
 from qca.fileio import all_or_none, check_new, check_target
-from qca.i18n import N_, _, ngettext
+from qca.i18n import N_, _, grouped, ngettext
 from qca.store import Project
 
 __all__ = ["FORMATS", "ExportResult", "export", "format_for"]
@@ -82,8 +82,8 @@ _NOUNS: dict[str, Callable[[int], str]] = {
 
 
 def _count(n: int, noun: str) -> str:
-    """``1 note``, ``1,254 notes`` (in the interface language)."""
-    return _NOUNS[noun](n).format(n=f"{n:,}")
+    """``1 note``, ``1,254 notes`` (``1.254 Notizen``: in the interface language)."""
+    return _NOUNS[noun](n).format(n=grouped(n))
 
 
 def _coders(names: list[str]) -> str:
@@ -215,7 +215,7 @@ def _export_table(project: Project, fmt: str, target: Path | None, coder: str | 
 
 def _wide_counts(coder: str, table: WideCsv) -> str:
     return _("coder {coder}, {segments}, {coded} coded").format(
-        coder=coder, segments=_count(table.segments, "segment"), coded=f"{table.coded:,}")
+        coder=coder, segments=_count(table.segments, "segment"), coded=grouped(table.coded))
 
 
 def _export_wide(project: Project, target: Path | None, coder: str | None, naming: str,
@@ -336,7 +336,7 @@ def _export_labelled(project: Project, fmt: str, target: Path, coder: str | None
     coded_col = table.columns.index("coded")
     coded = sum(1 for r in table.rows if r[coded_col] == 1)
     counts = _("coder {coder}, {segments}, {coded} coded").format(
-        coder=chosen, segments=_count(len(table.rows), "segment"), coded=f"{coded:,}")
+        coder=chosen, segments=_count(len(table.rows), "segment"), coded=grouped(coded))
     changed = sum(a != b for a, b in zip(table.columns, table.names))
     return ExportResult(
         [*files, names_file], _("wrote {path}: {counts}").format(path=" and ".join(str(f) for f in files),

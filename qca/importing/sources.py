@@ -334,10 +334,13 @@ def _write_survey(project: Project, shape: _Shape, rows: Iterator[_Row],
 
 def _no_answers(shape: _Shape, tally: _Tally) -> str:
     columns = ", ".join(repr(c) for c in shape.text_columns)
-    which = "column" if len(shape.text_columns) == 1 else "columns"
-    return (f"{shape.path.name}: nothing imported: the text {which} {columns} "
-            f"{'is' if which == 'column' else 'are'} empty in all {tally.rows:,} rows; name "
-            "the column with the answers using --text-column")
+    return ngettext("{name}: nothing imported: the text column {columns} is empty in all "
+                    "{rows:,} rows; name the column with the answers using --text-column",
+                    "{name}: nothing imported: the text columns {columns} are empty in all "
+                    "{rows:,} rows; name the column with the answers using --text-column",
+                    len(shape.text_columns)).format(name=shape.path.name, columns=columns,
+                                                    rows=tally.rows)
+
 
 
 def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch: list[_Row],
