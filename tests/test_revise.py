@@ -51,7 +51,7 @@ def test_split_moves_and_flags(survey_project: Project) -> None:
 def test_replace_codebook_refuses_orphans(survey_project: Project, small_codebook) -> None:
     set_coding(survey_project, "1#chancen", "CH_REFL", "anna", True)
     small_codebook.categories[0].children.pop(0)
-    with pytest.raises(CodebookError, match=r"CH_REFL \(1 codings\)"):
+    with pytest.raises(CodebookError, match=r"CH_REFL \(1 coding\)"):
         replace_codebook(survey_project, small_codebook, author="lead", note="drop")
     assert survey_project.codebook_version() == 1
 
