@@ -565,7 +565,6 @@ def _delta_fn(enc: _Encoded, level: Level) -> Callable[[np.ndarray, np.ndarray, 
             raise InputError(_("ratio alpha needs non-negative numbers; use --level interval "
                                "for signed values"))
 
-
         def ratio(ci: np.ndarray, ck: np.ndarray, n_c: np.ndarray) -> np.ndarray:
             s = x[ci] + x[ck]
             d = np.divide(x[ci] - x[ck], s, out=np.zeros(s.shape), where=s != 0)

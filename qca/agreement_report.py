@@ -156,7 +156,6 @@ def _matrix_report(matrix: str, level: str, fmt: str, id_column: str | None) -> 
         *coefficient_lines(res, level)])
 
 
-
 def _confusion_report(project: Any, pair: list[str], question: str | None,
                       include_nonsubstantive: bool, fmt: str) -> str:
     from qca.reliability import confusion_table
@@ -263,7 +262,6 @@ def agreement_report(
     assert project is not None
     if id_column is not None:
         raise InputError(_("--id-column is for --matrix; a project's units are its segments"))
-
     if level != "nominal":
         raise InputError(_("--level is for --matrix; codes in a project are nominal (MASI alpha "
                            "gives partial credit for overlapping code sets)"))

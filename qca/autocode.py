@@ -273,5 +273,4 @@ def format_plan(plan: Plan, *, dry_run: bool, show: int = 4) -> list[str]:
             coder=plan.coder))
         lines.append(_("take the whole run back: qca undo PROJECT --coder {coder}").format(
             coder=plan.coder))
-
     return lines

@@ -1349,7 +1349,6 @@ def _usage_message(exc: click.UsageError) -> str:
     return _("{command}: {problem}; see '{command} --help'").format(command=where, problem=what)
 
 
-
 def _resource_message(exc: BaseException) -> str:
     """One line for a resource that ran out while reading a user's file."""
     from qca.limits import current_input, format_size, limits

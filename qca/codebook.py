@@ -284,7 +284,6 @@ def _category_from_dict(data: Any, parent: str | None, where: str) -> Category:
         name=_text(data.get("name"), "name", where) or key,
         definition=_text(data.get("definition"), "definition", where),
         anchors=[_text(a, _("an anchor example"), where) for a in anchors if a is not None],
-
         rule=_text(data.get("rule"), "rule", where),
         shortcut=None if shortcut in (None, "") else str(shortcut),
         color=None if data.get("color") in (None, "") else str(data["color"]),

@@ -98,7 +98,6 @@ def require_coder(project: Project, coder: str) -> str:
         coder=coder, project=project.path.name, listed=listed))
 
 
-
 def _coding_state(project: Project, segment_id: str, category: str, coder: str) -> CodingState | None:
     coding = project.coding(segment_id, category, coder)
     return None if coding is None else coding.state

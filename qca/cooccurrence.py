@@ -188,7 +188,6 @@ def format_table(table: CooccurrenceTable, *, top: int | None = None) -> list[st
     lines.append("")
     lines.append(_("Open a cell: qca segments PROJECT --code A+B --coder {coder}").format(
         coder=table.coder))
-
     return lines
 
 

@@ -72,7 +72,6 @@ def heatmap_figure(table: CooccurrenceTable, *, title: str | None = None,
                  _("Co-occurrence of categories ({scope}, coder {coder})").format(
                      scope=scope + label, coder=table.coder),
                  fontsize=9, loc="left")
-
     return fig
 
 

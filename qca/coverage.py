@@ -89,4 +89,3 @@ def choose_coder(project: Project, coder: str | None, *, what: str = N_("the exp
              if consensus else "")
     raise ExportError(_("{what} per coder;{consensus} add --coder NAME (coverage: {listed})")
                       .format(what=_(what), consensus=short, listed=listed))
-

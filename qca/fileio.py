@@ -23,7 +23,6 @@ def not_found(path: Path, error: type[QcaError]) -> QcaError:
     return error(_("{path}: file not found; check the path and spelling").format(path=path))
 
 
-
 def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None) -> bytes:
     """The bytes of a file the user named, or ``error`` with a one-line reason.
 
@@ -43,7 +42,6 @@ def read_input(path: Path, error: type[QcaError], folder_hint: str | None = None
     except OSError as exc:
         raise error(_("{path}: cannot read ({reason}); check the permissions").format(
             path=path, reason=exc.strerror)) from None
-
 
 
 def check_target(path: Path, example: str = "export") -> None:

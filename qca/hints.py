@@ -347,7 +347,6 @@ def format_hints(hints: Hints, *, width: int = 80, show: int = 5) -> list[str]:
                                        n=size, words=", ".join(words) or "-",
                                        ids=", ".join(ids)), width,
                                    initial_indent="    ", subsequent_indent="      ")
-
     return lines
 
 

@@ -117,7 +117,6 @@ def remove_import(project: Project, import_id: int, *, with_codings: bool = Fals
                   "notes; nothing was removed; add --with-codings to remove them too (they stay "
                   "in the event log)").format(id=import_id, file=Path(row["path"]).name,
                                               codings=codings, notes=notes))
-
         removed = project.remove_import(import_id)
         project.log(actor, ImportRemoved(Path(row["path"]).name, import_id,
                                          {"record": dict(row), **removed}))

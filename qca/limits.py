@@ -188,4 +188,3 @@ def check_archive(source: Path | IO[bytes] | zipfile.ZipFile, name: str,
                       "{suggested}").format(
             name=name, size=format_size(total), limit=format_size(bounds.max_size), hint=hint,
             suggested=_suggest(total)))
-

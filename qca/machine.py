@@ -423,7 +423,6 @@ def format_table(result: MachineAgreement) -> str:
                      .format(human=_num(ov["human"].get("krippendorff_alpha_masi")),
                              machine=_num(ov["machine"]["krippendorff_alpha_masi"]),
                              compares=compares))
-
     return "".join(f"{line}\n" for line in lines)
 
 

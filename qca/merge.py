@@ -121,7 +121,6 @@ class Conflict:
             theirs=fmt(self.theirs))
 
 
-
 @dataclass
 class MergeResult:
     other: str

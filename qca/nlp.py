@@ -201,7 +201,6 @@ def pipeline_description(short: bool = False) -> str:
     pid = pipeline_id()
     if not pid.startswith("offline-"):
         name, _sep, version = pid.rpartition("-")
-
         vectors = ""
         with _lock:
             if _nlp is not None and _nlp.vocab.vectors.size:
@@ -215,7 +214,6 @@ def pipeline_description(short: bool = False) -> str:
                   version=_dist_version("spacy-lookups-data")))
     return _("offline: spacy.blank('de') + sentencizer + {source} lemmas, umlaut/OCR "
              "repair").format(source=source)
-
 
 
 def load_pipeline() -> Language:

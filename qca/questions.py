@@ -325,7 +325,6 @@ def question_warnings(project: Project, *, codebook_import: bool = False) -> lis
                          "unbound ones: {groups}); bind one with: qca codebook bind {path} "
                          "GROUP --question '{question}'").format(
                 question=info.question, groups=", ".join(info.groups), path=path))
-
     return out
 
 
@@ -348,7 +347,6 @@ class CodebookImport:
                      version=self.version, name=self.name)]
         lines += [_("bound group {group} to question {question!r} (named like it)").format(
             group=g, question=q) for g, q in self.bound]
-
         return "\n".join(lines)
 
 

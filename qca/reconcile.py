@@ -214,7 +214,6 @@ def write_agreed(
     lead = lead.strip()
     if not lead or lead == CONSENSUS:
         raise CodingError(_("the lead needs a name of their own (not 'consensus')"))
-
     items = disagreements(project, coders, question, include_nonsubstantive=include_nonsubstantive)
     chosen = items[0].coders if items else _chosen(project, coders, question, include_nonsubstantive)
     agreed, decided = _agreed_sets(project, chosen, question, include_nonsubstantive)

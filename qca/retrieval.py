@@ -271,7 +271,6 @@ def format_table(rows: Sequence[Retrieved], code: str, *, width: int = 80) -> li
             lines += textwrap.wrap(" ".join(row.memo.split()), width=width,
                                    initial_indent="  " + _("memo:") + " ",
                                    subsequent_indent="        ")
-
     return lines
 
 

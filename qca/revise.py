@@ -221,7 +221,6 @@ def split(
         )
         project.flag_for_review(affected, _("[{key} split into {keys}: check]").format(
             key=key, keys=", ".join(keys)), now())
-
         project.log(author, CategorySplit(key, keys, len(affected)))
     return SplitResult(version, key, [(c.key, c.shortcut) for c in new_cats],
                        len({seg for seg, _ in affected}))

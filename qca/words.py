@@ -181,7 +181,6 @@ def format_table(table: WordTable, *, width: int = 80) -> list[str]:
         n = table.n_group.get(group, 0)
         label = (_("total") if group == TOTAL
                  else f"{table.by} = {group}" if table.by is not None else group)
-
         lines.append("")
         lines.append(ngettext("{label}: {n} segment", "{label}: {n} segments", n).format(
             label=label, n=n))
@@ -196,7 +195,6 @@ def format_table(table: WordTable, *, width: int = 80) -> list[str]:
         for r in rows:
             lines.append(f"  {r.lemma[:lw]:<{lw}} {r.n_segments:>{ws}} {r.share:>{wp}.0%} "
                          f"{r.n_tokens:>{wt}}")
-
     return lines
 
 

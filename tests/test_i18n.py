@@ -81,7 +81,6 @@ def test_placeholders_match_between_english_and_german() -> None:
         allowed = [_fields(ids[-1]), _fields(ids[0])]
         for text in strs:
             if text and _fields(text) not in allowed:
-
                 wrong.append(f"{ids[0]!r} -> {text!r}")
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
 

@@ -207,7 +207,6 @@ def import_codings(
         raise InputError(_("{where}: {n} problem(s), nothing imported: {problems}").format(
             where=path.name, n=len(problems), problems="; ".join(problems[:_MAX_LISTED]) + more))
 
-
     version = project.codebook_version()
     stamp = now()
     added = present = 0

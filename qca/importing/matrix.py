@@ -151,7 +151,6 @@ def read_matrix(path: str | Path, id_column: str | None = None) -> Matrix:
             col = k + 1
             raise InputError(_("{name}, row {line}: column {col} has no coder name; name every "
                                "coder column").format(name=name, line=header_line, col=col))
-
     dup = next((c for c in coders if coders.count(c) > 1), None)
     if dup is not None:
         raise InputError(_("{name}, row {header_line}: coder {dup!r} appears twice; give each coder one column")

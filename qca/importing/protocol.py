@@ -168,7 +168,6 @@ def read_protocol_document(path: Path | str) -> ProtocolDocument:
     ext = path.suffix.lower()
     if ext not in PROTOCOL_EXTENSIONS:
         hint = " " + _("(old Word format)") if ext == ".doc" else ""
-
         raise InputError(
             _("{name}: '{value}' files{hint} cannot be read as protocols; save "
               "the document as .docx, .md or UTF-8 .txt and import that file")

@@ -148,7 +148,6 @@ class ImportReport:
         lines = [self.result.summary()]
         lines += [_("bound group {group} to question {question!r} (named like it)").format(
             group=g, question=q) for g, q in self.bound]
-
         return "\n".join(lines)
 
 

@@ -342,7 +342,6 @@ def _no_answers(shape: _Shape, tally: _Tally) -> str:
                                                     rows=tally.rows)
 
 
-
 def _write_batch(project: Project, scratch: ImportScratch, shape: _Shape, batch: list[_Row],
                  import_id: int, seq: int, tally: _Tally) -> int:
     """Check one batch of rows against the file so far and the project, write what is new;
@@ -576,7 +575,6 @@ def _write(
                           "imports') or import with --id-prefix").format(
                             name=path.name, source=seg["source_id"], question=seg["question"],
                             segment=held[0])
-
                     )
             elif old[0] != seg["text"]:
                 raise _changed(path, seg["id"])

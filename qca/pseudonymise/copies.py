@@ -90,7 +90,6 @@ _TABLE_LABELS = {
 }
 
 
-
 @dataclass(frozen=True)
 class Where:
     """Where one text lies: a row's column, and the path to a string inside a JSON column."""

@@ -102,7 +102,6 @@ def parse_stream(stream: IO[bytes],
             parent.remove(elem)
     if root is None:
         raise XmlProblem(_("not well-formed XML (no element found); export it again"))
-
     return root
 
 

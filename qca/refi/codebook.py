@@ -591,7 +591,6 @@ def qdc_bytes(book: Codebook, *, language: str = "en") -> bytes:
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": f"qca {__version__}"})
     meta = json.dumps({"name": book.name, "description": book.description}, ensure_ascii=False)
     _check_text(_("the codebook name or description"), meta)
-
     # "--" may not occur in a comment; \u002d is the JSON escape of "-".
     while "--" in meta:
         meta = meta.replace("--", "-\\u002d")

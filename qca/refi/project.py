@@ -813,7 +813,6 @@ class _SourceReader:
         if not text_path.lower().startswith("internal://"):
             self.skipped[N_("sources without embedded plain text")] += 1
             self.unread.append(f"{name!r} ({text_path or _('no text')})")
-
             return None
         member = self.members.get(text_path[len("internal://"):].lower())
         if member is None:
@@ -997,7 +996,6 @@ def _plan_segments(
                 plan.problems.append(_("code {key!r} on {segment!r} belongs to another "
                                        "question than the segment's").format(key=key,
                                                                              segment=seg_id))
-
             elif (seg_id, key, coder) in existing:
                 plan.present_codings += 1
             else:

@@ -600,7 +600,6 @@ class CodingScreen(Screen[None]):
             hint = _("Q quits") if char == "q" else _("? lists the keys")
             self.notify(_("no category [{key}]; {hint}").format(key=char, hint=hint), timeout=3)
 
-
     def toggle(self, key: str, *, advance: bool = False) -> None:
         """Assign or remove category ``key`` on the current segment (committed at once)."""
         self._code(lambda: self.session.toggle(key), advance=advance)

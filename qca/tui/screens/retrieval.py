@@ -109,7 +109,6 @@ class RetrieveDialog(Dialog[str | None]):
             box.border_title = _("List segments of (Enter lists, Esc cancels)")
             yield Input(value=self.code, placeholder=_("KEY, A+B (both), A,B (either), A-B"))
 
-
     @on(Input.Submitted)
     def _go(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
