@@ -125,7 +125,8 @@ NOT_FOR_USERS = {"ValueError", "TypeError", "AssertionError", "RuntimeError", "K
 _PROSE = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}(\s+[A-Za-zÄÖÜäöüß'(),.;:-]+){2,}")
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|PRAGMA|FROM|WHERE|"
                   r"JOIN|AND|OR|ORDER|GROUP|LEFT|ON|VALUES|BEGIN|COMMIT|ROLLBACK|SET|INTO|"
-                  r"REPLACE|CASE|WHEN|NULLIF|COALESCE|SUM|COUNT)\b|^\s*,\s*(SUM|COUNT)\(")
+                  r"REPLACE|CASE|WHEN|NULLIF|COALESCE|SUM|COUNT|CROSS|INNER|OUTER|UNION|"
+                  r"LIMIT)\b|^\s*,\s*(SUM|COUNT)\(")
 _MARKUP = re.compile(r"\[/?(" + next(iter(ALLOWED)) + r")?\]")
 _ALLOWED = re.compile("|".join(f"(?:{p})" for p in ALLOWED))
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}")
