@@ -760,8 +760,9 @@ def _summary(result: SearchResult) -> str:
             segments=segments, pattern=result.pattern,
             mode=_(_MODE_NAMES.get(result.mode, result.mode)))
     hits = ngettext("{n} hit", "{n} hits", result.n_hits).format(n=result.n_hits)
-    return _("{hits} in {segments} for {pattern!r} ({mode})").format(
-        hits=hits, segments=segments, pattern=result.pattern,
+    return ngettext("{hits} in {n} segment for {pattern!r} ({mode})",
+                    "{hits} in {n} segments for {pattern!r} ({mode})", result.n_segments).format(
+        hits=hits, n=result.n_segments, pattern=result.pattern,
         mode=_(_MODE_NAMES.get(result.mode, result.mode)))
 
 
