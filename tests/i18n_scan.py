@@ -19,7 +19,11 @@ a place where a user reads them, without passing through ``_()``, ``N_()`` or
 A literal counts as language when, after its ``{placeholders}`` are removed, it still has
 a word of two or more letters and is not on :data:`ALLOWED` (rich styles, option names,
 file names, column names and JSON keys of exports, which stay English in every language).
-A name passed to a sink is followed to its assignments in the same function.
+A name passed to a sink is followed to its assignments in the same function, and the
+arguments of ``.format()``/``.join()`` are checked too. Prose (three words or more) is
+reported anywhere except docstrings, SQL, comparisons, dict keys, programmers' errors and
+logs, and :data:`PROSE_ALLOWED`. A function that binds ``_`` (``a, _ = ...``) and calls
+``_()`` is reported as well: that call would fail at run time.
 
 Run ``python tests/i18n_scan.py`` to list the findings; ``tests/test_i18n_scan.py`` fails
 on any.
