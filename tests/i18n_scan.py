@@ -125,8 +125,11 @@ NOT_FOR_USERS = {"ValueError", "TypeError", "AssertionError", "RuntimeError", "K
                  "NotImplementedError", "IndexError", "AttributeError", "LookupError",
                  "debug", "info", "warning", "error", "exception", "critical", "execute",
                  "executemany", "executescript", "compile", "match", "search", "sub",
-                 "fullmatch", "finditer", "findall", "split"}
+                 "fullmatch", "finditer", "findall", "split",
+                 "TrainingStopped"}  # stops a suggestion worker, never shown
 _PROSE = re.compile(r"[A-Za-zÄÖÜäöüß]{2,}(\s+[A-Za-zÄÖÜäöüß'(),.;:-]+){2,}")
+_SQL_ANYWHERE = re.compile(r"\b(SELECT|EXISTS|WHERE|COALESCE|JOIN|json_each)\b|\) AS [a-z]\b|"
+                           r"^\s*[a-z]\.[a-z_]+ (IN|=|IS)\b")
 _SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|WITH|PRAGMA|FROM|WHERE|"
                   r"JOIN|AND|OR|ORDER|GROUP|LEFT|ON|VALUES|BEGIN|COMMIT|ROLLBACK|SET|INTO|"
                   r"REPLACE|CASE|WHEN|NULLIF|COALESCE|SUM|COUNT|CROSS|INNER|OUTER|UNION|"
@@ -247,7 +250,8 @@ class _Scanner(ast.NodeVisitor):
         if id(node) in self.docstrings:
             return
         text = _literal_text(node)
-        if (_PROSE.search(text) and not _SQL.match(text) and is_language(text)
+        if (_PROSE.search(text) and not _SQL.match(text) and not _SQL_ANYWHERE.search(text)
+                and is_language(text)
                 and not _prose_allowed(self.path, text)):
             self._report(node, text, "prose")
 
@@ -341,6 +345,8 @@ class _Scanner(ast.NodeVisitor):
                                          f"{node.name}() binds _ and so cannot call _()"))
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if node.name == "__repr__":
+            return  # for programmers (debuggers, logs), not for users
         self._shadowing(node)
         self._functions.append(node)
         if _FORMATTERS.match(node.name):
