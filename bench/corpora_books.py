@@ -77,3 +77,33 @@ MANIFESTO: dict[str, tuple[str, str]] = {
           "Berufsgruppen, benachteiligte Minderheiten, Frauen, Kinder, Jugendliche, ältere "
           "Menschen, Menschen mit Behinderung."),
 }
+
+# CIMT PartEval thematic categorisation (Romberg, Mark & Escher, LREC 2022), process
+# "FreiRaum Ottensen" (Hamburg): the scheme of the dataset's README (modes of transport with
+# their sub-categories, and the specifications), in German as the contributions are.
+CIMT: dict[str, tuple[str, str]] = {
+    "motorized transport": (
+        "Motorisierter Verkehr",
+        "Hauptkategorie motorisierter Verkehr: Autos und Kraftfahrzeuge, öffentlicher "
+        "Nahverkehr und Fernverkehr, Wirtschaftsverkehr."),
+    "non-motorized transport": (
+        "Nicht motorisierter Verkehr",
+        "Hauptkategorie nicht motorisierter Verkehr: Radverkehr, Fußverkehr, Roller."),
+    "cycling": ("Radverkehr", "Fahrrad fahren, Radfahrende, Radwege, Fahrradstraßen."),
+    "walking": ("Fußverkehr", "Zu Fuß gehen, Fußgängerinnen und Fußgänger, Gehwege."),
+    "scooters": ("Roller", "E-Scooter, Tretroller und andere Roller."),
+    "public transport (local)": (
+        "Öffentlicher Nahverkehr", "Busse, S-Bahn, U-Bahn, Haltestellen im Nahverkehr."),
+    "public transport (long-distance)": (
+        "Öffentlicher Fernverkehr", "Fernzüge, Fernbusse, Fernbahnhof."),
+    "commercial transport": (
+        "Wirtschaftsverkehr", "Lieferverkehr, Lastwagen, Handwerk und Logistik."),
+    "stationary traffic (parking)": (
+        "Ruhender Verkehr (Parken)", "Parken und Abstellen von Fahrzeugen, Parkplätze."),
+    "moving traffic": (
+        "Fließender Verkehr", "Fahrender Verkehr, Verkehrsführung, Durchfahrt, Tempo."),
+    "inter- and multimodality": (
+        "Inter- und Multimodalität", "Verknüpfung und Wechsel zwischen Verkehrsmitteln."),
+    "new services": (
+        "Neue Mobilitätsangebote", "Neue Dienste wie Sharing-Angebote und Leihfahrzeuge."),
+}

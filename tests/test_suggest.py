@@ -527,8 +527,11 @@ def test_blend_weights_follow_what_ranks_in_cross_validation(separable: Project)
     learned = _fit(index.x[rows[:60]], y[:60], index.desc(), index.cold_rows(rows[:60]))
     assert sum(learned.weights) == pytest.approx(1.0)
     assert learned.weights[2] <= 0.2
+    again = _fit(index.x[rows[:60]], y[:60], index.desc(), index.cold_rows(rows[:60]))
+    assert again.weights == learned.weights  # the resamples are seeded
     few = _fit(index.x[rows[:4]], y[:4], index.desc(), index.cold_rows(rows[:4]))
-    assert len(rows[:4]) < _CV_MIN and few.weights[2] > 0.5
+    assert len(rows[:4]) < _CV_MIN and few.weights == (0.0, 0.0, 0.0, 1.0)
+    assert (5 / (few.n_pos + 5)).min() > 0.5  # "evidence": mostly the codebook yet
 
 
 def test_regression_keeps_each_categorys_frequency(separable: Project) -> None:
@@ -607,3 +610,45 @@ def test_closing_the_screen_ends_a_training_under_way() -> None:
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "stopped"
+
+
+def _blind_split(separable: Project, n: int):
+    truth = separable.truth  # type: ignore[attr-defined]
+    index = build_indexes(separable)["x"]
+    rows = np.array([index.row_of[f"s#{i}"] for i in range(len(truth))])
+    y = np.array([[k == t for k in index.keys] for t in truth], dtype=np.int8)
+    return index, rows[:n], y[:n], rows[n:], y[n:]
+
+
+def _top1(scores: np.ndarray, y: np.ndarray) -> float:
+    return float(y[np.arange(len(y)), scores.argmax(axis=1)].mean())
+
+
+def test_with_many_codings_the_blend_ranks_as_well_as_the_regression(separable: Project) -> None:
+    """Where only learning helps, the fitted blend does not fall below its own regression."""
+    from qca.suggest.models import _blend, _fit
+
+    index, train, y, test, truth = _blind_split(separable, 120)
+    learned = _fit(index.x[train], y, index.desc(), index.cold_rows(train))
+    cold = index.cold_rows(test)
+    regression = learned.components(index.x[test], cold)[0]
+    assert _top1(_blend(cold, learned, index.x[test]), truth) >= _top1(regression, truth) > 0.9
+
+
+def test_evidence_trusts_a_category_as_far_as_its_codings_go(separable: Project) -> None:
+    """The ``evidence`` component is the cold start for a category nobody coded yet and
+    mostly the regression for one coded many times, so one coding does not put a category
+    first wherever its words recur."""
+    from qca.suggest.models import COMPONENTS, _fit_learners
+
+    index, train, y, test, _ = _blind_split(separable, 160)
+    keep = (y[:, 0] == 0) | (np.cumsum(y[:, 0]) <= 1)  # K1 coded once, the others often
+    learned = _fit_learners(index.x[train[keep]], y[keep], index.desc())
+    assert learned.n_pos[0] == 1 and learned.n_pos[1:].min() >= 30
+    cold = index.cold_rows(train)
+    parts = dict(zip(COMPONENTS, learned.components(index.x[train], cold)))
+    lr, evidence = parts["regression"], parts["evidence"]
+    assert np.allclose(evidence[:, 0], (1 * lr[:, 0] + 5 * cold[:, 0]) / 6)
+    many = learned.n_pos[1] / (learned.n_pos[1] + 5)
+    assert np.allclose(evidence[:, 1], many * lr[:, 1] + (1 - many) * cold[:, 1])
+    assert many > 0.85
