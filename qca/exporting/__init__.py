@@ -7,7 +7,7 @@
 ``names``
     Column names R, Stata and SPSS accept (``--names safe``) and their mapping file.
 ``labelled``
-    The wide table with types and German labels that the SPSS and Stata files share.
+    The wide table with types and labels that the SPSS and Stata files share.
 ``xlsx``
     The Excel workbook: codebook, segments, codings, one wide sheet per coder, notes.
 ``spss``

@@ -1,4 +1,4 @@
-"""The wide table of one coder with names, types and German labels, for SPSS and Stata.
+"""The wide table of one coder with names, types and labels, for SPSS and Stata.
 
 The SPSS syntax (``.sps``), the SPSS data file (``.sav``) and the Stata file (``.dta``) are
 built from one :class:`LabelledTable`, so they agree on every name, type and label:
@@ -7,11 +7,13 @@ built from one :class:`LabelledTable`, so they agree on every name, type and lab
 * **Types**: ``F1.0`` (0/1) for the categories, ``flagged``, ``substantive`` and ``coded``;
   ``F<w>.<d>`` for ``position`` and for survey variables whose values are all plain numbers
   (``42``, ``-3.5``; not ``007``, not ``1,5``); text (``A<bytes>``) for the rest.
-* **Variable labels**: a category's German name; a renamed column's original name; the
-  fixed columns' German descriptions (:data:`FIXED_LABELS`).
-* **Value labels** (German, as the reports are): categories 0 'nicht genannt' / 1
+* **Variable labels**: a category's name (as the codebook has it); a renamed column's
+  original name; the fixed columns' descriptions (:data:`FIXED_LABELS`) in the interface
+  language.
+* **Value labels** in the interface language (German: categories 0 'nicht genannt' / 1
   'genannt', ``substantive`` 0 'nicht inhaltlich' / 1 'inhaltlich', ``coded`` 0 'nicht
-  kodiert' / 1 'kodiert', ``flagged`` 0 'nicht markiert' / 1 'markiert'.
+  kodiert' / 1 'kodiert', ``flagged`` 0 'nicht markiert' / 1 'unsicher markiert'; English:
+  'not mentioned' / 'mentioned', ...).
 * **Missing**: an empty numeric cell is missing (a category not offered for the question,
   a segment the coder has not coded); an empty text survey variable is declared missing
   where the format can (SPSS).
@@ -25,27 +27,36 @@ from dataclasses import dataclass
 
 from qca.exporting.csv import WIDE_FIXED, WIDE_NOTE, WIDE_TAIL, wide_rows
 from qca.exporting.names import safe_names
+from qca.i18n import N_, _
 from qca.store import Project
 
 __all__ = ["FIXED_LABELS", "VALUE_LABELS", "LabelledTable", "input_formats", "labelled_wide"]
 
 VALUE_LABELS: dict[str, tuple[tuple[int, str], ...]] = {
-    "category": ((0, "nicht genannt"), (1, "genannt")),
-    "substantive": ((0, "nicht inhaltlich"), (1, "inhaltlich")),
-    "coded": ((0, "nicht kodiert"), (1, "kodiert")),
-    "flagged": ((0, "nicht markiert"), (1, "markiert")),
+    "category": ((0, N_("not mentioned")), (1, N_("mentioned"))),
+    "substantive": ((0, N_("not substantive")), (1, N_("substantive"))),
+    "coded": ((0, N_("not coded")), (1, N_("coded"))),
+    "flagged": ((0, N_("not flagged")), (1, N_("flagged"))),
 }
+"""Value labels by column kind, as message ids: :func:`labelled_wide` translates them."""
 FIXED_LABELS = {
-    "source_id": "Quelle (Befragte/r oder Dokument)",
-    "segment_id": "Segment",
-    "question": "Frage",
-    "position": "Position in der Quelle",
-    "text": "Text des Segments",
-    "memo": "Memo (bei consensus: Begründung)",
-    "flagged": "markiert",
-    "substantive": "inhaltliche Antwort",
-    "coded": "kodiert",
+    "source_id": N_("Source (respondent or document)"),
+    "segment_id": N_("Segment"),
+    "question": N_("Question"),
+    "position": N_("Position in the source"),
+    "text": N_("Text of the segment"),
+    "memo": N_("Memo (for consensus: the reason)"),
+    "flagged": N_("flagged"),
+    "substantive": N_("substantive answer"),
+    "coded": N_("coded"),
 }
+"""Variable labels of the fixed columns, as message ids."""
+
+
+def _translated(pairs: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]:
+    return tuple((value, _(label)) for value, label in pairs)
+
+
 _ZERO_ONE = ("flagged", *WIDE_TAIL)
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
@@ -121,15 +132,15 @@ def labelled_wide(project: Project, coder: str) -> LabelledTable:
     labels: dict[str, str] = {}
     for column, name in zip(header, names):
         if column in FIXED_LABELS:
-            labels[name] = FIXED_LABELS[column]
+            labels[name] = _(FIXED_LABELS[column])
         elif column != name:
             labels[name] = column
     for cat in categories:
         labels[name_of[cat.key]] = cat.name
     value_labels: dict[str, tuple[tuple[int, str], ...]] = {
-        name_of[k]: VALUE_LABELS["category"] for k in keys}
+        name_of[k]: _translated(VALUE_LABELS["category"]) for k in keys}
     for column in _ZERO_ONE:
-        value_labels[name_of[column]] = VALUE_LABELS[column]
+        value_labels[name_of[column]] = _translated(VALUE_LABELS[column])
     survey = [c for c in header if c not in fixed and c not in keys]
     missing_text = [name_of[c] for c in survey if formats[header.index(c)].startswith("A")]
     return LabelledTable(coder, header, names, data, formats, labels, value_labels,

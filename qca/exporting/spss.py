@@ -10,7 +10,7 @@ and ``anna.sps``) or, given a folder, after the project and the coder:
 ``<name>.sps``
     ``GET DATA`` with every column in order and a format fitted to the data, then
     ``VARIABLE LABELS``, ``VALUE LABELS``, ``MISSING VALUES``, ``VARIABLE LEVEL`` and
-    ``EXECUTE.``: names, formats and German labels as :mod:`qca.exporting.labelled` gives
+    ``EXECUTE.``: names, formats and labels as :mod:`qca.exporting.labelled` gives
     them.
 
 ``write_sav`` writes the same table as an SPSS data file (``.sav``, via ``pyreadstat``)
@@ -98,7 +98,8 @@ def syntax(csv_path: Path, table: LabelledTable) -> str:
     blocks: list[list[str]] = []
     if table.categories:
         blocks.append([f"  {n}" for n in table.categories]
-                      + [f"    {v} {spss_string(t)}" for v, t in VALUE_LABELS["category"]])
+                      + [f"    {v} {spss_string(t)}"
+                         for v, t in table.value_labels[table.categories[0]]])
     for name, pairs in table.value_labels.items():
         if name not in table.categories:
             blocks.append([f"  {name}"] + [f"    {v} {spss_string(t)}" for v, t in pairs])

@@ -1,7 +1,7 @@
 """The Stata export: the wide table of one coder as a ``.dta`` file (Stata 14+, UTF-8).
 
 Written with ``pyreadstat`` (ReadStat) from :class:`qca.exporting.labelled.LabelledTable`, so
-the names, types and German labels are those of the SPSS export: 0/1 columns and numeric
+the names, types and labels are those of the SPSS export: 0/1 columns and numeric
 survey variables are numbers (an empty cell is Stata's missing ``.``), everything else is a
 string (texts longer than Stata's 2,045 bytes become ``strL``). Variable labels are cut to
 Stata's 80 characters; value labels are attached to the 0/1 columns (``genannt``,

@@ -134,7 +134,7 @@ def test_get_data_subcommands(written):
     assert sps.rstrip().endswith("EXECUTE.")
 
 
-def test_labels_present_and_quotes_escaped(written):
+def test_labels_present_and_quotes_escaped(german, written):
     sps = written[1].read_text(encoding="utf-8-sig")
     labels = sps.split("VARIABLE LABELS\n", 1)[1].split(".\n", 1)[0]
     assert "  CH_REFL 'Vielfalt als ''Reflexionsressource'''" in labels
@@ -145,10 +145,20 @@ def test_labels_present_and_quotes_escaped(written):
     assert re.search(r"CH_REFL\n  CH_ZUS\n  TO_DO\n    0 'nicht genannt'\n    1 'genannt'",
                      value_labels)
     assert "/substantive" in value_labels and "/coded" in value_labels
+    assert "  text 'Text des Segments'" in labels
     # every literal has an even number of quotes: nothing left unescaped
     for line in sps.splitlines():
         if not line.startswith("*"):
             assert line.count("'") % 2 == 0, line
+
+
+def test_labels_follow_the_interface_language(written):
+    """English unless German is asked for; the codebook's names stay as written."""
+    sps = written[1].read_text(encoding="utf-8-sig")
+    assert "  CH_ZUS 'Stärkung des sozialen Zusammenhalts'" in sps
+    assert "  text 'Text of the segment'" in sps
+    assert re.search(r"TO_DO\n    0 'not mentioned'\n    1 'mentioned'", sps)
+    assert "nicht genannt" not in sps
 
 
 def test_renamed_columns_listed(written):
@@ -216,7 +226,7 @@ def test_pspp_reads_the_files(written, tmp_path):
 
 @pytest.mark.skipif(shutil.which("pspp") is None, reason="PSPP is not installed")
 @pytest.mark.parametrize("fmt", ["spss", "sav"])
-def test_pspp_reads_the_carry_project(carry, tmp_path, fmt):
+def test_pspp_reads_the_carry_project(german, carry, tmp_path, fmt):
     target = tmp_path / f"anna.{'sps' if fmt == 'spss' else 'sav'}"
     export(carry, fmt, target, coder="anna")
     check = tmp_path / "check.sps"

@@ -38,21 +38,32 @@ def test_pandas_reads_the_dta_with_names_and_values(carry, dta):
     assert rows["v_1_Welle"].tolist() == ["001", "002", "003", "004"]  # leading zeros stay text
 
 
-def test_pandas_reads_the_german_labels(dta):
+def test_pandas_reads_the_german_labels(german, dta):
     with pd.io.stata.StataReader(dta) as reader:
         variable_labels = reader.variable_labels()
         value_labels = reader.value_labels()
     assert variable_labels["POS"] == "Lob für das Amt"
     assert variable_labels["NEG_A"] == "Kritik: Personal"
     assert variable_labels["Amt_Fachbereich"] == "Amt / Fachbereich"
-    assert variable_labels["text"] == FIXED_LABELS["text"]
+    assert variable_labels["text"] == "Text des Segments"
     assert all(len(label) <= MAX_LABEL for label in variable_labels.values())
     labelled = {v: set(labels.values()) for v, labels in value_labels.items()}
     assert {"nicht genannt", "genannt"} in labelled.values()
     assert {"nicht kodiert", "kodiert"} in labelled.values()
-    assert {"nicht markiert", "markiert"} in labelled.values()
+    assert {"nicht markiert", "unsicher markiert"} in labelled.values()
     frame = pd.read_stata(dta)  # categoricals from the value labels
     assert frame.set_index("segment_id").loc["1#antwort", "POS"] == "genannt"
+
+
+def test_english_labels_in_an_english_interface(dta):
+    with pd.io.stata.StataReader(dta) as reader:
+        variable_labels = reader.variable_labels()
+        value_labels = reader.value_labels()
+    assert variable_labels["POS"] == "Lob für das Amt"  # the codebook's own name
+    assert variable_labels["text"] == FIXED_LABELS["text"] == "Text of the segment"
+    labelled = {v: set(labels.values()) for v, labels in value_labels.items()}
+    assert {"not mentioned", "mentioned"} in labelled.values()
+    assert {"not flagged", "flagged"} in labelled.values()
 
 
 def test_the_dta_is_format_118_for_stata_14_and_later(dta):
@@ -75,7 +86,7 @@ def test_a_long_text_becomes_strl(carry, tmp_path):
     assert frame.loc["1#antwort", "memo"] == "ä" * 3000
 
 
-def test_sav_read_back_with_labels(carry, tmp_path):
+def test_sav_read_back_with_labels(german, carry, tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     target = tmp_path / "anna.sav"
     export(carry, "sav", target, coder="anna")
@@ -87,6 +98,6 @@ def test_sav_read_back_with_labels(carry, tmp_path):
     assert meta.column_names_to_labels["POS"] == "Lob für das Amt"
     assert meta.column_names_to_labels["Amt_Fachbereich"] == "Amt / Fachbereich"
     assert meta.variable_value_labels["POS"] == {0: "nicht genannt", 1: "genannt"}
-    assert meta.variable_value_labels["flagged"] == {0: "nicht markiert", 1: "markiert"}
+    assert meta.variable_value_labels["flagged"] == {0: "nicht markiert", 1: "unsicher markiert"}
     assert meta.variable_measure["POS"] == "nominal"
     assert meta.variable_measure["position"] == "scale"
