@@ -36,6 +36,13 @@ from qca.coders import CONSENSUS
 from qca.events import Origin
 from qca.progress import Progress
 from qca.store import Project, Segment
+from qca.suggest.vectors import (
+    QuestionVectors,
+    VectorComponent,
+    ensure_vectors,
+    fit_component,
+    index_vectors,
+)
 from qca.suggest.features import (
     _content,
     _heading,
@@ -104,6 +111,8 @@ class _Learned:
     proto: np.ndarray | None = None  # categories × features, unit Rocchio prototypes
     weights: tuple[float, float, float] = (0.0, 0.0, 1.0)
     """The blend's weights of (regression, centroid, cold start), see :func:`_fit_weights`."""
+    vec: VectorComponent | None = None
+    """Sentence vectors' regression and weight, mixed in last (:mod:`qca.suggest.vectors`)."""
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
         z = np.asarray(x @ self.coef.T).reshape(x.shape[0], -1) + self.intercept
@@ -253,16 +262,24 @@ def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix
 
 
 def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = None,
-         cold: np.ndarray | None = None) -> _Learned:
+         cold: np.ndarray | None = None, vectors: QuestionVectors | None = None,
+         rows: np.ndarray | None = None) -> _Learned:
     """The learners on all codings so far, with the blend's weights fitted on them.
 
     ``cold``: the cold-start shares of the last ``len(cold)`` rows (see
     :func:`_fit_weights`); without it the weights are :func:`_default_weights`.
+    ``vectors`` and the training rows' index ``rows``: the sentence vectors' component,
+    its weight fitted on the blend's out-of-fold scores (:func:`qca.suggest.vectors.
+    fit_component`).
     """
     learned = _fit_learners(x, y, desc)
-    weights = (_fit_weights(x, y, desc, cold) if cold is not None
-               else _default_weights(len(y)))
-    return replace(learned, weights=weights)
+    if cold is None:
+        return replace(learned, weights=_default_weights(len(y)))
+    weights, oof, _ys = _cross_validate(x, y, desc, cold)
+    learned = replace(learned, weights=weights)
+    if vectors is not None and rows is not None:
+        learned = replace(learned, vec=fit_component(vectors, rows, y, oof, _hits))
+    return learned
 
 
 def _fit_cv(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
@@ -280,18 +297,23 @@ def _share(scores: np.ndarray) -> np.ndarray:
     return np.where(total > 0, scores / np.where(total > 0, total, 1.0), 1.0 / scores.shape[-1])
 
 
-def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> np.ndarray:
+def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix,
+           rows: np.ndarray | int | None = None) -> np.ndarray:
     """``w_lr * regression + w_proto * centroid + w_cold * cold``, each a share over the
     question's categories, with the weights :func:`_fit_weights` chose for ``learned``.
 
     Shares, because unnormalised probabilities would outweigh the cold share of every
-    category at once.
+    category at once. The index ``rows`` of ``x``, when known, add the sentence vectors'
+    component (if ``learned`` has one).
     """
     if learned is None or learned.n_train == 0:
         return cold
     w_lr, w_proto, w_cold = learned.weights
     lr, proto = learned.components(x)
-    return w_lr * lr + w_proto * proto + w_cold * cold
+    out = w_lr * lr + w_proto * proto + w_cold * cold
+    if learned.vec is not None and rows is not None:
+        out = learned.vec.mix(out, np.asarray(rows))
+    return out
 
 
 def _training_codes(project: Project, coder: str, widen: bool) -> dict[str, set[str]]:
@@ -328,6 +350,8 @@ class SuggestionModel:
     codebook_version: int
     n_codings: int
     trained_at: float
+    vectors: str | None = None
+    """The sentence vectors' model the learned parts use (None: no vectors)."""
 
     def suggest(self, segment: Segment, top: int = 3) -> list[Suggestion]:
         """The ``top`` categories for ``segment``, best first (fast: no I/O for known ones)."""
@@ -351,7 +375,7 @@ class SuggestionModel:
             x, vec, row = index.features_of(content, heading, text), None, None
         cold = index.cold(row, content, x, vec)
         learned = self.learned.get(segment.question)
-        scores = _blend(cold, learned, x).ravel()
+        scores = _blend(cold, learned, x, row).ravel()
         return _ranked(index, learned, scores, top, content, x, parts, vec)
 
     def suggest_many(self, segments: Iterable[Segment], top: int = 3
@@ -367,7 +391,7 @@ class SuggestionModel:
             scores: dict[str, np.ndarray] = {}
             if index is not None and known:
                 rows = np.array([index.row_of[s.id] for s in known])
-                batch = _blend(index.cold_rows(rows), self.learned.get(q), index.x[rows])
+                batch = _blend(index.cold_rows(rows), self.learned.get(q), index.x[rows], rows)
                 scores = {s.id: batch[i] for i, s in enumerate(known)}
             for seg in segs:
                 if index is None or seg.id not in scores:
@@ -419,6 +443,7 @@ def train_model(
     if indexes is None:
         indexes = build_indexes(project, progress=progress)
     codes = _training_codes(project, coder, widen)
+    qvectors = index_vectors(project, {q: i.row_of for q, i in indexes.items()})
     learned: dict[str | None, _Learned] = {}
     n_codings = 0
     for q, index in indexes.items():
@@ -428,10 +453,12 @@ def train_model(
         rows = [index.row_of[s] for s in seg_ids]
         y = _labels(index, seg_ids, codes)
         learned[q] = _fit(index.x[rows], y, index.desc(),
-                          index.cold_rows(np.array(rows[-_CV_MAX:])))
+                          index.cold_rows(np.array(rows[-_CV_MAX:])),
+                          qvectors.get(q), np.array(rows))
         n_codings += len(seg_ids)
+    used = {v.model for v in qvectors.values()}
     return SuggestionModel(coder, widen, indexes, learned, project.codebook_version(),
-                           n_codings, time.time())
+                           n_codings, time.time(), next(iter(used)) if used else None)
 
 
 
@@ -443,8 +470,14 @@ def suggest_for_coder(
     top: int = 3,
     widen: bool = False,
     progress: Progress | None = None,
+    vectors_progress: Progress | None = None,
 ) -> Iterable[tuple[Segment, list[Suggestion]]]:
-    """Suggestions for every substantive segment ``coder`` has not coded yet."""
+    """Suggestions for every substantive segment ``coder`` has not coded yet.
+
+    Sentence vectors the segments lack are computed and stored first when an encoder is
+    installed (:func:`qca.suggest.vectors.ensure_vectors`, ``vectors_progress``).
+    """
+    ensure_vectors(project, progress=vectors_progress)
     model = train_model(project, coder, widen=widen, progress=progress)
     coded = {r[0] for r in project.conn.execute(
         "SELECT DISTINCT segment_id FROM codings WHERE coder = ?", (coder,))}
