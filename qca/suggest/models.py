@@ -14,6 +14,8 @@ Learned, per question, on the word and character n-gram TF-IDF features of
 Blend: ``w_lr * regression + w_proto * centroid + w_cold * cold``, each a share over the
 question's categories, the weights chosen by cross-validation on the coder's codings so far
 (:func:`_fit_weights`), so the codebook weighs as much as it helps this coder and question.
+With sentence vectors stored (:mod:`qca.suggest.vectors`), their regression is mixed in
+last, ``(1 - w) * blend + w * vectors``, ``w`` fitted on the blend's out-of-fold scores.
 
 Blindness: by default a coder's model learns only from that coder's own codings and from
 consensus codings (coder ``consensus`` or origin ``consensus``); ``widen=True`` uses all
@@ -36,13 +38,6 @@ from qca.coders import CONSENSUS
 from qca.events import Origin
 from qca.progress import Progress
 from qca.store import Project, Segment
-from qca.suggest.vectors import (
-    QuestionVectors,
-    VectorComponent,
-    ensure_vectors,
-    fit_component,
-    index_vectors,
-)
 from qca.suggest.features import (
     _content,
     _heading,
@@ -52,6 +47,13 @@ from qca.suggest.features import (
     _surface,
     _unnamed,
     build_indexes,
+)
+from qca.suggest.vectors import (
+    QuestionVectors,
+    VectorComponent,
+    ensure_vectors,
+    fit_component,
+    index_vectors,
 )
 
 __all__ = ["PRIOR_EXAMPLES", "Suggestion", "SuggestionModel", "suggest_for_coder",
