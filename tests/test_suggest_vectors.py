@@ -271,6 +271,13 @@ def test_cli_vectors_computes_and_fails_with_one_line(animals: Project, capsys,
         code, out, err = run_cli(capsys, "vectors", path)
     assert code == 7 and out == ""
     assert err.count("\n") == 1 and "pip install 'qca[vectors]'" in err
+    saved = V._injected[:]
+    V._injected.clear()  # no fake: QCA_VECTORS=off, as in every test
+    try:
+        code, out, err = run_cli(capsys, "vectors", path)
+    finally:
+        V._injected.extend(saved)
+    assert code == 7 and err.count("\n") == 1 and "QCA_VECTORS=off" in err
 
 
 def test_schema_has_the_vectors_table(animals: Project) -> None:

