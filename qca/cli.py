@@ -909,10 +909,11 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
     """Rank categories for every segment CODER has not coded yet (nothing is coded)."""
     from qca.suggest import evaluate, suggest_for_coder
 
-    with _project(project) as proj, _progressbar(_("analysing segments")) as progress:
+    with _project(project) as proj, _progressbar(_("analysing segments")) as progress, \
+            _progressbar(_("sentence vectors")) as vectors_progress:
         proj.require_question(question)
         if evaluate_:
-            curves = evaluate(proj, coder, progress=progress)
+            curves = evaluate(proj, coder, progress=progress, vectors_progress=vectors_progress)
             if question is not None:
                 curves = [c for c in curves if c.scope == question]
             if fmt == "json":
@@ -931,7 +932,8 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                                f"  [{low:.2f}, {high:.2f}]")
             return
         for seg, ranked in suggest_for_coder(proj, coder, question=question, top=top,
-                                             widen=widen, progress=progress):
+                                             widen=widen, progress=progress,
+                                             vectors_progress=vectors_progress):
             if fmt == "json":
                 click.echo(json.dumps({"id": seg.source_id, "segment": seg.id,
                                        "suggestions": [s.to_dict() for s in ranked]},
@@ -941,6 +943,18 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
             for s in ranked:
                 why = f"  ({', '.join(s.why)})" if s.why else ""
                 click.echo(f"  {s.score:4.2f}  {s.code:<16} {s.name}{why}")
+
+
+@cli.command()
+@_project_arg
+def vectors(project: str) -> None:
+    """Compute and store the sentence vectors the segments lack (once; for suggestions)."""
+    from qca.suggest.vectors import compute_vectors
+
+    with _project(project) as proj, _progressbar(_("sentence vectors")) as progress:
+        report = compute_vectors(proj, progress=progress)
+    for line in report.lines():
+        click.echo(line)
 
 
 # --- counts and figures --------------------------------------------------------------------

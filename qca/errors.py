@@ -8,7 +8,8 @@ and exits non-zero, the TUI shows it as a notification. Anything else is a bug.
     ├── InputError        a file to import is unreadable, malformed or inconsistent
     ├── CodebookError     a codebook is invalid or an edit to it is impossible
     ├── CodingError       a coding refers to an unknown segment, category or coder
-    └── ExportError       an export cannot be written
+    ├── ExportError       an export cannot be written
+    └── VectorsError      sentence vectors were asked for, but no checked encoder is installed
 
 Messages say what went wrong, where (file, row, column, key), and how to fix it, in one line.
 
@@ -27,6 +28,7 @@ __all__ = [
     "InputError",
     "ProjectError",
     "QcaError",
+    "VectorsError",
     "RESOURCE_ERRORS",
     "resource_message",
 ]
@@ -78,3 +80,9 @@ class ExportError(QcaError):
     """An export cannot be written."""
 
     exit_code = 6
+
+
+class VectorsError(QcaError):
+    """Sentence vectors were asked for, but no (checked) encoder is installed."""
+
+    exit_code = 7

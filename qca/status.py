@@ -37,6 +37,8 @@ class Status:
     codings: int
     progress: list[CoderProgress] = field(default_factory=list)
     pipeline: str | None = None
+    vectors: str = ""
+    """Sentence vectors: the encoder and how many segments have them, or ``none``."""
 
     def lines(self) -> list[str]:
         """The summary as ``qca status`` prints it, in the interface language."""
@@ -57,6 +59,8 @@ class Status:
         ]
         if self.pipeline:
             rows.append((_("pipeline"), self.pipeline))
+        if self.vectors:
+            rows.append((_("vectors"), self.vectors))
         width = max(10, *(len(label) + 1 for label, _value in rows))
         out = [f"{label:<{width}} {value}" for label, value in rows]
         if self.questions:
@@ -94,6 +98,8 @@ def _coded_by_question(project: Project) -> dict[tuple[str, str], int]:
 
 
 def project_status(project: Project) -> Status:
+    from qca.suggest.vectors import vectors_summary
+
     conn = project.conn
     kinds = dict(conn.execute("SELECT kind, COUNT(*) FROM sources GROUP BY kind"))
     segments, non_substantive = conn.execute(
@@ -138,4 +144,5 @@ def project_status(project: Project) -> Status:
         codable=sum(c.is_codable for c in cats),
         codings=project.count("codings"),
         progress=progress,
+        vectors=vectors_summary(project),
     )

@@ -308,6 +308,25 @@ def _m0007_questions_and_imports(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0008_segment_vectors")
+def _m0008_segment_vectors(db: sqlite_utils.Database) -> None:
+    # Sentence vectors of segments (qca.suggest.vectors), one row per segment and model:
+    # float32 values as a blob of ``dim`` * 4 bytes, with the digest of the text they were
+    # computed from (a rewritten text gets a new vector).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS segment_vectors (
+            segment_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            dim INTEGER NOT NULL CHECK (dim > 0),
+            vector BLOB NOT NULL CHECK (length(vector) = 4 * dim),
+            PRIMARY KEY (segment_id, model)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 
 
@@ -1245,6 +1264,15 @@ class Project:
             list(rows),
         )
 
+    def store_vectors(self, rows: Iterable[tuple[str, str, str, int, bytes]]) -> None:
+        """Keep segments' sentence vectors, given as (segment, model, digest, dim, float32
+        bytes), replacing older ones of the same model (see :mod:`qca.suggest.vectors`)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO segment_vectors (segment_id, model, digest, dim, vector) "
+            "VALUES (?, ?, ?, ?, ?)",
+            list(rows),
+        )
+
     @contextlib.contextmanager
     def import_scratch(self) -> Iterator[ImportScratch]:
         """Scratch tables for one streamed import (see :class:`ImportScratch`), dropped after."""
@@ -1305,7 +1333,7 @@ class Project:
                 f"SELECT * FROM codings WHERE segment_id IN ({marks})", chunk)]
             removed["notes"] += [dict(r) for r in self.db.query(
                 f"SELECT * FROM notes WHERE segment_id IN ({marks})", chunk)]
-            for table in ("codings", "notes", "features"):
+            for table in ("codings", "notes", "features", "segment_vectors"):
                 self.conn.execute(f"DELETE FROM {table} WHERE segment_id IN ({marks})", chunk)
             self.conn.execute(f"DELETE FROM segment_spans WHERE segment_id IN ({marks})", chunk)
             self.conn.execute(

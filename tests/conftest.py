@@ -25,6 +25,13 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
     set_language()
 
 
+@pytest.fixture(autouse=True)
+def _no_sentence_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test needs the real sentence encoder, installed or not; tests of vectors inject a
+    fake one (qca.suggest.vectors.use_encoder)."""
+    monkeypatch.setenv("QCA_VECTORS", "off")
+
+
 @pytest.fixture
 def german(monkeypatch: pytest.MonkeyPatch) -> None:
     """The interface in German for one test (as ``QCA_LANG=de`` would give)."""

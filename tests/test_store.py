@@ -152,6 +152,7 @@ def test_project_from_before_source_texts_migrates_without_loss(tmp_path: Path) 
         after.pop(table)
     assert after.pop("search_pending") == []
     assert after.pop("question_aliases") == []
+    assert after.pop("segment_vectors") == []  # 0008: sentence vectors, computed on request
     # 0007 adds segments.import_id, from the source's import (none in this old file)
     after["segments"] = [row.removesuffix(", None)") + ")" for row in after["segments"]]
     before.pop("_sqlite_migrations")

@@ -13,6 +13,8 @@ The package has one job a module:
 - :mod:`qca.suggest.service`: :class:`SuggestionService`, training in a separate process
   for the coding screen;
 - :mod:`qca.suggest.evaluation`: learning curves by replaying a coder's codings.
+- :mod:`qca.suggest.vectors`: optional sentence vectors (the pinned, hash-checked encoder,
+  their storage, and their component of the blend).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from qca.progress import Progress
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
 from qca.suggest.models import _CV_MAX, _blend, _fit
+from qca.suggest.vectors import QuestionVectors, ensure_vectors, index_vectors
 
 __all__ = ["DEFAULT_STEPS", "CurvePoint", "LearningCurve", "evaluate", "replay"]
 
@@ -86,10 +87,12 @@ Scorer = Callable[["_QuestionIndex", np.ndarray, np.ndarray, np.ndarray, np.ndar
 
 
 def _default_scores(index: _QuestionIndex, train: np.ndarray, y: np.ndarray,
-                    test: np.ndarray, cold: np.ndarray) -> np.ndarray:
-    learned = (_fit(index.x[train], y, index.desc(), index.cold_rows(train[-_CV_MAX:]))
+                    test: np.ndarray, cold: np.ndarray,
+                    vectors: QuestionVectors | None = None) -> np.ndarray:
+    learned = (_fit(index.x[train], y, index.desc(), index.cold_rows(train[-_CV_MAX:]),
+                    vectors, train)
                if len(train) else None)
-    return _blend(cold, learned, index.x[test])
+    return _blend(cold, learned, index.x[test], test)
 
 
 def replay(
@@ -113,6 +116,8 @@ def replay(
     steps = sorted(set(steps))
     indexes = indexes if indexes is not None else build_indexes(project, progress=progress)
     order = _coding_order(project, coder)
+    qvectors = (index_vectors(project, {q: i.row_of for q, i in indexes.items()})
+                if scorer is _default_scores else {})
     per_question: list[LearningCurve] = []
     pooled: dict[str, dict[int, list[int]]] = {}
     for q, index in indexes.items():
@@ -129,7 +134,8 @@ def replay(
         for n in steps:
             if n >= len(seq):
                 break
-            scores = scorer(index, rows[:n], y[:n], rows[n:], cold[n:])
+            scores = (_default_scores(index, rows[:n], y[:n], rows[n:], cold[n:], qvectors[q])
+                      if q in qvectors else scorer(index, rows[:n], y[:n], rows[n:], cold[n:]))
             ranked = np.argsort(-scores, axis=1, kind="stable")
             truth = y[n:]
             hit1 = truth[np.arange(len(truth)), ranked[:, 0]].astype(bool)
@@ -155,8 +161,11 @@ def evaluate(
     *,
     indexes: dict[str | None, _QuestionIndex] | None = None,
     progress: Progress | None = None,
+    vectors_progress: Progress | None = None,
 ) -> list[LearningCurve]:
-    """Learning curves of the suggestion model on ``coder``'s codings (see :func:`replay`)."""
+    """Learning curves of the suggestion model on ``coder``'s codings (see :func:`replay`),
+    with the sentence vectors computed first where missing (when an encoder is installed)."""
+    ensure_vectors(project, progress=vectors_progress)
     return replay(project, coder, steps, indexes=indexes, progress=progress)
 
 

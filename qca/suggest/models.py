@@ -15,7 +15,9 @@ Blend: a weighted sum of the components of :data:`COMPONENTS` (regression, centr
 start, and the regression trusted per category as far as its own codings go), each a share
 over the question's categories, the weights chosen by cross-validation on the coder's
 codings so far (:func:`_fit_weights`), so the codebook weighs as much as it helps this coder
-and question.
+and question. With sentence vectors stored (:mod:`qca.suggest.vectors`), their regression
+is mixed in last, ``(1 - w) * blend + w * vectors``, ``w`` fitted on the blend's
+out-of-fold scores.
 
 Blindness: by default a coder's model learns only from that coder's own codings and from
 consensus codings (coder ``consensus`` or origin ``consensus``); ``widen=True`` uses all
@@ -47,6 +49,13 @@ from qca.suggest.features import (
     _surface,
     _unnamed,
     build_indexes,
+)
+from qca.suggest.vectors import (
+    QuestionVectors,
+    VectorComponent,
+    ensure_vectors,
+    fit_component,
+    index_vectors,
 )
 
 __all__ = ["COMPONENTS", "PRIOR_EXAMPLES", "Suggestion", "SuggestionModel",
@@ -118,6 +127,8 @@ class _Learned:
     proto: np.ndarray | None = None  # categories × features, unit Rocchio prototypes
     weights: tuple[float, ...] = (0.0, 0.0, 1.0, 0.0)
     """The blend's weights of :data:`COMPONENTS`, see :func:`_fit_weights`."""
+    vec: VectorComponent | None = None
+    """Sentence vectors' regression and weight, mixed in last (:mod:`qca.suggest.vectors`)."""
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
         z = np.asarray(x @ self.coef.T).reshape(x.shape[0], -1) + self.intercept
@@ -285,16 +296,24 @@ def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix
 
 
 def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = None,
-         cold: np.ndarray | None = None) -> _Learned:
+         cold: np.ndarray | None = None, vectors: QuestionVectors | None = None,
+         rows: np.ndarray | None = None) -> _Learned:
     """The learners on all codings so far, with the blend's weights fitted on them.
 
     ``cold``: the cold-start shares of the last ``len(cold)`` rows (see
     :func:`_fit_weights`); without it the weights are :func:`_default_weights`.
+    ``vectors`` and the training rows' index ``rows``: the sentence vectors' component,
+    its weight fitted on the blend's out-of-fold scores (:func:`qca.suggest.vectors.
+    fit_component`).
     """
     learned = _fit_learners(x, y, desc)
-    weights = (_fit_weights(x, y, desc, cold) if cold is not None
-               else _default_weights(len(y)))
-    return replace(learned, weights=weights)
+    if cold is None:
+        return replace(learned, weights=_default_weights(len(y)))
+    weights, oof, _ys = _cross_validate(x, y, desc, cold)
+    learned = replace(learned, weights=weights)
+    if vectors is not None and rows is not None:
+        learned = replace(learned, vec=fit_component(vectors, rows, y, oof, _hits))
+    return learned
 
 
 def _fit_cv(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
@@ -312,17 +331,22 @@ def _share(scores: np.ndarray) -> np.ndarray:
     return np.where(total > 0, scores / np.where(total > 0, total, 1.0), 1.0 / scores.shape[-1])
 
 
-def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix) -> np.ndarray:
+def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix,
+           rows: np.ndarray | int | None = None) -> np.ndarray:
     """The weighted sum of the :data:`COMPONENTS`, each a share over the question's
     categories, with the weights :func:`_fit_weights` chose for ``learned``.
 
     Shares, because unnormalised probabilities would outweigh the cold share of every
-    category at once.
+    category at once. The index ``rows`` of ``x``, when known, add the sentence vectors'
+    component (if ``learned`` has one).
     """
     if learned is None or learned.n_train == 0:
         return cold
     parts = learned.components(x, cold)
-    return sum((w * part for w, part in zip(learned.weights, parts)), np.zeros_like(cold))
+    out = sum((w * part for w, part in zip(learned.weights, parts)), np.zeros_like(cold))
+    if learned.vec is not None and rows is not None:
+        out = learned.vec.mix(out, np.asarray(rows))
+    return out
 
 
 def _training_codes(project: Project, coder: str, widen: bool) -> dict[str, set[str]]:
@@ -359,6 +383,8 @@ class SuggestionModel:
     codebook_version: int
     n_codings: int
     trained_at: float
+    vectors: str | None = None
+    """The sentence vectors' model the learned parts use (None: no vectors)."""
 
     def suggest(self, segment: Segment, top: int = 3) -> list[Suggestion]:
         """The ``top`` categories for ``segment``, best first (fast: no I/O for known ones)."""
@@ -382,7 +408,7 @@ class SuggestionModel:
             x, vec, row = index.features_of(content, heading, text), None, None
         cold = index.cold(row, content, x, vec)
         learned = self.learned.get(segment.question)
-        scores = _blend(cold, learned, x).ravel()
+        scores = _blend(cold, learned, x, row).ravel()
         return _ranked(index, learned, scores, top, content, x, parts, vec)
 
     def suggest_many(self, segments: Iterable[Segment], top: int = 3
@@ -398,7 +424,7 @@ class SuggestionModel:
             scores: dict[str, np.ndarray] = {}
             if index is not None and known:
                 rows = np.array([index.row_of[s.id] for s in known])
-                batch = _blend(index.cold_rows(rows), self.learned.get(q), index.x[rows])
+                batch = _blend(index.cold_rows(rows), self.learned.get(q), index.x[rows], rows)
                 scores = {s.id: batch[i] for i, s in enumerate(known)}
             for seg in segs:
                 if index is None or seg.id not in scores:
@@ -450,6 +476,7 @@ def train_model(
     if indexes is None:
         indexes = build_indexes(project, progress=progress)
     codes = _training_codes(project, coder, widen)
+    qvectors = index_vectors(project, {q: i.row_of for q, i in indexes.items()})
     learned: dict[str | None, _Learned] = {}
     n_codings = 0
     for q, index in indexes.items():
@@ -459,10 +486,12 @@ def train_model(
         rows = [index.row_of[s] for s in seg_ids]
         y = _labels(index, seg_ids, codes)
         learned[q] = _fit(index.x[rows], y, index.desc(),
-                          index.cold_rows(np.array(rows[-_CV_MAX:])))
+                          index.cold_rows(np.array(rows[-_CV_MAX:])),
+                          qvectors.get(q), np.array(rows))
         n_codings += len(seg_ids)
+    used = {v.model for v in qvectors.values()}
     return SuggestionModel(coder, widen, indexes, learned, project.codebook_version(),
-                           n_codings, time.time())
+                           n_codings, time.time(), next(iter(used)) if used else None)
 
 
 
@@ -474,8 +503,14 @@ def suggest_for_coder(
     top: int = 3,
     widen: bool = False,
     progress: Progress | None = None,
+    vectors_progress: Progress | None = None,
 ) -> Iterable[tuple[Segment, list[Suggestion]]]:
-    """Suggestions for every substantive segment ``coder`` has not coded yet."""
+    """Suggestions for every substantive segment ``coder`` has not coded yet.
+
+    Sentence vectors the segments lack are computed and stored first when an encoder is
+    installed (:func:`qca.suggest.vectors.ensure_vectors`, ``vectors_progress``).
+    """
+    ensure_vectors(project, progress=vectors_progress)
     model = train_model(project, coder, widen=widen, progress=progress)
     coded = {r[0] for r in project.conn.execute(
         "SELECT DISTINCT segment_id FROM codings WHERE coder = ?", (coder,))}

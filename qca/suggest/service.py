@@ -21,6 +21,7 @@ from qca.progress import Progress
 from qca.store import Project, Segment
 from qca.suggest.features import _QuestionIndex
 from qca.suggest.models import Suggestion, SuggestionModel, train_model
+from qca.suggest.vectors import WORKER_BATCH, ensure_vectors
 
 __all__ = ["RETRAIN_EVERY", "SuggestionService", "TrainingStopped", "stop_training"]
 
@@ -120,6 +121,8 @@ def _train_in_worker(path: str, coder: str, widen: bool) -> SuggestionModel:
     key = (path, coder, widen)
     old = _worker_models.get(key)
     with Project.open(path) as project:
+        # a few hundred missing sentence vectors a retraining (~3 s), here, off the screen
+        ensure_vectors(project, limit=WORKER_BATCH)
         model = train_model(project, coder, widen=widen, indexes=_reusable(old, project))
     _worker_models[key] = model
     return model
@@ -213,6 +216,7 @@ class SuggestionService:
                     _discard_pool()
             if model is None:
                 with Project.open(self.project_path) as project:
+                    ensure_vectors(project, limit=WORKER_BATCH)
                     model = train_model(project, self.coder, widen=self.widen,
                                         indexes=_reusable(self._model, project),
                                         progress=progress)
