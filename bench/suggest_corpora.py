@@ -403,7 +403,7 @@ def print_table(hits: dict[str, dict[str, dict[str, list[int]]]]) -> list[float]
                 lo, hi = _wilson(cells["qca"][j], tested)
                 d = rate["qca"] - best
                 deltas.append(d)
-                mark = "!" if best > hi else " "
+                mark = "!" if best > hi + 1e-9 else " "  # 1.000 vs an upper bound of 0.99999...
                 base_cells = " ".join(f"{rate[m]:6.3f}" if m in rate else f"{'—':>6}"
                                       for m in BASELINES)
                 extra = ""
@@ -411,7 +411,7 @@ def print_table(hits: dict[str, dict[str, dict[str, list[int]]]]) -> list[float]
                     vlo, vhi = _wilson(cells[m][j], tested)
                     dv = rate[m] - rate["qca"]
                     extra += (f"  {rate[m]:9.3f} [{vlo:.3f},{vhi:.3f}] {dv:+.3f}"
-                              + ("!" if rate["qca"] > vhi else " "))
+                              + ("!" if rate["qca"] > vhi + 1e-9 else " "))
                     vec_deltas.setdefault(m, []).append(dv)
                 print(f"  {step if j == 1 else '':>5} {tested if j == 1 else '':>6} {metric} "
                       f"{base_cells}  {rate['qca']:.3f} [{lo:.3f},{hi:.3f}] {d:+.3f}{mark}"
