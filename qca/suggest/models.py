@@ -14,7 +14,7 @@ Learned, per question, on the word and character n-gram TF-IDF features of
 Blend: a weighted sum of the components of :data:`COMPONENTS` (regression, centroid, cold
 start, and the regression trusted per category as far as its own codings go), each a share
 over the question's categories, the weights chosen by cross-validation on the coder's
-codings so far (:func:`_fit_weights`), so the codebook weighs as much as it helps this coder
+codings so far (:func:`_cross_validate`), so the codebook weighs as much as it helps this coder
 and question. With sentence vectors stored (:mod:`qca.suggest.vectors`), their regression
 is mixed in last, ``(1 - w) * blend + w * vectors``, ``w`` fitted on the blend's
 out-of-fold scores.
@@ -126,7 +126,7 @@ class _Learned:
     n_train: int
     proto: np.ndarray | None = None  # categories × features, unit Rocchio prototypes
     weights: tuple[float, ...] = (0.0, 0.0, 1.0, 0.0)
-    """The blend's weights of :data:`COMPONENTS`, see :func:`_fit_weights`."""
+    """The blend's weights of :data:`COMPONENTS`, see :func:`_cross_validate`."""
     vec: VectorComponent | None = None
     """Sentence vectors' regression and weight, mixed in last (:mod:`qca.suggest.vectors`)."""
 
@@ -252,8 +252,9 @@ def _hits(scores: np.ndarray, y: np.ndarray) -> float:
     return float(_row_hits(scores, y).sum())
 
 
-def _fit_weights(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
-                 cold: np.ndarray) -> tuple[float, ...]:
+def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
+                    cold: np.ndarray
+                    ) -> tuple[tuple[float, ...], np.ndarray | None, np.ndarray | None]:
     """The blend's weights that rank best in cross-validation on the codings so far.
 
     ``cold`` holds the cold-start shares of the last ``len(cold)`` training rows; only
@@ -263,15 +264,10 @@ def _fit_weights(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | 
     :func:`_default_weights`); the blend takes their mean. One best grid point on a few
     dozen codings is mostly noise (manifestos, 25 coded: the fitted weights ranked 0.674
     top-3, the best ones 0.714); the mean over resamples keeps what most of them agree on.
+
+    Returns the weights, the out-of-fold blend scores with those weights and the labels of
+    the rows they belong to (both ``None`` below ``_CV_MIN`` codings).
     """
-    return _cross_validate(x, y, desc, cold)[0]
-
-
-def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None,
-                    cold: np.ndarray
-                    ) -> tuple[tuple[float, ...], np.ndarray | None, np.ndarray | None]:
-    """:func:`_fit_weights`, plus the out-of-fold blend scores with those weights and the
-    labels of the rows they belong to (``None`` below ``_CV_MIN`` codings)."""
     n = len(y)
     large = n > _EXACT_FIT_MAX
     m = min(len(cold), _CV_LARGE[0] if large else _CV_MAX)
@@ -301,16 +297,14 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = N
     """The learners on all codings so far, with the blend's weights fitted on them.
 
     ``cold``: the cold-start shares of the last ``len(cold)`` rows (see
-    :func:`_fit_weights`); without it the weights are :func:`_default_weights`.
+    :func:`_cross_validate`); without it the weights are :func:`_default_weights`.
     ``vectors`` and the training rows' index ``rows``: the sentence vectors' component,
     its weight fitted on the blend's out-of-fold scores (:func:`qca.suggest.vectors.
     fit_component`).
     """
-    learned = _fit_learners(x, y, desc)
     if cold is None:
-        return replace(learned, weights=_default_weights(len(y)))
-    weights, oof, _ys = _cross_validate(x, y, desc, cold)
-    learned = replace(learned, weights=weights)
+        return replace(_fit_learners(x, y, desc), weights=_default_weights(len(y)))
+    learned, oof, _ys = _fit_cv(x, y, desc, cold)
     if vectors is not None and rows is not None:
         learned = replace(learned, vec=fit_component(vectors, rows, y, oof, _hits))
     return learned
@@ -334,7 +328,7 @@ def _share(scores: np.ndarray) -> np.ndarray:
 def _blend(cold: np.ndarray, learned: _Learned | None, x: sparse.csr_matrix,
            rows: np.ndarray | int | None = None) -> np.ndarray:
     """The weighted sum of the :data:`COMPONENTS`, each a share over the question's
-    categories, with the weights :func:`_fit_weights` chose for ``learned``.
+    categories, with the weights :func:`_cross_validate` chose for ``learned``.
 
     Shares, because unnormalised probabilities would outweigh the cold share of every
     category at once. The index ``rows`` of ``x``, when known, add the sentence vectors'
