@@ -268,7 +268,7 @@ def compile_regex(pattern: str, *, exact: bool = False) -> re.Pattern[str]:
     try:
         compiled = re.compile(pattern, 0 if exact else re.IGNORECASE)
     except re.error as exc:
-        raise InputError(_("--regex {pattern!r} is not a valid regular expression ({exc}); "
+        raise InputError(_("--regex '{pattern}' is not a valid regular expression ({exc}); "
                            "escape special characters with \\ or search without --regex")
                          .format(pattern=pattern, exc=exc)) from None
     if exact:
@@ -413,7 +413,7 @@ def _matcher(pattern: str, *, regex: bool, word: bool, exact: bool) -> _Matcher:
                         lambda text: _regex_spans(text, compiled), phrase, False, raw)
     needle = pattern.strip() if exact else fold_text(pattern.strip())
     if not fold_text(needle).strip():
-        raise InputError(_("the search pattern {pattern!r} has no letters to search for")
+        raise InputError(_("the search pattern '{pattern}' has no letters to search for")
                          .format(pattern=pattern))
     if word:
         bounded = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
@@ -756,12 +756,12 @@ def _summary(result: SearchResult) -> str:
     segments = ngettext("{n} segment", "{n} segments", result.n_segments).format(
         n=result.n_segments)
     if result.n_hits is None:
-        return _("{segments} with a hit for {pattern!r} ({mode})").format(
+        return _("{segments} with a hit for '{pattern}' ({mode})").format(
             segments=segments, pattern=result.pattern,
             mode=_(_MODE_NAMES.get(result.mode, result.mode)))
     hits = ngettext("{n} hit", "{n} hits", result.n_hits).format(n=result.n_hits)
-    return ngettext("{hits} in {n} segment for {pattern!r} ({mode})",
-                    "{hits} in {n} segments for {pattern!r} ({mode})", result.n_segments).format(
+    return ngettext("{hits} in {n} segment for '{pattern}' ({mode})",
+                    "{hits} in {n} segments for '{pattern}' ({mode})", result.n_segments).format(
         hits=hits, n=result.n_segments, pattern=result.pattern,
         mode=_(_MODE_NAMES.get(result.mode, result.mode)))
 
