@@ -652,3 +652,30 @@ def test_evidence_trusts_a_category_as_far_as_its_codings_go(separable: Project)
     many = learned.n_pos[1] / (learned.n_pos[1] + 5)
     assert np.allclose(evidence[:, 1], many * lr[:, 1] + (1 - many) * cold[:, 1])
     assert many > 0.85
+
+
+def test_cold_start_lifts_a_codable_main_category_with_its_subcategory(tmp_path: Path) -> None:
+    """A text about a subcategory is about its (codable) main category too: the main
+    category's definition need not name the subcategory's words."""
+    book = {"name": "Verkehr", "categories": [
+        {"key": "NICHTMOT", "name": "Nicht motorisierter Verkehr", "codable": True,
+         "definition": "Hauptkategorie.", "questions": ["x"], "children": [
+             {"key": "RAD", "name": "Radverkehr", "definition": "Fahrrad, Radwege."},
+             {"key": "FUSS", "name": "Fußverkehr", "definition": "Gehwege, zu Fuß."}]},
+        {"key": "PARK", "name": "Parken", "definition": "Parkplätze und Parkhaus.",
+         "questions": ["x"]},
+        {"key": "TEMPO", "name": "Tempo", "definition": "Geschwindigkeit und Raser.",
+         "questions": ["x"]},
+    ]}
+    text = "Die Radwege sind zu schmal, mit dem Fahrrad ist es gefährlich."
+    proj = _project(tmp_path / "tree.qca", book, [("x", text)])
+    seg = proj.segments()[0]
+    ranked = [s.code for s in train_model(proj, "anna").suggest(seg, top=5)]
+    assert ranked[:2] == ["RAD", "NICHTMOT"] or ranked[:2] == ["NICHTMOT", "RAD"]
+    proj.close()
+    # the same codebook with a main category that cannot be coded: nothing to lift
+    book["categories"][0]["codable"] = False
+    flat = _project(tmp_path / "flat.qca", book, [("x", text)])
+    ranked = [s.code for s in train_model(flat, "anna").suggest(flat.segments()[0], top=5)]
+    assert ranked[0] == "RAD" and "NICHTMOT" not in ranked
+    flat.close()

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from qca.codebook import Category
+from qca.codebook import Category, Codebook
 from qca.nlp import SegmentFeatures, ensure_features, fold, stop_words, text_features
 from qca.progress import Progress
 from qca.store import Project, Segment
@@ -186,6 +186,9 @@ class _QuestionIndex:
     vocab_list: list[str]
     seg_vec: np.ndarray | None
     cat_vec: np.ndarray | None
+    subs: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """Per codable category with codable subcategories (any depth): its row and theirs;
+    see :func:`_lift_parents`."""
     _cold: list[np.ndarray] = field(default_factory=list)  # [cold_matrix()] once computed
     _cat_words: dict[int, dict[int, float]] = field(default_factory=dict)
 
@@ -212,7 +215,7 @@ class _QuestionIndex:
         if row is not None:
             return self.cold_matrix()[row]
         raw, _ = self._raw(content, x, vec, None)
-        return _softmax(raw[None, :])[0]
+        return _softmax(_lift_parents(raw[None, :], self.subs))[0]
 
     def cold_rows(self, rows: np.ndarray) -> np.ndarray:
         """:meth:`cold` of each of ``rows`` (rows × categories)."""
@@ -252,7 +255,7 @@ class _QuestionIndex:
             w = _COLD_WEIGHTS
             raw = np.zeros_like(s_word)
         raw += w["word"] * s_word + w["char"] * s_char + w["fuzzy"] * s_fuzzy
-        self._cold.append(_softmax(raw))
+        self._cold.append(_softmax(_lift_parents(raw, self.subs)))
         return self._cold[0]
 
     def _raw(self, content: list[tuple[str, str]], x: sparse.csr_matrix,
@@ -430,6 +433,21 @@ class SegmentWhy:
         return _surface(self._contrib(cols, coef[cols] * data), self.content)
 
 
+def _lift_parents(raw: np.ndarray, subs: tuple[tuple[int, tuple[int, ...]], ...]
+                  ) -> np.ndarray:
+    """Cold-start similarities (rows × categories) with each codable main category raised to
+    its best subcategory's: a text about one subcategory is about its main category too, by
+    the codebook's own tree (Mayring's main and subcategories). Without it, a main category
+    whose definition names its subcategories only in passing ranked below unrelated
+    categories for their texts."""
+    if not subs:
+        return raw
+    out = raw.copy()
+    for parent, children in subs:
+        out[:, parent] = np.maximum(raw[:, parent], raw[:, list(children)].max(axis=1))
+    return out
+
+
 def _softmax(raw: np.ndarray) -> np.ndarray:
     """Each row of blended similarities as a share over the categories (``_TEMPERATURE``)."""
     z = np.exp((raw - raw.max(axis=1, keepdims=True)) / _TEMPERATURE)
@@ -552,9 +570,23 @@ def build_indexes(
             vocab_list=vocab_list,
             seg_vec=seg_vec,
             cat_vec=cat_vec,
+            subs=_subcategories(book, cats),
         )
         out[q].cold_matrix()  # label-free: computed once, where the index is built
     return out
+
+
+def _subcategories(book: Codebook, cats: list[Category]
+                   ) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """For :attr:`_QuestionIndex.subs`: each of ``cats`` with codable descendants among
+    ``cats``, as (its position, theirs)."""
+    at = {c.key: i for i, c in enumerate(cats)}
+    out = []
+    for i, cat in enumerate(cats):
+        below = tuple(at[d.key] for d in book.descendants(cat.key) if d.key in at)
+        if below:
+            out.append((i, below))
+    return tuple(out)
 
 
 def _vectors() -> Callable[[list[str]], np.ndarray] | None:
