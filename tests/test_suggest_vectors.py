@@ -19,7 +19,7 @@ from qca import nlp
 from qca.store import SCHEMA_VERSION, Project
 from qca.suggest import suggest_for_coder, train_model
 from qca.suggest import vectors as V
-from qca.suggest.models import _hits
+from qca.suggest.models import _row_hits
 from test_suggest import BLIND_BOOK, FILLER, WORDS, _code, _project
 
 _rng = random.Random(11)
@@ -178,13 +178,23 @@ def test_vector_weight_follows_cross_validation() -> None:
     v = np.eye(8, dtype=np.float32)[labels] + rng.normal(0, 0.05, (n, 8)).astype(np.float32)
     qv = V.QuestionVectors("m", v, np.ones(n, dtype=bool))
     noise = rng.random((60, k))
-    informative = V.fit_component(qv, np.arange(n), y, noise / noise.sum(1, keepdims=True), _hits)
+    informative = V.fit_component(qv, np.arange(n), y, noise / noise.sum(1, keepdims=True),
+                                  _row_hits)
     assert informative is not None and informative.weight >= 0.3
     useless = V.QuestionVectors("m", rng.normal(0, 1, (n, 8)).astype(np.float32),
                                 np.ones(n, dtype=bool))
     perfect = y[-60:].astype(float)
-    assert V.fit_component(useless, np.arange(n), y, perfect, _hits) is None
-    assert V.fit_component(qv, np.arange(n), y, None, _hits) is None  # too few codings
+    assert V.fit_component(useless, np.arange(n), y, perfect, _row_hits) is None
+    assert V.fit_component(qv, np.arange(n), y, None, _row_hits) is None  # too few codings
+
+
+def test_vector_weight_never_trades_top3_for_top1() -> None:
+    gains_top1_loses_top3 = np.array([2] * 10 + [0] * 2 + [1] * 8)
+    plain = np.array([1] * 20)
+    modest = np.array([2] * 4 + [1] * 16)
+    assert V._best_weight({0.0: plain, 0.5: gains_top1_loses_top3}) == 0.0
+    assert V._best_weight({0.0: plain, 0.2: modest, 0.5: gains_top1_loses_top3}) == 0.2
+    assert V._best_weight({0.0: plain, 0.2: np.array([2] * 2 + [1] * 18)}) == 0.0  # +2 < 3
 
 
 def test_mix_leaves_rows_without_a_vector_alone() -> None:

@@ -306,7 +306,7 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = N
         return replace(_fit_learners(x, y, desc), weights=_default_weights(len(y)))
     learned, oof, _ys = _fit_cv(x, y, desc, cold)
     if vectors is not None and rows is not None:
-        learned = replace(learned, vec=fit_component(vectors, rows, y, oof, _hits))
+        learned = replace(learned, vec=fit_component(vectors, rows, y, oof, _row_hits))
     return learned
 
 
