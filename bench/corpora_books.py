@@ -107,3 +107,10 @@ CIMT: dict[str, tuple[str, str]] = {
     "new services": (
         "Neue Mobilitätsangebote", "Neue Dienste wie Sharing-Angebote und Leihfahrzeuge."),
 }
+CIMT_PARENTS: dict[str, str] = {
+    "cycling": "non-motorized transport", "walking": "non-motorized transport",
+    "scooters": "non-motorized transport", "public transport (local)": "motorized transport",
+    "public transport (long-distance)": "motorized transport",
+    "commercial transport": "motorized transport",
+}
+"""The README's tree: sub-category -> main category (both codable, as the data codes both)."""
