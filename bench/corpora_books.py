@@ -114,3 +114,66 @@ CIMT_PARENTS: dict[str, str] = {
     "commercial transport": "motorized transport",
 }
 """The README's tree: sub-category -> main category (both codable, as the data codes both)."""
+
+# MobASA (Gabryszak & Thomas, CSRNLP @ LREC 2022): German tweets on public transport, annotated
+# with aspects "related to barrier-free travel", topics "important for passengers limited in their
+# mobility due to disability, age, or when travelling with young children" (the dataset's README).
+# A category is an aspect's entity (the part before '#'); each definition is built from the
+# dataset's own labels, its German name (category_de) and English name (category), and names the
+# attributes the data files under that entity (Betrieb = Availability, Atmosphaere = Tidiness,
+# Sonstiges_Barriere = Barrier_Others, Haupt = Main).
+MOBASA: dict[str, tuple[str, str]] = {
+    "Aufzug": (
+        "Aufzug",
+        "Aufzüge (Lift): ob der Aufzug in Betrieb ist, seine Sauberkeit (Atmosphäre) und "
+        "sonstige Barrieren am Aufzug."),
+    "Rolltreppe": (
+        "Rolltreppe",
+        "Rolltreppen (Escalator): ob die Rolltreppe in Betrieb ist, ihre Sauberkeit "
+        "(Atmosphäre) und sonstige Barrieren an der Rolltreppe."),
+    "Rampe": (
+        "Rampe",
+        "Rampen (Ramp): ob die Rampe in Betrieb und verfügbar ist und sonstige Barrieren an der "
+        "Rampe."),
+    "Stufenfrei_Hoehengleich": (
+        "Stufenfreier, höhengleicher Zugang",
+        "Stufenfreier und höhengleicher Zugang (Ground Level Access)."),
+    "Beleuchtung": (
+        "Beleuchtung",
+        "Beleuchtung (Lighting): ob die Beleuchtung in Betrieb ist."),
+    "Infoanzeige": (
+        "Infoanzeige",
+        "Informationsanzeigen (Info Display): ob die Anzeige in Betrieb ist und sonstige "
+        "Barrieren bei der Anzeige."),
+    "Infodurchsage": (
+        "Infodurchsage",
+        "Akustische Information, Durchsagen (Info Acoustic): ob die Durchsage in Betrieb ist "
+        "und sonstige Barrieren bei der Durchsage."),
+    "Info_Sonstiges": (
+        "Sonstige Information",
+        "Sonstige Fahrgastinformation (Info): sonstige Barrieren bei der Information."),
+    "Taktil_Kontrastreich_Orientierung": (
+        "Taktile, kontrastreiche Orientierung",
+        "Taktile und kontrastreiche Orientierungshilfen (Tactile Contrast Orientation)."),
+    "Platzangebot": (
+        "Platzangebot",
+        "Platzangebot für mobilitätseingeschränkte Fahrgäste (Space Mobility Groups)."),
+    "Unfall": (
+        "Unfall",
+        "Unfälle mobilitätseingeschränkter Fahrgäste (Accidents Mobility Groups)."),
+    "Sicherheit_Mensch": (
+        "Sicherheit (Mensch)",
+        "Sicherheit von Menschen (Security)."),
+    "Baustelle": (
+        "Baustelle",
+        "Baustellen (Construction Site)."),
+    "Demo": (
+        "Demo",
+        "Demonstrationen (Demonstration)."),
+    "Allgemein_Barriere": (
+        "Barrieren allgemein",
+        "Barrieren und Barrierefreiheit allgemein (General Barrier)."),
+    "Sonstiges_Barriere": (
+        "Sonstige Barrieren",
+        "Sonstige Barrieren (Barrier Others)."),
+}

@@ -45,8 +45,14 @@ External corpora (fetched at development time, never committed; the folder names
   Hamburg-Altona participation process "FreiRaum Ottensen" (2021), coded by the CIMT team
   with 12 transport categories (modes of transport and specifications, several per
   contribution); 697 contributions, 571 with a category; CC BY-SA 4.0 (contributions CC BY
-  4.0); github.com/juliaromberg/cimt-thematic-categorization-dataset. The held-out corpus:
-  run once, after the last model change.
+  4.0); github.com/juliaromberg/cimt-thematic-categorization-dataset. It was the held-out
+  corpus; it has been looked at since.
+* ``mobasa/{dev,test}-sim3s-mobasa_v1.xml``: MobASA (Gabryszak & Thomas, CSRNLP @ LREC 2022),
+  German tweets about public transport (passengers, also operators' and news accounts),
+  labelled by the corpus authors with aspects of barrier-free travel; a category is an aspect's
+  entity (16: Aufzug, Rolltreppe, Infoanzeige, ..., several per tweet); the dev and test files,
+  8,368 tweets, 2,082 with a category; CC BY 4.0; github.com/DFKI-NLP/sim3s-corpus ``corpus/``.
+  The held-out corpus: run once, after the last model change, never tuned on.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ import random
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,7 +75,7 @@ import numpy as np
 os.environ.setdefault("QCA_PIPELINE", "offline")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora_books import CIMT, CIMT_PARENTS, CYCLING, MANIFESTO  # noqa: E402
+from corpora_books import CIMT, CIMT_PARENTS, CYCLING, MANIFESTO, MOBASA  # noqa: E402
 
 from qca.codebook import codebook_from_dict  # noqa: E402
 from qca.importing import import_survey  # noqa: E402
@@ -171,11 +178,30 @@ def load_cimt(root: Path, limit: int) -> Corpus | None:
     items = [(" ".join(p for p in (r["title"].strip(), r["text"].strip()) if p),
               {k for k in CIMT if (r.get(k) or "").strip() == "1"}) for r in rows]
     used = {c for _, cs in items for c in cs}
-    return Corpus("cimt-ottensen (de, held out)",
+    return Corpus("cimt-ottensen (de, contributions)",
                   f"{len(rows)} contributions, {sum(1 for _, c in items if c)} with a "
                   f"category, {len(used)} categories",
                   _sample(items, limit), {k: v for k, v in CIMT.items() if k in used},
                   CIMT_PARENTS)
+
+
+_MOBASA_FILES = ("dev-sim3s-mobasa_v1.xml", "test-sim3s-mobasa_v1.xml")
+
+
+def load_mobasa(root: Path, limit: int) -> Corpus | None:
+    paths = [root / "mobasa" / name for name in _MOBASA_FILES]
+    if not all(p.exists() for p in paths):
+        return None
+    items = []
+    for path in paths:
+        for doc in ET.parse(path).getroot().iter("Document"):
+            codes = {(o.get("category_de") or "").split("#")[0] for o in doc.iter("Opinion")}
+            items.append(((doc.findtext("text") or "").strip(), codes & MOBASA.keys()))
+    used = {c for _, cs in items for c in cs}
+    return Corpus("mobasa (de, tweets, held out)",
+                  f"{len(items)} tweets, {sum(1 for _, c in items if c)} with a category, "
+                  f"{len(used)} categories",
+                  _sample(items, limit), {k: v for k, v in MOBASA.items() if k in used})
 
 
 def _as_project(corpus: Corpus, path: Path) -> tuple[Project, dict[str, set[str]]]:
@@ -484,11 +510,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="Subsample larger corpora to this many items (seeded).")
     ap.add_argument("--coder", default="anna", help="The demo coder whose order is replayed.")
     ap.add_argument("--only", help="Comma-separated corpus names to run (demo,cycling,nhs,"
-                                   "manifesto,cimt).")
+                                   "manifesto,cimt,mobasa).")
     args = ap.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
     loaders = {"cycling": load_cycling, "nhs": load_nhs, "manifesto": load_manifesto,
-               "cimt": load_cimt}
+               "cimt": load_cimt, "mobasa": load_mobasa}
     all_deltas = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
