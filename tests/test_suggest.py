@@ -679,3 +679,23 @@ def test_cold_start_lifts_a_codable_main_category_with_its_subcategory(tmp_path:
     ranked = [s.code for s in train_model(flat, "anna").suggest(flat.segments()[0], top=5)]
     assert ranked[0] == "RAD" and "NICHTMOT" not in ranked
     flat.close()
+
+
+def test_fitted_weights_yield_to_the_cold_start_as_far_as_the_codings_leave_it_open() -> None:
+    from qca.suggest import models as M
+
+    rng = np.random.default_rng(0)
+    m, k = 60, 4
+    y = np.eye(k, dtype=np.int8)[np.arange(m) % k]
+    right, wrong = y.astype(float), np.roll(y, 1, axis=1).astype(float)
+    resamples = rng.multinomial(m, np.full(m, 1.0 / m), size=50)
+    fitted = np.array([0.5, 0.5, 0.0, 0.0])
+    # the learned components rank every row right, the cold start none: kept as fitted
+    learned_wins = np.stack([right, right, wrong, wrong])
+    assert np.allclose(M._proven(fitted, learned_wins, y, resamples), fitted)
+    # the cold start ranks every row right, the learned components none: the cold start
+    cold_wins = np.stack([wrong, wrong, right, wrong])
+    assert np.allclose(M._proven(fitted, cold_wins, y, resamples), [0.0, 0.0, 1.0, 0.0])
+    # as good as each other on every row: halfway
+    tie = np.stack([right, right, right, wrong])
+    assert np.allclose(M._proven(fitted, tie, y, resamples), [0.25, 0.25, 0.5, 0.0])

@@ -288,7 +288,28 @@ def _cross_validate(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix
     nearest = -np.abs(grid - np.array(_default_weights(n))).sum(axis=1)
     totals = per_row @ resamples.T + 1e-6 * nearest[:, None]  # ties: nearest the default
     weights = grid[np.argmax(totals, axis=0)].mean(axis=0)
+    weights = _proven(weights, stack, ys, resamples)
     return tuple(float(v) for v in weights), np.tensordot(weights, stack, axes=1), ys
+
+
+def _proven(weights: np.ndarray, stack: np.ndarray, y: np.ndarray,
+            resamples: np.ndarray) -> np.ndarray:
+    """``weights`` drawn towards the cold start alone as far as the codings leave it open
+    whether they rank better than it: ``p * weights + (1 - p) * cold``, ``p`` the share of
+    the bootstrap ``resamples`` of the out-of-fold rows on which the blend with ``weights``
+    has more top-1 plus top-3 hits than the codebook's cold start (ties count half).
+
+    With few codings a chance majority is mistaken for a pattern: on MobASA (held out) the
+    first 25 codings held 12 of one category of 16 and the weights fitted on them ranked
+    top-1 0.771 on the rest, below the cold start's 0.814 (p = 0.62 there; 0.89 on the
+    manifestos at 25 codings, where the blend was ahead; 1.0 from 50 codings on both).
+    """
+    cold = np.zeros(len(COMPONENTS))
+    cold[COMPONENTS.index("cold")] = 1.0
+    fit = resamples @ _row_hits(np.tensordot(weights, stack, axes=1), y)
+    base = resamples @ _row_hits(stack[COMPONENTS.index("cold")], y)
+    p = float(((fit > base) + 0.5 * (fit == base)).mean())
+    return p * weights + (1.0 - p) * cold
 
 
 def _fit(x: sparse.csr_matrix, y: np.ndarray, desc: sparse.csr_matrix | None = None,
