@@ -670,8 +670,11 @@ def test_cold_start_lifts_a_codable_main_category_with_its_subcategory(tmp_path:
     text = "Die Radwege sind zu schmal, mit dem Fahrrad ist es gefährlich."
     proj = _project(tmp_path / "tree.qca", book, [("x", text)])
     seg = proj.segments()[0]
-    ranked = [s.code for s in train_model(proj, "anna").suggest(seg, top=5)]
+    shown = train_model(proj, "anna").suggest(seg, top=5)
+    ranked = [s.code for s in shown]
     assert ranked[:2] == ["RAD", "NICHTMOT"] or ranked[:2] == ["NICHTMOT", "RAD"]
+    # the main category is explained by the subcategory's words that lifted it
+    assert {"Radwege", "Fahrrad"} & set(shown[ranked.index("NICHTMOT")].why)
     proj.close()
     # the same codebook with a main category that cannot be coded: nothing to lift
     book["categories"][0]["codable"] = False

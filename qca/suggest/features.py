@@ -412,7 +412,14 @@ class SegmentWhy:
         return contrib
 
     def cold(self, c: int) -> list[str]:
-        """The words behind category ``c``'s cold score."""
+        """The words behind category ``c``'s cold score: for a main category lifted to a
+        subcategory's (:func:`_lift_parents`), that subcategory's words."""
+        below = dict(self.index.subs).get(c)
+        if below:
+            raw, _ = self.index._raw(self.content, self.x, self.vec, None)
+            best = max(below, key=lambda j: raw[j])
+            if raw[best] > raw[c]:
+                c = best
         content, cols, data = self._piece(c)
         weights = self.index.category_words(c)
         contrib = self._contrib(cols, data * np.array([weights.get(j, 0.0)
