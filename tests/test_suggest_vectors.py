@@ -310,3 +310,26 @@ def test_the_real_encoder_when_installed(monkeypatch: pytest.MonkeyPatch) -> Non
     assert v.shape == (3, 512) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert v[0] @ v[1] > v[0] @ v[2]
+
+
+def test_vector_scores_leave_the_categories_frequency_to_the_blend() -> None:
+    """Noise vectors with one frequent category: the component ranks what a text adds, so
+    the frequent category does not come first for every text (the blend's regression holds
+    the frequency; counted twice, a chance majority of the first codings won)."""
+    rng = np.random.default_rng(0)
+    n, k = 200, 4
+    labels = np.where(rng.random(n) < 0.7, 0, rng.integers(1, k, n))
+    y = np.eye(k, dtype=np.int8)[labels]
+    v = rng.normal(0, 1, (n, 16)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    fresh = rng.normal(0, 1, (300, 16)).astype(np.float32)
+    fresh /= np.linalg.norm(fresh, axis=1, keepdims=True)
+    first = V._scores(V._solve(*V._moments(v, y)), fresh).argmax(axis=1)
+    assert (first == 0).mean() < 0.5
+
+
+def test_vector_weight_shrinks_where_resamples_leave_its_gain_open() -> None:
+    sure = {0.0: np.array([1] * 40), 0.3: np.array([2] * 40)}
+    assert V._proven_share(sure, 0.3) == 1.0
+    open_ = {0.0: np.array([2] * 20 + [0] * 20), 0.3: np.array([0] * 20 + [2] * 20)}
+    assert 0.2 < V._proven_share(open_, 0.3) < 0.8

@@ -87,6 +87,8 @@ _WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)
 """The vector weights tried by cross-validation."""
 _CV_MIN = 12
 """Codings needed before the vectors get any weight (as the blend's weights)."""
+_BAGS = 50
+"""Bootstrap resamples that test the vectors' weight (:func:`_proven_share`), as the blend's."""
 
 
 class Encoder(Protocol):
@@ -420,14 +422,20 @@ def _moments(v: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _solve(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """(dim + 1) × categories: one ridge solve for every category (intercept unpenalised)."""
+    """(dim + 1) × categories: one ridge solve for every category (intercept unpenalised),
+    the intercept less the categories' rates."""
     from scipy.linalg import cho_factor, cho_solve
 
     g = gram.copy()
     d = g.shape[0] - 1
     g[np.arange(d), np.arange(d)] += _RIDGE
-    return cho_solve(cho_factor(g, check_finite=False), rhs,
-                     check_finite=False).astype(np.float32)
+    coef = cho_solve(cho_factor(g, check_finite=False), rhs, check_finite=False)
+    # the intercept less each category's rate among the codings: the component scores what
+    # a text adds to a category's frequency, which the blend's regression already holds.
+    # Counted twice, a chance majority of the first codings won: MobASA (held out) at 25
+    # codings, 12 of one category of 16, top-1 0.807 -> 0.775 with the vectors; 0.849 so.
+    coef[-1] -= rhs[-1] / max(gram[-1, -1], 1.0)
+    return coef.astype(np.float32)
 
 
 def _ridge(v: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -494,6 +502,18 @@ def _best_weight(row_hits: dict[float, np.ndarray]) -> float:
     return best if top1[best] + top3[best] - top1[0.0] - top3[0.0] >= _MIN_GAIN else 0.0
 
 
+def _proven_share(row_hits: dict[float, np.ndarray], weight: float) -> float:
+    """The share of :data:`_BAGS` bootstrap resamples of the rows on which ``weight`` has
+    more top-1 plus top-3 hits than the blend alone (ties count half); the weight is scaled
+    by it, as the blend's weights are drawn to the cold start (``models._proven``). On
+    MobASA (held out) at 25 codings the vectors took weight 0.35 and cost 0.033 top-1 on
+    the rest."""
+    n = len(row_hits[0.0])
+    resamples = np.random.default_rng(0).multinomial(n, np.full(n, 1.0 / n), size=_BAGS)
+    mixed, alone = resamples @ row_hits[weight], resamples @ row_hits[0.0]
+    return float(((mixed > alone) + 0.5 * (mixed == alone)).mean())
+
+
 def fit_component(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray,
                   oof: np.ndarray | None, hits: Callable[[np.ndarray, np.ndarray], np.ndarray]
                   ) -> VectorComponent | None:
@@ -533,7 +553,8 @@ def _fit_component(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray,
         test = folds == f
         g_out, r_out = _moments(tv[test], ty[test])  # all rows but the held-out fold train
         vec[test] = _scores(_solve(gram - g_out, rhs - r_out), tv[test])
-    best = _best_weight({float(w): hits((1 - w) * base + w * vec, ty) for w in _WEIGHTS})
+    row_hits = {float(w): hits((1 - w) * base + w * vec, ty) for w in _WEIGHTS}
+    best = _best_weight(row_hits)
     if best == 0.0:
         return None
-    return VectorComponent(_solve(gram, rhs), float(best), vectors)
+    return VectorComponent(_solve(gram, rhs), best * _proven_share(row_hits, best), vectors)
