@@ -177,3 +177,30 @@ MOBASA: dict[str, tuple[str, str]] = {
         "Sonstige Barrieren",
         "Sonstige Barrieren (Barrier Others)."),
 }
+
+# Twitter US Airline Sentiment (CrowdFlower "Data for Everyone", February 2015): contributors
+# first classified a tweet's sentiment towards a U.S. airline, then "categorizing negative
+# reasons (such as 'late flight' or 'rude service')" (the dataset's description). The
+# documentation gives the reasons by name only, so each definition restates its label; "Can't
+# Tell" (no reason could be told) is no topic and left out. In English, as the tweets are.
+AIRLINE: dict[str, tuple[str, str]] = {
+    "Customer Service Issue": (
+        "Customer Service Issue",
+        "Negative reason: an issue with the airline's customer service."),
+    "Late Flight": (
+        "Late Flight", "Negative reason: a late flight."),
+    "Cancelled Flight": (
+        "Cancelled Flight", "Negative reason: a cancelled flight."),
+    "Lost Luggage": (
+        "Lost Luggage", "Negative reason: lost luggage."),
+    "Bad Flight": (
+        "Bad Flight", "Negative reason: a bad flight."),
+    "Flight Booking Problems": (
+        "Flight Booking Problems", "Negative reason: problems with booking a flight."),
+    "Flight Attendant Complaints": (
+        "Flight Attendant Complaints", "Negative reason: complaints about flight attendants."),
+    "longlines": (
+        "Long Lines", "Negative reason: long lines."),
+    "Damaged Luggage": (
+        "Damaged Luggage", "Negative reason: damaged luggage."),
+}
