@@ -20,6 +20,7 @@ from typing import Any
 
 from qca.errors import InputError
 from qca.i18n import N_, _
+from qca.progress import Progress
 from qca.reliability import AgreementResult, ConfusionResult
 
 __all__ = ["agreement_report", "coder_list", "confusion_lines", "coefficient_lines"]
@@ -189,7 +190,8 @@ def _project_report(project: Any, coders: list[str] | None, question: str | None
 
 def _machine_report(project: str | Path | None, matrix: str | None, coders: str | None,
                     question: str | None, confusion: str | None, include_nonsubstantive: bool,
-                    folds: int | None, fmt: str) -> str:
+                    folds: int | None, fmt: str, progress: Progress | None = None,
+                    vectors_progress: Progress | None = None) -> str:
     from qca import machine as m
 
     if matrix is not None:
@@ -204,7 +206,8 @@ def _machine_report(project: str | Path | None, matrix: str | None, coders: str 
     assert project is not None
     with Project.open(project) as proj:
         result = m.machine_agreement(proj, coder_list(coders, "--coders"), question,
-                                     folds=m.DEFAULT_FOLDS if folds is None else folds)
+                                     folds=m.DEFAULT_FOLDS if folds is None else folds,
+                                     progress=progress, vectors_progress=vectors_progress)
     if fmt == "json":
         return m.format_json(result)
     if fmt == "csv":
@@ -226,6 +229,8 @@ def agreement_report(
     id_column: str | None = None,
     machine: bool = False,
     folds: int | None = None,
+    progress: Progress | None = None,
+    vectors_progress: Progress | None = None,
 ) -> str:
     """The text ``qca agreement`` prints, for a project file or a ``matrix`` CSV.
 
@@ -240,6 +245,8 @@ def agreement_report(
         fmt: ``table``, ``json`` or ``csv``.
         machine: For each coder a cross-validated machine coder beside the humans
             (:mod:`qca.machine`); ``folds`` folds (default 5).
+        progress: ``machine`` only: progress of analysing the segments.
+        vectors_progress: ``machine`` only: progress of computing missing sentence vectors.
 
     Raises:
         InputError: Options that do not fit together (named as the CLI spells them).
@@ -250,7 +257,7 @@ def agreement_report(
         raise InputError(_("--folds is for --machine; add --machine or leave out --folds"))
     if machine:
         return _machine_report(project, matrix, coders, question, confusion,
-                               include_nonsubstantive, folds, fmt)
+                               include_nonsubstantive, folds, fmt, progress, vectors_progress)
     if matrix is not None:
         project_only = [name for name, used in (("--coders", coders), ("--question", question),
                         ("--by-category", by_category), ("--confusion", confusion),

@@ -677,7 +677,9 @@ def code(project: str, coder: str, question: str | None, where: tuple[str, ...],
 @click.option("--machine", is_flag=True,
               help=N_("Also, for each coder, qca's suggestion model as a coder (k-fold "
                    "cross-validated on that coder's codings), beside the human coders, "
-                   "overall and per category. Nothing is written to the project."))
+                   "overall and per category, with sentence vectors when an encoder is "
+                   "installed (missing ones are computed and stored first, as for qca "
+                   "suggest). No coding is written to the project."))
 @click.option("--folds", type=int, metavar="K",
               help=N_("--machine: folds of the cross-validation.  [default: 5]"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -706,12 +708,15 @@ def agreement(project: str | None, matrix: str | None, level: str, coders: str |
         return
     from qca.agreement_report import agreement_report
 
-    click.echo(agreement_report(
-        project, matrix=matrix, level=level, coders=coders, question=question,
-        by_category=by_category, confusion=confusion_pair,
-        include_nonsubstantive=include_nonsubstantive, fmt=fmt, id_column=id_column,
-        machine=machine, folds=folds,
-    ), nl=False)
+    with _progressbar(_("analysing segments")) as progress, \
+            _progressbar(_("sentence vectors")) as vectors_progress:
+        text = agreement_report(
+            project, matrix=matrix, level=level, coders=coders, question=question,
+            by_category=by_category, confusion=confusion_pair,
+            include_nonsubstantive=include_nonsubstantive, fmt=fmt, id_column=id_column,
+            machine=machine, folds=folds, progress=progress, vectors_progress=vectors_progress,
+        )
+    click.echo(text, nl=False)
 
 
 def _agreement_hints(project: str | None, matrix: str | None, coders: str | None,

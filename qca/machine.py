@@ -4,8 +4,9 @@
 model would be as a coder that imitates them, and puts that beside how reliable the other
 human is. Pure domain (no ``textual``). No coding is written into the project: the machine's
 code sets exist only in memory, under the reserved name :func:`qca.coders.machine_coder`.
-(Building the model's indexes caches the segments' lemmas in the project, as ``qca
-suggest`` does.)
+(As ``qca suggest`` does, building the model's indexes caches the segments' lemmas in the
+project, and the sentence vectors the segments lack are computed and stored when an encoder
+is usable, :mod:`qca.suggest.vectors`.)
 
 Definitions
 ===========
@@ -13,16 +14,19 @@ Definitions
   segment's question offers) are dealt into ``folds`` folds by a seeded permutation of their
   ids (same project, folds and seed -> same folds). Each segment is predicted by a model
   trained on the coder's codings in the *other* folds of its question
-  (:func:`qca.suggest.models._fit`, the model ``qca suggest`` uses, blend weights included);
-  no model ever sees the segment it predicts. A question without training codings in the
+  (:func:`qca.suggest.models._fit`, the model ``qca suggest`` uses, blend weights included,
+  and with stored sentence vectors their regression, fitted on the training folds' vectors,
+  mixed in with its fitted weight; ``QCA_VECTORS=off``: without); no model ever sees the
+  segment it predicts. A question without training codings in the
   other folds is predicted by the cold start (the codebook alone).
 * **Code sets.** The model ranks categories with scores that are shares over the question's
   categories. The machine assigns the top category and every further one whose score reaches
   a threshold ``t``. ``t`` is fitted on the training folds only: the model's own
   cross-validation of its blend weights (inside the training folds) leaves out-of-fold
-  scores for the training segments, and the ``t`` on a 0.05 grid with the highest mean
-  per-segment F1 against the coder's sets on them wins (ties: the higher ``t``, i.e. fewer
-  codes). Every predicted segment gets at least one code.
+  scores for the training segments (with vectors: mixed with the vectors' regression
+  cross-validated on the same folds, :func:`qca.suggest.vectors.mixed_oof`), and the ``t``
+  on a 0.05 grid with the highest mean per-segment F1 against the coder's sets on them wins
+  (ties: the higher ``t``, i.e. fewer codes). Every predicted segment gets at least one code.
 * **Comparisons.** For each human coder ``H`` and each other chosen human ``O``: on the
   segments both coded (and the machine predicted), the coefficients of ``H`` vs ``O``
   (*human*) and of ``H`` vs ``machine:H`` (*machine*), overall and per category. With a single
@@ -59,10 +63,18 @@ from qca.agreement import (
 from qca.coders import is_reserved, machine_coder
 from qca.errors import CodingError, InputError
 from qca.i18n import _
+from qca.progress import Progress
 from qca.reliability import coded_sets
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
-from qca.suggest.models import _CV_MAX, _blend, _fit_cv
+from qca.suggest.models import _CV_MAX, _blend, _fit_cv, _row_hits
+from qca.suggest.vectors import (
+    QuestionVectors,
+    ensure_vectors,
+    fit_component,
+    index_vectors,
+    mixed_oof,
+)
 
 __all__ = [
     "DEFAULT_FOLDS",
@@ -122,15 +134,25 @@ def _fit_threshold(scores: np.ndarray | None, y: np.ndarray | None) -> float:
     return float(max(reversed(_THRESHOLDS), key=lambda t: _mean_f1(scores, y, float(t))))
 
 
-def _predict_fold(index: _QuestionIndex, train: np.ndarray, y: np.ndarray,
-                  test: np.ndarray) -> tuple[list[frozenset[str]], float]:
-    """Code sets for the ``test`` rows from a model and a threshold fitted on ``train`` only."""
+def _predict_fold(index: _QuestionIndex, train: np.ndarray, y: np.ndarray, test: np.ndarray,
+                  vectors: QuestionVectors | None = None
+                  ) -> tuple[list[frozenset[str]], float]:
+    """Code sets for the ``test`` rows from a model and a threshold fitted on ``train`` only.
+
+    The model is :func:`qca.suggest.models._fit`'s: with the question's sentence
+    ``vectors``, their regression (fitted on the ``train`` rows' vectors) is mixed in, and
+    the threshold is fitted on the out-of-fold scores of that mix.
+    """
     if len(train) == 0:
         return _sets_of(index.cold_rows(test), index.keys, float("inf")), float("inf")
     learned, oof, oof_y = _fit_cv(index.x[train], y, index.desc(),
                                   index.cold_rows(train[-_CV_MAX:]))
+    if vectors is not None:
+        component = fit_component(vectors, train, y, oof, _row_hits)
+        learned = replace(learned, vec=component)
+        oof = mixed_oof(component, train, y, oof)
     t = _fit_threshold(oof, oof_y)
-    scores = _blend(index.cold_rows(test), learned, index.x[test])
+    scores = _blend(index.cold_rows(test), learned, index.x[test], test)
     return _sets_of(scores, index.keys, t), t
 
 
@@ -163,14 +185,22 @@ def cross_validated_sets(
     seed: int = 0,
     question: str | None = None,
     indexes: dict[str | None, _QuestionIndex] | None = None,
+    vectors: dict[str | None, QuestionVectors] | None = None,
 ) -> MachineCodes:
     """The machine's code sets for ``coder``'s segments by ``folds``-fold cross-validation.
+
+    Args:
+        indexes: The questions' indexes (default: built from the project).
+        vectors: The questions' stored sentence vectors (default: read from the project,
+            :func:`qca.suggest.vectors.index_vectors`; ``{}``: none).
 
     Raises:
         CodingError: ``coder`` has fewer than ``folds * MIN_PER_FOLD`` segments to learn from.
     """
     _check_folds(folds)
     indexes = indexes if indexes is not None else build_indexes(project)
+    if vectors is None:
+        vectors = index_vectors(project, {q: i.row_of for q, i in indexes.items()})
     sets = coded_sets(project, question)
     mine = {seg: codes for (seg, c), codes in sets.items() if c == coder}
     usable: dict[str | None, list[str]] = {}
@@ -194,7 +224,8 @@ def cross_validated_sets(
             test = f_of == f
             if not test.any():
                 continue
-            predicted, t = _predict_fold(index, rows[~test], y[~test], rows[test])
+            predicted, t = _predict_fold(index, rows[~test], y[~test], rows[test],
+                                         vectors.get(q))
             thresholds.append(t)
             for s, codes in zip(np.array(seg_ids)[test], predicted):
                 out[str(s)] = codes
@@ -234,11 +265,14 @@ class MachineAgreement:
     coders: list[str]
     comparisons: list[Comparison]
     mean_set_size: dict[str, dict[str, float]]  # coder -> {"human": .., "machine": ..}
+    vectors: str | None = None
+    """The sentence vectors' model the machines used (None: the model without vectors)."""
 
     def to_json(self) -> dict[str, Any]:
         return to_jsonable({
             "folds": self.folds, "seed": self.seed, "question": self.question,
-            "coders": self.coders, "mean_set_size": self.mean_set_size,
+            "coders": self.coders, "vectors": self.vectors,
+            "mean_set_size": self.mean_set_size,
             "comparisons": [c.to_json() for c in self.comparisons]})
 
 
@@ -337,14 +371,23 @@ def machine_agreement(
     *,
     folds: int = DEFAULT_FOLDS,
     seed: int = 0,
+    progress: Progress | None = None,
+    vectors_progress: Progress | None = None,
 ) -> MachineAgreement:
     """For each chosen human coder a cross-validated machine coder, compared like a human.
+
+    The machines use the model ``qca suggest`` gives: the sentence vectors the segments lack
+    are computed and stored first when an encoder is usable
+    (:func:`qca.suggest.vectors.ensure_vectors`, ``vectors_progress``), and the stored ones
+    join the model.
 
     Args:
         coders: Human coders (default: every coder with codings except reserved names).
         question: Only segments of this question.
         folds: Folds of the cross-validation (at least 2).
         seed: Seed of the folds' permutation.
+        progress: Progress of analysing the segments (building the indexes).
+        vectors_progress: Progress of computing the missing sentence vectors.
     """
     _check_folds(folds)
     project.require_question(question)
@@ -356,9 +399,11 @@ def machine_agreement(
     offered = _codable(project, [q for _, q in segments] or [question])
     for c in chosen:  # before the indexes are built: a quick answer to a plain mistake
         _check_enough(c, sum(1 for _, coder in sets if coder == c), folds)
-    indexes = build_indexes(project)
+    ensure_vectors(project, progress=vectors_progress)
+    indexes = build_indexes(project, progress=progress)
+    qvectors = index_vectors(project, {q: i.row_of for q, i in indexes.items()})
     machines = {c: cross_validated_sets(project, c, folds=folds, seed=seed, question=question,
-                                        indexes=indexes) for c in chosen}
+                                        indexes=indexes, vectors=qvectors) for c in chosen}
     comparisons = []
     for c in chosen:
         others: list[str | None] = [o for o in chosen if o != c] or [None]
@@ -369,7 +414,9 @@ def machine_agreement(
         sizes[c] = {"human": float(np.mean([len(v) for v in mine])) if mine else float("nan"),
                     "machine": (float(np.mean([len(v) for v in mc.sets.values()]))
                                 if mc.sets else float("nan"))}
-    return MachineAgreement(folds, seed, question, chosen, comparisons, sizes)
+    used = {v.model for v in qvectors.values()}
+    return MachineAgreement(folds, seed, question, chosen, comparisons, sizes,
+                            next(iter(used)) if used else None)
 
 
 # --- output -----------------------------------------------------------------------------
@@ -388,8 +435,11 @@ def _yes(value: Any) -> str:
 def format_table(result: MachineAgreement) -> str:
     """The comparisons as text: overall, then one line per category."""
     out = result.to_json()
-    lines = [_("Machine coders: qca's suggestion model, {folds}-fold cross-validated on "
-               "each coder's codings (seed {seed})").format(folds=out["folds"], seed=out["seed"]),
+    vectors = (_("with sentence vectors ({model})").format(model=out["vectors"])
+               if out["vectors"] else _("without sentence vectors"))
+    lines = [_("Machine coders: qca's suggestion model {vectors}, {folds}-fold "
+               "cross-validated on each coder's codings (seed {seed})").format(
+                   vectors=vectors, folds=out["folds"], seed=out["seed"]),
              _("h = human vs human, m = human vs machine, on the same segments; kappa is "
                "Cohen's")]
     for c in out["comparisons"]:

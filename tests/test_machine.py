@@ -86,11 +86,11 @@ def test_no_segment_is_predicted_by_a_model_that_saw_it(toy: Project, monkeypatc
     fitted: list[bool] = []
     predict, fit_cv = machine._predict_fold, machine._fit_cv
 
-    def spy_predict(index, train, y, test):
+    def spy_predict(index, train, y, test, vectors=None):
         calls.append((set(train.tolist()), set(test.tolist())))
         assert len(y) == len(train)
         spy_predict.current = (index, train)  # type: ignore[attr-defined]
-        return predict(index, train, y, test)
+        return predict(index, train, y, test, vectors)
 
     def spy_fit_cv(x, y, desc, cold):
         # the model and the threshold's out-of-fold scores see the training rows only
@@ -154,7 +154,7 @@ def test_single_coder_gets_the_machine_side_only(toy: Project) -> None:
         machine.machine_agreement(toy, ["anna"], folds=4))
 
 
-JSON_TOP = {"folds", "seed", "question", "coders", "mean_set_size", "comparisons"}
+JSON_TOP = {"folds", "seed", "question", "coders", "vectors", "mean_set_size", "comparisons"}
 JSON_COMPARISON = {"coder", "machine", "second_coder", "n_segments", "overall", "categories"}
 JSON_SIDE = {"n_units", "percent_agreement", "krippendorff_alpha", "cohen_kappa", "gwet_ac1"}
 
@@ -166,6 +166,7 @@ def test_cli_json_keys_are_stable_and_nothing_is_written(capsys, toy: Project) -
     assert code == 0, err
     res = json.loads(out)
     assert set(res) == JSON_TOP and res["folds"] == 4 and res["coders"] == ["anna", "ben"]
+    assert res["vectors"] is None  # QCA_VECTORS=off in every test
     assert [c["coder"] for c in res["comparisons"]] == ["anna", "ben"]
     for cmp in res["comparisons"]:
         assert set(cmp) == JSON_COMPARISON

