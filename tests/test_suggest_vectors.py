@@ -333,3 +333,91 @@ def test_vector_weight_shrinks_where_resamples_leave_its_gain_open() -> None:
     assert V._proven_share(sure, 0.3) == 1.0
     open_ = {0.0: np.array([2] * 20 + [0] * 20), 0.3: np.array([0] * 20 + [2] * 20)}
     assert 0.2 < V._proven_share(open_, 0.3) < 0.8
+
+
+def _same(a: dict, b: dict) -> bool:
+    return (list(a) == list(b)
+            and all(a[q].model == b[q].model and np.array_equal(a[q].v, b[q].v)
+                    and np.array_equal(a[q].have, b[q].have) for q in a))
+
+
+def _read_as_before(proj: Project, row_of: dict, model: str) -> dict:
+    """index_vectors as it read every vector each call, before it kept what it read."""
+    current = {s.id: V._digest(V._text(s)) for s in proj.segments()}
+    found = {sid: np.frombuffer(blob, dtype=np.float32) for sid, digest, blob in proj.conn.execute(
+        "SELECT segment_id, digest, vector FROM segment_vectors WHERE model = ?", (model,))
+        if current.get(sid) == digest}
+    out = {}
+    for q, rows in row_of.items():
+        dim = len(next(iter(found.values())))
+        v, have = np.zeros((len(rows), dim), np.float32), np.zeros(len(rows), bool)
+        for sid, r in rows.items():
+            if sid in found:
+                v[r], have[r] = found[sid], True
+        if have.any():
+            out[q] = V.QuestionVectors(model, v, have)
+    return out
+
+
+def test_kept_vectors_are_those_read_afresh_after_every_change(animals: Project,
+                                                               fake: FakeEncoder) -> None:
+    from qca.suggest import build_indexes
+
+    V._kept.clear()
+    row_of = {q: i.row_of for q, i in build_indexes(animals).items()}
+    assert V.index_vectors(animals, row_of) == {}
+    V.ensure_vectors(animals, limit=30)
+
+    def check() -> dict:
+        got = V.index_vectors(animals, row_of)
+        assert _same(got, _read_as_before(animals, row_of, "fake@1"))
+        return got
+
+    first = check()
+    assert first["x"].have.sum() == 30
+    assert check()["x"] is first["x"]  # nothing changed: the same arrays, not read again
+    with pytest.raises(ValueError):
+        first["x"].v[0, 0] = 1.0  # shared between calls, so read-only
+    V.ensure_vectors(animals, limit=20)
+    assert check()["x"].have.sum() == 50
+    with animals.transaction():
+        animals.conn.execute("UPDATE segments SET text = 'Geige' WHERE id = 's#1'")
+    assert not check()["x"].have[row_of["x"]["s#1"]]  # its vector is out of date
+    with animals.transaction():
+        animals.conn.execute("DELETE FROM segment_vectors WHERE segment_id = 's#2'")
+    check()
+    V.ensure_vectors(animals)  # s#1 gets a new vector, s#2 its old one again
+    assert check()["x"].have.sum() == 80
+    row_of = {q: dict(i.row_of) for q, i in build_indexes(animals).items()}  # new rows
+    check()
+    with V.use_encoder(None):
+        assert V.index_vectors(animals, row_of) == {}
+    with animals.transaction():
+        animals.conn.execute("DELETE FROM segment_vectors")
+    assert V.index_vectors(animals, row_of) == {}
+
+
+def test_retraining_with_kept_vectors_scores_exactly_as_afresh(animals: Project,
+                                                               fake: FakeEncoder) -> None:
+    from qca.suggest import build_indexes
+
+    V.ensure_vectors(animals)
+    indexes = build_indexes(animals)
+    segs = [s for s in animals.segments() if s.substantive]
+
+    def scores(model) -> np.ndarray:
+        index = model.indexes["x"]
+        rows = np.array([index.row_of[s.id] for s in segs])
+        from qca.suggest.models import _blend
+
+        return _blend(index.cold_rows(rows), model.learned["x"], index.x[rows], rows)
+
+    for n in (20, 25, 40):
+        _code(animals, "anna", [(i, f"K{i % 4 + 1}") for i in range(n)])
+        kept = train_model(animals, "anna", indexes=indexes)  # reads what it kept
+        V._kept.clear()
+        afresh = train_model(animals, "anna", indexes=indexes)
+        assert kept.learned["x"].vec is not None
+        assert np.array_equal(scores(kept), scores(afresh))
+        again = train_model(animals, "anna", indexes=indexes)
+        assert np.array_equal(scores(again), scores(afresh))

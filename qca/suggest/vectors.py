@@ -37,7 +37,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -374,15 +374,136 @@ def index_vectors(project: Project, row_of: dict[str | None, dict[str, int]],
     """The stored, current vectors of each question's rows (``row_of``: segment -> row).
 
     Empty when there is no encoder or none are stored: the model then works without them.
+    A vector is current when its digest is that of the segment's text now; all vectors
+    have the dimension of the first current one (in the table's order), others are left out.
+
+    What it read is kept for the next call on the same project file and model (the coding
+    screen's training process retrains every few codings): the texts' digests, and each
+    question's arrays with the digests of the vectors in them. The next call reads the
+    texts and the stored digests (not the vectors), reuses a question's arrays when its rows
+    and their vectors' digests are unchanged, and reads only the vectors that are new to it
+    (retraining on 10,000 codings: 0.13 s -> 0.02 s here). The arrays are the same as read
+    afresh; they are shared between the calls' results, so they are read-only.
     """
     enc = encoder or load_encoder()
     if enc is None:
         return {}
+    with _kept_lock:
+        return _index_vectors(project, row_of, enc.name)
+
+
+@dataclass
+class _Kept:
+    """What :func:`index_vectors` read last for one project file and model."""
+
+    file: tuple[int, int]
+    texts: dict[str, tuple[int, str]]  # segment -> (hash of (heading, text), digest)
+    dim: int
+    usable: dict[str, str]  # segment -> digest of its current vector (of dimension dim)
+    where: dict[str, tuple[str | None, int, str]]  # segment -> (question, row, digest)
+    questions: dict[str | None, tuple[dict[str, int], QuestionVectors | None]]
+
+
+_kept: dict[tuple[str, str], _Kept] = {}
+_kept_lock = threading.Lock()
+_KEEP = 4
+"""Project files (and models) whose vectors :func:`index_vectors` keeps, the latest."""
+
+
+def _file_of(project: Project) -> tuple[str, tuple[int, int]] | None:
+    try:
+        path = Path(project.path).resolve()
+        st = path.stat()
+    except (OSError, TypeError):
+        return None
+    return str(path), (st.st_dev, st.st_ino)
+
+
+def _current_digests(project: Project, kept: _Kept | None
+                     ) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
+    """Every segment's text digest now (see :func:`_text`), reusing ``kept``'s where the
+    heading and text hash as they did."""
+    from qca.suggest.features import _heading
+
+    before = kept.texts if kept is not None else {}
+    texts: dict[str, tuple[int, str]] = {}
+    for sid, heading, text in project.conn.execute("SELECT id, heading, text FROM segments"):
+        h = hash((heading, text))
+        old = before.get(sid)
+        if old is not None and old[0] == h:
+            texts[sid] = old
+            continue
+        head = _heading(heading)
+        texts[sid] = (h, _digest(f"{head}\n{text}" if head else text))
+    return {sid: d for sid, (_, d) in texts.items()}, texts
+
+
+def _index_vectors(project: Project, row_of: dict[str | None, dict[str, int]],
+                   model: str) -> dict[str | None, QuestionVectors]:
+    file = _file_of(project)
+    key = (file[0], model) if file is not None else None
+    kept = _kept.pop(key, None) if key is not None else None
+    if kept is not None and file is not None and kept.file != file[1]:
+        kept = None  # another file at the same path
+    current, texts = _current_digests(project, kept)
+    usable: dict[str, str] = {}
+    dim = 0
+    for sid, digest, d in project.conn.execute(
+            "SELECT segment_id, digest, dim FROM segment_vectors WHERE model = ?", (model,)):
+        if current.get(sid) != digest:
+            continue
+        if not dim:
+            dim = d
+        if d == dim:
+            usable[sid] = digest
+    if not usable:
+        return {}
+    if kept is not None and kept.dim != dim:
+        kept = None
+    if (kept is not None and kept.usable == usable and list(kept.questions) == list(row_of)
+            and all(kept.questions[q][0] is rows for q, rows in row_of.items())):
+        _keep(key, replace(kept, texts=texts))  # nothing changed
+        return {q: qv for q, (_, qv) in kept.questions.items() if qv is not None}
+    out: dict[str | None, QuestionVectors] = {}
+    questions: dict[str | None, tuple[dict[str, int], QuestionVectors | None]] = {}
+    where: dict[str, tuple[str | None, int, str]] = {}
+    fetch: list[tuple[str | None, str, int, str]] = []
+    for q, rows in row_of.items():
+        same, qv = _unchanged(kept, q, rows, usable)
+        if not same:
+            qv = _assemble(kept, q, rows, usable, dim, model, fetch)
+        questions[q] = (rows, qv)
+        where.update((sid, (q, r, usable[sid])) for sid, r in rows.items() if sid in usable)
+    if not _read_vectors(project, model, fetch, questions):
+        return _read_afresh(project, row_of, model)  # rewritten meanwhile: kept nothing
+    for q, (rows, qv) in list(questions.items()):
+        if qv is None or not qv.have.any():
+            questions[q] = (rows, None)
+            continue
+        qv.v.flags.writeable = False
+        qv.have.flags.writeable = False
+        out[q] = qv
+    if key is not None and file is not None:
+        _keep(key, _Kept(file[1], texts, dim, usable, where, questions))
+    return out
+
+
+def _keep(key: tuple[str, str] | None, kept: _Kept) -> None:
+    if key is None:
+        return
+    _kept[key] = kept
+    while len(_kept) > _KEEP:
+        _kept.pop(next(iter(_kept)))
+
+
+def _read_afresh(project: Project, row_of: dict[str | None, dict[str, int]],
+                 model: str) -> dict[str | None, QuestionVectors]:
+    """:func:`index_vectors` without what was kept: every vector read with its digest."""
     current = {seg.id: _digest(_text(seg)) for seg in project.segments()}
     found: dict[str, np.ndarray] = {}
     for sid, digest, blob in project.conn.execute(
             "SELECT segment_id, digest, vector FROM segment_vectors WHERE model = ?",
-            (enc.name,)):
+            (model,)):
         if current.get(sid) == digest:
             found[sid] = np.frombuffer(blob, dtype=np.float32)
     if not found:
@@ -398,8 +519,73 @@ def index_vectors(project: Project, row_of: dict[str | None, dict[str, int]],
                 v[r] = vec
                 have[r] = True
         if have.any():
-            out[q] = QuestionVectors(enc.name, v, have)
+            out[q] = QuestionVectors(model, v, have)
     return out
+
+
+def _unchanged(kept: _Kept | None, q: str | None, rows: dict[str, int],
+               usable: dict[str, str]) -> tuple[bool, QuestionVectors | None]:
+    """(True, ``kept``'s vectors of question ``q``; None: it had none) if its ``rows`` and
+    their vectors' digests are unchanged, else (False, None)."""
+    same = kept.questions.get(q) if kept is not None else None
+    if kept is None or same is None or same[0] is not rows:
+        return False, None
+    if any(usable.get(sid) != kept.where.get(sid, (None, 0, None))[2] for sid in rows):
+        return False, None
+    return True, same[1]
+
+
+def _assemble(kept: _Kept | None, q: str | None, rows: dict[str, int], usable: dict[str, str],
+              dim: int, model: str, fetch: list[tuple[str | None, str, int, str]]
+              ) -> QuestionVectors:
+    """Question ``q``'s arrays: the vectors ``kept`` holds copied, the others queued in
+    ``fetch`` to be read (their rows marked in ``have`` already)."""
+    v = np.zeros((len(rows), dim), dtype=np.float32)
+    have = np.zeros(len(rows), dtype=bool)
+    for sid, r in rows.items():
+        digest = usable.get(sid)
+        if digest is None:
+            continue
+        old = kept.where.get(sid) if kept is not None else None
+        held = kept.questions[old[0]][1] if kept is not None and old is not None else None
+        if old is not None and old[2] == digest and held is not None:
+            v[r] = held.v[old[1]]
+        else:
+            fetch.append((q, sid, r, digest))
+        have[r] = True
+    return QuestionVectors(model, v, have)
+
+
+def _read_vectors(project: Project, model: str, fetch: list[tuple[str | None, str, int, str]],
+                  questions: dict[str | None, tuple[dict[str, int], QuestionVectors | None]]
+                  ) -> bool:
+    """Read the ``fetch`` vectors (question, segment, row, digest) into ``questions``'
+    arrays; False if a vector's digest is no longer the one expected."""
+    if not fetch:
+        return True
+    wanted = {sid: (q, r, digest) for q, sid, r, digest in fetch}
+    if len(wanted) > 2000:
+        rows: Iterator[tuple[str, str, bytes]] = project.conn.execute(
+            "SELECT segment_id, digest, vector FROM segment_vectors WHERE model = ?", (model,))
+    else:
+        ids = list(wanted)
+        rows = (row for start in range(0, len(ids), 500) for row in project.conn.execute(
+            "SELECT segment_id, digest, vector FROM segment_vectors WHERE model = ? AND "
+            f"segment_id IN ({', '.join('?' * len(ids[start:start + 500]))})",
+            (model, *ids[start:start + 500])))
+    seen = 0
+    for sid, digest, blob in rows:
+        target = wanted.get(sid)
+        if target is None:
+            continue
+        q, r, expected = target
+        if digest != expected:
+            return False
+        qv = questions[q][1]
+        assert qv is not None
+        qv.v[r] = np.frombuffer(blob, dtype=np.float32)
+        seen += 1
+    return seen == len(wanted)
 
 
 # --- the model's component ---------------------------------------------------------------
