@@ -388,6 +388,10 @@ def test_kept_vectors_are_those_read_afresh_after_every_change(animals: Project,
     check()
     V.ensure_vectors(animals)  # s#1 gets a new vector, s#2 its old one again
     assert check()["x"].have.sum() == 80
+    with animals.transaction():  # changed after index_vectors kept the texts' digests
+        animals.conn.execute("UPDATE segments SET text = 'Bratsche' WHERE id = 's#3'")
+    assert V.ensure_vectors(animals).computed == 1
+    assert check()["x"].have.sum() == 80
     row_of = {q: dict(i.row_of) for q, i in build_indexes(animals).items()}  # new rows
     check()
     with V.use_encoder(None):

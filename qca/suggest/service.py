@@ -3,6 +3,10 @@
 Training in a separate (spawned) process keeps the coding screen's thread free of the GIL
 contention that in-thread training causes. The worker watches its parent and exits within
 about a second when the parent is gone, whichever signal ended it.
+
+A retraining runs BLAS on one thread: with two, retraining on 10,000 codings took 0.4-0.5 s
+more CPU for no shorter wall time (``bench/suggest_bench.py``), CPU the screen and the other
+programs on a 2-core machine would lack; the scores are the same.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from qca.progress import Progress
 from qca.store import Project, Segment
 from qca.suggest.features import _QuestionIndex
 from qca.suggest.models import Suggestion, SuggestionModel, train_model
-from qca.suggest.vectors import WORKER_BATCH, ensure_vectors
+from qca.suggest.vectors import WORKER_BATCH, _one_thread, ensure_vectors
 
 __all__ = ["RETRAIN_EVERY", "SuggestionService", "TrainingStopped", "stop_training"]
 
@@ -117,10 +121,11 @@ def stop_training() -> None:
 
 
 def _train_in_worker(path: str, coder: str, widen: bool) -> SuggestionModel:
-    """Runs in the training process; keeps the last model to reuse its indexes."""
+    """Runs in the training process; keeps the last model to reuse its indexes (and
+    :func:`qca.suggest.vectors.index_vectors` keeps the vectors it read)."""
     key = (path, coder, widen)
     old = _worker_models.get(key)
-    with Project.open(path) as project:
+    with Project.open(path) as project, _one_thread():
         # a few hundred missing sentence vectors a retraining (~3 s), here, off the screen
         ensure_vectors(project, limit=WORKER_BATCH)
         model = train_model(project, coder, widen=widen, indexes=_reusable(old, project))
@@ -215,7 +220,7 @@ class SuggestionService:
                     # The worker died or could not start: train here rather than not at all.
                     _discard_pool()
             if model is None:
-                with Project.open(self.project_path) as project:
+                with Project.open(self.project_path) as project, _one_thread():
                     ensure_vectors(project, limit=WORKER_BATCH)
                     model = train_model(project, self.coder, widen=self.widen,
                                         indexes=_reusable(self._model, project),

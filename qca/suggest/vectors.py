@@ -35,6 +35,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -237,10 +238,15 @@ def use_encoder(encoder: Encoder | None) -> Iterator[None]:
 
 
 def _text(seg: Segment) -> str:
+    return _text_of(seg.heading, seg.text)
+
+
+def _text_of(heading: str | None, text: str) -> str:
+    """What is encoded: the innermost heading (if any) and the segment's text."""
     from qca.suggest.features import _heading
 
-    head = _heading(seg.heading)
-    return f"{head}\n{seg.text}" if head else seg.text
+    head = _heading(heading)
+    return f"{head}\n{text}" if head else text
 
 
 def _digest(text: str) -> str:
@@ -266,18 +272,27 @@ class VectorsReport:
                         total=self.total)]
 
 
-def _missing(project: Project, model: str) -> tuple[list[tuple[Segment, str]], int]:
-    """Substantive segments without a current vector of ``model``, and how many there are."""
+def _missing(project: Project, model: str) -> tuple[list[tuple[str, str]], int]:
+    """Substantive segments (id, text to encode) without a current vector of ``model``, in
+    segment order, and how many there are (digests of unchanged texts as
+    :func:`index_vectors` kept them)."""
     stored = dict(project.conn.execute(
         "SELECT segment_id, digest FROM segment_vectors WHERE model = ?", (model,)))
+    before = _kept_texts(project, model)
     todo, total = [], 0
-    for seg in project.segments():
-        if not seg.substantive:
+    for sid, heading, text, substantive in project.conn.execute(
+            "SELECT id, heading, text, substantive FROM segments ORDER BY seq"):
+        if not substantive:
             continue
         total += 1
-        text = _text(seg)
-        if stored.get(seg.id) != _digest(text):
-            todo.append((seg, text))
+        old = before.get(sid)
+        if old is not None and old[0] == hash((heading, text)):
+            if stored.get(sid) != old[1]:
+                todo.append((sid, _text_of(heading, text)))
+            continue
+        full = _text_of(heading, text)
+        if stored.get(sid) != _digest(full):
+            todo.append((sid, full))
     return todo, total
 
 
@@ -303,8 +318,8 @@ def ensure_vectors(project: Project, *, encoder: Encoder | None = None,
     for start in range(0, len(todo), _BATCH):
         batch = todo[start:start + _BATCH]
         v = np.asarray(enc.encode([t for _, t in batch]), dtype=np.float32)
-        rows = [(seg.id, enc.name, _digest(text), v.shape[1], v[i].tobytes())
-                for i, (seg, text) in enumerate(batch)]
+        rows = [(sid, enc.name, _digest(text), v.shape[1], v[i].tobytes())
+                for i, (sid, text) in enumerate(batch)]
         try:
             with project.transaction():
                 project.store_vectors(rows)
@@ -419,22 +434,28 @@ def _file_of(project: Project) -> tuple[str, tuple[int, int]] | None:
     return str(path), (st.st_dev, st.st_ino)
 
 
+def _kept_texts(project: Project, model: str) -> dict[str, tuple[int, str]]:
+    """The texts' digests :func:`index_vectors` kept for ``project`` and ``model`` ({}:
+    none)."""
+    file = _file_of(project)
+    if file is None:
+        return {}
+    with _kept_lock:
+        kept = _kept.get((file[0], model))
+    return kept.texts if kept is not None and kept.file == file[1] else {}
+
+
 def _current_digests(project: Project, kept: _Kept | None
                      ) -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
     """Every segment's text digest now (see :func:`_text`), reusing ``kept``'s where the
     heading and text hash as they did."""
-    from qca.suggest.features import _heading
-
     before = kept.texts if kept is not None else {}
     texts: dict[str, tuple[int, str]] = {}
     for sid, heading, text in project.conn.execute("SELECT id, heading, text FROM segments"):
         h = hash((heading, text))
         old = before.get(sid)
-        if old is not None and old[0] == h:
-            texts[sid] = old
-            continue
-        head = _heading(heading)
-        texts[sid] = (h, _digest(f"{head}\n{text}" if head else text))
+        texts[sid] = old if old is not None and old[0] == h else (
+            h, _digest(_text_of(heading, text)))
     return {sid: d for sid, (_, d) in texts.items()}, texts
 
 
@@ -628,19 +649,25 @@ def _ridge(v: np.ndarray, y: np.ndarray) -> np.ndarray:
     return _solve(*_moments(v, y))
 
 
-_controller: list[object] = []
+_controller: list[tuple[int, object]] = []
 
 
 def _one_thread() -> contextlib.AbstractContextManager[object]:
     """BLAS on one thread while the block runs: on a busy machine the multithreaded solve of
-    a 513 × 513 system took a second instead of milliseconds (threads waiting for cores)."""
+    a 513 × 513 system took a second instead of milliseconds (threads waiting for cores).
+
+    The controller knows the BLAS libraries loaded when it was made, so it is made again
+    once modules were imported since: numpy's and scipy's are two libraries, and a
+    controller made before scikit-learn and ``scipy.linalg`` were imported left scipy's (the
+    one scikit-learn's SGD calls) on two threads, 0.4 s of CPU a retraining on 10,000
+    codings."""
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:  # scikit-learn brings it; without it, BLAS decides
         return contextlib.nullcontext()
-    if not _controller:
-        _controller.append(ThreadpoolController())
-    return _controller[0].limit(limits=1, user_api="blas")  # type: ignore[attr-defined]
+    if not _controller or _controller[0][0] != len(sys.modules):
+        _controller[:] = [(len(sys.modules), ThreadpoolController())]
+    return _controller[0][1].limit(limits=1, user_api="blas")  # type: ignore[attr-defined]
 
 
 def _scores(coef: np.ndarray, v: np.ndarray) -> np.ndarray:
