@@ -4,9 +4,9 @@ Training in a separate (spawned) process keeps the coding screen's thread free o
 contention that in-thread training causes. The worker watches its parent and exits within
 about a second when the parent is gone, whichever signal ended it.
 
-A retraining runs BLAS on one thread: with two, retraining on 10,000 codings took 0.4-0.5 s
-more CPU for no shorter wall time (``bench/suggest_bench.py``), CPU the screen and the other
-programs on a 2-core machine would lack; the scores are the same.
+A retraining runs BLAS on one thread: with two, retraining on 10,000 codings with vectors
+took 2.5-2.7 s of CPU instead of 2.1 s and no less wall time (``bench/suggest_bench.py
+--vectors``, 2 cores), CPU the screen would lack; the scores are the same to the bit.
 """
 
 from __future__ import annotations

@@ -397,7 +397,7 @@ def index_vectors(project: Project, row_of: dict[str | None, dict[str, int]],
     question's arrays with the digests of the vectors in them. The next call reads the
     texts and the stored digests (not the vectors), reuses a question's arrays when its rows
     and their vectors' digests are unchanged, and reads only the vectors that are new to it
-    (retraining on 10,000 codings: 0.13 s -> 0.02 s here). The arrays are the same as read
+    (10,000 segments: 0.12 s -> 0.03 s a retraining). The arrays are the same as read
     afresh; they are shared between the calls' results, so they are read-only.
     """
     enc = encoder or load_encoder()
@@ -656,11 +656,9 @@ def _one_thread() -> contextlib.AbstractContextManager[object]:
     """BLAS on one thread while the block runs: on a busy machine the multithreaded solve of
     a 513 × 513 system took a second instead of milliseconds (threads waiting for cores).
 
-    The controller knows the BLAS libraries loaded when it was made, so it is made again
-    once modules were imported since: numpy's and scipy's are two libraries, and a
-    controller made before scikit-learn and ``scipy.linalg`` were imported left scipy's (the
-    one scikit-learn's SGD calls) on two threads, 0.4 s of CPU a retraining on 10,000
-    codings."""
+    The controller knows the BLAS libraries loaded when it was made (numpy and scipy each
+    bring one), so it is made again once modules were imported since: one made before
+    ``scipy.linalg`` was imported left scipy's BLAS, which the solves use, on two threads."""
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:  # scikit-learn brings it; without it, BLAS decides
