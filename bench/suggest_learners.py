@@ -22,11 +22,14 @@ prototypes: description, coded and other segments), ``cold`` (the codebook start
 share, ``n`` its codings). The weights are fitted on the codings so far: out-of-fold scores
 from 5 folds of the latest 2,000 codings (3 folds below 100, and of the latest 800 above
 2,000), then on each of 50 bootstrap resamples of them the point of a 0.1 grid with the most
-top-1 plus top-3 hits, averaged (bagged cross-validation); below 12 codings ``evidence``
-alone. With sentence vectors stored (``--vectors`` computes
-them for the demo first; it needs the encoder, ``qca[vectors]``), their ridge regression is
-mixed in last, ``(1 - w) * blend + w * vectors``, ``w`` fitted on the blend's out-of-fold
-scores; without, ``qca`` is the model without vectors (``QCA_VECTORS=off``).
+top-1 plus top-3 hits, averaged (bagged cross-validation), and drawn towards the cold start
+alone by the share of resamples on which they rank better than it (``models._proven``);
+below 12 codings ``evidence`` alone. With sentence vectors stored (``--vectors`` computes
+them for the demo first; it needs the encoder, ``qca[vectors]``), their ridge regression
+(scoring what a text adds to a category's rate) is mixed in last, ``(1 - w) * blend + w *
+vectors``, ``w`` fitted on the blend's out-of-fold scores (no loss of top-1 or top-3 hits,
+scaled by the share of resamples it wins on); without, ``qca`` is the model without vectors
+(``QCA_VECTORS=off``).
 
 The other learners are the alternatives tried for the protocol passages; they are kept here
 so that the claim "the representation, not the learner, is the limit" can be checked and
