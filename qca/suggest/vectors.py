@@ -750,13 +750,28 @@ def _fit_component(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray,
     have = vectors.have[rows]
     if oof is None or have.sum() < _CV_MIN:
         return None
-    m = len(oof)
-    tail = rows[len(rows) - m:]
-    t_have = vectors.have[tail]
+    t_have = vectors.have[rows[len(rows) - len(oof):]]
     if t_have.sum() < _CV_MIN:
         return None
+    gram, rhs, vec = _out_of_fold(vectors, rows, y, len(oof))
+    ty, base = y[len(rows) - len(oof):][t_have], oof[t_have]
+    row_hits = {float(w): hits((1 - w) * base + w * vec, ty) for w in _WEIGHTS}
+    best = _best_weight(row_hits)
+    if best == 0.0:
+        return None
+    return VectorComponent(_solve(gram, rhs), best * _proven_share(row_hits, best), vectors)
+
+
+def _out_of_fold(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray, m: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The moments of every training row with a vector, and the vectors' scores of those of
+    the last ``m`` rows that have one, each from a regression on all the others but its
+    fold (what :func:`fit_component` weighs and :func:`mixed_oof` mixes)."""
+    have = vectors.have[rows]
+    tail = rows[len(rows) - m:]
+    t_have = vectors.have[tail]
     gram, rhs = _moments(vectors.v[rows[have]], y[have])  # every training row with a vector
-    tv, ty, base = vectors.v[tail[t_have]], y[len(rows) - m:][t_have], oof[t_have]
+    tv, ty = vectors.v[tail[t_have]], y[len(rows) - m:][t_have]
     k = _folds(len(tv))
     folds = np.arange(len(tv)) % k
     vec = np.zeros(ty.shape)
@@ -764,11 +779,7 @@ def _fit_component(vectors: QuestionVectors, rows: np.ndarray, y: np.ndarray,
         test = folds == f
         g_out, r_out = _moments(tv[test], ty[test])  # all rows but the held-out fold train
         vec[test] = _scores(_solve(gram - g_out, rhs - r_out), tv[test])
-    row_hits = {float(w): hits((1 - w) * base + w * vec, ty) for w in _WEIGHTS}
-    best = _best_weight(row_hits)
-    if best == 0.0:
-        return None
-    return VectorComponent(_solve(gram, rhs), best * _proven_share(row_hits, best), vectors)
+    return gram, rhs, vec
 
 
 def mixed_oof(component: VectorComponent | None, rows: np.ndarray, y: np.ndarray,
@@ -785,21 +796,10 @@ def mixed_oof(component: VectorComponent | None, rows: np.ndarray, y: np.ndarray
     if component is None or oof is None or component.weight == 0.0:
         return oof
     rows = np.asarray(rows, dtype=np.intp)
-    vectors, m = component.vectors, len(oof)
-    tail = rows[len(rows) - m:]
-    t_have = vectors.have[tail]
-    have = vectors.have[rows]
+    t_have = component.vectors.have[rows[len(rows) - len(oof):]]
     out = np.array(oof, dtype=float, copy=True)
     with _one_thread():
-        gram, rhs = _moments(vectors.v[rows[have]], y[have])
-        tv, ty = vectors.v[tail[t_have]], y[len(rows) - m:][t_have]
-        k = _folds(len(tv))
-        folds = np.arange(len(tv)) % k
-        vec = np.zeros(ty.shape)
-        for f in range(k):
-            test = folds == f
-            g_out, r_out = _moments(tv[test], ty[test])
-            vec[test] = _scores(_solve(gram - g_out, rhs - r_out), tv[test])
+        _, _, vec = _out_of_fold(component.vectors, rows, y, len(oof))
     w = component.weight
     out[t_have] = (1.0 - w) * out[t_have] + w * vec
     return out
