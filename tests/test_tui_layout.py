@@ -283,3 +283,32 @@ async def test_long_passage_says_there_is_more_below(long_path):
         await pilot.pause()
         panel = app.screen.query_one("#segment")
         assert panel.max_scroll_y == 0 and "more below" not in str(panel.border_subtitle)
+
+
+async def test_subcategories_of_a_codable_main_category_are_indented(tmp_path: Path):
+    from qca.codebook import codebook_from_dict
+    from qca.revise import replace_codebook
+    from qca.store import Project
+
+    rule = {"rule": "Kodieren, wenn es passt."}
+    book = {"name": "Verkehr", "categories": [
+        {"key": "NICHTMOT", "name": "Nicht motorisiert", "codable": True, **rule,
+         "questions": ["x"], "children": [{"key": "RAD", "name": "Radverkehr", **rule}]},
+        {"key": "PARK", "name": "Parken", "questions": ["x"], **rule},
+    ]}
+    path = tmp_path / "tree.qca"
+    project = Project.create(path)
+    replace_codebook(project, codebook_from_dict(book), author="t", note="t")
+    with project.transaction():
+        project.conn.execute("INSERT INTO sources (id, kind, name) VALUES ('s', 'survey', 's')")
+        project.conn.execute(
+            "INSERT INTO segments (id, seq, source_id, question, position, text, substantive) "
+            "VALUES ('s#x', 1, 's', 'x', 0, 'Mehr Radwege bitte.', 1)")
+    project.close()
+    app = _app(path)
+    async with app.run_test(size=(80, 24)):
+        cats = app.screen.query_one(CategoryList)
+        rows = {cats.get_option_at_index(i).id: str(cats.get_option_at_index(i).prompt)
+                for i in range(cats.option_count)}
+        indent = {key: len(text) - len(text.lstrip(" ")) for key, text in rows.items()}
+        assert indent["RAD"] > indent["NICHTMOT"] == indent["PARK"]

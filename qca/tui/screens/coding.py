@@ -301,13 +301,16 @@ class CodingScreen(Screen[None]):
 
     def _category_rows(self, question: str | None) -> list[tuple[Category, int]]:
         cats = self.session.categories(question)
-        parents = {c.key: c.parent for c in self.session.project.codebook().walk()}
+        book = self.session.project.codebook()
+        nodes = {c.key: c for c in book.walk()}
 
         def depth(key: str) -> int:
-            d, parent = 0, parents.get(key)
-            while parent is not None:
-                d, parent = d + 1, parents.get(parent)
-            return d
+            """Ancestors, plus one under a codable main category: a group's heading already
+            sets its members apart, a main category's subcategories are indented below it."""
+            d, node = 0, nodes[key]
+            while node.parent is not None and node.parent in nodes:
+                d, node = d + 1, nodes[node.parent]
+            return d + (1 if node.is_codable else 0)
 
         return [(c, depth(c.key)) for c in cats]
 
