@@ -912,7 +912,7 @@ def _progressbar(label: str) -> Iterator[Progress]:
 def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, widen: bool,
             evaluate_: bool) -> None:
     """Rank categories for every segment CODER has not coded yet (nothing is coded)."""
-    from qca.suggest import evaluate, suggest_for_coder
+    from qca.suggest import evaluate, format_curves, suggest_for_coder
 
     with _project(project) as proj, _progressbar(_("analysing segments")) as progress, \
             _progressbar(_("sentence vectors")) as vectors_progress:
@@ -927,14 +927,8 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
                 return
             if not curves:
                 click.echo(_("no codings by {coder} to evaluate").format(coder=coder))
-            for curve in curves:
-                click.echo(f"{curve.scope} ({curve.kind})")
-                click.echo(f"  {_('trained'):>7} {_('tested'):>6} {'top-1':>6} {'top-3':>6}"
-                           f"  top-3 95% CI")
-                for p in curve.points:
-                    low, high = p.top3_ci
-                    click.echo(f"  {p.trained:>7} {p.tested:>6} {p.top1:>6.2f} {p.top3:>6.2f}"
-                               f"  [{low:.2f}, {high:.2f}]")
+            for line in format_curves(curves):
+                click.echo(line)
             return
         for seg, ranked in suggest_for_coder(proj, coder, question=question, top=top,
                                              widen=widen, progress=progress,

@@ -336,8 +336,9 @@ def test_cli_suggest_json_and_evaluate(separable: Project) -> None:
     assert first["id"] == "s" and first["segment"] == "s#30"
     assert [set(s) for s in first["suggestions"]] == [{"code", "name", "score", "why"}] * 2
     res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate"])
-    assert res.exit_code == 0 and "top-3" in res.output and "all survey" in res.output
+    assert res.exit_code == 0 and "top-3" in res.output and "x (survey)" in res.output
     assert "top-3 95% CI" in res.output
+    assert "all survey" not in res.output  # one question: the pooled table would repeat it
     res = runner.invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate", "--format",
                               "json"])
     curves = [_json.loads(line) for line in res.output.splitlines() if line.startswith("{")]
@@ -702,3 +703,17 @@ def test_fitted_weights_yield_to_the_cold_start_as_far_as_the_codings_leave_it_o
     # as good as each other on every row: halfway
     tie = np.stack([right, right, right, wrong])
     assert np.allclose(M._proven(fitted, tie, y, resamples), [0.25, 0.25, 0.5, 0.0])
+
+
+def test_pooled_table_only_where_it_pools_more_than_one_question() -> None:
+    from qca.suggest import CurvePoint, LearningCurve, format_curves
+
+    point = [CurvePoint.of(0, 10, 5, 8)]
+    one = [LearningCurve("a", "survey", point), LearningCurve("p", "protocol", point),
+           LearningCurve("all survey", "survey", point),
+           LearningCurve("all protocol", "protocol", point)]
+    assert [line for line in format_curves(one) if "(" in line and "CI" not in line] == [
+        "a (survey)", "p (protocol)"]
+    two = [LearningCurve("a", "survey", point), LearningCurve("b", "survey", point),
+           LearningCurve("all survey", "survey", point)]
+    assert "all survey (survey)" in format_curves(two)

@@ -19,7 +19,14 @@ The package has one job a module:
 
 from __future__ import annotations
 
-from qca.suggest.evaluation import DEFAULT_STEPS, CurvePoint, LearningCurve, evaluate, replay
+from qca.suggest.evaluation import (
+    DEFAULT_STEPS,
+    CurvePoint,
+    LearningCurve,
+    evaluate,
+    format_curves,
+    replay,
+)
 from qca.suggest.features import build_indexes
 from qca.suggest.models import (
     PRIOR_EXAMPLES,
@@ -41,6 +48,7 @@ __all__ = [
     "SuggestionService",
     "build_indexes",
     "evaluate",
+    "format_curves",
     "replay",
     "suggest_for_coder",
     "train_model",

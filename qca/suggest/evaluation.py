@@ -12,13 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from qca.i18n import _
 from qca.progress import Progress
 from qca.store import Project
 from qca.suggest.features import _QuestionIndex, build_indexes
 from qca.suggest.models import _CV_MAX, _blend, _fit
 from qca.suggest.vectors import QuestionVectors, ensure_vectors, index_vectors
 
-__all__ = ["DEFAULT_STEPS", "CurvePoint", "LearningCurve", "evaluate", "replay"]
+__all__ = ["DEFAULT_STEPS", "CurvePoint", "LearningCurve", "evaluate", "format_curves",
+           "replay"]
 
 DEFAULT_STEPS = (0, 25, 50, 100, 200, 400, 800, 1600)
 
@@ -169,3 +171,25 @@ def evaluate(
     return replay(project, coder, steps, indexes=indexes, progress=progress)
 
 
+
+
+def format_curves(curves: list[LearningCurve]) -> list[str]:
+    """The lines ``qca suggest --evaluate`` prints: a table per curve. A pooled curve
+    (``all survey``) is left out when one question alone makes it: it would repeat that
+    question's table."""
+    kinds: dict[str, int] = {}
+    for curve in curves:
+        if not curve.scope.startswith("all "):
+            kinds[curve.kind] = kinds.get(curve.kind, 0) + 1
+    lines = []
+    for curve in curves:
+        if curve.scope == f"all {curve.kind}" and kinds.get(curve.kind, 0) == 1:
+            continue
+        lines.append(f"{curve.scope} ({curve.kind})")
+        lines.append(f"  {_('trained'):>7} {_('tested'):>6} {'top-1':>6} {'top-3':>6}"
+                     f"  top-3 95% CI")
+        for p in curve.points:
+            low, high = p.top3_ci
+            lines.append(f"  {p.trained:>7} {p.tested:>6} {p.top1:>6.2f} {p.top3:>6.2f}"
+                         f"  [{low:.2f}, {high:.2f}]")
+    return lines
