@@ -28,3 +28,12 @@ def test_the_package_names_its_public_surface():
     assert set(qca.exporting.__all__) == {"FORMATS", "ExportResult", "export", "format_for"}
     assert qca.exporting.FORMATS == ("long", "wide", "notes", "xlsx", "spss", "sav", "stata",
                                      "qdpx")
+
+
+def test_the_cli_offers_every_format_the_package_writes():
+    """``qca export --format`` lists its choices itself (importing the package would slow
+    every command's start); they must stay the package's."""
+    from qca.cli import cli
+
+    option = next(p for p in cli.commands["export"].params if p.name == "fmt")
+    assert tuple(option.type.choices) == qca.exporting.FORMATS
