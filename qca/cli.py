@@ -235,6 +235,10 @@ def import_codings_cmd(project: str, file: str, id_column: str | None, coder_col
                        question_column: str | None) -> None:
     """Bring in codings made elsewhere; unknown ids or codes abort with nothing written.
 
+    Codings are only added: one the project already has stays, also when the file no longer
+    lists it (take it back on the coding screen under that coder's name). Rows with an id
+    and no code are counted and left out.
+
     An id is a segment id, <source id>#<question>, or a respondent's source id where it
     names one answer (the source has one, or one in --question / --question-column).
     """
@@ -918,15 +922,12 @@ def suggest(project: str, coder: str, question: str | None, top: int, fmt: str, 
             _progressbar(_("sentence vectors")) as vectors_progress:
         proj.require_question(question)
         if evaluate_:
-            curves = evaluate(proj, coder, progress=progress, vectors_progress=vectors_progress)
-            if question is not None:
-                curves = [c for c in curves if c.scope == question]
+            curves = evaluate(proj, coder, question=question, progress=progress,
+                              vectors_progress=vectors_progress)
             if fmt == "json":
                 for curve in curves:
                     click.echo(json.dumps(curve.to_dict(), ensure_ascii=False))
                 return
-            if not curves:
-                click.echo(_("no codings by {coder} to evaluate").format(coder=coder))
             for line in format_curves(curves):
                 click.echo(line)
             return
@@ -1311,15 +1312,18 @@ def _open_coding_screen(path: Path | str, coder: str, question: str | None,
                         where: tuple[str, ...], *, suggest: bool = True,
                         widen: bool = False, lead: bool = False, retrieve: str | None = None,
                         status: str = "all") -> None:
+    from qca.coding import check_new_coder
     from qca.tui.app import run_coding_app
 
-    if suggest:
-        # Lemmas are computed once and stored; doing it here, with a progress bar, keeps
-        # the screen's first training short so typing stays fast from the first key.
-        from qca.nlp import analyse_project
+    with _project(str(path)) as proj:
+        check_new_coder(proj, coder)
+        if suggest:
+            # Lemmas are computed once and stored; doing it here, with a progress bar, keeps
+            # the screen's first training short so typing stays fast from the first key.
+            from qca.nlp import analyse_project
 
-        with _project(str(path)) as proj, _progressbar(_("analysing segments")) as progress:
-            analyse_project(proj, progress=progress)
+            with _progressbar(_("analysing segments")) as progress:
+                analyse_project(proj, progress=progress)
     run_coding_app(path, coder=coder, question=question, where=where, suggest=suggest,
                    widen=widen, status=status, lead=lead, retrieve=retrieve)
 

@@ -85,6 +85,22 @@ def validate_person(name: str) -> str:
     return name
 
 
+def check_new_coder(project: Project, coder: str) -> str:
+    """``coder``, unless the project does not know them but knows a coder whose name
+    differs in case only (``Lena`` for ``lena``): then a :class:`CodingError`, so a mistyped
+    name does not start a second coder."""
+    known = project.coders()
+    if coder in known:
+        return coder
+    same = [k for k in known if k.casefold() == coder.casefold()]
+    if same:
+        raise CodingError(_("coder {coder!r} is not in {project}, but {known!r} is (names are "
+                            "case-sensitive); use --coder {known}, or another name for a new "
+                            "coder").format(coder=coder, project=project.path.name,
+                                            known=same[0]))
+    return coder
+
+
 def require_coder(project: Project, coder: str) -> str:
     """``coder`` if the project knows them (codings, a session, or logged changes); else a
     :class:`CodingError` naming the coders there are."""

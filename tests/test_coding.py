@@ -153,3 +153,14 @@ def test_touch_position_without_waiting_fails_at_once_on_a_busy_project(
     assert _resume_point(survey_project, "anna") is None
     touch_position(survey_project, "anna", "1#chancen", wait=False)
     assert _resume_point(survey_project, "anna") == "1#chancen"
+
+
+def test_a_new_coder_may_not_differ_from_a_known_one_in_case_only(
+        survey_project: Project) -> None:
+    from qca.coding import check_new_coder
+
+    set_coding(survey_project, "1#chancen", "CH_REFL", "lena", True)
+    assert check_new_coder(survey_project, "lena") == "lena"
+    assert check_new_coder(survey_project, "lena2") == "lena2"  # a new coder is fine
+    with pytest.raises(CodingError, match="but 'lena' is"):
+        check_new_coder(survey_project, "Lena")

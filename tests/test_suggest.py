@@ -717,3 +717,17 @@ def test_pooled_table_only_where_it_pools_more_than_one_question() -> None:
     two = [LearningCurve("a", "survey", point), LearningCurve("b", "survey", point),
            LearningCurve("all survey", "survey", point)]
     assert "all survey (survey)" in format_curves(two)
+
+
+def test_evaluate_without_codings_is_an_error_naming_the_coders(separable: Project) -> None:
+    from click.testing import CliRunner
+
+    from qca.cli import cli
+
+    _code(separable, "anna", [(0, "K1")])
+    path = str(separable.path)
+    res = CliRunner().invoke(cli, ["suggest", path, "--coder", "Anne", "--evaluate"])
+    assert res.exit_code != 0 and "coders with codings: anna" in str(res.exception)
+    res = CliRunner().invoke(cli, ["suggest", path, "--coder", "anna", "--evaluate",
+                                   "--question", "y"])
+    assert res.exit_code != 0 and "question 'y'" in str(res.exception)

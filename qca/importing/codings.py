@@ -30,13 +30,23 @@ class CodingsImport:
     added: int
     already_present: int
     coders: list[str]
+    without_code: int = 0
+    """Rows with an id but no code: nothing to store (qca stores categories)."""
 
     def summary(self, name: str) -> str:
         who = ", ".join(self.coders)
-        return ngettext("{name}: {n} coding added, {present} already present (coders: {who})",
+        text = ngettext("{name}: {n} coding added, {present} already present (coders: {who})",
                         "{name}: {n} codings added, {present} already present (coders: {who})",
                         self.added).format(name=name, n=self.added,
                                            present=self.already_present, who=who)
+        if self.without_code:
+            text += "; " + ngettext(
+                "{n} row without a code left out: to count such answers, give them a "
+                "residual category of the codebook (e.g. 'Keine Zuordnung')",
+                "{n} rows without a code left out: to count such answers, give them a "
+                "residual category of the codebook (e.g. 'Keine Zuordnung')",
+                self.without_code).format(n=self.without_code)
+        return text
 
 
 class SegmentIds:
@@ -165,6 +175,9 @@ def import_codings(
     offered: dict[str | None, set[str]] = {}
     wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
     problems: list[str] = []
+    by_fold = {k.casefold(): k for k in project.coders()}
+    seen: set[str] = set()
+    without_code = 0
     for row, line in zip(table.rows, table.row_numbers):
         given = row[id_col].strip()
         who = coder if coder is not None else row[coder_col].strip()  # type: ignore[index]
@@ -185,6 +198,16 @@ def import_codings(
         if is_reserved(who):
             problems.append(_("row {line}: coder {who!r} is reserved (consensus comes from "
                               "'qca reconcile' or 'qca consensus')").format(line=line, who=who))
+            continue
+        known = by_fold.get(who.casefold())
+        if known is not None and known != who:
+            problems.append(_("row {line}: coder {who!r} differs from the project's {known!r} "
+                              "in case only; write {known!r}").format(
+                line=line, who=who, known=known))
+            continue
+        seen.add(who)
+        if not any(part.strip() for part in cell.split(";")):
+            without_code += 1
             continue
         q = questions[seg]
         if q not in offered:
@@ -225,4 +248,4 @@ def import_codings(
         coders = sorted({who for _, who in wanted})
         if added:
             project.log(actor, CodingsImported(path.name, added, coders, origin))
-    return CodingsImport(added, present, coders)
+    return CodingsImport(added, present, sorted(seen), without_code)

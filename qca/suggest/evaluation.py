@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from qca.errors import CodingError
 from qca.i18n import _
 from qca.progress import Progress
 from qca.store import Project
@@ -161,14 +162,32 @@ def evaluate(
     coder: str,
     steps: Iterable[int] = DEFAULT_STEPS,
     *,
+    question: str | None = None,
     indexes: dict[str | None, _QuestionIndex] | None = None,
     progress: Progress | None = None,
     vectors_progress: Progress | None = None,
 ) -> list[LearningCurve]:
     """Learning curves of the suggestion model on ``coder``'s codings (see :func:`replay`),
-    with the sentence vectors computed first where missing (when an encoder is installed)."""
+    with the sentence vectors computed first where missing (when an encoder is installed);
+    with ``question``, that question's curve alone.
+
+    A coder without codings has nothing to replay: a :class:`CodingError` naming the coders
+    that have some (a mistyped name is the usual cause)."""
+    coders = project.coding_coders()
+    if coder not in coders:
+        raise CodingError(_("no codings by {coder!r} to evaluate in {project}; coders with "
+                            "codings: {listed}").format(
+            coder=coder, project=project.path.name, listed=", ".join(coders) or _("none yet")))
     ensure_vectors(project, progress=vectors_progress)
-    return replay(project, coder, steps, indexes=indexes, progress=progress)
+    curves = replay(project, coder, steps, indexes=indexes, progress=progress)
+    if question is None:
+        return curves
+    curves = [c for c in curves if c.scope == question]
+    if not curves:
+        raise CodingError(_("no codings by {coder!r} for question {question!r} to evaluate; "
+                            "leave out --question to see the questions they coded").format(
+            coder=coder, question=question))
+    return curves
 
 
 

@@ -45,10 +45,15 @@ def test_one_coder_for_the_file(survey_project: Project, tmp_path: Path) -> None
         ("id,coder,code\n77,anna,CH_REFL\n", {}, r"unknown segment id '77'; closest: .*'<source id>#<question>'"),
         ("id,coder,code\n1,anna,CH_REFL\n", {"question": "nope"}, "question 'nope' is not in"),
         ("segment_id,coder,code\n1#chancen,,CH_REFL\n", {}, "unusable coder"),
+        ("segment_id,coder,code\n1#chancen,Anna,CH_REFL\n", {"_anna": True},
+         "coder 'Anna' differs from the project's 'anna' in case only"),
     ],
 )
 def test_problems_write_nothing(survey_project: Project, tmp_path: Path, text, kwargs,
                                 message) -> None:
+    if kwargs.pop("_anna", False):
+        import_codings(survey_project, write(tmp_path, "segment_id,coder,code\n"
+                                                       "2#chancen,anna,CH_REFL\n"))
     path = write(tmp_path, text)
     before = snapshot_db(survey_project.path)
     with pytest.raises(InputError, match=message):
@@ -90,3 +95,14 @@ def test_source_id_with_one_answer(survey_project: Project, tmp_path: Path) -> N
     import_codings(survey_project, write(tmp_path, "id,coder,code\n" + rows))
     assert {c.segment_id for c in survey_project.codings()} == {"ch-001#chancen_vielfalt",
                                                                  "1#chancen"}
+
+
+def test_rows_without_a_code_are_counted_and_named(survey_project: Project,
+                                                    tmp_path: Path) -> None:
+    path = write(tmp_path, "segment_id,coder,code\n1#chancen,gold,\n2#chancen,gold,CH_REFL\n")
+    result = import_codings(survey_project, path)
+    assert result.added == 1 and result.without_code == 1 and result.coders == ["gold"]
+    assert "1 row without a code left out" in result.summary("codings.csv")
+    only_empty = import_codings(survey_project, write(tmp_path, "segment_id,coder,code\n"
+                                                                "1#chancen,gold,\n"))
+    assert only_empty.added == 0 and only_empty.coders == ["gold"]  # was: "(coders: )"
