@@ -318,12 +318,24 @@ def _apply(project: Project, coder: str, event_id: int, *, undoing: bool) -> Cha
         assert isinstance(change, NoteChanged)  # the other change a coder can undo
         segment_id = change.segment_id
         note = change.before if undoing else change.after
+        other = change.after if undoing else change.before
         _write_note(project, segment_id, coder, note)
-        what = _("memo/flag restored")
+        what = _note_change(other, note)
         new_id = project.log(coder, kind(segment_id, None, note, event_id))
         assigned = False
     project.set_resume_point(coder, segment_id)
     return Change(new_id, kind.ACTION, segment_id, what, assigned=assigned)
+
+
+def _note_change(old: NoteState, new: NoteState) -> str:
+    """What an undo or redo did to a memo and flag, for its message ("memo removed")."""
+    parts = []
+    if (old.memo or "") != (new.memo or ""):
+        parts.append(_("memo removed") if not new.memo else
+                     _("memo restored") if not old.memo else _("memo text restored"))
+    if bool(old.flagged) != bool(new.flagged):
+        parts.append(_("flag set") if new.flagged else _("flag cleared"))
+    return ", ".join(parts) or _("memo/flag restored")
 
 
 def pending(project: Project, coder: str, *, undoing: bool = True) -> list[str]:

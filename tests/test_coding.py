@@ -164,3 +164,12 @@ def test_a_new_coder_may_not_differ_from_a_known_one_in_case_only(
     assert check_new_coder(survey_project, "lena2") == "lena2"  # a new coder is fine
     with pytest.raises(CodingError, match="but 'lena' is"):
         check_new_coder(survey_project, "Lena")
+
+
+def test_undo_says_whether_it_changed_the_memo_or_the_flag(survey_project: Project) -> None:
+    set_memo(survey_project, "1#chancen", "anna", "unsicher")
+    set_flag(survey_project, "1#chancen", "anna", True)
+    assert undo(survey_project, "anna").description == "flag cleared"
+    assert undo(survey_project, "anna").description == "memo removed"
+    assert redo(survey_project, "anna").description == "memo restored"
+    assert redo(survey_project, "anna").description == "flag set"

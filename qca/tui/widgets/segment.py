@@ -150,6 +150,8 @@ class SegmentPanel(VerticalScroll):
             notes.append(_("not substantive (k.A.)"))
         if view.flagged:
             notes.append(_("⚑ flagged"))
+        if view.memo:  # the memo itself follows the text, often below the fold
+            notes.append(_("✎ memo"))
         self.set_notes(notes)
         self.set_class(not seg.substantive, "-nonsubstantive")
         self.set_class(view.flagged, "-flagged")
