@@ -1020,8 +1020,8 @@ def counts(project: str, by: str | None, question: str | None, coder: str | None
 
 @cli.command()
 @_project_arg
-@click.option("--by", metavar="VAR", help=N_("Source variable to group by, e.g. amt (required "
-                                        "for the bar chart)."))
+@click.option("--by", metavar="VAR", help=N_("Source variable to group by, e.g. amt (without "
+                                        "it: one bar per category, all answers together)."))
 @click.option("--question", help=N_("The question whose categories are drawn (required for the "
                                  "bar chart)."))
 @click.option("--cooccurrence", "cooccurrence_", is_flag=True,
@@ -1044,14 +1044,15 @@ def figure(project: str, by: str | None, question: str | None, cooccurrence_: bo
     \b
     Examples:
       qca figure study.qca --by amt --question chancen_vielfalt -o abb1.pdf
+      qca figure study.qca --question chancen_vielfalt -o alle.png
       qca figure study.qca --cooccurrence --question chancen_vielfalt -o abb2.png
     """
     if cooccurrence_:
         _cooccurrence_figure(project, by, question, coder, order, include_total, title, output,
                              force)
         return
-    if by is None or question is None:
-        raise InputError(_("the bar chart needs --by VAR and --question Q "
+    if question is None:
+        raise InputError(_("the bar chart needs --question Q, and --by VAR to compare groups "
                            "(or --cooccurrence for a heatmap)"))
     from qca.exporting.figures import write_figure
 

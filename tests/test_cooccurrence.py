@@ -75,7 +75,7 @@ def test_cli(coded_path, capsys, tmp_path) -> None:  # noqa: F811
      (["figure", "--cooccurrence", "--coder", "anna", "-o", "x.gif"], "unknown figure format"),
      (["figure", "--cooccurrence", "--coder", "anna", "--by", "amt", "-o", "x.png"],
       "leave out --by"),
-     (["figure", "-o", "x.png"], "needs --by VAR and --question")],
+     (["figure", "-o", "x.png"], "needs --question Q, and --by VAR")],
 )
 def test_bad_input(coded_path, capsys, args, message) -> None:  # noqa: F811
     before = snapshot_db(coded_path)

@@ -163,3 +163,19 @@ def test_cli_figure_refuses_an_existing_target(proj, tmp_path, capsys):
     main(["figure", str(proj.path), "--by", "amt", "--question", "chancen", "--coder", "anna",
           "-o", str(target), "--force"])
     assert target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_without_by_one_bar_per_category(proj, tmp_path):
+    path = write_figure(proj, tmp_path / "all.svg", question="chancen", by=None, coder="anna")
+    assert ElementTree.parse(path).getroot().tag.endswith("svg")
+    fig = bar_figure(counts_table(proj, question="chancen", coder="anna"), proj.codebook())
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0].startswith(TOTAL)
+
+
+def test_more_groups_than_a_chart_compares_is_refused(proj, tmp_path, monkeypatch):
+    import qca.exporting.figures as figures
+
+    monkeypatch.setattr(figures, "MAX_GROUPS", 1)
+    with pytest.raises(ExportError, match=r"'amt' has \d+ values; a bar chart compares at most 1"):
+        write_figure(proj, tmp_path / "f.png", question="chancen", by="amt", coder="anna")
+    assert not (tmp_path / "f.png").exists()
