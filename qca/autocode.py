@@ -42,6 +42,7 @@ from typing import Any
 import yaml
 
 from qca.codebook import _load_bounded as load_bounded_yaml
+from qca.codebook import yaml_line, yaml_problem
 from qca.errors import CodebookError, CodingError, InputError
 from qca.fileio import read_input
 from qca.i18n import _, ngettext
@@ -117,11 +118,11 @@ def load_dictionary(path: Path | str) -> list[Entry]:
     except CodebookError as exc:
         raise InputError(str(exc)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = ", " + _("line {n}").format(n=mark.line + 1) if mark is not None else ""
+        at = yaml_line(exc)
+        line = ", " + _("line {n}").format(n=at) if at is not None else ""
         raise InputError(_("{name}{line}: {value}"
                            "; fix the YAML syntax")
-                         .format(name=path.name, line=line, value=getattr(exc, 'problem', None) or _('invalid YAML'))) from None
+                         .format(name=path.name, line=line, value=yaml_problem(exc))) from None
     if data is None or data == {}:
         raise InputError(_("{name}: the dictionary is empty; map category keys to words, "
                            "e.g. FN_PERSONAL: [Personal, personell]").format(name=path.name))

@@ -32,6 +32,8 @@ __all__ = [
     "dump_yaml",
     "join_codebooks",
     "load_yaml",
+    "yaml_line",
+    "yaml_problem",
     "tree_lines",
     "slug_key",
 ]
@@ -359,9 +361,9 @@ def load_yaml(path: Path | str) -> Codebook:
         raise CodebookError(_("{path}: the YAML is nested too deeply; a codebook needs "
                               "a few levels").format(path=path)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = ", " + _("line {n}").format(n=mark.line + 1) if mark is not None else ""
-        problem = getattr(exc, "problem", None) or _("invalid YAML")
+        at = yaml_line(exc)
+        line = ", " + _("line {n}").format(n=at) if at is not None else ""
+        problem = yaml_problem(exc)
         raise CodebookError(_("{path}{line}: {problem}; fix the YAML syntax")
                             .format(path=path, line=line, problem=problem)) from None
     if data is None:
@@ -534,3 +536,29 @@ def tree_lines(
             lines.extend(f"{indent}    " + _("anchor: {anchor}").format(anchor=anchor)
                          for anchor in cat.anchors)
     return lines
+
+
+def yaml_problem(exc: Exception) -> str:
+    """What a YAML parser's error means for someone editing a codebook by hand, in their
+    language; the parser's own words where there is no plainer way to say it."""
+    problem = str(getattr(exc, "problem", None) or "")
+    context = str(getattr(exc, "context", None) or "")
+    if problem.startswith("expected <block end>"):
+        return _("the indentation of this line does not match the lines above it (a key out "
+                 "of line, or a '- ' missing or extra)")
+    if problem.startswith("mapping values are not allowed here"):
+        return _("a ':' inside a value; put the value in quotes, e.g. name: \"Ziel: mehr\"")
+    if "found character '\\t'" in problem:
+        return _("a tab; indent with spaces")
+    if problem.startswith("found unexpected end of stream") and "quoted scalar" in context:
+        return _("a quotation mark is opened and never closed")
+    return problem or _("invalid YAML")
+
+
+def yaml_line(exc: Exception) -> int | None:
+    """The line (from 1) a YAML error is about: where an unclosed quote opens, else where
+    the parser stopped."""
+    mark = getattr(exc, "problem_mark", None)
+    if "quoted scalar" in str(getattr(exc, "context", None) or ""):
+        mark = getattr(exc, "context_mark", None) or mark
+    return mark.line + 1 if mark is not None else None

@@ -111,6 +111,8 @@ PROSE_ALLOWED: dict[tuple[str, str], str] = {
     ("qca/importing/sources.py", "ist nicht bekannt"): "a German non-answer in the data",
     ("qca/importing/sources.py", "mir nicht bekannt"): "a German non-answer in the data",
     ("qca/exporting/figures.py", "outside lower center"): "a matplotlib legend position",
+    ("qca/codebook.py", "mapping values are not allowed"): "PyYAML's message, matched",
+    ("qca/codebook.py", "found unexpected end of stream"): "PyYAML's message, matched",
     ("qca/refi/project.py", "qca  source  from"): "the description of a source in a .qdpx",
     ("qca/refi/project.py", "flagged for another look"): "a note's text in a .qdpx",
     ("qca/refi/codebook.py", "Code sets in"): "kept in the codebook's description (data)",

@@ -120,3 +120,21 @@ def test_a_yaml_codebook_needs_a_file_level_name(tmp_path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CodebookError, match="ohne_titel.yaml: no file-level 'name:'"):
         load_yaml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [("name: x\ncategories:\n  - key: A\n    name: a\n   rule: r\n", 5, "indentation"),
+     ("name: x\ncategories:\n  - key: A\n    name: Ziel: mehr\n", 4, "put the value in quotes"),
+     ("name: x\ncategories:\n\t- key: A\n", 3, "indent with spaces"),
+     ("name: 'x\ncategories: []\n", 1, "quotation mark is opened and never closed")],
+)
+def test_yaml_mistakes_are_said_plainly_with_their_line(tmp_path, text, line, says) -> None:
+    from qca.codebook import load_yaml
+    from qca.errors import CodebookError
+
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError, match=rf"book\.yaml, line {line}: .*{says}") as info:
+        load_yaml(path)
+    assert "<block" not in str(info.value) and "\n" not in str(info.value)
