@@ -117,8 +117,9 @@ def _agreement_lines(result: AgreementResult, out: dict[str, Any], question: str
                                                          scope=scope),
              *coefficient_lines(overall)]
     if overall["values"] == "code_set":
-        lines.append("  " + _("several codes per segment ({n}x): the coefficients compare code "
-                              "sets (equal or not); MASI alpha gives partial credit")
+        lines.append("  " + _("several codes per segment ({n} times a coder gave one segment "
+                              "more than one code): the coefficients compare code sets (equal "
+                              "or not); MASI alpha gives partial credit")
                      .format(n=overall["n_multi_coded"]))
     if out["categories"]:
         kappa = "cohen_kappa" if "cohen_kappa" in overall else "fleiss_kappa"
