@@ -148,7 +148,10 @@ def test_only_the_questions_categories_scores_in_range_nothing_written(city: Pro
         assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
         assert all(isinstance(w, str) and w in seg.text for s in got for w in s.why)
     list(suggest_for_coder(city, "anna"))
-    evaluate(city, "anna")
+    from qca.errors import CodingError
+
+    with pytest.raises(CodingError, match="no codings by 'anna'"):  # nothing to replay
+        evaluate(city, "anna")
     assert (city.count("codings"), city.count("events")) == before
 
 
