@@ -299,7 +299,7 @@ def _proven(weights: np.ndarray, stack: np.ndarray, y: np.ndarray,
     the bootstrap ``resamples`` of the out-of-fold rows on which the blend with ``weights``
     has more top-1 plus top-3 hits than the codebook's cold start (ties count half).
 
-    With few codings a chance majority is mistaken for a pattern: on MobASA (held out) the
+    With few codings a chance majority is mistaken for a pattern: on MobASA (then held out) the
     first 25 codings held 12 of one category of 16 and the weights fitted on them ranked
     top-1 0.771 on the rest, below the cold start's 0.814 (p = 0.62 there; 0.89 on the
     manifestos at 25 codings, where the blend was ahead; 1.0 from 50 codings on both).
