@@ -366,12 +366,13 @@ class SegmentWhy:
 
     def __init__(self, index: _QuestionIndex, content: list[tuple[str, str]],
                  x: sparse.csr_matrix, parts: tuple[np.ndarray, ...] | None,
-                 vec: np.ndarray | None) -> None:
+                 vec: np.ndarray | None, cold: np.ndarray | None = None) -> None:
         self.index = index
         self.content = content
         self.x = x
         self.parts = parts
         self.vec = vec
+        self._cold = cold  # the segment's cold-start shares, when the caller has them
         self._best: np.ndarray | None = None
         self._strength: tuple[dict[str, int], np.ndarray] | None = None
         self._pieces: dict[int, tuple[list[tuple[str, str]], np.ndarray, np.ndarray]] = {}
@@ -416,9 +417,11 @@ class SegmentWhy:
         subcategory's (:func:`_lift_parents`), that subcategory's words."""
         below = dict(self.index.subs).get(c)
         if below:
-            raw, _ = self.index._raw(self.content, self.x, self.vec, None)
-            best = max(below, key=lambda j: raw[j])
-            if raw[best] > raw[c]:
+            if self._cold is None:
+                self._cold = self.index.cold(None, self.content, self.x, self.vec)
+            # lifted, the main category's share equals its best subcategory's
+            best = max(below, key=lambda j: self._cold[j])
+            if self._cold[best] >= self._cold[c]:
                 c = best
         content, cols, data = self._piece(c)
         weights = self.index.category_words(c)

@@ -424,7 +424,7 @@ class SuggestionModel:
         cold = index.cold(row, content, x, vec)
         learned = self.learned.get(segment.question)
         scores = _blend(cold, learned, x, row).ravel()
-        return _ranked(index, learned, scores, top, content, x, parts, vec)
+        return _ranked(index, learned, scores, top, content, x, parts, vec, cold)
 
     def suggest_many(self, segments: Iterable[Segment], top: int = 3
                      ) -> Iterable[tuple[Segment, list[Suggestion]]]:
@@ -448,17 +448,20 @@ class SuggestionModel:
                 r = index.row_of[seg.id]
                 vec = index.seg_vec[r] if index.seg_vec is not None else None
                 yield seg, _ranked(index, self.learned.get(q), scores[seg.id], top,
-                                   index.content[r], index.x[r], index.parts[r], vec)
+                                   index.content[r], index.x[r], index.parts[r], vec,
+                                   index.cold_matrix()[r])
 
 
 def _ranked(index: _QuestionIndex, learned: _Learned | None, scores: np.ndarray, top: int,
             content: list[tuple[str, str]], x: sparse.csr_matrix,
-            parts: tuple[np.ndarray, ...] | None, vec: np.ndarray | None) -> list[Suggestion]:
-    """The ``top`` categories by ``scores``, each with the words behind it (only these)."""
+            parts: tuple[np.ndarray, ...] | None, vec: np.ndarray | None,
+            cold: np.ndarray | None = None) -> list[Suggestion]:
+    """The ``top`` categories by ``scores``, each with the words behind it (only these);
+    ``cold``: the segment's cold-start shares, when known."""
     k = len(scores)
     order = (np.argsort(-scores, kind="stable") if top >= k else
              sorted(np.argpartition(-scores, top)[:top], key=lambda c: (-scores[c], c)))
-    explain = SegmentWhy(index, content, x, parts, vec)
+    explain = SegmentWhy(index, content, x, parts, vec, cold)
     out = []
     for c in order[:top]:
         w = 0.0
