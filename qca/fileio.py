@@ -8,6 +8,7 @@ never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -15,7 +16,14 @@ from qca.errors import ExportError, QcaError
 from qca.i18n import _
 from qca.limits import note_input
 
-__all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "not_found", "read_input", "write_bytes", "write_text"]
+__all__ = ["all_or_none", "atomic_path", "check_new", "check_target", "not_found", "read_input",
+           "sha256_of", "write_bytes", "write_text"]
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, read in blocks, as hex."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def not_found(path: Path, error: type[QcaError]) -> QcaError:

@@ -16,7 +16,6 @@ any error, anywhere in the file, leaves the project as it was.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qca.errors import InputError
+from qca.fileio import sha256_of
 from qca.events import SourcesImported
 from qca.i18n import _, ngettext
 from qca.importing.protocol import read_protocol_document
@@ -98,13 +98,6 @@ class ImportResult:
             parts.append(_("{n} empty answers skipped").format(n=self.empty))
         return f"{self.path.name}: " + ", ".join(parts)
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _require_columns(path: Path, columns: list[str], wanted: list[tuple[str, str]]) -> None:
@@ -303,7 +296,7 @@ def _write_survey(project: Project, shape: _Shape, rows: Iterator[_Row],
     time. An import that adds nothing is rolled back, leaving no trace.
     """
     path = shape.path
-    sha = _sha256(path)
+    sha = sha256_of(path)
     tally = _Tally()
     try:
         with project.transaction(), project.import_scratch() as scratch:
@@ -543,7 +536,7 @@ def _write(
     ``texts`` holds a source's whole text where there is one; its segments then carry
     their ``span`` in it.
     """
-    sha = _sha256(path)
+    sha = sha256_of(path)
     aliases = project.question_aliases()
     for seg in segments:
         seg["question"] = aliases.get(seg["question"], seg["question"])

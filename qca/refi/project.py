@@ -77,7 +77,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import hashlib
 import io
 import json
 import re
@@ -107,7 +106,7 @@ from qca.refi._xml import (
 from qca.exporting.notes import NoteRow
 from qca.exporting.notes import notes as segment_note_list
 from qca.exporting.notes import segment_notes
-from qca.fileio import read_input, write_bytes
+from qca.fileio import read_input, sha256_of, write_bytes
 from qca.limits import check_archive
 from qca.refi.codebook import QdcResult, codebook_from_element, codes_element
 from qca.refi.qcameta import meta_line, note_meta, read_meta, segment_meta, source_meta
@@ -447,13 +446,6 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, str]:
     return archive, names[0]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
     info = archive.getinfo(name)
@@ -557,7 +549,7 @@ def import_qdpx(
         plan = _plan(project, parsed.sources, merged, mapping, path.name, parsed.notes,
                      id_prefix)
         version = _write_import(project, path, parsed.sources, plan, merged, added,
-                                sha=_sha256(path), id_prefix=id_prefix,
+                                sha=sha256_of(path), id_prefix=id_prefix,
                                 actor=actor)
     return QdpxImport(path, len(plan.new_sources), len(plan.new_segments),
                       plan.present_segments, len(plan.new_codings), plan.present_codings,

@@ -45,6 +45,7 @@ from typing import Protocol
 import numpy as np
 
 from qca.errors import VectorsError
+from qca.fileio import sha256_of
 from qca.i18n import _
 from qca.progress import Progress
 from qca.store import Project, Segment
@@ -140,13 +141,6 @@ class _SpacyEncoder:
         return v / np.where(norms > 0, norms, 1.0)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def _check_use() -> VectorsState | None:
     """The pinned encoder, checked; None when it is not installed."""
@@ -170,7 +164,7 @@ def _check_package(root: Path, version: str) -> str | None:
                 package=PACKAGE, version=version, pinned=VERSION)
     for rel, digest in _FILES.items():
         path = root / rel
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or sha256_of(path) != digest:
             return _(
                 "{path} does not match the SHA-256 qca recorded for {package} {pinned}: "
                 "reinstall it (pip install --force-reinstall '{package}=={pinned}'); "
