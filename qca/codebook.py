@@ -251,6 +251,11 @@ def _category_from_dict(data: Any, parent: str | None, where: str) -> Category:
     unknown = set(data) - _ALLOWED
     label = data.get("key", data.get("name", "?"))
     if unknown:
+        if any(" " in str(k) for k in unknown):  # {definition: a, b, c} splits at the commas
+            raise CodebookError(
+                _("{where}: category {label!r} has a value with commas inside {{ }} (read as "
+                  "fields: {items}); put that value in quotes")
+                .format(where=where, label=label, items=', '.join(sorted(map(str, unknown)))))
         raise CodebookError(
             _("{where}: category {label!r} has unknown field(s) {items}; "
               "allowed are {items2}")

@@ -138,3 +138,11 @@ def test_yaml_mistakes_are_said_plainly_with_their_line(tmp_path, text, line, sa
     with pytest.raises(CodebookError, match=rf"book\.yaml, line {line}: .*{says}") as info:
         load_yaml(path)
     assert "<block" not in str(info.value) and "\n" not in str(info.value)
+
+
+def test_commas_in_an_unquoted_flow_value_are_named(tmp_path) -> None:
+    path = tmp_path / "book.yaml"
+    path.write_text("name: x\ncategories:\n  - {key: A, name: a, definition: Staff, phone "
+                    "lines, queues., anchors: [x], rule: r}\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"commas inside \{ \} .*put that value in quotes"):
+        load_yaml(path)
