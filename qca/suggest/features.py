@@ -419,9 +419,10 @@ class SegmentWhy:
         if below:
             if self._cold is None:
                 self._cold = self.index.cold(None, self.content, self.x, self.vec)
+            shares = self._cold
             # lifted, the main category's share equals its best subcategory's
-            best = max(below, key=lambda j: self._cold[j])
-            if self._cold[best] >= self._cold[c]:
+            best = max(below, key=lambda j: shares[j])
+            if shares[best] >= shares[c]:
                 c = best
         content, cols, data = self._piece(c)
         weights = self.index.category_words(c)
